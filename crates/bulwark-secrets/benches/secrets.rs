@@ -1,0 +1,97 @@
+//! Throughput of `Scanner::scan_file` over a realistic text corpus.
+//!
+//! Corpus: every text file under `BULWARK_BENCH_CORPUS` (default: the cargo registry sources
+//! `~/.cargo/registry/src`, plus the Rust toolchain sources when `rust-src` is installed),
+//! loaded once, capped at 64 MiB. Reports bytes/second via criterion's throughput.
+
+use std::path::{Path, PathBuf};
+
+use bulwark_secrets::Scanner;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+const CAP: usize = 64 * 1024 * 1024;
+
+fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>, total: &mut usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(std::fs::DirEntry::path);
+    for e in entries {
+        if *total >= CAP {
+            return;
+        }
+        let path = e.path();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            collect(&path, out, total);
+        } else if ft.is_file() {
+            let Ok(bytes) = std::fs::read(&path) else { continue };
+            if bytes.len() > 4 * 1024 * 1024 || bytes.contains(&0) {
+                continue;
+            }
+            *total += bytes.len();
+            out.push((path.display().to_string(), bytes));
+        }
+    }
+}
+
+fn corpus() -> Vec<(String, Vec<u8>)> {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let roots: Vec<PathBuf> = match std::env::var_os("BULWARK_BENCH_CORPUS") {
+        Some(p) => std::env::split_paths(&p).collect(),
+        None => {
+            let mut r = vec![home.join(".cargo/registry/src")];
+            if let Ok(tcs) = std::fs::read_dir(home.join(".rustup/toolchains")) {
+                for tc in tcs.flatten() {
+                    r.push(tc.path().join("lib/rustlib/src"));
+                }
+            }
+            r
+        }
+    };
+    let mut out = Vec::new();
+    let mut total = 0;
+    for root in roots {
+        collect(&root, &mut out, &mut total);
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let files = corpus();
+    let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+    eprintln!("corpus: {} files, {} bytes", files.len(), bytes);
+    if bytes == 0 {
+        eprintln!("SKIPPED: empty corpus (set BULWARK_BENCH_CORPUS)");
+        return;
+    }
+    let scanner = Scanner::builtin().expect("built-in rules compile");
+    // Scan with the path allow rules off too: bench paths under tests/ would otherwise be skipped.
+    let strict = Scanner::new(&bulwark_secrets::SecretConfig {
+        disable_allow_rules: vec!["tests".into(), "examples".into(), "docs".into()],
+        ..Default::default()
+    })
+    .expect("config compiles");
+    let mut group = c.benchmark_group("secrets");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.sample_size(10);
+    group.bench_function("scan_file/builtin", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .map(|(p, d)| scanner.scan_file(p, d).len())
+                .sum::<usize>()
+        });
+    });
+    group.bench_function("scan_file/no-path-allow", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .map(|(p, d)| strict.scan_file(p, d).len())
+                .sum::<usize>()
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,921 @@
+//! The scanner: keyword prefilter, windowed regexes, validation, allow rules, redaction.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use base64::Engine as _;
+use bulwark_report::{Location, RuleInfo, Severity};
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use regex::bytes::{Captures, Regex, RegexBuilder};
+
+use crate::config::{ConfigError, DEFAULT_MAX_FILE_SIZE, SecretConfig};
+use crate::finding::SecretFinding;
+use crate::heuristics::{char_classes, is_obvious_fake, is_placeholder, shannon_entropy};
+use crate::redact::Redacted;
+use crate::rules::{BUILTIN, Check, Window, help_markdown};
+
+/// Bytes inspected by the binary-file heuristic.
+const BINARY_PROBE: usize = 8 * 1024;
+/// Files up to this size are searched whole instead of by windows.
+const SMALL_FILE: usize = 8 * 1024;
+/// A line window never reaches further than this from the keyword (minified files).
+const MAX_LINE_REACH: usize = 4 * 1024;
+/// How far after `BEGIN ... PRIVATE KEY` the END line is looked for.
+const MAX_PEM_BODY: usize = 64 * 1024;
+
+/// Published, non-secret values that built-in rules would otherwise report.
+const BUILTIN_ALLOW_VALUES: &[(&str, &str)] = &[
+    (
+        "azurite-development-key",
+        // The Azure Storage emulator's documented account key, identical on every machine.
+        r"^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$",
+    ),
+    (
+        "aws-documentation-example",
+        // AWS documentation keys: AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.
+        r"EXAMPLE(?:KEY)?$",
+    ),
+];
+
+/// Path allow rules built in, with their reason. Disable with `disable-allow-rules`.
+const BUILTIN_ALLOW_PATHS: &[(&str, &[&str], &str)] = &[
+    (
+        "tests",
+        &[
+            "**/test/**",
+            "**/tests/**",
+            "**/testdata/**",
+            "**/test-data/**",
+            "**/test_data/**",
+            "**/__tests__/**",
+            "**/fixtures/**",
+            "**/*_test.go",
+            "**/*_test.py",
+            "**/test_*.py",
+            "**/*.test.js",
+            "**/*.test.ts",
+            "**/*.spec.js",
+            "**/*.spec.ts",
+        ],
+        "test suites and fixtures of installed packages ship deliberately fake keys",
+    ),
+    (
+        "examples",
+        &["**/example/**", "**/examples/**", "**/sample/**", "**/samples/**"],
+        "example code uses illustrative credentials",
+    ),
+    (
+        "docs",
+        &["usr/share/doc/**", "usr/share/man/**", "usr/share/info/**", "**/*.md", "**/*.rst"],
+        "documentation shows illustrative credentials",
+    ),
+];
+
+/// Why a file was not scanned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The path matched `skip-files` or `skip-dirs`.
+    SkippedPath,
+    /// The path matched an allow rule (its ID).
+    AllowedPath(String),
+    /// Larger than the size cap.
+    TooLarge {
+        /// File size.
+        size: u64,
+        /// The cap.
+        max: u64,
+    },
+    /// Looks binary (NUL bytes or mostly non-text in the first 8 KiB).
+    Binary,
+}
+
+/// Result of scanning one file, with the reason when it was not scanned.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileScan {
+    /// Findings, in file order.
+    pub findings: Vec<SecretFinding>,
+    /// Why the file was skipped, if it was.
+    pub skipped: Option<SkipReason>,
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+struct CompiledRule {
+    id: String,
+    title: String,
+    severity: Severity,
+    regex: Regex,
+    secret_group: Option<usize>,
+    window: Window,
+    check: Check,
+    min_entropy: f64,
+    low_priority: bool,
+    keywords: Vec<(String, bool)>,
+    path: Option<GlobSet>,
+    info: RuleInfo,
+}
+
+/// Keyword automaton plus, for each pattern, the rules it triggers.
+#[derive(Debug)]
+struct Prefilter {
+    automaton: AhoCorasick,
+    rules_of_pattern: Vec<Vec<usize>>,
+}
+
+/// Path allow rule.
+#[derive(Debug)]
+struct PathAllow {
+    id: String,
+    globs: GlobSet,
+}
+
+/// Value allow rule (regex over the secret; optional path restriction).
+#[derive(Debug)]
+struct ValueAllow {
+    regex: Regex,
+    path: Option<GlobSet>,
+}
+
+/// A candidate match before overlap resolution.
+#[derive(Debug, Clone)]
+struct Candidate {
+    rule: usize,
+    priority: (bool, usize),
+    secret: Range<usize>,
+    /// Last byte offset of the whole match (multi-line private keys end far away).
+    end: usize,
+}
+
+/// The secret scanner. Build once (compiling regexes and automata), share across threads
+/// (`Scanner: Send + Sync`), call [`Scanner::scan_file`] per file.
+#[derive(Debug)]
+pub struct Scanner {
+    rules: Vec<CompiledRule>,
+    case_insensitive: Option<Prefilter>,
+    case_sensitive: Option<Prefilter>,
+    always: Vec<usize>,
+    value_allows: Vec<ValueAllow>,
+    path_allows: Vec<PathAllow>,
+    skip: Option<GlobSet>,
+    max_file_size: u64,
+}
+
+fn compile_regex(rule: &str, pattern: &str) -> Result<Regex, ConfigError> {
+    RegexBuilder::new(pattern)
+        .size_limit(32 * 1024 * 1024)
+        .build()
+        .map_err(|e| ConfigError::InvalidRegex {
+            rule: rule.to_string(),
+            source: Box::new(e),
+        })
+}
+
+/// Normalises a path for glob matching: no leading `/` or `./`.
+fn normalise_path(path: &str) -> &str {
+    let mut p = path;
+    loop {
+        if let Some(rest) = p.strip_prefix("./") {
+            p = rest;
+        } else if let Some(rest) = p.strip_prefix('/') {
+            p = rest;
+        } else {
+            return p;
+        }
+    }
+}
+
+fn glob(context: &str, pattern: &str) -> Result<Glob, ConfigError> {
+    GlobBuilder::new(normalise_path(pattern))
+        .literal_separator(true)
+        .build()
+        .map_err(|source| ConfigError::InvalidGlob {
+            context: context.to_string(),
+            glob: pattern.to_string(),
+            source,
+        })
+}
+
+fn glob_set<'a>(
+    context: &str,
+    patterns: impl IntoIterator<Item = &'a str>,
+) -> Result<GlobSet, ConfigError> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(glob(context, p)?);
+    }
+    b.build().map_err(|source| ConfigError::InvalidGlob {
+        context: context.to_string(),
+        glob: String::new(),
+        source,
+    })
+}
+
+impl Scanner {
+    /// A scanner with the built-in rules and allow rules only.
+    ///
+    /// Cannot fail in practice (the built-in regexes are tested); the `Result` keeps the
+    /// signature honest about regex compilation.
+    pub fn builtin() -> Result<Self, ConfigError> {
+        Self::new(&SecretConfig::default())
+    }
+
+    /// Builds a scanner from a configuration: built-in rules minus `disable-rules`, plus custom
+    /// rules; built-in allow rules minus `disable-allow-rules`, plus custom allow rules.
+    pub fn new(config: &SecretConfig) -> Result<Self, ConfigError> {
+        let disabled = |id: &str| config.disable_rules.iter().any(|d| d == id);
+        let mut rules = Vec::new();
+        for spec in BUILTIN.iter().filter(|s| !disabled(s.id)) {
+            let regex = compile_regex(spec.id, spec.regex)?;
+            let secret_group = regex
+                .capture_names()
+                .position(|n| n == Some("secret"));
+            rules.push(CompiledRule {
+                id: spec.id.to_string(),
+                title: spec.title.to_string(),
+                severity: spec.severity,
+                secret_group,
+                regex,
+                window: spec.window,
+                check: spec.check,
+                min_entropy: spec.min_entropy,
+                low_priority: spec.low_priority,
+                keywords: spec
+                    .keywords
+                    .iter()
+                    .map(|k| ((*k).to_string(), spec.case_sensitive))
+                    .collect(),
+                path: None,
+                info: RuleInfo {
+                    code: spec.id.to_string(),
+                    name: Some(spec.title.to_string()),
+                    summary: format!("{} found", spec.title),
+                    help_markdown: help_markdown(spec),
+                    default_severity: spec.severity,
+                    help_uri: None,
+                },
+            });
+        }
+        for custom in config.rules.iter().filter(|r| !disabled(&r.id)) {
+            if custom.id.trim().is_empty() {
+                return Err(ConfigError::EmptyId);
+            }
+            if rules.iter().any(|r| r.id == custom.id) {
+                return Err(ConfigError::DuplicateRule(custom.id.clone()));
+            }
+            let regex = compile_regex(&custom.id, &custom.regex)?;
+            let group_name = custom.secret_group_name.as_deref().unwrap_or("secret");
+            let secret_group = regex.capture_names().position(|n| n == Some(group_name));
+            if secret_group.is_none() && custom.secret_group_name.is_some() {
+                return Err(ConfigError::MissingGroup {
+                    rule: custom.id.clone(),
+                    group: group_name.to_string(),
+                });
+            }
+            let path = custom
+                .path
+                .as_deref()
+                .map(|p| glob_set(&custom.id, [p]))
+                .transpose()?;
+            rules.push(CompiledRule {
+                id: custom.id.clone(),
+                title: custom.description.clone(),
+                severity: custom.severity,
+                regex,
+                secret_group,
+                window: Window::Line,
+                check: Check::Token,
+                min_entropy: custom.min_entropy.unwrap_or(0.0),
+                low_priority: false,
+                keywords: custom
+                    .keywords
+                    .iter()
+                    .filter(|k| !k.is_empty())
+                    .map(|k| (k.clone(), false))
+                    .collect(),
+                path,
+                info: RuleInfo {
+                    code: custom.id.clone(),
+                    name: Some(custom.description.clone()),
+                    summary: custom.description.clone(),
+                    help_markdown: format!(
+                        "Custom rule from the secret configuration.\n\n```\n{}\n```\n",
+                        custom.regex
+                    ),
+                    default_severity: custom.severity,
+                    help_uri: None,
+                },
+            });
+        }
+
+        let build_prefilter = |case_sensitive: bool| -> Result<Option<Prefilter>, ConfigError> {
+            let mut patterns: Vec<String> = Vec::new();
+            let mut rules_of_pattern: Vec<Vec<usize>> = Vec::new();
+            for (idx, rule) in rules.iter().enumerate() {
+                for (kw, cs) in &rule.keywords {
+                    if *cs != case_sensitive {
+                        continue;
+                    }
+                    let key = if case_sensitive {
+                        kw.clone()
+                    } else {
+                        kw.to_ascii_lowercase()
+                    };
+                    if let Some(pos) = patterns.iter().position(|p| *p == key) {
+                        if !rules_of_pattern[pos].contains(&idx) {
+                            rules_of_pattern[pos].push(idx);
+                        }
+                    } else {
+                        patterns.push(key);
+                        rules_of_pattern.push(vec![idx]);
+                    }
+                }
+            }
+            if patterns.is_empty() {
+                return Ok(None);
+            }
+            let automaton = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(!case_sensitive)
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .map_err(|e| ConfigError::Keywords(e.to_string()))?;
+            Ok(Some(Prefilter {
+                automaton,
+                rules_of_pattern,
+            }))
+        };
+        let case_insensitive = build_prefilter(false)?;
+        let case_sensitive = build_prefilter(true)?;
+        let always = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.keywords.is_empty())
+            .map(|(i, _)| i)
+            .collect();
+
+        let disabled_allow = |id: &str| config.disable_allow_rules.iter().any(|d| d == id);
+        let mut value_allows = Vec::new();
+        for (id, pattern) in BUILTIN_ALLOW_VALUES.iter().filter(|(id, _)| !disabled_allow(id)) {
+            value_allows.push(ValueAllow {
+                regex: compile_regex(id, pattern)?,
+                path: None,
+            });
+        }
+        let mut path_allows = Vec::new();
+        for (id, globs, _why) in BUILTIN_ALLOW_PATHS.iter().filter(|(id, ..)| !disabled_allow(id)) {
+            path_allows.push(PathAllow {
+                id: (*id).to_string(),
+                globs: glob_set(id, globs.iter().copied())?,
+            });
+        }
+        for allow in &config.allow_rules {
+            if allow.id.trim().is_empty() {
+                return Err(ConfigError::EmptyId);
+            }
+            let path = allow
+                .path
+                .as_deref()
+                .map(|p| glob_set(&allow.id, [p]))
+                .transpose()?;
+            match (&allow.regex, path) {
+                (Some(re), path) => value_allows.push(ValueAllow {
+                    regex: compile_regex(&allow.id, re)?,
+                    path,
+                }),
+                (None, Some(globs)) => path_allows.push(PathAllow {
+                    id: allow.id.clone(),
+                    globs,
+                }),
+                (None, None) => return Err(ConfigError::EmptyAllowRule(allow.id.clone())),
+            }
+        }
+
+        let mut skip_patterns: Vec<String> = config.skip_files.clone();
+        for d in &config.skip_dirs {
+            let d = d.trim_end_matches('/');
+            skip_patterns.push(format!("{d}/**"));
+        }
+        let skip = if skip_patterns.is_empty() {
+            None
+        } else {
+            Some(glob_set(
+                "skip-files/skip-dirs",
+                skip_patterns.iter().map(String::as_str),
+            )?)
+        };
+
+        Ok(Self {
+            rules,
+            case_insensitive,
+            case_sensitive,
+            always,
+            value_allows,
+            path_allows,
+            skip,
+            max_file_size: config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        })
+    }
+
+    /// Registry entries for every active rule (built-in and custom), in priority order, plus
+    /// `secret-in-variable` used by [`Scanner::scan_assignment`].
+    #[must_use]
+    pub fn rule_infos(&self) -> Vec<RuleInfo> {
+        let mut v: Vec<RuleInfo> = self.rules.iter().map(|r| r.info.clone()).collect();
+        v.push(crate::values::secret_in_variable_info());
+        v
+    }
+
+    /// The size cap in bytes: callers walking layers can skip reading larger files.
+    #[must_use]
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+    }
+
+    /// Whether a file at `path` of `size` bytes would be scanned at all (skip globs, path
+    /// allow rules, size cap). Lets a layer walker avoid reading files that would be skipped.
+    #[must_use]
+    pub fn wants(&self, path: &str, size: u64) -> bool {
+        size <= self.max_file_size && self.path_skip_reason(path).is_none()
+    }
+
+    fn path_skip_reason(&self, path: &str) -> Option<SkipReason> {
+        let p = normalise_path(path);
+        if self.skip.as_ref().is_some_and(|s| s.is_match(p)) {
+            return Some(SkipReason::SkippedPath);
+        }
+        self.path_allows
+            .iter()
+            .find(|a| a.globs.is_match(p))
+            .map(|a| SkipReason::AllowedPath(a.id.clone()))
+    }
+
+    /// Scans one file's bytes; `path` is used for reporting, skip globs and allow rules.
+    #[must_use]
+    pub fn scan_file(&self, path: &str, content: &[u8]) -> Vec<SecretFinding> {
+        self.scan_file_detailed(path, content).findings
+    }
+
+    /// Like [`Scanner::scan_file`], also telling why a file was skipped.
+    #[must_use]
+    pub fn scan_file_detailed(&self, path: &str, content: &[u8]) -> FileScan {
+        if let Some(reason) = self.path_skip_reason(path) {
+            return FileScan {
+                findings: Vec::new(),
+                skipped: Some(reason),
+            };
+        }
+        let size = content.len() as u64;
+        if size > self.max_file_size {
+            return FileScan {
+                findings: Vec::new(),
+                skipped: Some(SkipReason::TooLarge {
+                    size,
+                    max: self.max_file_size,
+                }),
+            };
+        }
+        if looks_binary(content) {
+            return FileScan {
+                findings: Vec::new(),
+                skipped: Some(SkipReason::Binary),
+            };
+        }
+        FileScan {
+            findings: self.scan_bytes(path, content, &Location::file(path), true),
+            skipped: None,
+        }
+    }
+
+    /// Runs the rules over `content` with no path/size/binary gate; line numbers are offset
+    /// by `base.line` (minus one) when `base` has a line.
+    pub(crate) fn scan_bytes(
+        &self,
+        path: &str,
+        content: &[u8],
+        base: &Location,
+        is_file: bool,
+    ) -> Vec<SecretFinding> {
+        let norm = normalise_path(path);
+        let source_code = is_file && is_source_code(norm);
+        let windows = self.windows(content);
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for (rule_idx, wins) in windows.iter().enumerate() {
+            if wins.is_empty() {
+                continue;
+            }
+            let Some(rule) = self.rules.get(rule_idx) else {
+                continue;
+            };
+            if let Some(p) = &rule.path
+                && !p.is_match(norm)
+            {
+                continue;
+            }
+            for w in wins {
+                let Some(hay) = content.get(w.clone()) else {
+                    continue;
+                };
+                for caps in rule.regex.captures_iter(hay) {
+                    let Some(whole) = caps.get(0) else { continue };
+                    let secret = rule
+                        .secret_group
+                        .and_then(|g| caps.get(g))
+                        .map_or(whole.range(), |m| m.range());
+                    let abs = (secret.start + w.start)..(secret.end + w.start);
+                    let ctx = MatchCtx {
+                        content,
+                        offset: w.start,
+                        caps: &caps,
+                        secret: abs.clone(),
+                        source_code,
+                    };
+                    if let Some((secret, end)) = validate(rule, &ctx) {
+                        candidates.push(Candidate {
+                            rule: rule_idx,
+                            priority: (rule.low_priority, rule_idx),
+                            secret,
+                            end,
+                        });
+                    }
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return Vec::new();
+        }
+        // Overlap resolution: specific rules first, then custom, then generic.
+        candidates.sort_by_key(|c| (c.priority, c.secret.start));
+        let mut kept: Vec<Candidate> = Vec::new();
+        for c in candidates {
+            let overlaps = kept
+                .iter()
+                .any(|k| c.secret.start < k.secret.end && k.secret.start < c.secret.end);
+            if overlaps {
+                continue;
+            }
+            let Some(secret) = content.get(c.secret.clone()) else {
+                continue;
+            };
+            let allowed = self.value_allows.iter().any(|a| {
+                a.regex.is_match(secret) && a.path.as_ref().is_none_or(|p| p.is_match(norm))
+            });
+            if !allowed {
+                kept.push(c);
+            }
+        }
+        kept.sort_by_key(|c| c.secret.start);
+        let mut out = Vec::with_capacity(kept.len());
+        let mut cursor = LineCursor::default();
+        for c in kept {
+            let Some(rule) = self.rules.get(c.rule) else {
+                continue;
+            };
+            let Some(secret) = content.get(c.secret.clone()) else {
+                continue;
+            };
+            let (line, column) = cursor.position(content, c.secret.start);
+            let (end_line, end_column) = cursor.peek(content, c.end.saturating_sub(1).max(c.secret.start));
+            let line_offset = base.line.map_or(0, |l| l.saturating_sub(1));
+            let mut location = Location::at(base.path.clone(), line + line_offset, Some(column));
+            if end_line != line {
+                location = location.with_end(end_line + line_offset, Some(end_column));
+            }
+            out.push(SecretFinding {
+                rule_id: rule.id.clone(),
+                title: rule.title.clone(),
+                severity: rule.severity,
+                location,
+                redacted: Redacted::new(secret),
+                layer_digest: None,
+                created_by: None,
+                removed_in_later_layer: false,
+            });
+        }
+        out
+    }
+
+    /// Per rule, the merged byte windows its regex must run on.
+    fn windows(&self, content: &[u8]) -> Vec<Vec<Range<usize>>> {
+        let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.rules.len()];
+        let whole = 0..content.len();
+        for &i in &self.always {
+            if let Some(w) = windows.get_mut(i) {
+                w.push(whole.clone());
+            }
+        }
+        let small = content.len() <= SMALL_FILE;
+        for pre in [&self.case_insensitive, &self.case_sensitive].into_iter().flatten() {
+            for m in pre.automaton.find_overlapping_iter(content) {
+                let Some(rule_ids) = pre.rules_of_pattern.get(m.pattern().as_usize()) else {
+                    continue;
+                };
+                for &r in rule_ids {
+                    let (Some(rule), Some(wins)) = (self.rules.get(r), windows.get_mut(r)) else {
+                        continue;
+                    };
+                    if wins.last().is_some_and(|last| last.end >= m.end()) {
+                        continue;
+                    }
+                    let w = if small || rule.window == Window::File {
+                        whole.clone()
+                    } else {
+                        line_window(content, m.start(), m.end())
+                    };
+                    match wins.last_mut() {
+                        Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+                        _ => wins.push(w),
+                    }
+                }
+            }
+        }
+        windows
+    }
+}
+
+/// The line(s) around `start..end`, each side capped at [`MAX_LINE_REACH`].
+fn line_window(content: &[u8], start: usize, end: usize) -> Range<usize> {
+    let lo = start.saturating_sub(MAX_LINE_REACH);
+    let from = content
+        .get(lo..start)
+        .and_then(|s| memchr::memrchr(b'\n', s))
+        .map_or(lo, |p| lo + p + 1);
+    let hi = end.saturating_add(MAX_LINE_REACH).min(content.len());
+    let to = content
+        .get(end..hi)
+        .and_then(|s| memchr::memchr(b'\n', s))
+        .map_or(hi, |p| end + p);
+    from..to
+}
+
+/// Heuristic: NUL in the first 8 KiB, or (when not UTF-8) more than 10% control/high bytes.
+pub(crate) fn looks_binary(content: &[u8]) -> bool {
+    let probe = content.get(..BINARY_PROBE).unwrap_or(content);
+    if memchr::memchr(0, probe).is_some() {
+        return true;
+    }
+    match std::str::from_utf8(probe) {
+        Ok(_) => false,
+        // A multi-byte character cut by the probe boundary is still text.
+        Err(e) if e.error_len().is_none() => false,
+        Err(_) => {
+            let odd = probe
+                .iter()
+                .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b >= 0x80)
+                .count();
+            odd * 10 > probe.len()
+        }
+    }
+}
+
+/// File extensions of programming languages: there, an unquoted `token: Foo` is code, not config.
+fn is_source_code(path: &str) -> bool {
+    const EXT: &[&str] = &[
+        "rs", "go", "py", "pyi", "js", "mjs", "cjs", "ts", "tsx", "jsx", "java", "kt", "scala",
+        "c", "h", "cc", "cpp", "hpp", "cxx", "cs", "rb", "php", "swift", "m", "mm", "pl", "pm",
+        "lua", "dart", "ex", "exs", "erl", "hs", "ml", "clj", "groovy", "vue", "svelte", "zig",
+        "nim", "r", "jl", "el", "lisp", "scm", "tcl",
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| EXT.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
+/// Incremental byte offset → (line, column) conversion for ascending offsets.
+#[derive(Default)]
+struct LineCursor {
+    offset: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl LineCursor {
+    fn position(&mut self, content: &[u8], pos: usize) -> (u32, u32) {
+        let pos = pos.min(content.len());
+        if pos < self.offset {
+            *self = Self::default();
+        }
+        if self.line == 0 {
+            self.line = 1;
+        }
+        if let Some(seg) = content.get(self.offset..pos) {
+            for nl in memchr::memchr_iter(b'\n', seg) {
+                self.line += 1;
+                self.line_start = self.offset + nl + 1;
+            }
+        }
+        self.offset = pos;
+        let col = content
+            .get(self.line_start..pos)
+            .map_or(0, |s| s.iter().filter(|&&b| (b & 0xC0) != 0x80).count());
+        (self.line, col as u32 + 1)
+    }
+
+    fn peek(&self, content: &[u8], pos: usize) -> (u32, u32) {
+        let mut copy = Self {
+            offset: self.offset,
+            line: self.line,
+            line_start: self.line_start,
+        };
+        copy.position(content, pos)
+    }
+}
+
+/// Everything a validator may look at.
+struct MatchCtx<'a> {
+    content: &'a [u8],
+    offset: usize,
+    caps: &'a Captures<'a>,
+    secret: Range<usize>,
+    source_code: bool,
+}
+
+impl MatchCtx<'_> {
+    fn group(&self, name: &str) -> Option<Range<usize>> {
+        self.caps
+            .name(name)
+            .map(|m| (m.start() + self.offset)..(m.end() + self.offset))
+    }
+
+    fn bytes(&self, r: Range<usize>) -> &[u8] {
+        self.content.get(r).unwrap_or_default()
+    }
+}
+
+/// Returns the secret span and match end to report, or `None` to drop the match.
+fn validate(rule: &CompiledRule, ctx: &MatchCtx<'_>) -> Option<(Range<usize>, usize)> {
+    let secret = ctx.bytes(ctx.secret.clone());
+    let keep = Some((ctx.secret.clone(), ctx.secret.end));
+    let entropy_ok = |s: &[u8]| rule.min_entropy <= 0.0 || shannon_entropy(s) >= rule.min_entropy;
+    match rule.check {
+        Check::Token => (entropy_ok(secret) && !is_obvious_fake(secret)).then_some(keep?),
+        Check::AwsSecret => (entropy_ok(secret)
+            && !is_obvious_fake(secret)
+            && char_classes(secret) >= 3)
+            .then_some(keep?),
+        Check::Generic => check_generic(rule, ctx, secret).then_some(keep?),
+        Check::NpmAuth => {
+            let text = String::from_utf8_lossy(secret);
+            (!is_placeholder(&text) && entropy_ok(secret)).then_some(keep?)
+        }
+        Check::Jwt => check_jwt(secret).then_some(keep?),
+        Check::DockerAuth => {
+            memchr::memmem::find(ctx.content, b"\"auths\"")?;
+            let decoded = base64::engine::general_purpose::STANDARD.decode(secret).ok()?;
+            let text = String::from_utf8(decoded).ok()?;
+            let (user, pass) = text.split_once(':')?;
+            (!user.is_empty() && !is_placeholder(pass)).then_some(keep?)
+        }
+        Check::GcpServiceAccount => {
+            memchr::memmem::find(ctx.content, b"service_account")?;
+            keep
+        }
+        Check::DbUrl => {
+            let user = ctx.group("user").map(|r| ctx.bytes(r)).unwrap_or_default();
+            let host = ctx.group("host").map(|r| ctx.bytes(r)).unwrap_or_default();
+            let pass = String::from_utf8_lossy(secret);
+            let host_l = String::from_utf8_lossy(host).to_ascii_lowercase();
+            let placeholder_host = host_l.contains("example")
+                || matches!(host_l.as_str(), "host" | "hostname" | "server" | "dbhost")
+                || host_l.contains('{')
+                || host_l.contains('$');
+            (secret != user && !is_placeholder(&pass) && !placeholder_host).then_some(keep?)
+        }
+        Check::PrivateKey => check_private_key(ctx),
+    }
+}
+
+fn check_generic(rule: &CompiledRule, ctx: &MatchCtx<'_>, secret: &[u8]) -> bool {
+    let quote = ctx.group("q").map(|r| ctx.bytes(r)).unwrap_or_default();
+    let key = ctx.group("key").map(|r| ctx.bytes(r)).unwrap_or_default();
+    let key_start = ctx.group("key").map_or(0, |r| r.start);
+    let key_l = String::from_utf8_lossy(key).to_ascii_lowercase();
+    const NON_SECRET_KEYS: &[&str] = &[
+        "csrf", "xsrf", "page", "next", "continuation", "cursor", "public", "sample", "example",
+        "test", "dummy", "fake", "mock", "_name", "name_", "type", "_id",
+    ];
+    if NON_SECRET_KEYS.iter().any(|k| key_l.contains(k)) {
+        return false;
+    }
+    // The key must start an identifier.
+    if key_start > 0
+        && ctx
+            .content
+            .get(key_start - 1)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return false;
+    }
+    if let Some(&q) = quote.first() {
+        // Quoted: the value must be the whole string literal.
+        if ctx.content.get(ctx.secret.end) != Some(&q) {
+            return false;
+        }
+    } else {
+        if ctx.source_code {
+            return false;
+        }
+        // Unquoted: only config style, `KEY=value` / `key: value` at the start of a line.
+        let line_start = ctx
+            .content
+            .get(..key_start)
+            .and_then(|s| memchr::memrchr(b'\n', s))
+            .map_or(0, |p| p + 1);
+        let prefix = String::from_utf8_lossy(ctx.bytes(line_start..key_start));
+        let prefix = prefix.trim();
+        let prefix_ok = prefix.is_empty()
+            || ["export", "set", "-", "env", "arg", "setenv"]
+                .iter()
+                .any(|p| prefix.eq_ignore_ascii_case(p));
+        if !prefix_ok {
+            return false;
+        }
+        if secret.iter().any(|b| b"(){}[]<>$|\\,;".contains(b)) {
+            return false;
+        }
+        if secret.first() == Some(&b'=') {
+            return false;
+        }
+    }
+    let text = String::from_utf8_lossy(secret);
+    if is_placeholder(&text) || text.contains("://") || text.contains("::") {
+        return false;
+    }
+    let has_digit = secret.iter().any(u8::is_ascii_digit);
+    let classes = char_classes(secret);
+    if !(classes >= 3 || (has_digit && classes >= 2)) {
+        return false;
+    }
+    shannon_entropy(secret) >= rule.min_entropy
+}
+
+fn check_jwt(secret: &[u8]) -> bool {
+    let mut parts = secret.split(|&b| b == b'.');
+    let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let strip = |p: &[u8]| -> Vec<u8> { p.iter().copied().filter(|&b| b != b'=').collect() };
+    let Ok(h) = engine.decode(strip(header)) else {
+        return false;
+    };
+    let Ok(serde_json::Value::Object(h)) = serde_json::from_slice::<serde_json::Value>(&h) else {
+        return false;
+    };
+    if !h.get("alg").is_some_and(serde_json::Value::is_string) {
+        return false;
+    }
+    // The jwt.io sample token (sub 1234567890, name John Doe) is documentation, not a leak.
+    if let Ok(p) = engine.decode(strip(payload))
+        && let Ok(serde_json::Value::Object(p)) = serde_json::from_slice::<serde_json::Value>(&p)
+        && p.get("sub").and_then(serde_json::Value::as_str) == Some("1234567890")
+    {
+        return false;
+    }
+    true
+}
+
+fn check_private_key(ctx: &MatchCtx<'_>) -> Option<(Range<usize>, usize)> {
+    let label = ctx.group("label").or_else(|| {
+        ctx.caps
+            .get(1)
+            .map(|m| (m.start() + ctx.offset)..(m.end() + ctx.offset))
+    })?;
+    let label = ctx.bytes(label);
+    let begin_end = ctx.caps.get(0)?.end() + ctx.offset;
+    let limit = begin_end.saturating_add(MAX_PEM_BODY).min(ctx.content.len());
+    let tail = ctx.content.get(begin_end..limit)?;
+    let mut end_marker = b"-----END ".to_vec();
+    end_marker.extend_from_slice(label);
+    end_marker.extend_from_slice(b"-----");
+    let rel = memchr::memmem::find(tail, &end_marker)?;
+    let body = tail.get(..rel)?;
+    // Body: optional RFC 1421 headers (`Proc-Type:`, `DEK-Info:`, PGP `Version:`), then base64.
+    // Lines may be real newlines or `\n` escapes inside a string literal.
+    let mut b64 = 0usize;
+    let text = String::from_utf8_lossy(body).replace("\\n", "\n").replace("\\r", "");
+    for line in text.lines() {
+        let line = line.trim().trim_matches(|c| c == '"' || c == '\'' || c == ',' || c == '+');
+        if line.is_empty() || line.contains(':') {
+            continue;
+        }
+        if line.contains("...") || line.contains('<') || line.contains('{') || line.contains('$') {
+            return None;
+        }
+        if !line
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=' || b == b' ')
+        {
+            return None;
+        }
+        b64 += line.len();
+    }
+    if b64 < 64 {
+        return None;
+    }
+    // Report the body (trimmed) as the secret; the match ends at the END line.
+    let lead = body.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let trail = body.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+    let start = begin_end + lead;
+    let end = (begin_end + body.len() - trail).max(start);
+    let match_end = begin_end + rel + end_marker.len();
+    Some((start..end, match_end))
+}
