@@ -1,0 +1,92 @@
+//! Cosign-compatible image signing and verification, independent of transport.
+//!
+//! - [`keys`]: `cosign.key` / `cosign.pub` formats (scrypt + nacl/secretbox envelope).
+//! - [`payload`]: the simple-signing payload an image signature signs.
+//! - [`signature`]: ECDSA P-256/SHA-256, base64 DER; `sign-blob` / `verify-blob`.
+//! - [`manifest`]: the `.sig` OCI manifest (one layer per signature) and its config.
+//! - [`rekor`]: offline Rekor bundle (SignedEntryTimestamp) verification.
+//! - [`verify`]: `cosign verify` semantics over a fetched signature set.
+//! - [`store`]: the [`store::SignatureStore`] seam and an OCI-layout implementation.
+//!
+//! Registry transport lives in `bulwark-oci`, which implements [`store::SignatureStore`].
+
+pub mod canonical;
+pub mod digest;
+mod gojson;
+pub mod keys;
+pub mod manifest;
+pub mod payload;
+pub mod rekor;
+pub mod signature;
+pub mod store;
+pub mod verify;
+
+pub use digest::{Digest, DigestError};
+pub use keys::{GeneratedKeyPair, KeyEncryption, KeyError, PrivateKey, PublicKey, generate_key_pair};
+pub use manifest::{ManifestError, SignatureLayer, SignatureManifest};
+pub use payload::{PayloadError, SimpleSigningPayload};
+pub use rekor::{RekorError, TlogStatus, verify_bundle};
+pub use signature::{VerifyError, sign_blob, sign_payload, verify_blob, verify_payload};
+pub use store::{OciLayoutStore, SignatureStore, StoreError};
+pub use verify::{NoValidSignature, VerifiedSignature, VerifyOptions, verify_image_signatures};
+
+/// Signs `image` (its manifest digest, under repository name `docker_reference`) with
+/// `key` and the given `-a` annotations, and appends the signature to `store`.
+/// Returns the new layer and whether it was added (false: identical signature present).
+pub fn sign_image(
+    store: &dyn SignatureStore,
+    key: &PrivateKey,
+    docker_reference: &str,
+    image: &Digest,
+    annotations: &std::collections::BTreeMap<String, String>,
+) -> Result<(SignatureLayer, bool), StoreError> {
+    let payload = SimpleSigningPayload::new(docker_reference, image.clone())
+        .with_annotations(annotations)
+        .to_json();
+    let signature = sign_payload(key, &payload);
+    let layer = SignatureLayer::simple_signing(payload, signature, None);
+    let added = store.append_signature(image, layer.clone())?;
+    Ok((layer, added))
+}
+
+#[doc(hidden)]
+pub mod fuzzing {
+    //! Entry points shared by the cargo-fuzz targets (`fuzz/`) and the never-panic
+    //! property tests: feed untrusted bytes to every parser; only errors may come out.
+
+    use crate::{
+        Digest, PrivateKey, PublicKey, SignatureManifest, SimpleSigningPayload, signature,
+    };
+
+    /// Runs the key parsers (encrypted private key PEM, public key PEM/DER, PKCS#8).
+    pub fn keys(data: &[u8]) {
+        let _ = PrivateKey::from_encrypted_pem(data, b"");
+        let _ = PrivateKey::from_pkcs8_der(data);
+        let _ = PublicKey::from_pem(data);
+        let _ = PublicKey::from_spki_der(data);
+    }
+
+    /// Runs the signature, payload, manifest, bundle and digest parsers.
+    pub fn signatures(data: &[u8]) {
+        // An arbitrary P-256 key generated for this harness; signatures never verify
+        // against it, the point is to drive the parsers behind each check.
+        const FUZZ_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEdM67XX2qCzRDLe1rWYqiPqFt6Z3t
+iS2lHuo0e04a4HoMIbQeUfVyRRtQnIkrJATcfOfQgaSP6MawAfMrpUh18A==
+-----END PUBLIC KEY-----
+";
+        let key = PublicKey::from_pem(FUZZ_KEY.as_bytes()).ok();
+        let text = String::from_utf8_lossy(data);
+        let _ = signature::decode_signature(&text);
+        if let Some(key) = key.as_ref() {
+            let _ = signature::verify_der(key, b"payload", data);
+            let _ = signature::verify_payload(key, b"payload", &text);
+            let _ = crate::verify_bundle(&text, key, b"payload", data, key);
+        }
+        let _ = SimpleSigningPayload::parse(data);
+        let _ = SignatureManifest::parse_descriptors(data);
+        let _ = SignatureManifest::from_manifest(data, |_| Ok::<_, crate::ManifestError>(data.to_vec()));
+        let _ = text.parse::<Digest>();
+        let _ = serde_json::from_slice::<serde_json::Value>(data).map(|v| crate::canonical::canonicalize(&v));
+    }
+}
