@@ -1,0 +1,341 @@
+//! Executables carrying package data: Go build info (`\xff Go buildinf:` blob with the Go
+//! version and the module graph) and Rust cargo-auditable data (`.dep-v0` section, zlib JSON).
+//! ELF, Mach-O and PE are supported; sections are located with the `object` crate and the
+//! Go blob is also found by scanning for its magic when sections are stripped or renamed.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use object::{Object, ObjectSection};
+
+use crate::analyzer::{Analyzer, AnalyzerOutput, EntryMeta, FileEntry, PathPatterns};
+use crate::error::AnalyzeError;
+use crate::model::{Package, PackageType};
+
+const GO_MAGIC: &[u8] = b"\xff Go buildinf:";
+/// Directories whose regular files are treated as executables when the caller has no mode bits.
+const BIN_DIRS: &[&str] = &[
+    "/bin/",
+    "/sbin/",
+    "/usr/bin/",
+    "/usr/sbin/",
+    "/usr/local/bin/",
+    "/usr/local/sbin/",
+    "/usr/libexec/",
+];
+/// Binaries above this size are skipped (keeps per-layer memory bounded).
+pub const MAX_BINARY_SIZE: u64 = 512 * 1024 * 1024;
+
+/// Go and Rust binaries.
+#[derive(Debug, Default)]
+pub struct BinaryAnalyzer;
+
+impl Analyzer for BinaryAnalyzer {
+    fn name(&self) -> &'static str {
+        "binary"
+    }
+    fn version(&self) -> u32 {
+        1
+    }
+    fn patterns(&self) -> PathPatterns {
+        PathPatterns {
+            prefixes: BIN_DIRS,
+            suffixes: &[".exe"],
+            executables: true,
+            ..PathPatterns::default()
+        }
+    }
+    fn required(&self, path: &str, meta: &EntryMeta) -> bool {
+        meta.size <= MAX_BINARY_SIZE
+            && (meta.size == 0 || meta.size >= 1024)
+            && (meta.is_executable()
+                || path.ends_with(".exe")
+                || BIN_DIRS.iter().any(|d| path.starts_with(d)))
+    }
+    fn analyze(&self, files: &[&FileEntry]) -> AnalyzerOutput {
+        let mut out = AnalyzerOutput::default();
+        for f in files {
+            if !is_executable_format(&f.data) {
+                continue;
+            }
+            match go_packages(&f.data, &f.path) {
+                Ok(p) => out.packages.extend(p),
+                Err(e) => out.errors.push(e),
+            }
+            match rust_packages(&f.data, &f.path) {
+                Ok(p) => out.packages.extend(p),
+                Err(e) => out.errors.push(e),
+            }
+        }
+        out
+    }
+}
+
+/// True for ELF, Mach-O (thin or fat) and PE headers.
+pub fn is_executable_format(data: &[u8]) -> bool {
+    let m = data.get(..4).unwrap_or_default();
+    m == b"\x7fELF"
+        || m.starts_with(b"MZ")
+        || matches!(
+            m,
+            [0xfe, 0xed, 0xfa, 0xce | 0xcf]
+                | [0xce | 0xcf, 0xfa, 0xed, 0xfe]
+                | [0xca, 0xfe, 0xba, 0xbe]
+        )
+}
+
+/// Go build info decoded from a binary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GoBuildInfo {
+    /// Toolchain version (`go1.22.5`).
+    pub go_version: String,
+    /// The `path` line (main package path).
+    pub path: Option<String>,
+    /// Main module (path, version).
+    pub main: Option<(String, String)>,
+    /// Dependencies: (path, version, replacement (path, version)).
+    pub deps: Vec<(String, String, Option<(String, String)>)>,
+    /// `build` settings (`-ldflags`, `GOOS`, `vcs.revision`, ...).
+    pub settings: BTreeMap<String, String>,
+}
+
+/// Finds and decodes Go build info; `Ok(None)` when the binary is not a Go binary.
+pub fn go_buildinfo(data: &[u8]) -> Result<Option<GoBuildInfo>, String> {
+    let section = object::File::parse(data).ok().and_then(|obj| {
+        obj.sections()
+            .find(|s| matches!(s.name(), Ok(".go.buildinfo" | "__go_buildinfo")))
+            .and_then(|s| s.data().ok())
+    });
+    let blob = match section.filter(|s| s.starts_with(GO_MAGIC)) {
+        Some(s) => s,
+        None => {
+            // stripped section headers: the blob is 16-byte aligned somewhere in the data segment
+            let Some(off) = memchr::memmem::find_iter(data, GO_MAGIC).find(|o| o % 16 == 0) else {
+                return Ok(None);
+            };
+            data.get(off..).unwrap_or_default()
+        }
+    };
+    let ptr_size = usize::from(*blob.get(14).ok_or("buildinfo header truncated")?);
+    let flags = *blob.get(15).ok_or("buildinfo header truncated")?;
+    let (version, modinfo) = if flags & 2 != 0 {
+        // Go 1.18+: varint-prefixed strings right after the 32-byte header
+        let rest = blob.get(32..).ok_or("buildinfo header truncated")?;
+        let (v, rest) = read_varint_string(rest).ok_or("bad version string")?;
+        let (m, _) = read_varint_string(rest).ok_or("bad modinfo string")?;
+        (v, m)
+    } else {
+        // Go < 1.18: pointers to string headers, resolved through the object's sections
+        let obj = object::File::parse(data)
+            .map_err(|e| format!("pre-1.18 buildinfo needs a parsable object: {e}"))?;
+        let big = flags & 1 != 0;
+        let read_ptr = |b: &[u8]| -> Option<u64> {
+            let b = b.get(..ptr_size)?;
+            Some(match (ptr_size, big) {
+                (4, false) => u64::from(u32::from_le_bytes(b.try_into().ok()?)),
+                (4, true) => u64::from(u32::from_be_bytes(b.try_into().ok()?)),
+                (8, false) => u64::from_le_bytes(b.try_into().ok()?),
+                (8, true) => u64::from_be_bytes(b.try_into().ok()?),
+                _ => return None,
+            })
+        };
+        let at_vaddr = |addr: u64, len: u64| -> Option<&[u8]> {
+            obj.sections().find_map(|s| {
+                let start = s.address();
+                if addr < start || addr.checked_add(len)? > start + s.size() {
+                    return None;
+                }
+                let d = s.data().ok()?;
+                d.get(
+                    usize::try_from(addr - start).ok()?
+                        ..usize::try_from(addr - start + len).ok()?,
+                )
+            })
+        };
+        let read_go_string = |hdr_addr: u64| -> Option<Vec<u8>> {
+            let hdr = at_vaddr(hdr_addr, 2 * ptr_size as u64)?;
+            let ptr = read_ptr(hdr)?;
+            let len = read_ptr(hdr.get(ptr_size..)?)?;
+            if len > 1 << 24 {
+                return None;
+            }
+            at_vaddr(ptr, len).map(<[u8]>::to_vec)
+        };
+        let vptr = read_ptr(blob.get(16..).unwrap_or_default()).ok_or("bad version pointer")?;
+        let mptr =
+            read_ptr(blob.get(16 + ptr_size..).unwrap_or_default()).ok_or("bad modinfo pointer")?;
+        let v = read_go_string(vptr).ok_or("version string not mapped")?;
+        let m = read_go_string(mptr).unwrap_or_default();
+        (v, m)
+    };
+    let mut info = GoBuildInfo {
+        go_version: String::from_utf8_lossy(&version).into_owned(),
+        ..GoBuildInfo::default()
+    };
+    // modinfo is framed by 16-byte sentinels
+    let modinfo = if modinfo.len() >= 33 {
+        modinfo
+            .get(16..modinfo.len() - 16)
+            .unwrap_or_default()
+            .to_vec()
+    } else {
+        Vec::new()
+    };
+    parse_modinfo(&String::from_utf8_lossy(&modinfo), &mut info);
+    Ok(Some(info))
+}
+
+fn read_varint_string(b: &[u8]) -> Option<(Vec<u8>, &[u8])> {
+    let mut len: u64 = 0;
+    let mut shift = 0;
+    let mut i = 0;
+    loop {
+        let byte = *b.get(i)?;
+        i += 1;
+        len |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+        if shift > 56 {
+            return None;
+        }
+    }
+    let len = usize::try_from(len).ok()?;
+    let s = b.get(i..i.checked_add(len)?)?;
+    Some((s.to_vec(), b.get(i + len..)?))
+}
+
+/// Parses the textual module info (`path`, `mod`, `dep`, `=>`, `build` lines, tab-separated).
+pub fn parse_modinfo(text: &str, info: &mut GoBuildInfo) {
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        match f.as_slice() {
+            ["path", p, ..] => info.path = Some((*p).to_owned()),
+            ["mod", p, v, ..] => info.main = Some(((*p).to_owned(), (*v).to_owned())),
+            ["mod", p] => info.main = Some(((*p).to_owned(), String::new())),
+            ["dep", p, v, ..] => info.deps.push(((*p).to_owned(), (*v).to_owned(), None)),
+            ["=>", p, v, ..] => {
+                if let Some(last) = info.deps.last_mut() {
+                    last.2 = Some(((*p).to_owned(), (*v).to_owned()));
+                } else if let Some(m) = info.main.as_mut() {
+                    *m = ((*p).to_owned(), (*v).to_owned());
+                }
+            }
+            ["=>", p] => {
+                if let Some(last) = info.deps.last_mut() {
+                    last.2 = Some(((*p).to_owned(), String::new())); // local directory replacement
+                }
+            }
+            ["build", kv] => {
+                if let Some((k, v)) = kv.split_once('=') {
+                    info.settings
+                        .insert(k.to_owned(), v.trim_matches('"').to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Go modules of a binary: main module, dependencies (replacements applied, original recorded
+/// in metadata) and the standard library as `stdlib`.
+pub fn go_packages(data: &[u8], path: &str) -> Result<Vec<Package>, AnalyzeError> {
+    let Some(info) = go_buildinfo(data)
+        .map_err(|e| AnalyzeError::malformed("binary", path, format!("Go build info: {e}")))?
+    else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let mut add = |name: &str, version: &str, extra: &[(&str, &str)]| {
+        let mut p = Package::new(PackageType::GoModule, name, version, path);
+        p.metadata
+            .insert("go.toolchain".into(), info.go_version.clone());
+        for (k, v) in extra {
+            p.metadata.insert((*k).to_owned(), (*v).to_owned());
+        }
+        if let Some(a) = info.settings.get("GOARCH") {
+            p.arch = Some(a.clone());
+        }
+        out.push(p);
+    };
+    if let Some((m, v)) = &info.main {
+        add(m, v, &[("go.main", "true")]);
+    }
+    for (dp, dv, rep) in &info.deps {
+        match rep {
+            Some((rp, rv)) if !rv.is_empty() => {
+                add(rp, rv, &[("go.replaces", &format!("{dp}@{dv}"))])
+            }
+            _ => add(dp, dv, &[]),
+        }
+    }
+    if let Some(v) = info
+        .go_version
+        .split_whitespace()
+        .next()
+        .filter(|v| v.starts_with("go"))
+    {
+        add("stdlib", v, &[]);
+    }
+    Ok(out)
+}
+
+/// Rust crates recorded by cargo-auditable in the `.dep-v0` section.
+pub fn rust_packages(data: &[u8], path: &str) -> Result<Vec<Package>, AnalyzeError> {
+    let Ok(obj) = object::File::parse(data) else {
+        return Ok(Vec::new());
+    };
+    let Some(sec) = obj
+        .sections()
+        .find(|s| matches!(s.name(), Ok(".dep-v0" | "__dep-v0" | "dep-v0")))
+    else {
+        return Ok(Vec::new());
+    };
+    let compressed = sec
+        .data()
+        .map_err(|e| AnalyzeError::malformed("binary", path, format!(".dep-v0 section: {e}")))?;
+    parse_auditable(compressed, path)
+}
+
+/// Decodes cargo-auditable's zlib-compressed JSON (`{"packages":[{name,version,source,kind,root}]}`).
+/// Build-only dependencies (`kind: "build"`) are not compiled into the binary and are skipped.
+pub fn parse_auditable(compressed: &[u8], path: &str) -> Result<Vec<Package>, AnalyzeError> {
+    let mut json = Vec::new();
+    flate2::read::ZlibDecoder::new(compressed)
+        .take(8 * 1024 * 1024)
+        .read_to_end(&mut json)
+        .map_err(|e| AnalyzeError::malformed("binary", path, format!(".dep-v0 zlib: {e}")))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&json).map_err(|source| AnalyzeError::Json {
+            analyzer: "binary",
+            path: path.to_owned(),
+            source,
+        })?;
+    let mut out = Vec::new();
+    for p in v
+        .get("packages")
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let (Some(n), Some(ver)) = (
+            p.get("name").and_then(|x| x.as_str()),
+            p.get("version").and_then(|x| x.as_str()),
+        ) else {
+            continue;
+        };
+        if p.get("kind").and_then(|k| k.as_str()) == Some("build") {
+            continue;
+        }
+        let mut pkg = Package::new(PackageType::RustCrate, n, ver, path);
+        if let Some(src) = p.get("source").and_then(|x| x.as_str()) {
+            pkg.metadata.insert("cargo.source".into(), src.to_owned());
+        }
+        if p.get("root").and_then(serde_json::Value::as_bool) == Some(true) {
+            pkg.metadata.insert("cargo.root".into(), "true".into());
+        }
+        out.push(pkg);
+    }
+    Ok(out)
+}
