@@ -77,14 +77,11 @@ fn write_string(out: &mut String, s: &str) {
 }
 
 fn format_number(n: &Number) -> String {
-    if let Some(u) = n.as_u64() {
-        if u <= MAX_EXACT_INTEGER {
-            return u.to_string();
-        }
-    } else if let Some(i) = n.as_i64() {
-        if i.unsigned_abs() <= MAX_EXACT_INTEGER {
-            return i.to_string();
-        }
+    if let Some(u) = n.as_u64().filter(|u| *u <= MAX_EXACT_INTEGER) {
+        return u.to_string();
+    }
+    if let Some(i) = n.as_i64().filter(|i| i.unsigned_abs() <= MAX_EXACT_INTEGER) {
+        return i.to_string();
     }
     // Everything else goes through the double it denotes, as a JSON parser in
     // JavaScript (and cosign's Go canonicaliser) would read it.
@@ -118,8 +115,12 @@ fn es6_number(x: f64) -> String {
         format!("0.{}{digits}", "0".repeat((-n) as usize))
     } else {
         let (first, rest) = digits.split_at(1);
-        let exp_sign = if n - 1 >= 0 { "+" } else { "-" };
-        let frac = if rest.is_empty() { String::new() } else { format!(".{rest}") };
+        let exp_sign = if n > 0 { "+" } else { "-" };
+        let frac = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
         format!("{first}{frac}e{exp_sign}{}", (n - 1).abs())
     };
     format!("{sign}{body}")
@@ -161,12 +162,18 @@ mod tests {
         for (x, want) in cases {
             assert_eq!(es6_number(*x), *want, "{x}");
         }
-        assert_eq!(canonicalize(&json!([1, -2, 1.5, 10_000_000_000_000_000_u64])), b"[1,-2,1.5,10000000000000000]");
+        assert_eq!(
+            canonicalize(&json!([1, -2, 1.5, 10_000_000_000_000_000_u64])),
+            b"[1,-2,1.5,10000000000000000]"
+        );
     }
 
     #[test]
     fn escapes_minimally() {
         let v = json!({"k": "a\"\\\u{1}\u{7f}</é\n"});
-        assert_eq!(String::from_utf8(canonicalize(&v)).unwrap(), "{\"k\":\"a\\\"\\\\\\u0001\u{7f}</é\\n\"}");
+        assert_eq!(
+            String::from_utf8(canonicalize(&v)).unwrap(),
+            "{\"k\":\"a\\\"\\\\\\u0001\u{7f}</é\\n\"}"
+        );
     }
 }

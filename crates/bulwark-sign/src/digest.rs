@@ -36,7 +36,9 @@ impl Digest {
 
     /// Wraps a raw 32-byte sha256 value.
     pub fn from_sha256(raw: &[u8; 32]) -> Self {
-        Self { hex: hex_lower(raw) }
+        Self {
+            hex: hex_lower(raw),
+        }
     }
 
     /// The 64 hex digits, without the `sha256:` prefix.
@@ -114,8 +116,19 @@ mod tests {
             d.signature_tag(),
             "sha256-e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855.sig"
         );
-        assert!(matches!("sha512:00".parse::<Digest>(), Err(DigestError::UnsupportedAlgorithm { .. })));
-        assert!(matches!("sha256:ABC".parse::<Digest>(), Err(DigestError::BadHex { .. })));
-        assert!(s.to_uppercase().replace("SHA256", "sha256").parse::<Digest>().is_err());
+        assert!(matches!(
+            "sha512:00".parse::<Digest>(),
+            Err(DigestError::UnsupportedAlgorithm { .. })
+        ));
+        assert!(matches!(
+            "sha256:ABC".parse::<Digest>(),
+            Err(DigestError::BadHex { .. })
+        ));
+        assert!(
+            s.to_uppercase()
+                .replace("SHA256", "sha256")
+                .parse::<Digest>()
+                .is_err()
+        );
     }
 }

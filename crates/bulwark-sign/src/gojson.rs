@@ -94,7 +94,11 @@ fn go_float(f: f64) -> String {
     } else if f == 0.0 {
         // Go prints -0 as "-0"; serde_json never yields a negative zero from parsing
         // integers, but keep the sign like Go does.
-        if f.is_sign_negative() { "-0".to_owned() } else { "0".to_owned() }
+        if f.is_sign_negative() {
+            "-0".to_owned()
+        } else {
+            "0".to_owned()
+        }
     } else {
         format!("{f}")
     }
@@ -160,6 +164,9 @@ mod tests {
     #[test]
     fn sorts_nested_maps() {
         let v = json!({"b": 1, "a": {"d": [ {"z": 1, "y": 2} ], "c": null}});
-        assert_eq!(to_vec(&sort_map_keys(&v)), br#"{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}"#);
+        assert_eq!(
+            to_vec(&sort_map_keys(&v)),
+            br#"{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}"#
+        );
     }
 }

@@ -106,7 +106,9 @@ pub enum KeyError {
     #[error("encrypted private key: nonce is {0} bytes, expected 24")]
     NonceLength(usize),
     /// Authenticated decryption failed: the password is wrong or the key file was altered.
-    #[error("encrypted private key: decryption failed (wrong password, or the key file is corrupted)")]
+    #[error(
+        "encrypted private key: decryption failed (wrong password, or the key file is corrupted)"
+    )]
     Decrypt,
     /// The decrypted (or supplied) private key is not a PKCS#8 structure.
     #[error("private key: not a PKCS#8 private key ({0})")]
@@ -209,9 +211,13 @@ impl PrivateKey {
                 "{e}; a SEC1 'EC PRIVATE KEY' must be converted to PKCS#8 first"
             ))
         })?;
-        check_ec_p256("private key", info.algorithm.oid, info.algorithm.parameters_oid().ok())?;
-        let secret = p256::SecretKey::from_pkcs8_der(der)
-            .map_err(|e| KeyError::NotPkcs8(e.to_string()))?;
+        check_ec_p256(
+            "private key",
+            info.algorithm.oid,
+            info.algorithm.parameters_oid().ok(),
+        )?;
+        let secret =
+            p256::SecretKey::from_pkcs8_der(der).map_err(|e| KeyError::NotPkcs8(e.to_string()))?;
         Ok(Self { secret })
     }
 
@@ -285,9 +291,13 @@ impl PublicKey {
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
         let spki = p256::pkcs8::spki::SubjectPublicKeyInfoRef::try_from(der)
             .map_err(|e| KeyError::PublicKey(e.to_string()))?;
-        check_ec_p256("public key", spki.algorithm.oid, spki.algorithm.parameters_oid().ok())?;
-        let key =
-            p256::PublicKey::from_public_key_der(der).map_err(|e| KeyError::PublicKey(e.to_string()))?;
+        check_ec_p256(
+            "public key",
+            spki.algorithm.oid,
+            spki.algorithm.parameters_oid().ok(),
+        )?;
+        let key = p256::PublicKey::from_public_key_der(der)
+            .map_err(|e| KeyError::PublicKey(e.to_string()))?;
         Ok(Self { key })
     }
 
@@ -388,7 +398,9 @@ fn encode_pem(label: &str, der: &[u8]) -> String {
         out.push_str(&String::from_utf8_lossy(chunk));
         out.push('\n');
     }
-    out.push_str(&format!("-----END {label}-----\n"));
+    out.push_str("-----END ");
+    out.push_str(label);
+    out.push_str("-----\n");
     out
 }
 
@@ -440,7 +452,8 @@ fn derive_box_key(
 fn decode_field(field: &'static str, value: Option<&str>) -> Result<Vec<u8>, KeyError> {
     // Go decodes JSON null into a nil byte slice.
     value.map_or(Ok(Vec::new()), |v| {
-        B64.decode(v).map_err(|source| KeyError::Base64 { field, source })
+        B64.decode(v)
+            .map_err(|source| KeyError::Base64 { field, source })
     })
 }
 
@@ -544,9 +557,22 @@ mod tests {
     fn unaccepted_scrypt_params_are_refused_before_any_work() {
         let env = br#"{"kdf":{"name":"scrypt","params":{"N":1048576,"r":8,"p":1},"salt":"AA=="},"cipher":{"name":"nacl/secretbox","nonce":"AA=="},"ciphertext":"AA=="}"#;
         let err = decrypt_envelope(env, b"").unwrap_err();
-        assert!(matches!(err, KeyError::ScryptParams { n: 1_048_576, r: 8, p: 1 }), "{err}");
+        assert!(
+            matches!(
+                err,
+                KeyError::ScryptParams {
+                    n: 1_048_576,
+                    r: 8,
+                    p: 1
+                }
+            ),
+            "{err}"
+        );
         let env = br#"{"kdf":{"name":"scrypt","params":{"N":65536,"r":16,"p":1},"salt":"AA=="},"cipher":{"name":"nacl/secretbox","nonce":"AA=="},"ciphertext":"AA=="}"#;
-        assert!(matches!(decrypt_envelope(env, b""), Err(KeyError::ScryptParams { r: 16, .. })));
+        assert!(matches!(
+            decrypt_envelope(env, b""),
+            Err(KeyError::ScryptParams { r: 16, .. })
+        ));
         assert!(key_encryption_rejects_unaccepted_cost());
     }
 
@@ -560,13 +586,26 @@ mod tests {
     #[test]
     fn unknown_names_and_bad_nonce_are_named() {
         let env = br#"{"kdf":{"name":"pbkdf2","params":{"N":65536,"r":8,"p":1},"salt":"AA=="},"cipher":{"name":"nacl/secretbox","nonce":"AA=="},"ciphertext":"AA=="}"#;
-        assert!(matches!(decrypt_envelope(env, b""), Err(KeyError::UnknownKdf(n)) if n == "pbkdf2"));
+        assert!(
+            matches!(decrypt_envelope(env, b""), Err(KeyError::UnknownKdf(n)) if n == "pbkdf2")
+        );
         let env = br#"{"kdf":{"name":"scrypt","params":{"N":65536,"r":8,"p":1},"salt":"AA=="},"cipher":{"name":"aes-gcm","nonce":"AA=="},"ciphertext":"AA=="}"#;
-        assert!(matches!(decrypt_envelope(env, b""), Err(KeyError::UnknownCipher(n)) if n == "aes-gcm"));
+        assert!(
+            matches!(decrypt_envelope(env, b""), Err(KeyError::UnknownCipher(n)) if n == "aes-gcm")
+        );
         let env = br#"{"kdf":{"name":"scrypt","params":{"N":32768,"r":8,"p":1},"salt":"AA=="},"cipher":{"name":"nacl/secretbox","nonce":"AA=="},"ciphertext":"AA=="}"#;
-        assert!(matches!(decrypt_envelope(env, b""), Err(KeyError::NonceLength(1))));
+        assert!(matches!(
+            decrypt_envelope(env, b""),
+            Err(KeyError::NonceLength(1))
+        ));
         let env = br#"{"kdf":{"name":"scrypt","params":{"N":32768,"r":8,"p":1},"salt":"!!"},"cipher":{"name":"nacl/secretbox","nonce":"AA=="},"ciphertext":"AA=="}"#;
-        assert!(matches!(decrypt_envelope(env, b""), Err(KeyError::Base64 { field: "kdf.salt", .. })));
+        assert!(matches!(
+            decrypt_envelope(env, b""),
+            Err(KeyError::Base64 {
+                field: "kdf.salt",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -583,10 +622,18 @@ mod tests {
 
     #[test]
     fn pem_lines_are_64_columns_with_lf() {
-        let pem = PrivateKey::generate().to_encrypted_pem(b"", &fixed(32_768)).unwrap();
+        let pem = PrivateKey::generate()
+            .to_encrypted_pem(b"", &fixed(32_768))
+            .unwrap();
         let lines: Vec<&str> = pem.lines().collect();
-        assert_eq!(lines.first(), Some(&"-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"));
-        assert_eq!(lines.last(), Some(&"-----END ENCRYPTED SIGSTORE PRIVATE KEY-----"));
+        assert_eq!(
+            lines.first(),
+            Some(&"-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----")
+        );
+        assert_eq!(
+            lines.last(),
+            Some(&"-----END ENCRYPTED SIGSTORE PRIVATE KEY-----")
+        );
         let body = &lines[1..lines.len() - 1];
         assert!(body[..body.len() - 1].iter().all(|l| l.len() == 64));
         assert!(!pem.contains('\r'));
@@ -602,7 +649,13 @@ mod tests {
             Err(KeyError::PemLabel { .. })
         ));
         let private = key.to_encrypted_pem(b"", &fixed(32_768)).unwrap();
-        assert!(matches!(PublicKey::from_pem(private.as_bytes()), Err(KeyError::PemLabel { .. })));
-        assert!(matches!(PublicKey::from_pem(b"junk"), Err(KeyError::Pem { .. })));
+        assert!(matches!(
+            PublicKey::from_pem(private.as_bytes()),
+            Err(KeyError::PemLabel { .. })
+        ));
+        assert!(matches!(
+            PublicKey::from_pem(b"junk"),
+            Err(KeyError::Pem { .. })
+        ));
     }
 }

@@ -22,7 +22,9 @@ pub mod store;
 pub mod verify;
 
 pub use digest::{Digest, DigestError};
-pub use keys::{GeneratedKeyPair, KeyEncryption, KeyError, PrivateKey, PublicKey, generate_key_pair};
+pub use keys::{
+    GeneratedKeyPair, KeyEncryption, KeyError, PrivateKey, PublicKey, generate_key_pair,
+};
 pub use manifest::{ManifestError, SignatureLayer, SignatureManifest};
 pub use payload::{PayloadError, SimpleSigningPayload};
 pub use rekor::{RekorError, TlogStatus, verify_bundle};
@@ -85,8 +87,11 @@ iS2lHuo0e04a4HoMIbQeUfVyRRtQnIkrJATcfOfQgaSP6MawAfMrpUh18A==
         }
         let _ = SimpleSigningPayload::parse(data);
         let _ = SignatureManifest::parse_descriptors(data);
-        let _ = SignatureManifest::from_manifest(data, |_| Ok::<_, crate::ManifestError>(data.to_vec()));
+        let _ = SignatureManifest::from_manifest(data, |_| {
+            Ok::<_, crate::ManifestError>(data.to_vec())
+        });
         let _ = text.parse::<Digest>();
-        let _ = serde_json::from_slice::<serde_json::Value>(data).map(|v| crate::canonical::canonicalize(&v));
+        let _ = serde_json::from_slice::<serde_json::Value>(data)
+            .map(|v| crate::canonical::canonicalize(&v));
     }
 }

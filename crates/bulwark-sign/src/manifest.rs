@@ -47,7 +47,9 @@ pub enum ManifestError {
     #[error("signature manifest: descriptor digest {0:?} is not a sha256:<hex> digest")]
     BadDigest(String),
     /// A blob is larger than [`MAX_SIGNATURE_BLOB`].
-    #[error("signature manifest: blob {digest} claims {size} bytes, more than the {max} allowed for signatures")]
+    #[error(
+        "signature manifest: blob {digest} claims {size} bytes, more than the {max} allowed for signatures"
+    )]
     TooLarge {
         /// The blob's digest.
         digest: String,
@@ -57,7 +59,9 @@ pub enum ManifestError {
         max: u64,
     },
     /// A fetched blob does not hash to its descriptor's digest or size.
-    #[error("signature manifest: blob for {digest} has sha256 {actual} and {len} bytes (descriptor says {size} bytes)")]
+    #[error(
+        "signature manifest: blob for {digest} has sha256 {actual} and {len} bytes (descriptor says {size} bytes)"
+    )]
     BlobMismatch {
         /// The descriptor digest.
         digest: String,
@@ -125,7 +129,11 @@ pub struct SignatureLayer {
 
 impl SignatureLayer {
     /// A simple-signing layer with its base64 signature and optional Rekor bundle JSON.
-    pub fn simple_signing(payload: Vec<u8>, signature_b64: String, bundle_json: Option<String>) -> Self {
+    pub fn simple_signing(
+        payload: Vec<u8>,
+        signature_b64: String,
+        bundle_json: Option<String>,
+    ) -> Self {
         let mut annotations = BTreeMap::new();
         annotations.insert(SIGNATURE_ANNOTATION.to_owned(), signature_b64);
         if let Some(bundle) = bundle_json {
@@ -145,7 +153,9 @@ impl SignatureLayer {
 
     /// The base64 signature annotation, if present.
     pub fn signature_b64(&self) -> Option<&str> {
-        self.annotations.get(SIGNATURE_ANNOTATION).map(String::as_str)
+        self.annotations
+            .get(SIGNATURE_ANNOTATION)
+            .map(String::as_str)
     }
 
     /// The Rekor bundle annotation, if present.
@@ -272,7 +282,11 @@ impl SignatureManifest {
         // Go marshals the nil slice of an image without layers as null.
         rootfs.insert(
             "diff_ids".into(),
-            if diff_ids.is_empty() { Value::Null } else { Value::Array(diff_ids) },
+            if diff_ids.is_empty() {
+                Value::Null
+            } else {
+                Value::Array(diff_ids)
+            },
         );
         let mut config = Map::new();
         config.insert("architecture".into(), "".into());
@@ -302,7 +316,12 @@ impl SignatureManifest {
         m.insert("config".into(), config_desc.to_go_json());
         m.insert(
             "layers".into(),
-            Value::Array(self.layers.iter().map(|l| l.descriptor().to_go_json()).collect()),
+            Value::Array(
+                self.layers
+                    .iter()
+                    .map(|l| l.descriptor().to_go_json())
+                    .collect(),
+            ),
         );
         if !self.annotations.is_empty() {
             m.insert("annotations".into(), string_map(&self.annotations));
@@ -331,10 +350,11 @@ impl SignatureManifest {
         if raw.schema_version != 2 {
             return Err(ManifestError::SchemaVersion(raw.schema_version));
         }
-        if let Some(mt) = raw.media_type {
-            if mt != OCI_MANIFEST_MEDIA_TYPE && mt != DOCKER_MANIFEST_MEDIA_TYPE {
-                return Err(ManifestError::MediaType(mt));
-            }
+        if let Some(mt) = raw
+            .media_type
+            .filter(|mt| mt != OCI_MANIFEST_MEDIA_TYPE && mt != DOCKER_MANIFEST_MEDIA_TYPE)
+        {
+            return Err(ManifestError::MediaType(mt));
         }
         let config = raw.config.into_descriptor()?;
         let layers = raw
@@ -428,18 +448,27 @@ mod tests {
     #[test]
     fn manifest_round_trips_and_detects_blob_tampering() {
         let mut m = SignatureManifest::new();
-        m.append(SignatureLayer::simple_signing(b"payload".to_vec(), "c2ln".into(), Some("{\"a\":1}".into())));
+        m.append(SignatureLayer::simple_signing(
+            b"payload".to_vec(),
+            "c2ln".into(),
+            Some("{\"a\":1}".into()),
+        ));
         let bytes = m.manifest_json();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.starts_with(r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":233,"#), "{text}");
         assert!(text.contains(r#""annotations":{"dev.cosignproject.cosign/signature":"c2ln","dev.sigstore.cosign/bundle":"{\"a\":1}"}"#), "{text}");
         let blobs = m.blobs();
         let fetch = |d: &Descriptor| -> Result<Vec<u8>, ManifestError> {
-            Ok(blobs.iter().find(|(k, _)| *k == d.digest).map(|(_, v)| v.clone()).unwrap_or_default())
+            Ok(blobs
+                .iter()
+                .find(|(k, _)| *k == d.digest)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default())
         };
         let back = SignatureManifest::from_manifest(&bytes, fetch).unwrap();
         assert_eq!(back, m);
-        let tampered = |_: &Descriptor| -> Result<Vec<u8>, ManifestError> { Ok(b"payloaD".to_vec()) };
+        let tampered =
+            |_: &Descriptor| -> Result<Vec<u8>, ManifestError> { Ok(b"payloaD".to_vec()) };
         assert!(matches!(
             SignatureManifest::from_manifest(&bytes, tampered),
             Err(ManifestError::BlobMismatch { .. })
@@ -448,24 +477,37 @@ mod tests {
 
     #[test]
     fn malformed_manifests_are_refused() {
-        assert!(matches!(SignatureManifest::parse_descriptors(b"[]"), Err(ManifestError::Json(_))));
         assert!(matches!(
-            SignatureManifest::parse_descriptors(br#"{"schemaVersion":1,"config":{"mediaType":"x","size":1,"digest":"sha256:00"}}"#),
+            SignatureManifest::parse_descriptors(b"[]"),
+            Err(ManifestError::Json(_))
+        ));
+        assert!(matches!(
+            SignatureManifest::parse_descriptors(
+                br#"{"schemaVersion":1,"config":{"mediaType":"x","size":1,"digest":"sha256:00"}}"#
+            ),
             Err(ManifestError::SchemaVersion(1))
         ));
         assert!(matches!(
-            SignatureManifest::parse_descriptors(br#"{"schemaVersion":2,"config":{"mediaType":"x","size":1,"digest":"sha256:00"}}"#),
+            SignatureManifest::parse_descriptors(
+                br#"{"schemaVersion":2,"config":{"mediaType":"x","size":1,"digest":"sha256:00"}}"#
+            ),
             Err(ManifestError::BadDigest(_))
         ));
         let big = format!(
             r#"{{"schemaVersion":2,"config":{{"mediaType":"x","size":99999999999,"digest":"{}"}}}}"#,
             Digest::of(b"")
         );
-        assert!(matches!(SignatureManifest::parse_descriptors(big.as_bytes()), Err(ManifestError::TooLarge { .. })));
+        assert!(matches!(
+            SignatureManifest::parse_descriptors(big.as_bytes()),
+            Err(ManifestError::TooLarge { .. })
+        ));
         let index = format!(
             r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","config":{{"mediaType":"x","size":1,"digest":"{}"}}}}"#,
             Digest::of(b"")
         );
-        assert!(matches!(SignatureManifest::parse_descriptors(index.as_bytes()), Err(ManifestError::MediaType(_))));
+        assert!(matches!(
+            SignatureManifest::parse_descriptors(index.as_bytes()),
+            Err(ManifestError::MediaType(_))
+        ));
     }
 }

@@ -28,10 +28,14 @@ pub enum PayloadError {
     #[error("simple-signing payload: not valid JSON of the expected shape: {0}")]
     Json(String),
     /// `critical.type` is not cosign's.
-    #[error("simple-signing payload: critical.type is {0:?}, expected \"cosign container image signature\"")]
+    #[error(
+        "simple-signing payload: critical.type is {0:?}, expected \"cosign container image signature\""
+    )]
     WrongType(String),
     /// `critical.image.docker-manifest-digest` is not a sha256 digest.
-    #[error("simple-signing payload: critical.image.docker-manifest-digest {0:?} is not a sha256:<hex> digest")]
+    #[error(
+        "simple-signing payload: critical.image.docker-manifest-digest {0:?} is not a sha256:<hex> digest"
+    )]
     BadDigest(String),
     /// The payload signs a different manifest than the one being verified.
     #[error("simple-signing payload signs {signed}, but the image digest is {actual}")]
@@ -118,9 +122,15 @@ impl SimpleSigningPayload {
     /// The exact bytes cosign would sign for this payload (no trailing newline).
     pub fn to_json(&self) -> Vec<u8> {
         let mut identity = Map::new();
-        identity.insert("docker-reference".into(), self.docker_reference.clone().into());
+        identity.insert(
+            "docker-reference".into(),
+            self.docker_reference.clone().into(),
+        );
         let mut image = Map::new();
-        image.insert("docker-manifest-digest".into(), self.manifest_digest.to_string().into());
+        image.insert(
+            "docker-manifest-digest".into(),
+            self.manifest_digest.to_string().into(),
+        );
         let mut critical = Map::new();
         critical.insert("identity".into(), Value::Object(identity));
         critical.insert("image".into(), Value::Object(image));
@@ -129,9 +139,9 @@ impl SimpleSigningPayload {
         top.insert("critical".into(), Value::Object(critical));
         top.insert(
             "optional".into(),
-            self.optional
-                .as_ref()
-                .map_or(Value::Null, |m| gojson::sort_map_keys(&Value::Object(m.clone()))),
+            self.optional.as_ref().map_or(Value::Null, |m| {
+                gojson::sort_map_keys(&Value::Object(m.clone()))
+            }),
         );
         gojson::to_vec(&Value::Object(top))
     }
@@ -169,7 +179,10 @@ impl SimpleSigningPayload {
 
     /// Checks every required annotation is present in `optional` with exactly that
     /// string value (cosign verify's `-a key=value`).
-    pub fn check_annotations(&self, required: &BTreeMap<String, String>) -> Result<(), PayloadError> {
+    pub fn check_annotations(
+        &self,
+        required: &BTreeMap<String, String>,
+    ) -> Result<(), PayloadError> {
         for (key, expected) in required {
             let found = self.optional.as_ref().and_then(|m| m.get(key));
             match found {
@@ -204,7 +217,10 @@ mod tests {
         ann.insert("a".to_owned(), "1".to_owned());
         let p = SimpleSigningPayload::new("r/x", digest()).with_annotations(&ann);
         let json = String::from_utf8(p.to_json()).unwrap();
-        assert!(json.ends_with(r#""optional":{"a":"1","z":"\u003ctag\u003e\u0026"}}"#), "{json}");
+        assert!(
+            json.ends_with(r#""optional":{"a":"1","z":"\u003ctag\u003e\u0026"}}"#),
+            "{json}"
+        );
         let back = SimpleSigningPayload::parse(json.as_bytes()).unwrap();
         assert_eq!(back, p);
         back.check_annotations(&ann).unwrap();
@@ -217,10 +233,14 @@ mod tests {
         let p = SimpleSigningPayload::new("r", digest()).with_annotations(&have);
         let mut want = BTreeMap::new();
         want.insert("env".to_owned(), "dev".to_owned());
-        assert!(matches!(p.check_annotations(&want), Err(PayloadError::Annotation { found, .. }) if found == "\"prod\""));
+        assert!(
+            matches!(p.check_annotations(&want), Err(PayloadError::Annotation { found, .. }) if found == "\"prod\"")
+        );
         want.clear();
         want.insert("team".to_owned(), "x".to_owned());
-        assert!(matches!(p.check_annotations(&want), Err(PayloadError::Annotation { found, .. }) if found == "missing"));
+        assert!(
+            matches!(p.check_annotations(&want), Err(PayloadError::Annotation { found, .. }) if found == "missing")
+        );
         let bare = SimpleSigningPayload::new("r", digest());
         assert!(bare.check_annotations(&want).is_err());
         assert!(bare.check_annotations(&BTreeMap::new()).is_ok());
@@ -229,11 +249,23 @@ mod tests {
     #[test]
     fn wrong_type_and_bad_digest_are_refused() {
         let wrong = br#"{"critical":{"identity":{"docker-reference":"r"},"image":{"docker-manifest-digest":"sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00"},"type":"atomic container signature"},"optional":null}"#;
-        assert!(matches!(SimpleSigningPayload::parse(wrong), Err(PayloadError::WrongType(_))));
+        assert!(matches!(
+            SimpleSigningPayload::parse(wrong),
+            Err(PayloadError::WrongType(_))
+        ));
         let bad = br#"{"critical":{"identity":{"docker-reference":"r"},"image":{"docker-manifest-digest":"md5:00"},"type":"cosign container image signature"},"optional":null}"#;
-        assert!(matches!(SimpleSigningPayload::parse(bad), Err(PayloadError::BadDigest(_))));
-        assert!(matches!(SimpleSigningPayload::parse(b"{}"), Err(PayloadError::Json(_))));
-        assert!(matches!(SimpleSigningPayload::parse(b""), Err(PayloadError::Json(_))));
+        assert!(matches!(
+            SimpleSigningPayload::parse(bad),
+            Err(PayloadError::BadDigest(_))
+        ));
+        assert!(matches!(
+            SimpleSigningPayload::parse(b"{}"),
+            Err(PayloadError::Json(_))
+        ));
+        assert!(matches!(
+            SimpleSigningPayload::parse(b""),
+            Err(PayloadError::Json(_))
+        ));
     }
 
     #[test]
@@ -241,6 +273,9 @@ mod tests {
         let p = SimpleSigningPayload::new("r", digest());
         p.check_digest(&digest()).unwrap();
         let other = Digest::of(b"other");
-        assert!(matches!(p.check_digest(&other), Err(PayloadError::DigestMismatch { .. })));
+        assert!(matches!(
+            p.check_digest(&other),
+            Err(PayloadError::DigestMismatch { .. })
+        ));
     }
 }

@@ -39,7 +39,9 @@ pub enum RekorError {
     #[error("rekor bundle: entry body is malformed: {0}")]
     Body(String),
     /// The entry is not a `hashedrekord` (the kind cosign logs for key signatures).
-    #[error("rekor bundle: entry kind {kind:?} version {version:?} is not supported (expected hashedrekord 0.0.1)")]
+    #[error(
+        "rekor bundle: entry kind {kind:?} version {version:?} is not supported (expected hashedrekord 0.0.1)"
+    )]
     Kind {
         /// The entry's kind.
         kind: String,
@@ -58,7 +60,9 @@ pub enum RekorError {
     #[error("rekor bundle: the logged signature is not the signature being verified")]
     SignatureMismatch,
     /// The logged public key differs from the verification key.
-    #[error("rekor bundle: the logged public key (sha256 {logged}) is not the verification key (sha256 {expected})")]
+    #[error(
+        "rekor bundle: the logged public key (sha256 {logged}) is not the verification key (sha256 {expected})"
+    )]
     KeyMismatch {
         /// Fingerprint of the logged key.
         logged: String,
@@ -91,7 +95,9 @@ impl TlogStatus {
     /// "transparency log not checked: REASON".
     pub fn describe(&self) -> String {
         match self {
-            Self::Verified { log_index, .. } => format!("transparency log verified (index {log_index})"),
+            Self::Verified { log_index, .. } => {
+                format!("transparency log verified (index {log_index})")
+            }
             Self::NotChecked { reason } => format!("transparency log not checked: {reason}"),
         }
     }
@@ -151,7 +157,8 @@ pub fn verify_bundle(
     signed.insert("logID".into(), p.log_id.clone().into());
     let canonical = canonicalize(&Value::Object(signed));
     let set = decode_signature(&bundle.signed_entry_timestamp).map_err(RekorError::Set)?;
-    verify_prehash_der(rekor_key, &Sha256::digest(&canonical).into(), &set).map_err(RekorError::Set)?;
+    verify_prehash_der(rekor_key, &Sha256::digest(&canonical).into(), &set)
+        .map_err(RekorError::Set)?;
 
     check_body(&p.body, payload, signature_der, signer)?;
     Ok(TlogStatus::Verified {
@@ -161,7 +168,12 @@ pub fn verify_bundle(
     })
 }
 
-fn check_body(body: &Value, payload: &[u8], signature_der: &[u8], signer: &PublicKey) -> Result<(), RekorError> {
+fn check_body(
+    body: &Value,
+    payload: &[u8],
+    signature_der: &[u8],
+    signer: &PublicKey,
+) -> Result<(), RekorError> {
     let body_b64 = body
         .as_str()
         .ok_or_else(|| RekorError::Body("body is not a base64 string".into()))?;
@@ -206,9 +218,13 @@ fn check_body(body: &Value, payload: &[u8], signature_der: &[u8], signer: &Publi
 
     let key_pem = B64
         .decode(field(&["signature", "publicKey", "content"])?)
-        .map_err(|e| RekorError::Body(format!("spec.signature.publicKey.content is not base64: {e}")))?;
-    let logged_key =
-        PublicKey::from_pem(&key_pem).map_err(|e| RekorError::Body(format!("logged public key: {e}")))?;
+        .map_err(|e| {
+            RekorError::Body(format!(
+                "spec.signature.publicKey.content is not base64: {e}"
+            ))
+        })?;
+    let logged_key = PublicKey::from_pem(&key_pem)
+        .map_err(|e| RekorError::Body(format!("logged public key: {e}")))?;
     if &logged_key != signer {
         return Err(RekorError::KeyMismatch {
             logged: logged_key.fingerprint(),

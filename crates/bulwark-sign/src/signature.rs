@@ -50,7 +50,11 @@ pub fn sign_payload_der(key: &PrivateKey, payload: &[u8]) -> Vec<u8> {
 }
 
 /// Verifies a base64 DER signature over `payload`.
-pub fn verify_payload(key: &PublicKey, payload: &[u8], signature_b64: &str) -> Result<(), VerifyError> {
+pub fn verify_payload(
+    key: &PublicKey,
+    payload: &[u8],
+    signature_b64: &str,
+) -> Result<(), VerifyError> {
     let der = decode_signature(signature_b64)?;
     verify_der(key, payload, &der)
 }
@@ -68,7 +72,11 @@ pub fn sign_blob(key: &PrivateKey, reader: impl Read) -> io::Result<String> {
 
 /// `cosign verify-blob`: checks `signature_b64` (surrounding whitespace allowed, as in a
 /// `.sig` file) against the SHA-256 of everything `reader` yields.
-pub fn verify_blob(key: &PublicKey, reader: impl Read, signature_b64: &str) -> Result<(), VerifyError> {
+pub fn verify_blob(
+    key: &PublicKey,
+    reader: impl Read,
+    signature_b64: &str,
+) -> Result<(), VerifyError> {
     let der = decode_signature(signature_b64)?;
     verify_prehash_der(key, &hash_reader(reader)?, &der)
 }
@@ -109,7 +117,11 @@ fn sign_prehash(key: &PrivateKey, hash: &[u8; 32]) -> String {
     B64.encode(sign_prehash_der(key, hash))
 }
 
-pub(crate) fn verify_prehash_der(key: &PublicKey, hash: &[u8; 32], der: &[u8]) -> Result<(), VerifyError> {
+pub(crate) fn verify_prehash_der(
+    key: &PublicKey,
+    hash: &[u8; 32],
+    der: &[u8],
+) -> Result<(), VerifyError> {
     let sig = Signature::from_der(der).map_err(|_| VerifyError::NotDer { len: der.len() })?;
     // RustCrypto's verifier wants low-S; Go accepts either, so normalise first.
     let sig = sig.normalize_s().unwrap_or(sig);
@@ -130,9 +142,15 @@ mod tests {
         let public = key.public_key();
         let sig = sign_payload(&key, b"payload");
         verify_payload(&public, b"payload", &sig).unwrap();
-        assert!(matches!(verify_payload(&public, b"payloaD", &sig), Err(VerifyError::Mismatch { .. })));
+        assert!(matches!(
+            verify_payload(&public, b"payloaD", &sig),
+            Err(VerifyError::Mismatch { .. })
+        ));
         let other = PrivateKey::generate().public_key();
-        assert!(matches!(verify_payload(&other, b"payload", &sig), Err(VerifyError::Mismatch { .. })));
+        assert!(matches!(
+            verify_payload(&other, b"payload", &sig),
+            Err(VerifyError::Mismatch { .. })
+        ));
     }
 
     #[test]
@@ -152,7 +170,10 @@ mod tests {
         let key = PrivateKey::generate();
         let der = sign_payload_der(&key, b"x");
         let raw = Signature::from_der(&der).unwrap().to_bytes().to_vec();
-        assert!(matches!(verify_der(&key.public_key(), b"x", &raw), Err(VerifyError::NotDer { len: 64 })));
+        assert!(matches!(
+            verify_der(&key.public_key(), b"x", &raw),
+            Err(VerifyError::NotDer { len: 64 })
+        ));
         for cut in 0..der.len() {
             assert!(matches!(
                 verify_der(&key.public_key(), b"x", &der[..cut]),
@@ -162,7 +183,10 @@ mod tests {
         let mut trailing = der.clone();
         trailing.push(0);
         assert!(verify_der(&key.public_key(), b"x", &trailing).is_err());
-        assert!(matches!(verify_payload(&key.public_key(), b"x", "not base64!"), Err(VerifyError::Base64(_))));
+        assert!(matches!(
+            verify_payload(&key.public_key(), b"x", "not base64!"),
+            Err(VerifyError::Base64(_))
+        ));
     }
 
     #[test]

@@ -80,7 +80,11 @@ pub trait SignatureStore {
 
     /// Writes `signatures` as the signature manifest of `image`, replacing any previous
     /// one (blobs first, then the manifest, then the tag).
-    fn put_signatures(&self, image: &Digest, signatures: &SignatureManifest) -> Result<(), StoreError>;
+    fn put_signatures(
+        &self,
+        image: &Digest,
+        signatures: &SignatureManifest,
+    ) -> Result<(), StoreError>;
 
     /// Adds one signature to `image`'s manifest unless it is already there; returns
     /// whether anything changed. Implementations should make the read-modify-write
@@ -119,7 +123,10 @@ impl OciLayoutStore {
             path: root.clone(),
             reason: format!("oci-layout is not JSON: {e}"),
         })?;
-        if v.get("imageLayoutVersion").and_then(Value::as_str).is_none() {
+        if v.get("imageLayoutVersion")
+            .and_then(Value::as_str)
+            .is_none()
+        {
             return Err(StoreError::NotALayout {
                 path: root,
                 reason: "oci-layout has no imageLayoutVersion".into(),
@@ -170,7 +177,11 @@ impl OciLayoutStore {
             .write(true)
             .open(&path)
             .map_err(|e| io_err(&path, e))?;
-        let locked = if exclusive { file.lock() } else { file.lock_shared() };
+        let locked = if exclusive {
+            file.lock()
+        } else {
+            file.lock_shared()
+        };
         locked.map_err(|e| io_err(&path, e))?;
         Ok(file)
     }
@@ -236,7 +247,7 @@ impl OciLayoutStore {
         Ok(digest)
     }
 
-    fn find_signature_manifest(&self, index: &Map<String, Value>, image: &Digest) -> Option<Descriptor> {
+    fn find_signature_manifest(index: &Map<String, Value>, image: &Digest) -> Option<Descriptor> {
         let entries: Vec<&Value> = index
             .get("manifests")
             .and_then(Value::as_array)
@@ -257,9 +268,9 @@ impl OciLayoutStore {
                     && e.get("digest").and_then(Value::as_str) == Some(image_text.as_str())
             });
             if has_image {
-                entries
-                    .iter()
-                    .find(|e| annotation(e, COSIGN_KIND_ANNOTATION).as_deref() == Some(COSIGN_KIND_SIGS))
+                entries.iter().find(|e| {
+                    annotation(e, COSIGN_KIND_ANNOTATION).as_deref() == Some(COSIGN_KIND_SIGS)
+                })
             } else {
                 None
             }
@@ -280,16 +291,22 @@ impl OciLayoutStore {
 
     fn get_unlocked(&self, image: &Digest) -> Result<Option<SignatureManifest>, StoreError> {
         let index = self.read_index()?;
-        let Some(desc) = self.find_signature_manifest(&index, image) else {
+        let Some(desc) = Self::find_signature_manifest(&index, image) else {
             return Ok(None);
         };
         let manifest = self.read_blob(&desc.digest, MAX_SIGNATURE_BLOB)?;
         desc.check_blob(&manifest)?;
-        SignatureManifest::from_manifest(&manifest, |d: &Descriptor| self.read_blob(&d.digest, MAX_SIGNATURE_BLOB))
-            .map(Some)
+        SignatureManifest::from_manifest(&manifest, |d: &Descriptor| {
+            self.read_blob(&d.digest, MAX_SIGNATURE_BLOB)
+        })
+        .map(Some)
     }
 
-    fn put_unlocked(&self, image: &Digest, signatures: &SignatureManifest) -> Result<(), StoreError> {
+    fn put_unlocked(
+        &self,
+        image: &Digest,
+        signatures: &SignatureManifest,
+    ) -> Result<(), StoreError> {
         for (_, blob) in signatures.blobs() {
             self.write_blob(&blob)?;
         }
@@ -330,7 +347,11 @@ impl SignatureStore for OciLayoutStore {
         self.get_unlocked(image)
     }
 
-    fn put_signatures(&self, image: &Digest, signatures: &SignatureManifest) -> Result<(), StoreError> {
+    fn put_signatures(
+        &self,
+        image: &Digest,
+        signatures: &SignatureManifest,
+    ) -> Result<(), StoreError> {
         let _lock = self.lock(true)?;
         self.put_unlocked(image, signatures)
     }

@@ -8,7 +8,7 @@ use std::fmt;
 
 use crate::digest::Digest;
 use crate::keys::PublicKey;
-use crate::manifest::{SignatureManifest, SignatureLayer};
+use crate::manifest::{SignatureLayer, SignatureManifest};
 use crate::payload::{PayloadError, SimpleSigningPayload};
 use crate::rekor::{RekorError, TlogStatus, verify_bundle};
 use crate::signature::{VerifyError, decode_signature, verify_der};
@@ -125,7 +125,9 @@ pub fn verify_layer(
     if !layer.is_simple_signing() {
         return Err(LayerFailure::NotSimpleSigning(layer.media_type.clone()));
     }
-    let sig_b64 = layer.signature_b64().ok_or(LayerFailure::MissingSignature)?;
+    let sig_b64 = layer
+        .signature_b64()
+        .ok_or(LayerFailure::MissingSignature)?;
     let der = decode_signature(sig_b64)?;
     verify_der(key, &layer.payload, &der)?;
     let payload = SimpleSigningPayload::parse(&layer.payload)?;

@@ -1,5 +1,8 @@
 //! Every vector in shared/conformance/cosign/vectors.json behaves as it says.
 
+// Test helpers outside #[test] fns get the same unwrap/panic allowance as tests.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,7 +39,8 @@ fn key_vectors() {
         let file = v["file"].as_str().unwrap();
         let pem = read(&dir, file);
         assert!(
-            String::from_utf8_lossy(&pem).contains(&format!("BEGIN {}", v["pem_type"].as_str().unwrap())),
+            String::from_utf8_lossy(&pem)
+                .contains(&format!("BEGIN {}", v["pem_type"].as_str().unwrap())),
             "{file}"
         );
         let password = v["password"].as_str().unwrap().as_bytes();
@@ -44,9 +48,14 @@ fn key_vectors() {
         match v["expect"].as_str().unwrap() {
             "ok" => {
                 let key = loaded.unwrap_or_else(|e| panic!("{file}: {e}"));
-                let want = PublicKey::from_pem(&read(&dir, v["public_key"].as_str().unwrap())).unwrap();
+                let want =
+                    PublicKey::from_pem(&read(&dir, v["public_key"].as_str().unwrap())).unwrap();
                 assert_eq!(key.public_key(), want, "{file}");
-                assert_eq!(key.public_key().to_pem(), text(&dir, v["public_key"].as_str().unwrap()), "{file}");
+                assert_eq!(
+                    key.public_key().to_pem(),
+                    text(&dir, v["public_key"].as_str().unwrap()),
+                    "{file}"
+                );
                 let sig = sign_payload(&key, b"conformance");
                 verify_payload(&want, b"conformance", &sig).unwrap();
             }
@@ -82,24 +91,37 @@ fn deterministic_key_is_reproduced_byte_for_byte() {
     };
     let pem = key.to_encrypted_pem(b"hello", &enc).unwrap();
     assert_eq!(pem, text(&dir, "keys/deterministic-hello.key"));
-    assert_eq!(key.public_key().to_pem(), text(&dir, "keys/deterministic-hello.pub"));
+    assert_eq!(
+        key.public_key().to_pem(),
+        text(&dir, "keys/deterministic-hello.pub")
+    );
 }
 
 fn pem_body(pem: &str) -> Vec<u8> {
     use base64::Engine as _;
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    base64::engine::general_purpose::STANDARD.decode(body).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
 }
 
 fn layer_of(dir: &Path, case_dir: &str) -> SignatureLayer {
-    let media_type = text(dir, &format!("{case_dir}/layer-media-type.txt")).trim().to_owned();
+    let media_type = text(dir, &format!("{case_dir}/layer-media-type.txt"))
+        .trim()
+        .to_owned();
     let mut layer = SignatureLayer::simple_signing(
         read(dir, &format!("{case_dir}/payload.json")),
-        text(dir, &format!("{case_dir}/signature.b64")).trim().to_owned(),
+        text(dir, &format!("{case_dir}/signature.b64"))
+            .trim()
+            .to_owned(),
         dir.join(case_dir)
             .join("bundle-annotation.json")
             .exists()
-            .then(|| text(dir, &format!("{case_dir}/bundle-annotation.json")).trim().to_owned()),
+            .then(|| {
+                text(dir, &format!("{case_dir}/bundle-annotation.json"))
+                    .trim()
+                    .to_owned()
+            }),
     );
     layer.media_type = media_type;
     layer
@@ -132,11 +154,15 @@ fn simple_signing_vectors() {
             assert_eq!(layer.payload_digest().hex(), sha, "{case_dir}");
         }
         if let (Some(m), None) = (case["manifest_sha256"].as_str(), case["pair_with"].as_str()) {
-            assert_eq!(Digest::of(&read(&dir, &format!("{case_dir}/manifest.json"))).to_string(), m);
+            assert_eq!(
+                Digest::of(&read(&dir, &format!("{case_dir}/manifest.json"))).to_string(),
+                m
+            );
         }
-        let key = case["verify_with"]
-            .as_str()
-            .map_or_else(|| cosign_pub.clone(), |k| PublicKey::from_pem(&read(&dir, k)).unwrap());
+        let key = case["verify_with"].as_str().map_or_else(
+            || cosign_pub.clone(),
+            |k| PublicKey::from_pem(&read(&dir, k)).unwrap(),
+        );
         let mut options = VerifyOptions::default();
         if let Some(rekor) = case["rekor_public_key"].as_str() {
             options.rekor_key = Some(PublicKey::from_pem(&read(&dir, rekor)).unwrap());
@@ -145,21 +171,40 @@ fn simple_signing_vectors() {
         let result = verify_layer(&layer, &image, &key, &options);
         assert_eq!(result.is_ok(), expect_ok, "{case_dir}: {:?}", result.err());
         if let Ok((payload, _, tlog)) = &result {
-            assert_eq!(payload.docker_reference, case["docker_reference"].as_str().unwrap());
+            assert_eq!(
+                payload.docker_reference,
+                case["docker_reference"].as_str().unwrap()
+            );
             // Re-encoding the parsed payload gives back the signed bytes: our builder
             // writes cosign's byte layout.
             assert_eq!(payload.to_json(), layer.payload, "{case_dir}");
             if case["rekor_bundle"].is_string() {
-                assert!(matches!(tlog, TlogStatus::Verified { log_index: 11_608_800, .. }), "{tlog:?}");
+                assert!(
+                    matches!(
+                        tlog,
+                        TlogStatus::Verified {
+                            log_index: 11_608_800,
+                            ..
+                        }
+                    ),
+                    "{tlog:?}"
+                );
             } else {
                 assert!(matches!(tlog, TlogStatus::NotChecked { .. }));
             }
         }
         match (case_dir, result.err()) {
-            ("signatures/unknown-key", Some(e)) => assert!(matches!(e, LayerFailure::Signature(_)), "{e}"),
-            ("signatures/other-attachment", Some(e)) => assert!(matches!(e, LayerFailure::NotSimpleSigning(_)), "{e}"),
+            ("signatures/unknown-key", Some(e)) => {
+                assert!(matches!(e, LayerFailure::Signature(_)), "{e}");
+            }
+            ("signatures/other-attachment", Some(e)) => {
+                assert!(matches!(e, LayerFailure::NotSimpleSigning(_)), "{e}");
+            }
             ("signatures/modified-manifest", Some(e)) => assert!(
-                matches!(e, LayerFailure::Payload(bulwark_sign::PayloadError::DigestMismatch { .. })),
+                matches!(
+                    e,
+                    LayerFailure::Payload(bulwark_sign::PayloadError::DigestMismatch { .. })
+                ),
                 "{e}"
             ),
             (_, None) => {}
@@ -180,12 +225,19 @@ fn two_signature_manifest_verifies_both_and_ignores_attachment() {
     assert!(sigs.append(layer_of(&dir, "signatures/valid-2nd-signature")));
     assert!(sigs.append(layer_of(&dir, "signatures/other-attachment")));
     assert!(sigs.append(layer_of(&dir, "signatures/unknown-key")));
-    assert!(!sigs.append(layer_of(&dir, "signatures/valid")), "duplicate must be a no-op");
+    assert!(
+        !sigs.append(layer_of(&dir, "signatures/valid")),
+        "duplicate must be a no-op"
+    );
     let ok = verify_image_signatures(&sigs, &image, &key, &VerifyOptions::default()).unwrap();
-    assert_eq!(ok.iter().map(|v| v.layer_index).collect::<Vec<_>>(), vec![0, 1]);
+    assert_eq!(
+        ok.iter().map(|v| v.layer_index).collect::<Vec<_>>(),
+        vec![0, 1]
+    );
 
     let modified = Digest::of(&read(&dir, "signatures/modified-manifest/manifest.json"));
-    let err = verify_image_signatures(&sigs, &modified, &key, &VerifyOptions::default()).unwrap_err();
+    let err =
+        verify_image_signatures(&sigs, &modified, &key, &VerifyOptions::default()).unwrap_err();
     assert_eq!(err.failures.len(), 4);
     assert!(err.to_string().contains("no valid signature"));
 }
@@ -195,9 +247,16 @@ fn annotations_must_match_the_payload() {
     let Some((dir, _)) = data() else { return };
     let key = PublicKey::from_pem(&read(&dir, "signatures/cosign.pub")).unwrap();
     let layer = layer_of(&dir, "signatures/valid-with-tag");
-    let image: Digest = "sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00".parse().unwrap();
-    let mut options = VerifyOptions::default();
-    options.annotations = BTreeMap::from([("creator".to_owned(), "containers/image 5.21.2-dev".to_owned())]);
+    let image: Digest = "sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00"
+        .parse()
+        .unwrap();
+    let mut options = VerifyOptions {
+        annotations: BTreeMap::from([(
+            "creator".to_owned(),
+            "containers/image 5.21.2-dev".to_owned(),
+        )]),
+        ..VerifyOptions::default()
+    };
     verify_layer(&layer, &image, &key, &options).unwrap();
     options.annotations = BTreeMap::from([("creator".to_owned(), "cosign".to_owned())]);
     assert!(verify_layer(&layer, &image, &key, &options).is_err());
@@ -222,9 +281,14 @@ fn rekor_bundle_checks() {
         }
     );
     // Without a Rekor key the verdict says so instead of claiming a check.
-    let image: Digest = "sha256:0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a".parse().unwrap();
+    let image: Digest = "sha256:0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a"
+        .parse()
+        .unwrap();
     let (_, _, tlog) = verify_layer(&layer, &image, &key, &VerifyOptions::default()).unwrap();
-    assert_eq!(tlog.describe(), "transparency log not checked: no Rekor public key was given");
+    assert_eq!(
+        tlog.describe(),
+        "transparency log not checked: no Rekor public key was given"
+    );
 
     // Tampered integratedTime: the SET no longer verifies.
     let tampered = bundle.replace("1674251859", "1674251860");
@@ -265,7 +329,9 @@ fn rekor_bundle_checks() {
 fn tampered_payload_or_signature_is_rejected() {
     let Some((dir, _)) = data() else { return };
     let key = PublicKey::from_pem(&read(&dir, "signatures/cosign.pub")).unwrap();
-    let image: Digest = "sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00".parse().unwrap();
+    let image: Digest = "sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00"
+        .parse()
+        .unwrap();
     let good = layer_of(&dir, "signatures/valid");
     verify_layer(&good, &image, &key, &VerifyOptions::default()).unwrap();
 
@@ -290,15 +356,23 @@ fn tampered_payload_or_signature_is_rejected() {
     assert!(verify_layer(&sig_tampered, &image, &key, &VerifyOptions::default()).is_err());
 
     let mut truncated = good.clone();
-    truncated.annotations.insert(bulwark_sign::manifest::SIGNATURE_ANNOTATION.into(), "MEYCIQDm".into());
+    truncated.annotations.insert(
+        bulwark_sign::manifest::SIGNATURE_ANNOTATION.into(),
+        "MEYCIQDm".into(),
+    );
     assert!(matches!(
         verify_layer(&truncated, &image, &key, &VerifyOptions::default()),
-        Err(LayerFailure::Signature(bulwark_sign::VerifyError::NotDer { .. }))
+        Err(LayerFailure::Signature(
+            bulwark_sign::VerifyError::NotDer { .. }
+        ))
     ));
 
     // The payload parses and names a reference, but our builder also rebuilds it
     // exactly from its parts.
     let parsed = SimpleSigningPayload::parse(&good.payload).unwrap();
-    let rebuilt = SimpleSigningPayload::new(parsed.docker_reference.clone(), parsed.manifest_digest.clone());
+    let rebuilt = SimpleSigningPayload::new(
+        parsed.docker_reference.clone(),
+        parsed.manifest_digest.clone(),
+    );
     assert_eq!(rebuilt.to_json(), good.payload);
 }
