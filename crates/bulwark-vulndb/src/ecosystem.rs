@@ -1,0 +1,297 @@
+//! Ecosystem keys and package-name normalisation.
+//!
+//! The store indexes advisories by `(ecosystem key, normalised name)`. The ecosystem key is
+//! the OSV base ecosystem plus, for distributions, the release:
+//!
+//! | OSV `package.ecosystem`                   | key              |
+//! |-------------------------------------------|------------------|
+//! | `Debian:12`                               | `Debian:12`      |
+//! | `Ubuntu:22.04:LTS`                        | `Ubuntu:22.04`   |
+//! | `Ubuntu:Pro:16.04:LTS`                    | `Ubuntu:Pro:16.04` |
+//! | `Alpine:v3.20`                            | `Alpine:3.20`    |
+//! | `Red Hat:enterprise_linux:9::appstream`   | `Red Hat:9`      |
+//! | `Red Hat:rhel_aus:8.6::appstream`         | `Red Hat:8`      |
+//! | `AlmaLinux:9`, `Rocky Linux:8`            | unchanged        |
+//! | `PyPI`, `npm`, `Go`, `crates.io`, `Maven` | unchanged        |
+//!
+//! Red Hat entries keep their CPE product (`enterprise_linux`, `rhel_aus`, `rhel_eus`, …) as
+//! a *stream*; the matcher only uses mainline `enterprise_linux` entries unless the query
+//! names another stream, because EUS/AUS fixed versions do not apply to mainline images.
+
+/// How versions of an ecosystem compare (which comparator the matcher uses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VersionKind {
+    /// dpkg versions (Debian, Ubuntu).
+    Dpkg,
+    /// rpm `[epoch:]version-release` (Red Hat family, SUSE, …).
+    Rpm,
+    /// apk versions (Alpine, Wolfi, Chainguard).
+    Apk,
+    /// PEP 440 (PyPI).
+    Pep440,
+    /// Semantic versioning (npm, Go, crates.io, Hex, Pub, SwiftURL, …).
+    Semver,
+    /// Maven `ComparableVersion`.
+    Maven,
+    /// RubyGems `Gem::Version`.
+    Gem,
+    /// NuGet versions.
+    NuGet,
+    /// Composer versions (Packagist).
+    Composer,
+    /// Unknown ecosystem: ranges cannot be evaluated, only the exact `versions` list.
+    Unknown,
+}
+
+/// Parsed form of an OSV ecosystem string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EcosystemKey {
+    /// Base ecosystem (`Debian`, `PyPI`, `Red Hat`, …) in OSV spelling.
+    pub base: String,
+    /// Release part of the index key (`12`, `22.04`, `Pro:16.04`, `3.20`), empty for
+    /// language ecosystems.
+    pub release: String,
+    /// Sub-stream kept for filtering (Red Hat CPE product such as `enterprise_linux`).
+    pub stream: String,
+}
+
+impl EcosystemKey {
+    /// Parses an OSV `package.ecosystem` string.
+    pub fn parse(ecosystem: &str) -> Self {
+        let eco = ecosystem.trim();
+        let (base_raw, rest) = eco.split_once(':').unwrap_or((eco, ""));
+        let base = canonical_base(base_raw);
+        let mut stream = String::new();
+        let release = match base.as_str() {
+            "Ubuntu" => {
+                let parts: Vec<&str> = rest
+                    .split(':')
+                    .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("LTS"))
+                    .collect();
+                parts.join(":")
+            }
+            "Alpine" | "Wolfi" | "Chainguard" => alpine_release(rest),
+            "Red Hat" => {
+                // `product:version::repo` (CPE-ish) or plain `9`.
+                let parts: Vec<&str> = rest.split(':').collect();
+                match parts.as_slice() {
+                    [single] => major(single),
+                    [product, version, ..] => {
+                        stream = (*product).to_owned();
+                        major(version)
+                    }
+                    [] => String::new(),
+                }
+            }
+            "AlmaLinux" | "Rocky Linux" | "Oracle Linux" | "openEuler" | "Mageia" => {
+                major(rest)
+            }
+            "Debian" => major(rest),
+            _ => rest.to_owned(),
+        };
+        EcosystemKey {
+            base,
+            release,
+            stream,
+        }
+    }
+
+    /// Builds the key a query uses: `base` from the package's ecosystem, `release` from the
+    /// image's OS release (`12.5` → `12` for Debian, `v3.20.3` → `3.20` for Alpine).
+    pub fn for_query(ecosystem: &str, release: Option<&str>) -> Self {
+        let mut key = Self::parse(ecosystem);
+        if let Some(rel) = release.map(str::trim).filter(|r| !r.is_empty()) {
+            key.release = match key.base.as_str() {
+                "Alpine" | "Wolfi" | "Chainguard" => alpine_release(rel),
+                "Ubuntu" => rel.to_owned(),
+                "Debian" | "Red Hat" | "AlmaLinux" | "Rocky Linux" | "Oracle Linux"
+                | "openEuler" | "Mageia" => major(rel),
+                _ => rel.to_owned(),
+            };
+        }
+        key
+    }
+
+    /// The index key string: `base` or `base:release`.
+    pub fn index_key(&self) -> String {
+        if self.release.is_empty() {
+            self.base.clone()
+        } else {
+            format!("{}:{}", self.base, self.release)
+        }
+    }
+
+    /// The comparator family for this ecosystem.
+    pub fn version_kind(&self) -> VersionKind {
+        version_kind(&self.base)
+    }
+
+    /// True for operating-system ecosystems (matched by source package).
+    pub fn is_distro(&self) -> bool {
+        matches!(
+            self.version_kind(),
+            VersionKind::Dpkg | VersionKind::Rpm | VersionKind::Apk
+        )
+    }
+}
+
+/// Comparator family for a base ecosystem name.
+pub fn version_kind(base: &str) -> VersionKind {
+    match base {
+        "Debian" | "Ubuntu" => VersionKind::Dpkg,
+        "Red Hat" | "AlmaLinux" | "Rocky Linux" | "Oracle Linux" | "SUSE" | "openSUSE"
+        | "openEuler" | "Mageia" | "Photon OS" | "Azure Linux" | "CBL-Mariner" => VersionKind::Rpm,
+        "Alpine" | "Wolfi" | "Chainguard" => VersionKind::Apk,
+        "PyPI" => VersionKind::Pep440,
+        "npm" | "Go" | "crates.io" | "Hex" | "Pub" | "SwiftURL" | "Hackage" | "GHC"
+        | "CRAN" | "Bioconductor" => VersionKind::Semver,
+        "Maven" => VersionKind::Maven,
+        "RubyGems" => VersionKind::Gem,
+        "NuGet" => VersionKind::NuGet,
+        "Packagist" => VersionKind::Composer,
+        _ => VersionKind::Unknown,
+    }
+}
+
+/// Maps common spellings to OSV's base ecosystem spelling (`pypi` → `PyPI`, `cargo` → `crates.io`).
+pub fn canonical_base(base: &str) -> String {
+    let b = base.trim();
+    let lower = b.to_ascii_lowercase();
+    let canon = match lower.as_str() {
+        "pypi" | "python" | "pip" => "PyPI",
+        "npm" | "node" | "nodejs" => "npm",
+        "go" | "golang" => "Go",
+        "crates.io" | "cargo" | "rust" | "crates" => "crates.io",
+        "maven" | "java" => "Maven",
+        "rubygems" | "gem" | "ruby" => "RubyGems",
+        "nuget" | ".net" | "dotnet" => "NuGet",
+        "packagist" | "composer" | "php" => "Packagist",
+        "hex" => "Hex",
+        "pub" => "Pub",
+        "debian" => "Debian",
+        "ubuntu" => "Ubuntu",
+        "alpine" => "Alpine",
+        "wolfi" => "Wolfi",
+        "chainguard" => "Chainguard",
+        "red hat" | "redhat" | "rhel" => "Red Hat",
+        "almalinux" | "alma" => "AlmaLinux",
+        "rocky linux" | "rocky" => "Rocky Linux",
+        "oracle linux" | "oracle" | "ol" => "Oracle Linux",
+        "suse" => "SUSE",
+        "opensuse" => "openSUSE",
+        _ => return b.to_owned(),
+    };
+    canon.to_owned()
+}
+
+fn major(release: &str) -> String {
+    let r = release.trim();
+    r.split('.').next().unwrap_or(r).to_owned()
+}
+
+fn alpine_release(release: &str) -> String {
+    let r = release.trim();
+    let r = r.strip_prefix('v').unwrap_or(r);
+    let mut parts = r.split('.');
+    match (parts.next(), parts.next()) {
+        (Some(a), Some(b)) => format!("{a}.{b}"),
+        (Some(a), None) => a.to_owned(),
+        _ => r.to_owned(),
+    }
+}
+
+/// Normalises a package name for the index, per ecosystem:
+/// PyPI per PEP 503 (lowercase, runs of `-_.` → `-`); Maven, npm, Go, distros as-is
+/// (trimmed); crates.io names lowercase with `_` ≡ `-` is *not* applied since crates.io
+/// treats them as distinct for lookup purposes only at publish time (names are stored canonical).
+pub fn normalize_name(base: &str, name: &str) -> String {
+    let name = name.trim();
+    match base {
+        "PyPI" => pep503(name),
+        // NuGet and Packagist names are case-insensitive.
+        "NuGet" | "Packagist" => name.to_ascii_lowercase(),
+        _ => name.to_owned(),
+    }
+}
+
+fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_sep = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !in_sep {
+                out.push('-');
+            }
+            in_sep = true;
+        } else {
+            out.extend(c.to_lowercase());
+            in_sep = false;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_for_distro_ecosystems() {
+        let cases = [
+            ("Debian:12", "Debian:12", ""),
+            ("Debian:7", "Debian:7", ""),
+            ("Ubuntu:22.04:LTS", "Ubuntu:22.04", ""),
+            ("Ubuntu:Pro:16.04:LTS", "Ubuntu:Pro:16.04", ""),
+            ("Ubuntu:24.10", "Ubuntu:24.10", ""),
+            ("Alpine:v3.20", "Alpine:3.20", ""),
+            (
+                "Red Hat:enterprise_linux:9::appstream",
+                "Red Hat:9",
+                "enterprise_linux",
+            ),
+            ("Red Hat:rhel_aus:8.6::appstream", "Red Hat:8", "rhel_aus"),
+            ("AlmaLinux:9", "AlmaLinux:9", ""),
+            ("Rocky Linux:8", "Rocky Linux:8", ""),
+            ("PyPI", "PyPI", ""),
+            ("crates.io", "crates.io", ""),
+        ];
+        for (eco, key, stream) in cases {
+            let k = EcosystemKey::parse(eco);
+            assert_eq!(k.index_key(), key, "{eco}");
+            assert_eq!(k.stream, stream, "{eco}");
+        }
+    }
+
+    #[test]
+    fn query_release_is_normalised() {
+        assert_eq!(
+            EcosystemKey::for_query("debian", Some("12.5")).index_key(),
+            "Debian:12"
+        );
+        assert_eq!(
+            EcosystemKey::for_query("alpine", Some("3.20.3")).index_key(),
+            "Alpine:3.20"
+        );
+        assert_eq!(
+            EcosystemKey::for_query("Ubuntu", Some("22.04")).index_key(),
+            "Ubuntu:22.04"
+        );
+        assert_eq!(
+            EcosystemKey::for_query("AlmaLinux", Some("9.4")).index_key(),
+            "AlmaLinux:9"
+        );
+        assert_eq!(EcosystemKey::for_query("pypi", None).index_key(), "PyPI");
+    }
+
+    #[test]
+    fn pep503_normalisation() {
+        assert_eq!(normalize_name("PyPI", "Django"), "django");
+        assert_eq!(normalize_name("PyPI", "zope.interface"), "zope-interface");
+        assert_eq!(normalize_name("PyPI", "Foo__Bar-.baz"), "foo-bar-baz");
+        assert_eq!(normalize_name("npm", "@Scope/Pkg"), "@Scope/Pkg");
+        assert_eq!(
+            normalize_name("Maven", "org.apache:commons"),
+            "org.apache:commons"
+        );
+    }
+}

@@ -1,0 +1,323 @@
+//! Importing OSV records from directories, zips (osv.dev `all.zip`) and tarballs into a store.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::advisory::split_record;
+use crate::ecosystem::EcosystemKey;
+use crate::error::VulnDbError;
+use crate::model::{parse_record, sniff_id};
+use crate::store::{Metadata, SourceInfo, StoreBuilder};
+
+/// Largest single JSON document accepted (osv.dev's largest records are a few MiB).
+const MAX_RECORD: u64 = 64 * 1024 * 1024;
+const MAX_MALFORMED_IDS: usize = 1000;
+
+/// What kind of input an import source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A directory searched recursively for `*.json`.
+    Directory,
+    /// A zip archive (osv.dev `all.zip`).
+    Zip,
+    /// A tar archive, optionally gzip-compressed (`.tar`, `.tar.gz`, `.tgz`).
+    Tarball,
+}
+
+impl SourceKind {
+    /// Detects the kind from the filesystem and, for files, the magic bytes.
+    pub fn detect(path: &Path) -> Result<SourceKind, VulnDbError> {
+        let md = std::fs::metadata(path).map_err(|e| VulnDbError::io(path, e))?;
+        if md.is_dir() {
+            return Ok(SourceKind::Directory);
+        }
+        let mut head = [0u8; 262];
+        let mut f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+        let n = read_up_to(&mut f, &mut head).map_err(|e| VulnDbError::io(path, e))?;
+        let head = head.get(..n).unwrap_or_default();
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+            Ok(SourceKind::Zip)
+        } else if head.starts_with(&[0x1f, 0x8b]) || head.get(257..262) == Some(b"ustar") {
+            Ok(SourceKind::Tarball)
+        } else {
+            Err(VulnDbError::Source {
+                source_path: path.to_owned(),
+                problem: "neither a directory, a zip nor a tar/tar.gz archive".into(),
+            })
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            SourceKind::Directory => "directory",
+            SourceKind::Zip => "zip",
+            SourceKind::Tarball => "tarball",
+        }
+    }
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(buf.get_mut(n..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Accumulates records from several sources, then writes one store.
+pub struct Importer {
+    builder: StoreBuilder,
+    sources: Vec<SourceInfo>,
+}
+
+impl Default for Importer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Importer {
+    /// An empty importer.
+    pub fn new() -> Self {
+        Importer {
+            builder: StoreBuilder::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// Adds one JSON document. Returns `true` when it was imported (not malformed,
+    /// not withdrawn). `origin` names the document in the malformed list when it has no ID.
+    pub fn add_json(&mut self, bytes: &[u8], origin: &str) -> Result<bool, VulnDbError> {
+        let stats = &mut self.builder.stats;
+        let rec = match parse_record(bytes) {
+            Ok(r) => r,
+            Err(_) => {
+                stats.malformed += 1;
+                if stats.malformed_ids.len() < MAX_MALFORMED_IDS {
+                    stats
+                        .malformed_ids
+                        .push(sniff_id(bytes).unwrap_or_else(|| origin.to_owned()));
+                }
+                return Ok(false);
+            }
+        };
+        if rec.withdrawn.as_deref().is_some_and(|w| !w.trim().is_empty()) {
+            stats.withdrawn += 1;
+            return Ok(false);
+        }
+        let eco = rec
+            .affected
+            .iter()
+            .find_map(|a| a.package.as_ref())
+            .map(|p| EcosystemKey::parse(&p.ecosystem).base)
+            .unwrap_or_default();
+        *stats.records_per_ecosystem.entry(eco).or_default() += 1;
+        stats.records += 1;
+        let mut dup = false;
+        for (key, adv) in split_record(&rec) {
+            dup |= self.builder.add(key, &adv)?;
+        }
+        if dup {
+            self.builder.stats.duplicates += 1;
+        }
+        Ok(true)
+    }
+
+    /// Adds every record found at `path` (directory, zip or tarball, detected).
+    pub fn add_path(&mut self, path: &Path) -> Result<u64, VulnDbError> {
+        let kind = SourceKind::detect(path)?;
+        self.add_source(path, kind, None)
+    }
+
+    /// Adds every record of `path` read as `kind`; `info` overrides the recorded source
+    /// description (used by `update` to keep ETags). Returns the records imported.
+    pub fn add_source(
+        &mut self,
+        path: &Path,
+        kind: SourceKind,
+        info: Option<SourceInfo>,
+    ) -> Result<u64, VulnDbError> {
+        let before = self.builder.stats.records;
+        match kind {
+            SourceKind::Directory => self.add_dir(path)?,
+            SourceKind::Zip => self.add_zip(path)?,
+            SourceKind::Tarball => self.add_tar(path)?,
+        }
+        let records = self.builder.stats.records - before;
+        let mut info = info.unwrap_or_else(|| SourceInfo {
+            kind: kind.name().into(),
+            location: path.display().to_string(),
+            ..SourceInfo::default()
+        });
+        info.records = records;
+        self.sources.push(info);
+        Ok(records)
+    }
+
+    fn add_dir(&mut self, root: &Path) -> Result<(), VulnDbError> {
+        let mut stack: Vec<PathBuf> = vec![root.to_owned()];
+        let mut files = Vec::new();
+        while let Some(dir) = stack.pop() {
+            let rd = std::fs::read_dir(&dir).map_err(|e| VulnDbError::io(&dir, e))?;
+            for ent in rd {
+                let ent = ent.map_err(|e| VulnDbError::io(&dir, e))?;
+                let ft = ent.file_type().map_err(|e| VulnDbError::io(&ent.path(), e))?;
+                if ft.is_dir() {
+                    stack.push(ent.path());
+                } else if ft.is_file() {
+                    files.push(ent.path());
+                }
+            }
+        }
+        files.sort();
+        for f in files {
+            if !is_json_name(&f.to_string_lossy()) {
+                if !is_ignorable_name(&f) {
+                    self.builder.stats.non_json_skipped += 1;
+                }
+                continue;
+            }
+            let len = std::fs::metadata(&f).map_err(|e| VulnDbError::io(&f, e))?.len();
+            if len > MAX_RECORD {
+                self.note_malformed(&f.display().to_string());
+                continue;
+            }
+            let bytes = std::fs::read(&f).map_err(|e| VulnDbError::io(&f, e))?;
+            self.add_json(&bytes, &f.display().to_string())?;
+        }
+        Ok(())
+    }
+
+    fn note_malformed(&mut self, origin: &str) {
+        let stats = &mut self.builder.stats;
+        stats.malformed += 1;
+        if stats.malformed_ids.len() < MAX_MALFORMED_IDS {
+            stats.malformed_ids.push(origin.to_owned());
+        }
+    }
+
+    fn add_zip(&mut self, path: &Path) -> Result<(), VulnDbError> {
+        let src_err = |problem: String| VulnDbError::Source {
+            source_path: path.to_owned(),
+            problem,
+        };
+        let f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+        let mut zip = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| src_err(e.to_string()))?;
+        let mut buf = Vec::new();
+        for i in 0..zip.len() {
+            let mut ent = zip.by_index(i).map_err(|e| src_err(e.to_string()))?;
+            if !ent.is_file() {
+                continue;
+            }
+            let name = ent.name().to_owned();
+            if !is_json_name(&name) {
+                self.builder.stats.non_json_skipped += 1;
+                continue;
+            }
+            buf.clear();
+            let read = (&mut ent)
+                .take(MAX_RECORD + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| src_err(format!("{name}: {e}")))?;
+            if read as u64 > MAX_RECORD {
+                self.note_malformed(&name);
+                continue;
+            }
+            self.add_json(&buf, &name)?;
+        }
+        Ok(())
+    }
+
+    fn add_tar(&mut self, path: &Path) -> Result<(), VulnDbError> {
+        let src_err = |problem: String| VulnDbError::Source {
+            source_path: path.to_owned(),
+            problem,
+        };
+        let mut f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+        let mut magic = [0u8; 2];
+        let n = read_up_to(&mut f, &mut magic).map_err(|e| VulnDbError::io(path, e))?;
+        let f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+        let reader: Box<dyn Read> = if n == 2 && magic == [0x1f, 0x8b] {
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f)))
+        } else {
+            Box::new(BufReader::new(f))
+        };
+        let mut ar = tar::Archive::new(reader);
+        let mut buf = Vec::new();
+        for ent in ar.entries().map_err(|e| src_err(e.to_string()))? {
+            let mut ent = ent.map_err(|e| src_err(e.to_string()))?;
+            if !ent.header().entry_type().is_file() {
+                continue;
+            }
+            let name = ent
+                .path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            if !is_json_name(&name) {
+                self.builder.stats.non_json_skipped += 1;
+                continue;
+            }
+            buf.clear();
+            let read = (&mut ent)
+                .take(MAX_RECORD + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| src_err(format!("{name}: {e}")))?;
+            if read as u64 > MAX_RECORD {
+                self.note_malformed(&name);
+                continue;
+            }
+            self.add_json(&buf, &name)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the store atomically to `db_path` and returns its metadata.
+    pub fn finish(self, db_path: &Path) -> Result<Metadata, VulnDbError> {
+        let meta = Metadata {
+            format_version: 0,
+            built_at_unix: now_unix(),
+            builder: format!("bulwark-vulndb {}", env!("CARGO_PKG_VERSION")),
+            sources: self.sources,
+            stats: Default::default(),
+        };
+        self.builder.write(db_path, meta)
+    }
+}
+
+fn is_json_name(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".json")
+}
+
+/// Files that are not records and not worth counting (READMEs, dotfiles).
+fn is_ignorable_name(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.starts_with('.') || name.starts_with("readme") || name.starts_with("license")
+}
+
+pub(crate) fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Imports all `sources` (directories, zips, tarballs; kind detected) into one store at
+/// `db_path`, replacing any existing store atomically.
+pub fn import(sources: &[PathBuf], db_path: &Path) -> Result<Metadata, VulnDbError> {
+    if sources.is_empty() {
+        return Err(VulnDbError::Invalid("no import source given".into()));
+    }
+    let mut imp = Importer::new();
+    for s in sources {
+        imp.add_path(s)?;
+    }
+    imp.finish(db_path)
+}

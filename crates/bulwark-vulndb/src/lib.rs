@@ -1,0 +1,70 @@
+//! OSV vulnerability data for Bulwark.
+//!
+//! * [`import()`]: compile OSV records from directories, zips (osv.dev `all.zip`) and
+//!   tarballs into one read-only store file.
+//! * [`update()`] / [`ensure_fresh`]: download osv.dev per-ecosystem archives with
+//!   conditional requests, retries and mirrors, then swap the store atomically.
+//! * [`Store::open`] / [`status`]: open the store (reads only an 80-byte header) and report
+//!   its metadata.
+//! * [`match_package`]: evaluate an installed package against the store (OSV range
+//!   semantics, source-package matching for distributions, alias merging, severity).
+//!
+//! Version ordering comes from `bulwark-version` through the small [`VersionScheme`] trait.
+
+pub mod advisory;
+pub mod cvss;
+pub mod ecosystem;
+pub mod error;
+pub mod import;
+pub mod matcher;
+pub mod model;
+pub mod store;
+pub mod update;
+
+pub use advisory::{Advisory, Affected, Event, Range, RangeKind, SeverityEntry};
+pub use ecosystem::{EcosystemKey, VersionKind, normalize_name};
+pub use error::VulnDbError;
+pub use import::{Importer, SourceKind, import};
+pub use matcher::{
+    Diagnostics, Evidence, Match, PackageQuery, Severity, SeveritySource, VersionScheme,
+    evaluate_range, match_advisories, match_package_with,
+};
+pub use model::{OsvRecord, RecordError, parse_record};
+pub use store::{ImportStats, Metadata, SourceInfo, Store};
+pub use update::{
+    OSV_BASE_URL, Progress, UpdateOptions, UpdateOutcome, archive_dir, ensure_fresh, store_age,
+    update,
+};
+
+/// Summary of a store for `bulwark db status`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    /// The store file.
+    pub path: std::path::PathBuf,
+    /// Size in bytes.
+    pub size_bytes: u64,
+    /// Time since the store was built or last confirmed current.
+    pub age: Option<std::time::Duration>,
+    /// Number of (ecosystem, package) keys.
+    pub packages: u64,
+    /// Stored metadata (sources, counts, build time).
+    pub metadata: Metadata,
+}
+
+/// Opens the store at `db_path` and reports its metadata.
+pub fn status(db_path: &std::path::Path) -> Result<Status, VulnDbError> {
+    let store = Store::open(db_path)?;
+    let size_bytes = std::fs::metadata(db_path)
+        .map_err(|e| VulnDbError::Io {
+            path: db_path.to_owned(),
+            source: e,
+        })?
+        .len();
+    Ok(Status {
+        path: db_path.to_owned(),
+        size_bytes,
+        age: store_age(db_path),
+        packages: store.package_count(),
+        metadata: store.metadata()?.clone(),
+    })
+}

@@ -1,0 +1,720 @@
+//! Matching installed packages against the store.
+//!
+//! * Distribution packages (dpkg, rpm, apk ecosystems) are looked up by their **source**
+//!   package name under `<distro>:<release>` and compared with the **source** version
+//!   (a Debian binNMU `1.2-3+b1` is compared as `1.2-3` when no source version is given);
+//!   the match reports the binary package.
+//! * Ranges are evaluated as the OSV schema specifies: events sorted by version
+//!   (`introduced: "0"` first), `introduced` opens, `fixed` (v ≥ fixed) and `limit`
+//!   (v ≥ limit) close, `last_affected` (v > last_affected) closes; the `versions` list is
+//!   an additional exact set. `SEMVER` ranges use SemVer ordering, `ECOSYSTEM` ranges the
+//!   ecosystem's ordering; `GIT` ranges cannot be evaluated against package versions and are
+//!   counted in [`Diagnostics::git_ranges_skipped`].
+//! * Records that are the same vulnerability (linked through `aliases`, or a record's single
+//!   `upstream` ID) are merged into one [`Match`]. The primary ID is, in order of
+//!   preference: the smallest `CVE-` ID, else the smallest `GHSA-` ID, else the smallest
+//!   record ID — stable across runs and close to what Trivy shows.
+//! * Severity: distribution rating first (Ubuntu priority, Debian urgency, Red Hat-family
+//!   advisory impact), then the GHSA rating, then the highest CVSS v3.x base score computed
+//!   from a vector, then CVSS v2. CVSS v4 vectors are kept but not scored (see [`crate::cvss`]).
+
+use std::cmp::Ordering;
+
+use crate::advisory::{Advisory, Affected, Event, RangeKind};
+use crate::cvss::{self, CvssRating, CvssVersion};
+use crate::ecosystem::{EcosystemKey, VersionKind, normalize_name};
+use crate::error::VulnDbError;
+use crate::store::Store;
+
+/// Compares two version strings of one ecosystem family. Implemented by
+/// [`crate::versions::BulwarkVersions`] on top of `bulwark-version`; tests may supply others.
+pub trait VersionScheme: Send + Sync {
+    /// Orders `a` against `b` under `kind`; `Err` with a reason when either does not parse.
+    fn compare(&self, kind: VersionKind, a: &str, b: &str) -> Result<Ordering, String>;
+}
+
+/// An installed package to check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageQuery {
+    /// Ecosystem: OSV base name or common alias (`Debian`, `ubuntu`, `PyPI`, `npm`, `Go`,
+    /// `crates.io`, `Maven`, `AlmaLinux`, …).
+    pub ecosystem: String,
+    /// Distribution release (`12`, `22.04`, `3.20`, `9.4`); `None` for language packages.
+    pub release: Option<String>,
+    /// Package name (the binary package for distros; `group:artifact` for Maven).
+    pub name: String,
+    /// Source package name for distro packages (dpkg `Source:`, rpm source rpm name, apk origin).
+    pub source_name: Option<String>,
+    /// Installed version (rpm: include the epoch as `E:V-R` when it is non-zero).
+    pub version: String,
+    /// Source package version when it differs (Debian binNMUs, `Source: x (ver)`).
+    pub source_version: Option<String>,
+    /// Package URL, informational.
+    pub purl: Option<String>,
+}
+
+/// Qualitative severity of a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Not known.
+    Unknown,
+    /// Distribution says negligible / unimportant.
+    Negligible,
+    /// Low.
+    Low,
+    /// Medium / moderate.
+    Medium,
+    /// High / important.
+    High,
+    /// Critical.
+    Critical,
+}
+
+/// Where the severity came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SeveritySource {
+    /// A distribution's own rating (`Ubuntu`, `Debian`, `AlmaLinux`, …), with the raw word.
+    Vendor {
+        /// Distribution.
+        vendor: String,
+        /// Raw rating word (e.g. `medium`, `Important`).
+        rating: String,
+    },
+    /// GitHub advisory `database_specific.severity`.
+    Ghsa(String),
+    /// A CVSS base score computed from `vector`.
+    Cvss {
+        /// The vector.
+        vector: String,
+        /// Its base score.
+        score: f64,
+    },
+    /// No usable source.
+    None,
+}
+
+/// Why a range matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// The record that matched.
+    pub record_id: String,
+    /// The record's `package.ecosystem`.
+    pub ecosystem: String,
+    /// The record's `package.name` (the source package for distros).
+    pub package: String,
+    /// `SEMVER`, `ECOSYSTEM`, or `versions` (listed explicitly).
+    pub range_type: String,
+    /// The `introduced` event that opened the interval containing the version.
+    pub introduced: Option<String>,
+    /// The event that closes that interval (`fixed: x`, `last_affected: x`, `limit: x`), if any.
+    pub closing_event: Option<String>,
+    /// The version that was compared (source version for distro packages).
+    pub compared_version: String,
+}
+
+/// One vulnerability affecting one package (all aliases merged).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Primary ID (CVE, else GHSA, else smallest record ID).
+    pub id: String,
+    /// Every other ID of this vulnerability (record IDs, aliases, upstream), sorted.
+    pub aliases: Vec<String>,
+    /// The reported (binary) package name.
+    pub package: String,
+    /// The source package looked up, for distro packages.
+    pub source_package: Option<String>,
+    /// Installed version as given.
+    pub installed_version: String,
+    /// Summary of the first record with one.
+    pub summary: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Where it came from.
+    pub severity_source: SeveritySource,
+    /// Versions that fix it (empty: unfixed).
+    pub fixed_versions: Vec<String>,
+    /// An advisory URL when known.
+    pub url: Option<String>,
+    /// Evidence per matching record/range.
+    pub evidence: Vec<Evidence>,
+}
+
+impl Match {
+    /// True when no fixed version is known.
+    pub fn is_unfixed(&self) -> bool {
+        self.fixed_versions.is_empty()
+    }
+}
+
+/// Things the matcher could not evaluate (reported, never silently swallowed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    /// GIT ranges skipped (commit ranges are not package versions).
+    pub git_ranges_skipped: u64,
+    /// Ranges skipped because a version did not parse, with the reason.
+    pub unparsable: Vec<String>,
+}
+
+/// Matches `q` against `store` with the comparator `scheme`, also returning diagnostics.
+pub fn match_package_with(
+    store: &Store,
+    q: &PackageQuery,
+    scheme: &dyn VersionScheme,
+) -> Result<(Vec<Match>, Diagnostics), VulnDbError> {
+    let key = EcosystemKey::for_query(&q.ecosystem, q.release.as_deref());
+    let distro = key.is_distro();
+    let lookup_name = if distro {
+        q.source_name
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or(&q.name)
+    } else {
+        &q.name
+    };
+    let advisories = store.lookup(&key.index_key(), &normalize_name(&key.base, lookup_name))?;
+    Ok(match_advisories(&advisories, q, &key, scheme))
+}
+
+/// The version to compare for `q` (source version, binNMU suffix dropped, Go prefixes dropped).
+pub fn effective_version(q: &PackageQuery, key: &EcosystemKey) -> String {
+    if key.is_distro() {
+        if let Some(sv) = q.source_version.as_deref().filter(|s| !s.trim().is_empty()) {
+            return sv.trim().to_owned();
+        }
+        if key.version_kind() == VersionKind::Dpkg {
+            return strip_binnmu(q.version.trim()).to_owned();
+        }
+        return q.version.trim().to_owned();
+    }
+    let v = q.version.trim();
+    if key.base == "Go" {
+        let v = v.strip_prefix("go").unwrap_or(v);
+        return v.strip_prefix('v').unwrap_or(v).to_owned();
+    }
+    v.to_owned()
+}
+
+/// Drops a Debian binNMU suffix `+bN` (a rebuild of the same source version).
+fn strip_binnmu(v: &str) -> &str {
+    if let Some(pos) = v.rfind("+b") {
+        let tail = v.get(pos + 2..).unwrap_or_default();
+        if !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit()) {
+            return v.get(..pos).unwrap_or(v);
+        }
+    }
+    v
+}
+
+struct Hit<'a> {
+    adv: &'a Advisory,
+    evidence: Vec<Evidence>,
+    fixed: Vec<String>,
+    affected: Vec<&'a Affected>,
+}
+
+/// Evaluates already-loaded advisories (the store-independent core, also used by fuzzing).
+pub fn match_advisories(
+    advisories: &[Advisory],
+    q: &PackageQuery,
+    key: &EcosystemKey,
+    scheme: &dyn VersionScheme,
+) -> (Vec<Match>, Diagnostics) {
+    let mut diag = Diagnostics::default();
+    let version = effective_version(q, key);
+    let eco_kind = key.version_kind();
+    let mut hits: Vec<Hit<'_>> = Vec::new();
+    for adv in advisories {
+        let mut hit = Hit {
+            adv,
+            evidence: Vec::new(),
+            fixed: Vec::new(),
+            affected: Vec::new(),
+        };
+        for aff in &adv.affected {
+            if key.base == "Red Hat" && !stream_applies(&aff.stream, key) {
+                continue;
+            }
+            let before = hit.evidence.len();
+            evaluate_affected(aff, adv, &version, eco_kind, scheme, &mut hit, &mut diag);
+            if hit.evidence.len() > before {
+                hit.affected.push(aff);
+            }
+        }
+        if !hit.evidence.is_empty() {
+            hits.push(hit);
+        }
+    }
+    let matches = merge_hits(hits, q, key, eco_kind, scheme);
+    (matches, diag)
+}
+
+fn stream_applies(stream: &str, key: &EcosystemKey) -> bool {
+    if key.stream.is_empty() {
+        stream.is_empty() || stream == "enterprise_linux"
+    } else {
+        stream == key.stream
+    }
+}
+
+fn evaluate_affected<'a>(
+    aff: &'a Affected,
+    adv: &'a Advisory,
+    version: &str,
+    eco_kind: VersionKind,
+    scheme: &dyn VersionScheme,
+    hit: &mut Hit<'a>,
+    diag: &mut Diagnostics,
+) {
+    let evidence = |range_type: &str, introduced: Option<String>, closing: Option<String>| Evidence {
+        record_id: adv.id.clone(),
+        ecosystem: aff.ecosystem.clone(),
+        package: aff.name.clone(),
+        range_type: range_type.to_owned(),
+        introduced,
+        closing_event: closing,
+        compared_version: version.to_owned(),
+    };
+    let mut matched = false;
+    for range in &aff.ranges {
+        let kind = match range.kind {
+            RangeKind::Semver => VersionKind::Semver,
+            RangeKind::Ecosystem => eco_kind,
+            RangeKind::Git => {
+                diag.git_ranges_skipped += 1;
+                continue;
+            }
+            RangeKind::Other => continue,
+        };
+        let type_name = if range.kind == RangeKind::Semver {
+            "SEMVER"
+        } else {
+            "ECOSYSTEM"
+        };
+        match evaluate_range(&range.events, version, kind, scheme) {
+            Ok(Some((intro, closing))) => {
+                if let Some(Event::Fixed(f)) = &closing {
+                    if !hit.fixed.contains(f) {
+                        hit.fixed.push(f.clone());
+                    }
+                }
+                hit.evidence.push(evidence(
+                    type_name,
+                    intro,
+                    closing.map(|e| format!("{}: {}", e.kind_name(), e.version())),
+                ));
+                matched = true;
+            }
+            Ok(None) => {}
+            Err(reason) => diag.unparsable.push(format!("{} ({}): {reason}", adv.id, aff.name)),
+        }
+    }
+    if !matched
+        && aff.versions.iter().any(|listed| {
+            listed == version
+                || scheme
+                    .compare(eco_kind, listed, version)
+                    .is_ok_and(|o| o == Ordering::Equal)
+        })
+    {
+        hit.evidence.push(evidence("versions", None, None));
+    }
+}
+
+/// Evaluates one SEMVER/ECOSYSTEM range. `Ok(Some((introduced, closing event)))` when
+/// `version` is inside; `Ok(None)` when outside; `Err` when a version does not parse.
+pub fn evaluate_range(
+    events: &[Event],
+    version: &str,
+    kind: VersionKind,
+    scheme: &dyn VersionScheme,
+) -> Result<Option<(Option<String>, Option<Event>)>, String> {
+    if events.is_empty() {
+        return Ok(None);
+    }
+    if kind == VersionKind::Unknown {
+        return Err("ecosystem has no known version ordering".into());
+    }
+    // Validate every event version first so sorting never sees an error.
+    for e in events {
+        let v = e.version();
+        if matches!(e, Event::Introduced(_)) && v == "0" {
+            continue;
+        }
+        scheme.compare(kind, v, v)?;
+    }
+    scheme.compare(kind, version, version)?;
+    let mut sorted: Vec<&Event> = events.iter().collect();
+    sorted.sort_by(|a, b| {
+        let za = matches!(a, Event::Introduced(v) if v == "0");
+        let zb = matches!(b, Event::Introduced(v) if v == "0");
+        match (za, zb) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => scheme
+                .compare(kind, a.version(), b.version())
+                .unwrap_or(Ordering::Equal)
+                .then_with(|| rank(a).cmp(&rank(b))),
+        }
+    });
+    let cmp = |x: &str| scheme.compare(kind, version, x);
+    let mut vulnerable = false;
+    let mut introduced: Option<String> = None;
+    let mut closing: Option<Event> = None;
+    for e in sorted {
+        match e {
+            Event::Introduced(x) => {
+                if x == "0" || cmp(x)? != Ordering::Less {
+                    vulnerable = true;
+                    introduced = Some(x.clone());
+                    closing = None;
+                }
+            }
+            Event::Fixed(x) | Event::Limit(x) => {
+                if cmp(x)? != Ordering::Less {
+                    vulnerable = false;
+                } else if vulnerable && closing.is_none() {
+                    closing = Some(e.clone());
+                }
+            }
+            Event::LastAffected(x) => {
+                if cmp(x)? == Ordering::Greater {
+                    vulnerable = false;
+                } else if vulnerable && closing.is_none() {
+                    closing = Some(e.clone());
+                }
+            }
+        }
+    }
+    Ok(vulnerable.then_some((introduced, closing)))
+}
+
+fn rank(e: &Event) -> u8 {
+    match e {
+        Event::Introduced(_) => 0,
+        Event::LastAffected(_) => 1,
+        Event::Fixed(_) => 2,
+        Event::Limit(_) => 3,
+    }
+}
+
+/// IDs that identify the vulnerability of an advisory: its ID, aliases, and its upstream ID
+/// when there is exactly one.
+fn identity(adv: &Advisory) -> Vec<String> {
+    let mut ids = vec![adv.id.clone()];
+    ids.extend(adv.aliases.iter().cloned());
+    if adv.upstream.len() == 1 {
+        ids.extend(adv.upstream.iter().cloned());
+    }
+    ids.retain(|s| !s.trim().is_empty());
+    ids
+}
+
+fn primary_id(ids: &[String]) -> String {
+    let pick = |prefix: &str| {
+        ids.iter()
+            .filter(|i| i.starts_with(prefix))
+            .min_by(|a, b| cve_order(a, b))
+            .cloned()
+    };
+    pick("CVE-")
+        .or_else(|| pick("GHSA-"))
+        .or_else(|| ids.iter().min().cloned())
+        .unwrap_or_default()
+}
+
+/// Orders IDs so `CVE-2021-999` < `CVE-2021-1000` (numeric tail), then bytewise.
+fn cve_order(a: &str, b: &str) -> Ordering {
+    let tail = |s: &str| {
+        s.rsplit('-')
+            .next()
+            .and_then(|t| t.parse::<u64>().ok())
+    };
+    let head = |s: &str| s.rsplit_once('-').map_or(s.to_owned(), |(h, _)| h.to_owned());
+    head(a)
+        .cmp(&head(b))
+        .then_with(|| tail(a).cmp(&tail(b)))
+        .then_with(|| a.cmp(b))
+}
+
+fn merge_hits(
+    hits: Vec<Hit<'_>>,
+    q: &PackageQuery,
+    key: &EcosystemKey,
+    eco_kind: VersionKind,
+    scheme: &dyn VersionScheme,
+) -> Vec<Match> {
+    // A multi-CVE advisory (e.g. DSA-5343-1 with five `upstream` CVEs) whose every CVE also
+    // matched through its own record is folded into those matches as an extra ID instead of
+    // being reported as a separate vulnerability.
+    let all_ids: Vec<Vec<String>> = hits.iter().map(|h| identity(h.adv)).collect();
+    let folded: Vec<bool> = hits
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            h.adv.upstream.len() > 1
+                && h.adv.upstream.iter().all(|u| {
+                    all_ids
+                        .iter()
+                        .enumerate()
+                        .any(|(j, ids)| j != i && ids.contains(u))
+                })
+        })
+        .collect();
+    let (hits, folded_hits): (Vec<_>, Vec<_>) = hits
+        .into_iter()
+        .zip(folded)
+        .partition(|(_, f)| !*f);
+    let hits: Vec<Hit<'_>> = hits.into_iter().map(|(h, _)| h).collect();
+    let folded_hits: Vec<Hit<'_>> = folded_hits.into_iter().map(|(h, _)| h).collect();
+    // Union-find over hits whose identities intersect.
+    let ids: Vec<Vec<String>> = hits.iter().map(|h| identity(h.adv)).collect();
+    let mut parent: Vec<usize> = (0..hits.len()).collect();
+    fn find(p: &mut [usize], mut i: usize) -> usize {
+        while let Some(&next) = p.get(i) {
+            if next == i {
+                break;
+            }
+            i = next;
+        }
+        i
+    }
+    for i in 0..hits.len() {
+        for j in (i + 1)..hits.len() {
+            let linked = ids
+                .get(i)
+                .zip(ids.get(j))
+                .is_some_and(|(a, b)| a.iter().any(|x| b.contains(x)));
+            if linked {
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                if ri != rj {
+                    if let Some(slot) = parent.get_mut(rj) {
+                        *slot = ri;
+                    }
+                }
+            }
+        }
+    }
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for i in 0..hits.len() {
+        let r = find(&mut parent, i);
+        match groups.iter_mut().find(|(root, _)| *root == r) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((r, vec![i])),
+        }
+    }
+    let mut out = Vec::new();
+    for (_, members) in groups {
+        let group: Vec<&Hit<'_>> = members.iter().filter_map(|&i| hits.get(i)).collect();
+        let mut all_ids: Vec<String> = Vec::new();
+        for h in &group {
+            for id in identity(h.adv) {
+                if !all_ids.contains(&id) {
+                    all_ids.push(id);
+                }
+            }
+            for id in &h.adv.upstream {
+                if !all_ids.contains(id) {
+                    all_ids.push(id.clone());
+                }
+            }
+        }
+        let mut folded_evidence = Vec::new();
+        for f in &folded_hits {
+            if f.adv.upstream.iter().any(|u| all_ids.contains(u)) {
+                if !all_ids.contains(&f.adv.id) {
+                    all_ids.push(f.adv.id.clone());
+                }
+                folded_evidence.extend(f.evidence.iter().cloned());
+            }
+        }
+        let id = primary_id(&all_ids);
+        let mut aliases: Vec<String> = all_ids.into_iter().filter(|x| *x != id).collect();
+        aliases.sort();
+        let mut fixed: Vec<String> = Vec::new();
+        for h in &group {
+            for f in &h.fixed {
+                if !fixed.contains(f) {
+                    fixed.push(f.clone());
+                }
+            }
+        }
+        fixed.sort_by(|a, b| scheme.compare(eco_kind, a, b).unwrap_or_else(|_| a.cmp(b)));
+        let summary = group
+            .iter()
+            .map(|h| h.adv.summary.as_str())
+            .find(|s| !s.is_empty())
+            .unwrap_or_default()
+            .to_owned();
+        let url = group.iter().find_map(|h| h.adv.url.clone());
+        let (severity, severity_source) = resolve_severity(&group, key);
+        let evidence = group
+            .iter()
+            .flat_map(|h| h.evidence.iter().cloned())
+            .chain(folded_evidence)
+            .collect();
+        let distro = key.is_distro();
+        out.push(Match {
+            id,
+            aliases,
+            package: q.name.clone(),
+            source_package: if distro {
+                Some(
+                    q.source_name
+                        .clone()
+                        .filter(|s| !s.trim().is_empty())
+                        .unwrap_or_else(|| q.name.clone()),
+                )
+            } else {
+                None
+            },
+            installed_version: q.version.clone(),
+            summary,
+            severity,
+            severity_source,
+            fixed_versions: fixed,
+            url,
+            evidence,
+        });
+    }
+    out.sort_by(|a, b| cve_order(&a.id, &b.id));
+    out
+}
+
+fn vendor_word(word: &str) -> Option<Severity> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "critical" => Some(Severity::Critical),
+        "high" | "important" => Some(Severity::High),
+        "medium" | "moderate" => Some(Severity::Medium),
+        "low" => Some(Severity::Low),
+        "negligible" | "unimportant" => Some(Severity::Negligible),
+        // "not yet assigned", "untriaged", "end-of-life": no rating.
+        _ => None,
+    }
+}
+
+fn resolve_severity(group: &[&Hit<'_>], key: &EcosystemKey) -> (Severity, SeveritySource) {
+    // 1. Vendor (distribution) rating.
+    if key.is_distro() {
+        let mut best: Option<(Severity, String)> = None;
+        let mut consider = |word: &str| {
+            if let Some(s) = vendor_word(word) {
+                if best.as_ref().is_none_or(|(b, _)| s > *b) {
+                    best = Some((s, word.trim().to_owned()));
+                }
+            }
+        };
+        for h in group {
+            for aff in &h.affected {
+                if let Some(u) = &aff.urgency {
+                    // Debian urgencies may carry a `**` suffix (e.g. `low**`).
+                    consider(u.trim_end_matches('*'));
+                }
+                for s in &aff.severity {
+                    if s.kind.eq_ignore_ascii_case(&key.base) {
+                        consider(&s.score);
+                    }
+                }
+            }
+            for s in &h.adv.severity {
+                if s.kind.eq_ignore_ascii_case(&key.base) {
+                    consider(&s.score);
+                }
+            }
+            if key.version_kind() == VersionKind::Rpm {
+                // Red Hat-family advisories: "Important: openssl security update".
+                if let Some((word, _)) = h.adv.summary.split_once(':') {
+                    if matches!(
+                        word.trim().to_ascii_lowercase().as_str(),
+                        "critical" | "important" | "moderate" | "low"
+                    ) {
+                        consider(word);
+                    }
+                }
+            }
+        }
+        if let Some((s, word)) = best {
+            return (
+                s,
+                SeveritySource::Vendor {
+                    vendor: key.base.clone(),
+                    rating: word,
+                },
+            );
+        }
+    }
+    // 2. GHSA rating.
+    for h in group {
+        if let Some(g) = &h.adv.ghsa_severity {
+            if let Some(s) = vendor_word(g) {
+                return (s, SeveritySource::Ghsa(g.clone()));
+            }
+        }
+    }
+    // 3. CVSS v3.x, then v2 (highest score of that version).
+    let mut best: Option<(CvssVersion, f64, String)> = None;
+    for h in group {
+        let entries = h
+            .adv
+            .severity
+            .iter()
+            .chain(h.affected.iter().flat_map(|a| a.severity.iter()));
+        for s in entries {
+            let Some(ver) = cvss::version_of(&s.score) else {
+                continue;
+            };
+            let Some(score) = cvss::base_score(&s.score) else {
+                continue;
+            };
+            let better = match &best {
+                None => true,
+                Some((bv, bs, _)) => {
+                    let v3 = |v: CvssVersion| matches!(v, CvssVersion::V3_0 | CvssVersion::V3_1);
+                    (v3(ver) && !v3(*bv)) || (v3(ver) == v3(*bv) && score > *bs)
+                }
+            };
+            if better {
+                best = Some((ver, score, s.score.clone()));
+            }
+        }
+    }
+    if let Some((ver, score, vector)) = best {
+        let sev = match cvss::rating(ver, score) {
+            CvssRating::Critical => Severity::Critical,
+            CvssRating::High => Severity::High,
+            CvssRating::Medium => Severity::Medium,
+            CvssRating::Low => Severity::Low,
+            CvssRating::None => Severity::Negligible,
+        };
+        return (sev, SeveritySource::Cvss { vector, score });
+    }
+    (Severity::Unknown, SeveritySource::None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binnmu_suffix() {
+        assert_eq!(strip_binnmu("1.2-3+b1"), "1.2-3");
+        assert_eq!(strip_binnmu("1.2-3+b12"), "1.2-3");
+        assert_eq!(strip_binnmu("1.2-3+bpo1"), "1.2-3+bpo1");
+        assert_eq!(strip_binnmu("1.2-3+deb12u1"), "1.2-3+deb12u1");
+        assert_eq!(strip_binnmu("1.2-3+b"), "1.2-3+b");
+    }
+
+    #[test]
+    fn primary_id_prefers_cve_then_ghsa() {
+        let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            primary_id(&ids(&["PYSEC-2021-1", "GHSA-aaaa-bbbb-cccc", "CVE-2021-1000", "CVE-2021-999"])),
+            "CVE-2021-999"
+        );
+        assert_eq!(
+            primary_id(&ids(&["PYSEC-2021-1", "GHSA-zzzz-bbbb-cccc", "GHSA-aaaa-bbbb-cccc"])),
+            "GHSA-aaaa-bbbb-cccc"
+        );
+        assert_eq!(primary_id(&ids(&["RUSTSEC-2022-0013", "GO-2021-0067"])), "GO-2021-0067");
+    }
+}

@@ -1,0 +1,493 @@
+//! The compiled, read-only store file.
+//!
+//! Layout (all integers little-endian):
+//!
+//! ```text
+//! header (80 bytes)
+//!   0  magic  b"BWVULNDB"
+//!   8  u32    format version (1)
+//!  12  u32    reserved (0)
+//!  16  u64    entry count N
+//!  24  u64    index offset   (N entries of 24 bytes, sorted by key bytes)
+//!  32  u64    keys offset    (concatenated key bytes)
+//!  40  u64    keys length
+//!  48  u64    metadata offset (JSON, see [`Metadata`])
+//!  56  u64    metadata length
+//!  64  u64    total file length
+//!  72  u32    CRC-32 of bytes 0..72
+//!  76  u32    reserved (0)
+//! data blocks: per key, postcard `Vec<Advisory>`
+//! keys blob, index, metadata
+//! index entry (24 bytes): u32 key offset (in keys blob), u32 key length,
+//!                         u64 data offset (absolute), u32 data length, u32 data CRC-32
+//! ```
+//!
+//! A key is `"<ecosystem key>\0<normalised name>"` (see [`crate::ecosystem`]). Opening reads
+//! only the header; a lookup binary-searches the index with positioned reads (`pread`) and
+//! decodes one data block, so nothing else is loaded. Every offset is validated against the
+//! file length and every block's CRC is checked, so a corrupt file yields an error, not a panic.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::advisory::{Advisory, index_key};
+use crate::error::VulnDbError;
+
+const MAGIC: &[u8; 8] = b"BWVULNDB";
+/// Store format version written by this crate.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: u64 = 80;
+const ENTRY_LEN: u64 = 24;
+/// Upper bound for one data block or the metadata blob, so a corrupt length cannot make us
+/// allocate gigabytes.
+const MAX_BLOCK: u64 = 256 * 1024 * 1024;
+
+/// Where the records of a store came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// `directory`, `zip`, `tarball` or `download`.
+    pub kind: String,
+    /// Path or URL.
+    pub location: String,
+    /// OSV ecosystem (for downloads), e.g. `PyPI`.
+    pub ecosystem: Option<String>,
+    /// HTTP `ETag` of the downloaded archive.
+    pub etag: Option<String>,
+    /// HTTP `Last-Modified` of the downloaded archive.
+    pub last_modified: Option<String>,
+    /// Records imported from this source.
+    pub records: u64,
+}
+
+/// Import statistics kept in the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportStats {
+    /// Records imported (not withdrawn, parsed), per base ecosystem of their first
+    /// affected package (records without affected packages count under `""`).
+    pub records_per_ecosystem: BTreeMap<String, u64>,
+    /// Total records imported.
+    pub records: u64,
+    /// Records skipped because `withdrawn` is set.
+    pub withdrawn: u64,
+    /// Documents that could not be parsed.
+    pub malformed: u64,
+    /// IDs (or file names when no ID could be read) of the malformed documents, first 1000.
+    pub malformed_ids: Vec<String>,
+    /// Non-JSON files skipped (e.g. the YAML originals next to JSON).
+    pub non_json_skipped: u64,
+    /// Records replaced by another copy with the same ID.
+    pub duplicates: u64,
+    /// Index keys (ecosystem, package) in the store.
+    pub packages: u64,
+}
+
+/// Store metadata, readable through [`Store::metadata`] and [`crate::status`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metadata {
+    /// Store format version.
+    pub format_version: u32,
+    /// Build time, seconds since the Unix epoch.
+    pub built_at_unix: u64,
+    /// Crate version that built the store.
+    pub builder: String,
+    /// Sources.
+    pub sources: Vec<SourceInfo>,
+    /// Counts.
+    pub stats: ImportStats,
+}
+
+/// Writes a store file from advisories grouped by key.
+pub(crate) struct StoreBuilder {
+    /// key → (record id → postcard bytes of one `Advisory`)
+    entries: BTreeMap<String, BTreeMap<String, (String, Vec<u8>)>>,
+    pub(crate) stats: ImportStats,
+}
+
+impl StoreBuilder {
+    pub(crate) fn new() -> Self {
+        StoreBuilder {
+            entries: BTreeMap::new(),
+            stats: ImportStats::default(),
+        }
+    }
+
+    /// Adds one advisory under `key`. A second copy of the same ID under the same key
+    /// replaces the first when its `modified` is not older.
+    pub(crate) fn add(&mut self, key: String, adv: &Advisory) -> Result<bool, VulnDbError> {
+        let bytes = postcard::to_stdvec(adv).map_err(|e| VulnDbError::Encode(e.to_string()))?;
+        let slot = self.entries.entry(key).or_default();
+        match slot.get(&adv.id) {
+            Some((modified, _)) if *modified > adv.modified => Ok(true),
+            Some(_) => {
+                slot.insert(adv.id.clone(), (adv.modified.clone(), bytes));
+                Ok(true)
+            }
+            None => {
+                slot.insert(adv.id.clone(), (adv.modified.clone(), bytes));
+                Ok(false)
+            }
+        }
+    }
+
+    /// Writes the store to `path` atomically: a temp file in the same directory, fsync,
+    /// rename over `path`, fsync of the directory.
+    pub(crate) fn write(mut self, path: &Path, mut meta: Metadata) -> Result<Metadata, VulnDbError> {
+        self.stats.packages = self.entries.len() as u64;
+        meta.stats = self.stats.clone();
+        meta.format_version = FORMAT_VERSION;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| VulnDbError::io(dir, e))?;
+        let tmp = temp_path(path);
+        let result = self.write_to(&tmp, &meta);
+        match result {
+            Ok(()) => {
+                std::fs::rename(&tmp, path).map_err(|e| {
+                    let _ = std::fs::remove_file(&tmp);
+                    VulnDbError::io(path, e)
+                })?;
+                if let Ok(d) = File::open(dir) {
+                    // Directory fsync makes the rename durable; not supported everywhere.
+                    let _ = d.sync_all();
+                }
+                Ok(meta)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    fn write_to(&self, tmp: &Path, meta: &Metadata) -> Result<(), VulnDbError> {
+        let io = |e| VulnDbError::io(tmp, e);
+        let file = File::create(tmp).map_err(io)?;
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        w.write_all(&[0u8; HEADER_LEN as usize]).map_err(io)?;
+        let mut pos = HEADER_LEN;
+        let mut index: Vec<(u64, u32, u32)> = Vec::with_capacity(self.entries.len());
+        let mut block = Vec::new();
+        for list in self.entries.values() {
+            block.clear();
+            write_varint(&mut block, list.len() as u64);
+            for (_, bytes) in list.values() {
+                block.extend_from_slice(bytes);
+            }
+            let len = u32::try_from(block.len())
+                .map_err(|_| VulnDbError::Encode("data block larger than 4 GiB".into()))?;
+            w.write_all(&block).map_err(io)?;
+            index.push((pos, len, crc32fast::hash(&block)));
+            pos += u64::from(len);
+        }
+        let keys_off = pos;
+        let mut key_offsets = Vec::with_capacity(self.entries.len());
+        let mut kpos: u64 = 0;
+        for k in self.entries.keys() {
+            w.write_all(k.as_bytes()).map_err(io)?;
+            key_offsets.push((kpos, k.len()));
+            kpos += k.len() as u64;
+        }
+        let keys_len = kpos;
+        let too_big = || VulnDbError::Encode("keys blob larger than 4 GiB".into());
+        let index_off = keys_off + keys_len;
+        for ((koff, klen), (doff, dlen, crc)) in key_offsets.iter().zip(&index) {
+            let mut e = [0u8; ENTRY_LEN as usize];
+            e[0..4].copy_from_slice(&u32::try_from(*koff).map_err(|_| too_big())?.to_le_bytes());
+            e[4..8].copy_from_slice(&u32::try_from(*klen).map_err(|_| too_big())?.to_le_bytes());
+            e[8..16].copy_from_slice(&doff.to_le_bytes());
+            e[16..20].copy_from_slice(&dlen.to_le_bytes());
+            e[20..24].copy_from_slice(&crc.to_le_bytes());
+            w.write_all(&e).map_err(io)?;
+        }
+        let meta_off = index_off + ENTRY_LEN * index.len() as u64;
+        let meta_bytes = serde_json::to_vec(meta).map_err(|e| VulnDbError::Encode(e.to_string()))?;
+        w.write_all(&meta_bytes).map_err(io)?;
+        let total = meta_off + meta_bytes.len() as u64;
+        let mut header = [0u8; HEADER_LEN as usize];
+        header[0..8].copy_from_slice(MAGIC);
+        header[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+        let fields = [
+            index.len() as u64,
+            index_off,
+            keys_off,
+            keys_len,
+            meta_off,
+            meta_bytes.len() as u64,
+            total,
+        ];
+        for (i, f) in fields.iter().enumerate() {
+            header[16 + i * 8..24 + i * 8].copy_from_slice(&f.to_le_bytes());
+        }
+        let crc = crc32fast::hash(&header[0..72]);
+        header[72..76].copy_from_slice(&crc.to_le_bytes());
+        w.seek(SeekFrom::Start(0)).map_err(io)?;
+        w.write_all(&header).map_err(io)?;
+        let file = w.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)?;
+        Ok(())
+    }
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let name = path
+        .file_name()
+        .map_or_else(|| "bulwark-vulndb".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.tmp-{}-{nanos}", std::process::id()))
+}
+
+fn write_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Header {
+    count: u64,
+    index_off: u64,
+    keys_off: u64,
+    keys_len: u64,
+    meta_off: u64,
+    meta_len: u64,
+}
+
+/// An opened store. Cheap to open (reads 80 bytes); lookups read only what they need.
+/// `Store` is `Sync`: lookups use positioned reads and can run from many threads.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    file: File,
+    header: Header,
+    meta: OnceLock<Metadata>,
+}
+
+impl Store {
+    /// Opens and validates the header of the store at `path`.
+    pub fn open(path: &Path) -> Result<Store, VulnDbError> {
+        let file = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+        let len = file.metadata().map_err(|e| VulnDbError::io(path, e))?.len();
+        let corrupt = |what: &str| VulnDbError::Corrupt {
+            path: path.to_owned(),
+            problem: what.to_owned(),
+        };
+        if len < HEADER_LEN {
+            return Err(corrupt("file shorter than the header"));
+        }
+        let mut h = [0u8; HEADER_LEN as usize];
+        read_exact_at(&file, &mut h, 0).map_err(|e| VulnDbError::io(path, e))?;
+        if &h[0..8] != MAGIC {
+            return Err(corrupt("not a Bulwark vulnerability store (bad magic)"));
+        }
+        let version = u32_at(&h, 8);
+        if version != FORMAT_VERSION {
+            return Err(corrupt(&format!(
+                "store format version {version}, this build reads {FORMAT_VERSION}"
+            )));
+        }
+        if crc32fast::hash(&h[0..72]) != u32_at(&h, 72) {
+            return Err(corrupt("header checksum mismatch"));
+        }
+        let header = Header {
+            count: u64_at(&h, 16),
+            index_off: u64_at(&h, 24),
+            keys_off: u64_at(&h, 32),
+            keys_len: u64_at(&h, 40),
+            meta_off: u64_at(&h, 48),
+            meta_len: u64_at(&h, 56),
+        };
+        let total = u64_at(&h, 64);
+        if total != len {
+            return Err(corrupt(&format!(
+                "file is {len} bytes, header says {total} (truncated or appended)"
+            )));
+        }
+        let index_len = header
+            .count
+            .checked_mul(ENTRY_LEN)
+            .ok_or_else(|| corrupt("entry count overflows"))?;
+        let within = |off: u64, l: u64| off.checked_add(l).is_some_and(|end| end <= len);
+        if !within(header.index_off, index_len)
+            || !within(header.keys_off, header.keys_len)
+            || !within(header.meta_off, header.meta_len)
+            || header.index_off < HEADER_LEN
+            || header.keys_off < HEADER_LEN
+            || header.meta_off < HEADER_LEN
+        {
+            return Err(corrupt("section offsets outside the file"));
+        }
+        if header.meta_len > MAX_BLOCK {
+            return Err(corrupt("metadata too large"));
+        }
+        Ok(Store {
+            path: path.to_owned(),
+            file,
+            header,
+            meta: OnceLock::new(),
+        })
+    }
+
+    /// The path the store was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Number of (ecosystem, package) keys.
+    pub fn package_count(&self) -> u64 {
+        self.header.count
+    }
+
+    fn corrupt(&self, problem: impl Into<String>) -> VulnDbError {
+        VulnDbError::Corrupt {
+            path: self.path.clone(),
+            problem: problem.into(),
+        }
+    }
+
+    fn read_at(&self, off: u64, len: u64) -> Result<Vec<u8>, VulnDbError> {
+        if len > MAX_BLOCK {
+            return Err(self.corrupt(format!("block of {len} bytes at {off} is too large")));
+        }
+        let mut buf = vec![0u8; len as usize];
+        read_exact_at(&self.file, &mut buf, off).map_err(|e| VulnDbError::io(&self.path, e))?;
+        Ok(buf)
+    }
+
+    /// Reads and parses the metadata block (cached after the first call).
+    pub fn metadata(&self) -> Result<&Metadata, VulnDbError> {
+        if let Some(m) = self.meta.get() {
+            return Ok(m);
+        }
+        let bytes = self.read_at(self.header.meta_off, self.header.meta_len)?;
+        let meta: Metadata = serde_json::from_slice(&bytes)
+            .map_err(|e| self.corrupt(format!("metadata: {e}")))?;
+        Ok(self.meta.get_or_init(|| meta))
+    }
+
+    fn entry(&self, i: u64) -> Result<(u32, u32, u64, u32, u32), VulnDbError> {
+        let mut e = [0u8; ENTRY_LEN as usize];
+        read_exact_at(&self.file, &mut e, self.header.index_off + i * ENTRY_LEN)
+            .map_err(|err| VulnDbError::io(&self.path, err))?;
+        Ok((
+            u32_at(&e, 0),
+            u32_at(&e, 4),
+            u64_at(&e, 8),
+            u32_at(&e, 16),
+            u32_at(&e, 20),
+        ))
+    }
+
+    fn key_at(&self, koff: u32, klen: u32) -> Result<Vec<u8>, VulnDbError> {
+        let end = u64::from(koff) + u64::from(klen);
+        if end > self.header.keys_len {
+            return Err(self.corrupt("index key outside the keys blob"));
+        }
+        self.read_at(self.header.keys_off + u64::from(koff), u64::from(klen))
+    }
+
+    /// Returns the advisories stored under (ecosystem index key, normalised name), e.g.
+    /// `("Debian:12", "openssl")`; empty when the package has none.
+    pub fn lookup(&self, eco_key: &str, name: &str) -> Result<Vec<Advisory>, VulnDbError> {
+        let key = index_key(eco_key, name);
+        let key = key.as_bytes();
+        let (mut lo, mut hi) = (0u64, self.header.count);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let (koff, klen, doff, dlen, crc) = self.entry(mid)?;
+            let k = self.key_at(koff, klen)?;
+            match k.as_slice().cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return self.decode_block(doff, dlen, crc),
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn decode_block(&self, doff: u64, dlen: u32, crc: u32) -> Result<Vec<Advisory>, VulnDbError> {
+        let file_len = self.header.meta_off + self.header.meta_len;
+        if doff < HEADER_LEN || doff + u64::from(dlen) > file_len {
+            return Err(self.corrupt("data block outside the file"));
+        }
+        let bytes = self.read_at(doff, u64::from(dlen))?;
+        if crc32fast::hash(&bytes) != crc {
+            return Err(self.corrupt(format!("data block at {doff} fails its checksum")));
+        }
+        let (list, rest): (Vec<Advisory>, &[u8]) = postcard::take_from_bytes(&bytes)
+            .map_err(|e| self.corrupt(format!("data block at {doff}: {e}")))?;
+        if !rest.is_empty() {
+            return Err(self.corrupt(format!("data block at {doff} has trailing bytes")));
+        }
+        Ok(list)
+    }
+
+    /// Iterates over all keys as `(ecosystem key, normalised name)` (for diagnostics and
+    /// `db status --verbose`; reads the whole index).
+    pub fn keys(&self) -> Result<Vec<(String, String)>, VulnDbError> {
+        let mut out = Vec::new();
+        for i in 0..self.header.count {
+            let (koff, klen, ..) = self.entry(i)?;
+            let k = self.key_at(koff, klen)?;
+            let s = String::from_utf8(k).map_err(|_| self.corrupt("key is not UTF-8"))?;
+            let (e, n) = s
+                .split_once('\0')
+                .ok_or_else(|| self.corrupt("key without separator"))?;
+            out.push((e.to_owned(), n.to_owned()));
+        }
+        Ok(out)
+    }
+}
+
+fn u32_at(b: &[u8], off: usize) -> u32 {
+    let mut a = [0u8; 4];
+    if let Some(s) = b.get(off..off + 4) {
+        a.copy_from_slice(s);
+    }
+    u32::from_le_bytes(a)
+}
+
+fn u64_at(b: &[u8], off: usize) -> u64 {
+    let mut a = [0u8; 8];
+    if let Some(s) = b.get(off..off + 8) {
+        a.copy_from_slice(s);
+    }
+    u64::from_le_bytes(a)
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &File, buf: &mut [u8], off: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, off)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut off: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, off) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                off += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}

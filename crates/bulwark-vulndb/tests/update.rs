@@ -1,0 +1,295 @@
+//! `update` against a scripted HTTP server on 127.0.0.1.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bulwark_vulndb::{
+    Progress, Store, UpdateOptions, UpdateOutcome, VulnDbError, ensure_fresh, update,
+};
+
+#[derive(Clone)]
+enum Reply {
+    Zip { body: Vec<u8>, etag: &'static str },
+    NotModified,
+    Status(u16),
+    /// Announce the full length, send only `sent` bytes, close.
+    Truncated { body: Vec<u8>, sent: usize },
+}
+
+#[derive(Default)]
+struct Log {
+    requests: Vec<(String, Option<String>)>, // (path, If-None-Match)
+}
+
+struct Server {
+    base: String,
+    log: Arc<Mutex<Log>>,
+    script: Arc<Mutex<VecDeque<Reply>>>,
+}
+
+impl Server {
+    fn start(script: Vec<Reply>) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Log::default()));
+        let script = Arc::new(Mutex::new(VecDeque::from(script)));
+        let (l2, s2) = (log.clone(), script.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                handle(conn, &l2, &s2);
+            }
+        });
+        Server { base, log, script }
+    }
+
+    fn push(&self, r: Reply) {
+        self.script.lock().unwrap().push_back(r);
+    }
+
+    fn requests(&self) -> Vec<(String, Option<String>)> {
+        self.log.lock().unwrap().requests.clone()
+    }
+}
+
+fn handle(conn: TcpStream, log: &Mutex<Log>, script: &Mutex<VecDeque<Reply>>) {
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut first = String::new();
+    if reader.read_line(&mut first).is_err() {
+        return;
+    }
+    let path = first.split_whitespace().nth(1).unwrap_or_default().to_owned();
+    let mut inm = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("if-none-match") {
+                inm = Some(v.trim().to_owned());
+            }
+        }
+    }
+    log.lock().unwrap().requests.push((path, inm));
+    let reply = script.lock().unwrap().pop_front();
+    let mut conn = conn;
+    let _ = match reply {
+        Some(Reply::Zip { body, etag }) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: {etag}\r\nLast-Modified: Fri, 27 Nov 2026 07:00:00 GMT\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            conn.write_all(head.as_bytes()).and_then(|()| conn.write_all(&body))
+        }
+        Some(Reply::NotModified) => {
+            conn.write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n")
+        }
+        Some(Reply::Status(code)) => conn.write_all(
+            format!("HTTP/1.1 {code} Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        ),
+        Some(Reply::Truncated { body, sent }) => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: \"broken\"\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            conn.write_all(head.as_bytes())
+                .and_then(|()| conn.write_all(&body[..sent]))
+        }
+        None => conn.write_all(
+            b"HTTP/1.1 599 Unscripted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        ),
+    };
+    let _ = conn.flush();
+    let _ = conn.shutdown(std::net::Shutdown::Both);
+}
+
+fn record(id: &str, name: &str, fixed: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","modified":"2024-01-01T00:00:00Z","aliases":["CVE-{id}"],
+        "affected":[{{"package":{{"ecosystem":"PyPI","name":"{name}"}},
+        "ranges":[{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}},{{"fixed":"{fixed}"}}]}}]}}]}}"#
+    )
+}
+
+fn make_zip(records: &[(&str, &str, &str)]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (id, name, fixed) in records {
+            w.start_file(format!("{id}.json"), opts).unwrap();
+            w.write_all(record(id, name, fixed).as_bytes()).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+fn opts(base: &str, db: &std::path::Path) -> UpdateOptions {
+    let mut o = UpdateOptions::new(db, vec!["PyPI".to_owned()]);
+    o.base_url = base.to_owned();
+    o.attempts_per_url = 2;
+    o.backoff = Duration::from_millis(5);
+    o.max_backoff = Duration::from_millis(20);
+    o.request_timeout = Duration::from_secs(20);
+    o.connect_timeout = Duration::from_secs(5);
+    o
+}
+
+fn ids(store: &Store, name: &str) -> Vec<String> {
+    store
+        .lookup("PyPI", name)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect()
+}
+
+#[test]
+fn retry_then_success_then_304_then_truncation_keeps_old_db() {
+    let zip1 = make_zip(&[("PYSEC-1", "alpha", "1.0"), ("PYSEC-2", "beta", "2.0")]);
+    let zip2 = make_zip(&[("PYSEC-3", "gamma", "3.0")]);
+    let server = Server::start(vec![
+        Reply::Status(500),
+        Reply::Zip {
+            body: zip1.clone(),
+            etag: "\"v1\"",
+        },
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("osv.bwdb");
+    let o = opts(&server.base, &db);
+
+    // 1. 500 then 200: retried, store built.
+    let mut events = Vec::new();
+    let out = update(&o, &mut |p| events.push(p)).unwrap();
+    let UpdateOutcome::Updated(meta) = out else {
+        panic!("expected Updated, got {out:?}")
+    };
+    assert_eq!(meta.stats.records, 2);
+    assert_eq!(meta.sources.len(), 1);
+    assert_eq!(meta.sources[0].etag.as_deref(), Some("\"v1\""));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Progress::Retrying { attempt: 1, error, .. } if error.contains("500"))),
+        "{events:?}"
+    );
+    let store = Store::open(&db).unwrap();
+    assert_eq!(ids(&store, "alpha"), ["PYSEC-1"]);
+    drop(store);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].0, "/PyPI/all.zip");
+    assert_eq!(reqs[0].1, None);
+
+    // 2. Conditional request answered 304: nothing rebuilt.
+    server.push(Reply::NotModified);
+    let built_before = Store::open(&db).unwrap().metadata().unwrap().built_at_unix;
+    let out = update(&o, &mut |_| {}).unwrap();
+    assert_eq!(out, UpdateOutcome::NotModified);
+    assert_eq!(server.requests()[2].1.as_deref(), Some("\"v1\""));
+    assert_eq!(
+        Store::open(&db).unwrap().metadata().unwrap().built_at_unix,
+        built_before
+    );
+
+    // 3. Connection dropped half-way, twice (both attempts): error, old store intact.
+    for _ in 0..2 {
+        server.push(Reply::Truncated {
+            body: zip2.clone(),
+            sent: zip2.len() / 2,
+        });
+    }
+    let err = update(&o, &mut |_| {}).unwrap_err();
+    assert!(matches!(err, VulnDbError::Download { .. }), "{err}");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(ids(&store, "alpha"), ["PYSEC-1"]);
+    assert_eq!(ids(&store, "beta"), ["PYSEC-2"]);
+    assert!(ids(&store, "gamma").is_empty());
+    // No partial files left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(bulwark_vulndb::archive_dir(&db))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".part"))
+        .collect();
+    assert!(leftovers.is_empty());
+    drop(store);
+
+    // 4. Then a good download replaces the store.
+    server.push(Reply::Zip {
+        body: zip2,
+        etag: "\"v2\"",
+    });
+    let out = update(&o, &mut |_| {}).unwrap();
+    assert!(matches!(out, UpdateOutcome::Updated(_)));
+    let store = Store::open(&db).unwrap();
+    assert_eq!(ids(&store, "gamma"), ["PYSEC-3"]);
+    assert!(ids(&store, "alpha").is_empty());
+}
+
+#[test]
+fn falls_through_to_mirror() {
+    let primary = Server::start(vec![Reply::Status(404)]);
+    let mirror = Server::start(vec![Reply::Zip {
+        body: make_zip(&[("PYSEC-9", "delta", "1.0")]),
+        etag: "\"m\"",
+    }]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("osv.bwdb");
+    let mut o = opts(&primary.base, &db);
+    o.mirrors = vec![mirror.base.clone()];
+    let mut events = Vec::new();
+    update(&o, &mut |p| events.push(p)).unwrap();
+    // 404 is permanent: one request to the primary, no retry.
+    assert_eq!(primary.requests().len(), 1);
+    assert!(events.iter().any(|e| matches!(e, Progress::NextMirror { .. })));
+    let store = Store::open(&db).unwrap();
+    assert_eq!(ids(&store, "delta"), ["PYSEC-9"]);
+}
+
+#[test]
+fn every_source_failing_is_an_error_naming_them() {
+    let server = Server::start(vec![Reply::Status(503), Reply::Status(503)]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("osv.bwdb");
+    let err = update(&opts(&server.base, &db), &mut |_| {}).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("PyPI") && msg.contains("503"), "{msg}");
+    assert!(!db.exists());
+}
+
+#[test]
+fn offline_and_max_age() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("osv.bwdb");
+    // Unscripted server: any request would get 599 and fail the update.
+    let server = Server::start(vec![]);
+    let o = opts(&server.base, &db);
+    let err = ensure_fresh(&o, Duration::from_secs(3600), true, &mut |_| {}).unwrap_err();
+    assert!(matches!(err, VulnDbError::MissingOffline(_)), "{err}");
+    assert!(err.to_string().contains("offline"));
+    assert!(server.requests().is_empty());
+
+    // Build a store by import, then: fresh → no network; offline → no network.
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("a.json"), record("PYSEC-5", "eps", "1.0")).unwrap();
+    bulwark_vulndb::import(&[src], &db).unwrap();
+    let (store, out) = ensure_fresh(&o, Duration::from_secs(3600), false, &mut |_| {}).unwrap();
+    assert_eq!(out, UpdateOutcome::Fresh);
+    assert_eq!(ids(&store, "eps"), ["PYSEC-5"]);
+    let (_, out) = ensure_fresh(&o, Duration::ZERO, true, &mut |_| {}).unwrap();
+    assert_eq!(out, UpdateOutcome::Offline);
+    assert!(server.requests().is_empty());
+
+    // Stale (max_age 0) and online: it does go to the network (and fails here).
+    assert!(ensure_fresh(&o, Duration::ZERO, false, &mut |_| {}).is_err());
+    assert_eq!(server.requests().len(), 2);
+}
