@@ -1,0 +1,357 @@
+//! Alpine apk versions (also Wolfi, Chainguard, MinimOS), ordered like
+//! apk-tools' `src/version.c` (the tokenizer of apk-tools 3):
+//! `digit{.digit}...{letter}{_suffix{number}}...{~hash}{-r#}`.
+//!
+//! Suffix order: `_alpha < _beta < _pre < _rc < (none) < _cvs < _svn < _git
+//! < _hg < _p`. A digit component after the first with a leading zero
+//! compares as a string (Gentoo rule). apk compares *any* string, including
+//! ones its validator rejects (the comparison stops at the first invalid
+//! token, and an invalid tail sorts below a valid end), so
+//! [`Version::parse`] accepts every non-empty string and records validity in
+//! [`Version::is_valid`]; [`Version::parse_strict`] rejects invalid ones.
+//!
+//! Fuzzy operators (`~`, `<~`, `>~`, and the `!` conflict prefix) are
+//! available through [`Op`] and [`matches`].
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::num::{cmp_decimal, digit_run};
+use crate::{Scheme, VersionError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Tok {
+    InitialDigit,
+    Digit,
+    Letter,
+    Suffix,
+    SuffixNo,
+    CommitHash,
+    RevisionNo,
+    End,
+    Invalid,
+}
+
+const SUFFIX_INVALID: u8 = 0;
+const SUFFIX_NONE: u8 = 5;
+
+fn suffix_value(s: &[u8]) -> u8 {
+    match s {
+        b"alpha" => 1,
+        b"beta" => 2,
+        b"pre" => 3,
+        b"rc" => 4,
+        b"cvs" => 6,
+        b"svn" => 7,
+        b"git" => 8,
+        b"hg" => 9,
+        b"p" => 10,
+        _ => SUFFIX_INVALID,
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Token<'a> {
+    tok: Tok,
+    suffix: u8,
+    value: &'a [u8],
+}
+
+struct Lexer<'a> {
+    rest: &'a [u8],
+    cur: Token<'a>,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(s: &'a [u8]) -> Self {
+        let mut lx = Lexer {
+            rest: s,
+            cur: Token { tok: Tok::InitialDigit, suffix: 0, value: &[] },
+        };
+        lx.parse_digits();
+        lx
+    }
+
+    fn parse_digits(&mut self) {
+        let n = digit_run(self.rest);
+        let (v, r) = self.rest.split_at(n);
+        self.cur.value = v;
+        self.rest = r;
+        if n == 0 {
+            self.cur.tok = Tok::Invalid;
+        }
+    }
+
+    fn next(&mut self) {
+        let Some(&c) = self.rest.first() else {
+            self.cur.tok = Tok::End;
+            return;
+        };
+        let t = self.cur.tok;
+        match c {
+            b'a'..=b'z' => {
+                if t > Tok::Digit {
+                    self.cur.tok = Tok::Invalid;
+                    return;
+                }
+                let (v, r) = self.rest.split_at(1);
+                self.cur.value = v;
+                self.rest = r;
+                self.cur.tok = Tok::Letter;
+            }
+            b'.' | b'0'..=b'9' => {
+                if c == b'.' {
+                    if t > Tok::Digit {
+                        self.cur.tok = Tok::Invalid;
+                        return;
+                    }
+                    self.rest = self.rest.get(1..).unwrap_or_default();
+                }
+                self.cur.tok = match t {
+                    Tok::InitialDigit | Tok::Digit => Tok::Digit,
+                    Tok::Suffix => Tok::SuffixNo,
+                    _ => {
+                        self.cur.tok = Tok::Invalid;
+                        return;
+                    }
+                };
+                self.parse_digits();
+            }
+            b'_' => {
+                if t > Tok::SuffixNo {
+                    self.cur.tok = Tok::Invalid;
+                    return;
+                }
+                let r = self.rest.get(1..).unwrap_or_default();
+                let n = r.iter().take_while(|c| c.is_ascii_lowercase()).count();
+                let (v, r) = r.split_at(n);
+                self.cur.value = v;
+                self.rest = r;
+                self.cur.suffix = suffix_value(v);
+                self.cur.tok = if self.cur.suffix == SUFFIX_INVALID { Tok::Invalid } else { Tok::Suffix };
+            }
+            b'~' => {
+                if t >= Tok::CommitHash {
+                    self.cur.tok = Tok::Invalid;
+                    return;
+                }
+                let r = self.rest.get(1..).unwrap_or_default();
+                let n = r.iter().take_while(|c| c.is_ascii_hexdigit()).count();
+                let (v, r) = r.split_at(n);
+                self.cur.value = v;
+                self.rest = r;
+                self.cur.tok = if n == 0 { Tok::Invalid } else { Tok::CommitHash };
+            }
+            b'-' => {
+                if t >= Tok::RevisionNo || !self.rest.starts_with(b"-r") {
+                    self.cur.tok = Tok::Invalid;
+                    return;
+                }
+                self.rest = self.rest.get(2..).unwrap_or_default();
+                self.cur.tok = Tok::RevisionNo;
+                self.parse_digits();
+            }
+            _ => self.cur.tok = Tok::Invalid,
+        }
+    }
+}
+
+fn token_cmp(a: &Token<'_>, b: &Token<'_>) -> Ordering {
+    match a.tok {
+        Tok::Digit if a.value.first() == Some(&b'0') || b.value.first() == Some(&b'0') => a.value.cmp(b.value),
+        Tok::Digit | Tok::InitialDigit | Tok::SuffixNo | Tok::RevisionNo => cmp_decimal(a.value, b.value),
+        Tok::Letter => a.value.first().cmp(&b.value.first()),
+        Tok::Suffix => a.suffix.cmp(&b.suffix),
+        _ => a.value.cmp(b.value),
+    }
+}
+
+/// apk's comparison of two raw version strings. With `fuzzy`, `a` matching
+/// `b` as a prefix at a token boundary counts as equal.
+pub fn compare_raw(a: &str, b: &str, fuzzy: bool) -> Ordering {
+    let mut la = Lexer::new(a.as_bytes());
+    let mut lb = Lexer::new(b.as_bytes());
+    while la.cur.tok == lb.cur.tok && la.cur.tok < Tok::End {
+        let r = token_cmp(&la.cur, &lb.cur);
+        if r != Ordering::Equal {
+            return r;
+        }
+        la.next();
+        lb.next();
+    }
+    let (ta, tb) = (la.cur, lb.cur);
+    if ta.tok == tb.tok || (tb.tok == Tok::End && fuzzy) {
+        return Ordering::Equal;
+    }
+    if ta.tok == Tok::Suffix && ta.suffix < SUFFIX_NONE {
+        return Ordering::Less;
+    }
+    if tb.tok == Tok::Suffix && tb.suffix < SUFFIX_NONE {
+        return Ordering::Greater;
+    }
+    tb.tok.cmp(&ta.tok)
+}
+
+/// apk's `apk_version_validate`: true when the whole string tokenizes.
+pub fn is_valid(s: &str) -> bool {
+    let mut lx = Lexer::new(s.as_bytes());
+    while lx.cur.tok < Tok::End {
+        lx.next();
+    }
+    lx.cur.tok == Tok::End
+}
+
+/// A parsed apk version.
+#[derive(Clone, Debug)]
+pub struct Version {
+    text: Box<str>,
+    valid: bool,
+}
+
+impl Version {
+    /// Accepts any non-empty string without whitespace (apk orders invalid
+    /// strings too); see [`Version::is_valid`].
+    pub fn parse(input: &str) -> Result<Self, VersionError> {
+        if input.is_empty() {
+            return Err(VersionError::invalid(Scheme::Apk, input, "the version string is empty"));
+        }
+        if input.bytes().any(|c| c.is_ascii_whitespace()) {
+            return Err(VersionError::invalid(Scheme::Apk, input, "the version string contains whitespace"));
+        }
+        Ok(Version { text: input.into(), valid: is_valid(input) })
+    }
+
+    /// Accepts only strings apk's validator accepts.
+    pub fn parse_strict(input: &str) -> Result<Self, VersionError> {
+        let v = Version::parse(input)?;
+        if !v.valid {
+            return Err(VersionError::invalid(
+                Scheme::Apk,
+                input,
+                "not of the form digit{.digit}{letter}{_suffix{number}}{~hash}{-r#}",
+            ));
+        }
+        Ok(v)
+    }
+
+    /// Whether apk's validator accepts this version.
+    pub fn is_valid(&self) -> bool {
+        self.valid
+    }
+
+    /// The version text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_raw(&self.text, &other.text, false)
+    }
+}
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Version {}
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+impl FromStr for Version {
+    type Err = VersionError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Version::parse(s)
+    }
+}
+
+/// An apk dependency operator: a mask of less/equal/greater, optional fuzzy
+/// matching (`~`) and the conflict prefix `!` that negates the result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Op {
+    less: bool,
+    equal: bool,
+    greater: bool,
+    fuzzy: bool,
+    conflict: bool,
+}
+
+impl Op {
+    /// Parses `<`, `<=`, `=`, `>=`, `>`, `~`, `<~`, `>~`, `=~`, optionally
+    /// prefixed with `!`.
+    pub fn parse(s: &str) -> Result<Self, VersionError> {
+        let (conflict, body) = match s.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let mut op = Op { less: false, equal: false, greater: false, fuzzy: false, conflict };
+        if body.is_empty() {
+            return Err(VersionError::invalid_range(Scheme::Apk, s, "empty operator"));
+        }
+        for c in body.chars() {
+            match c {
+                '<' => op.less = true,
+                '>' => op.greater = true,
+                '=' => op.equal = true,
+                '~' => {
+                    op.fuzzy = true;
+                    op.equal = true;
+                }
+                _ => return Err(VersionError::invalid_range(Scheme::Apk, s, "unknown operator character")),
+            }
+        }
+        Ok(op)
+    }
+}
+
+/// apk's `apk_version_match(a, op, b)`.
+pub fn matches(a: &Version, op: Op, b: &Version) -> bool {
+    let r = compare_raw(&a.text, &b.text, op.fuzzy);
+    let ok = match r {
+        Ordering::Less => op.less,
+        Ordering::Equal => op.equal,
+        Ordering::Greater => op.greater,
+    };
+    ok != op.conflict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn suffix_and_revision_order() {
+        assert!(v("1.0_rc1") < v("1.0"));
+        assert!(v("1.0") < v("1.0_p1"));
+        assert!(v("1.0-r1") < v("1.0-r10"));
+        assert!(v("1.0_alpha") < v("1.0_beta"));
+    }
+
+    #[test]
+    fn fuzzy_prefix_match() {
+        let op = Op::parse("~").unwrap();
+        assert!(matches(&v("3.6.9"), op, &v("3.6")));
+        assert!(!matches(&v("3.7"), op, &v("3.6")));
+        assert!(matches(&v("3.7"), Op::parse("!~").unwrap(), &v("3.6")));
+    }
+
+    #[test]
+    fn validity() {
+        assert!(v("0.1_pre2~1234abcd").is_valid());
+        assert!(!v("0.1-r2-r3").is_valid());
+        assert!(Version::parse_strict("0.1bc").is_err());
+    }
+}

@@ -1,0 +1,212 @@
+//! The "semver-like" family osv-scalibr uses for SemVer (crates.io, Bitnami,
+//! Hex, SwiftURL, ConanCenter, Bioconductor and OSV `SEMVER` ranges), NuGet,
+//! Pub and Hackage: numeric components (unbounded) up to the first
+//! non-digit, non-dot character, then a tail holding `-prerelease+build`.
+//!
+//! Parsing is lenient by design (a leading `v`, missing minor/patch, extra
+//! components): these strings come from real package metadata, and
+//! osv-scanner orders them this way.
+
+use std::cmp::Ordering;
+
+use smallvec::SmallVec;
+
+use crate::num::{cmp_decimal, Num};
+
+/// Flavour-specific rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    /// SemVer 2.0: three components, build metadata ignored.
+    SemVer,
+    /// NuGet: four components, case-insensitive pre-release.
+    NuGet,
+    /// Pub: three components, build metadata compared after everything else.
+    Pub,
+    /// Hackage: any number of components, no tail allowed; more components
+    /// sort later (`1.0 < 1.0.0`).
+    Hackage,
+}
+
+/// Parsed components and the tail (which starts at `tail_start` in the text).
+#[derive(Clone, Debug)]
+pub(crate) struct Parsed {
+    pub(crate) comps: SmallVec<[Num; 4]>,
+    /// Extra components beyond the flavour's maximum, re-rendered as
+    /// `.N.M` in front of the tail (osv-scalibr does the same).
+    pub(crate) tail: Box<str>,
+}
+
+pub(crate) fn parse(text: &str, max: Option<usize>) -> Parsed {
+    let b = text.as_bytes();
+    let b = b.strip_prefix(b"v").unwrap_or(b);
+    let mut comps: SmallVec<[Num; 4]> = SmallVec::new();
+    let mut i = 0;
+    let mut tail_start = b.len();
+    while i < b.len() {
+        let c = b.get(i).copied().unwrap_or_default();
+        if c.is_ascii_digit() {
+            let n = b.get(i..).unwrap_or_default().iter().take_while(|c| c.is_ascii_digit()).count();
+            comps.push(Num::from_digits(b.get(i..i + n).unwrap_or_default()));
+            i += n;
+        } else if c == b'.' {
+            i += 1;
+        } else {
+            tail_start = i;
+            break;
+        }
+    }
+    let rest = String::from_utf8_lossy(b.get(tail_start..).unwrap_or_default());
+    let tail = match max {
+        Some(m) if comps.len() > m => {
+            let mut t = String::new();
+            for c in comps.drain(m..) {
+                t.push('.');
+                t.push_str(&c.to_string());
+            }
+            t.push_str(&rest);
+            t
+        }
+        _ => rest.into_owned(),
+    };
+    Parsed { comps, tail: tail.into_boxed_str() }
+}
+
+fn cmp_comps(a: &[Num], b: &[Num]) -> Ordering {
+    for i in 0..a.len().max(b.len()) {
+        let o = a.get(i).unwrap_or(&Num::ZERO).cmp(b.get(i).unwrap_or(&Num::ZERO));
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())
+}
+
+fn eq_ci(a: &str, b: &str, ci: bool) -> Ordering {
+    if ci {
+        a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        a.cmp(b)
+    }
+}
+
+/// osv-scalibr's `compareBuildComponents`: drop `+metadata`, drop one
+/// leading `-`; no pre-release sorts last; then dot-separated identifiers.
+fn cmp_tail(a: &str, b: &str, ci: bool) -> Ordering {
+    let a = a.split('+').next().unwrap_or_default();
+    let b = b.split('+').next().unwrap_or_default();
+    let a = a.strip_prefix('-').unwrap_or(a);
+    let b = b.strip_prefix('-').unwrap_or(b);
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => return Ordering::Equal,
+        (true, false) => return Ordering::Greater,
+        (false, true) => return Ordering::Less,
+        _ => {}
+    }
+    let mut xa = a.split('.');
+    let mut xb = b.split('.');
+    loop {
+        match (xa.next(), xb.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) => {
+                let o = match (is_number(p), is_number(q)) {
+                    (true, true) => cmp_decimal(p.as_bytes(), q.as_bytes()),
+                    (false, false) => eq_ci(p, q, ci),
+                    (true, false) => Ordering::Less,
+                    (false, true) => Ordering::Greater,
+                };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn compare(flavor: Flavor, a: &Parsed, b: &Parsed) -> Ordering {
+    let o = cmp_comps(&a.comps, &b.comps);
+    if o != Ordering::Equal {
+        return o;
+    }
+    match flavor {
+        Flavor::SemVer => cmp_tail(&a.tail, &b.tail, false),
+        Flavor::NuGet => cmp_tail(&a.tail, &b.tail, true),
+        Flavor::Pub => cmp_tail(&a.tail, &b.tail, false).then_with(|| {
+            let ba = a.tail.split_once('+').map_or("", |x| x.1);
+            let bb = b.tail.split_once('+').map_or("", |x| x.1);
+            ba.cmp(bb)
+        }),
+        Flavor::Hackage => a.comps.len().cmp(&b.comps.len()),
+    }
+}
+
+/// Defines a typed version for one flavour.
+macro_rules! semverlike_version {
+    ($doc:literal, $flavor:expr, $scheme:expr, $max:expr, $no_tail:expr) => {
+        #[doc = $doc]
+        #[derive(Clone, Debug)]
+        pub struct Version {
+            text: Box<str>,
+            parsed: $crate::semverlike::Parsed,
+        }
+
+        impl Version {
+            /// Parses a version; see the module documentation for what is accepted.
+            pub fn parse(input: &str) -> Result<Self, $crate::VersionError> {
+                if input.is_empty() {
+                    return Err($crate::VersionError::invalid($scheme, input, "the version string is empty"));
+                }
+                if input.chars().any(char::is_whitespace) {
+                    return Err($crate::VersionError::invalid($scheme, input, "the version string contains whitespace"));
+                }
+                let parsed = $crate::semverlike::parse(input, $max);
+                if parsed.comps.is_empty() {
+                    return Err($crate::VersionError::invalid($scheme, input, "no numeric component"));
+                }
+                if $no_tail && !parsed.tail.is_empty() {
+                    return Err($crate::VersionError::invalid($scheme, input, "only dot-separated numbers are allowed"));
+                }
+                Ok(Version { text: input.into(), parsed })
+            }
+
+            /// The version text.
+            pub fn as_str(&self) -> &str {
+                &self.text
+            }
+        }
+
+        impl Ord for Version {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                $crate::semverlike::compare($flavor, &self.parsed, &other.parsed)
+            }
+        }
+        impl PartialOrd for Version {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        impl PartialEq for Version {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == std::cmp::Ordering::Equal
+            }
+        }
+        impl Eq for Version {}
+        impl std::fmt::Display for Version {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.text)
+            }
+        }
+        impl std::str::FromStr for Version {
+            type Err = $crate::VersionError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Version::parse(s)
+            }
+        }
+    };
+}
+pub(crate) use semverlike_version;
