@@ -2,17 +2,23 @@
 //!
 //! * [`parse`] / [`parse_bytes`]: BuildKit-compatible parser (directives, escape character,
 //!   continuations, heredocs, exec form, flags, `ONBUILD`), exact positions, never panics.
-//! * [`lint`]: Hadolint 2.15-compatible rules (same codes, severities and messages) plus
-//!   Bulwark's own security rules (`BW` prefix), with Hadolint's inline pragmas and
-//!   `.hadolint.yaml` configuration.
+//! * [`lint`]: Hadolint 2.15-compatible rules (same codes, default severities and messages)
+//!   plus Bulwark's own security rules (`BW` prefix), with Hadolint's inline pragmas
+//!   (`# hadolint ignore=`, `# hadolint global ignore=`) and `.hadolint.yaml` configuration.
 //!
-//! ShellCheck (`SC` codes) is not run: those findings are out of scope.
+//! ShellCheck is not run: `SC` findings that Hadolint reports are out of scope.
 
 pub mod ast;
+pub mod config;
+mod labels;
+mod lint;
 mod parser;
+pub mod rules;
 pub mod vars;
 
 pub use ast::*;
+pub use config::{CliOptions, Config, ConfigError, LabelType, Level};
+pub use lint::{LintResult, PARSE_ERROR_CODE, lint, lint_parsed, rule, rules};
 pub use parser::{parse, parse_bytes};
 
 #[cfg(test)]

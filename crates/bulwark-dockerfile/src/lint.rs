@@ -1,0 +1,293 @@
+//! Running the rules over a file: shell analysis once per `RUN`, every rule once, then
+//! severities, configuration ignores and inline pragmas.
+
+use std::collections::{BTreeSet, HashMap};
+
+use bulwark_report::{Category, Finding, Location, RuleInfo, Severity, Suppressed};
+use bulwark_shell::{ParsedShell, parse_shell};
+
+use crate::ast::{Args, Dockerfile, Instruction, Kind, Node, Run};
+use crate::config::{Config, Level};
+use crate::parser::parse_bytes;
+use crate::rules::{self, Context, InstrView, RuleMeta, Violation};
+
+/// What linting one file produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LintResult {
+    /// Findings to report, sorted by line then code.
+    pub findings: Vec<Finding>,
+    /// Findings removed by `ignored`, `# hadolint ignore=` or `# hadolint global ignore=`.
+    pub suppressed: Vec<Suppressed>,
+}
+
+/// Code and message used for syntax errors (Hadolint's `DL1000`).
+pub const PARSE_ERROR_CODE: &str = "DL1000";
+
+/// Lints one Dockerfile. `display_path` is what findings name as their location.
+#[must_use]
+pub fn lint(display_path: &str, source: &[u8], config: &Config) -> LintResult {
+    let doc = parse_bytes(source);
+    lint_parsed(display_path, &doc, config)
+}
+
+/// Lints an already parsed Dockerfile.
+#[must_use]
+pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> LintResult {
+    let mut result = LintResult::default();
+    if let Some(err) = doc.errors.first() {
+        let finding = Finding::new(
+            PARSE_ERROR_CODE,
+            Severity::Error,
+            Category::Dockerfile,
+            err.message.clone(),
+            Location::at(display_path, err.line, Some(err.column)),
+        );
+        if config.ignored.contains(PARSE_ERROR_CODE) {
+            result.suppressed.push(Suppressed {
+                finding,
+                reason: "ignored by configuration".into(),
+            });
+        } else {
+            result.findings.push(finding);
+        }
+        return result;
+    }
+    let cx = Context {
+        doc,
+        config,
+        instrs: doc
+            .instructions()
+            .map(|ins| InstrView {
+                ins,
+                shell: shell_of(ins),
+            })
+            .collect(),
+    };
+    let mut violations = Vec::new();
+    for rule in rules::ALL {
+        let meta = rule.meta();
+        if config.level_for(meta.code, meta.level) == Level::Ignore {
+            continue;
+        }
+        rule.check(&cx, &mut violations);
+    }
+    let pragmas = Pragmas::collect(doc);
+    for v in violations {
+        let level = config.level_for(v.meta.code, v.meta.level);
+        let Some(severity) = level.severity() else {
+            continue;
+        };
+        let finding = to_finding(display_path, &v, severity);
+        if config.ignored.contains(v.meta.code) {
+            result.suppressed.push(Suppressed {
+                finding,
+                reason: "ignored by configuration".into(),
+            });
+        } else if !config.disable_ignore_pragma
+            && let Some(reason) = pragmas.suppression(v.meta.code, v.line)
+        {
+            result.suppressed.push(Suppressed { finding, reason });
+        } else {
+            result.findings.push(finding);
+        }
+    }
+    let key = |f: &Finding| (f.location.line, f.location.column, f.code.clone());
+    result.findings.sort_by_key(key);
+    result.suppressed.sort_by_key(|s| key(&s.finding));
+    result
+}
+
+fn to_finding(path: &str, v: &Violation, severity: Severity) -> Finding {
+    let message = v
+        .message
+        .as_deref()
+        .unwrap_or(v.meta.message)
+        .to_string();
+    let mut location = Location::at(path, v.line, Some(v.column));
+    if v.end_line > v.line {
+        location = location.with_end(v.end_line, None);
+    }
+    let mut f = Finding::new(
+        v.meta.code,
+        severity,
+        Category::Dockerfile,
+        message,
+        location,
+    );
+    f.links.push(v.meta.help_uri());
+    f
+}
+
+/// The shell Hadolint analyses for an instruction: `RUN` text (exec form joined with spaces,
+/// heredoc script bodies included) and the same for `ONBUILD RUN`.
+fn shell_of(ins: &Instruction) -> Option<ParsedShell> {
+    match &ins.kind {
+        Kind::Run(run) => Some(run_shell(ins, run)),
+        Kind::Onbuild(inner) => match &inner.kind {
+            Kind::Run(run) => Some(run_shell(inner, run)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn run_shell(ins: &Instruction, run: &Run) -> ParsedShell {
+    match &run.args {
+        Args::Exec(list) => parse_shell(&list.join(" ")),
+        Args::Shell(text) => {
+            if ins.heredocs.is_empty() {
+                return parse_shell(text);
+            }
+            let mut script = text.clone();
+            script.push('\n');
+            for h in &ins.heredocs {
+                script.push_str(&h.body);
+                script.push_str(&h.delimiter);
+                script.push('\n');
+            }
+            let parsed = parse_shell(&script);
+            if parsed.commands.is_empty() {
+                // `RUN <<EOF`: the heredoc bodies are the script.
+                let body: String = ins.heredocs.iter().map(|h| h.body.as_str()).collect();
+                parse_shell(&body)
+            } else {
+                parsed
+            }
+        }
+    }
+}
+
+/// Inline pragmas: `# hadolint ignore=...` (next line), `# hadolint global ignore=...`, and
+/// Bulwark's `# bulwark ignore=...` / `# bulwark global ignore=...` for any code.
+#[derive(Debug, Default)]
+struct Pragmas {
+    /// Codes ignored per line (the line after the pragma), with the pragma's line.
+    by_line: HashMap<u32, (BTreeSet<String>, u32)>,
+    global: BTreeSet<String>,
+}
+
+impl Pragmas {
+    fn collect(doc: &Dockerfile) -> Self {
+        let mut p = Self::default();
+        for node in &doc.nodes {
+            let Node::Comment(c) = node else { continue };
+            if let Some(codes) = parse_ignore_pragma(&c.text) {
+                let entry = p
+                    .by_line
+                    .entry(c.line + 1)
+                    .or_insert_with(|| (BTreeSet::new(), c.line));
+                entry.0.extend(codes);
+            } else if let Some(codes) = parse_global_ignore_pragma(&c.text) {
+                p.global.extend(codes);
+            }
+        }
+        p
+    }
+
+    fn suppression(&self, code: &str, line: u32) -> Option<String> {
+        if let Some((codes, at)) = self.by_line.get(&line)
+            && codes.contains(code)
+        {
+            return Some(format!("inline pragma `# hadolint ignore={code}` on line {at}"));
+        }
+        if self.global.contains(code) {
+            return Some(format!("pragma `# hadolint global ignore={code}`"));
+        }
+        None
+    }
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+/// `hadolint` (or `bulwark`) followed by at least one blank; returns the rest and whether the
+/// Hadolint code alphabet applies.
+fn pragma_head(text: &str) -> Option<(&str, bool)> {
+    let t = text.trim_start_matches(is_space);
+    let (rest, hadolint) = if let Some(r) = t.strip_prefix("hadolint") {
+        (r, true)
+    } else {
+        (t.strip_prefix("bulwark")?, false)
+    };
+    let trimmed = rest.trim_start_matches(is_space);
+    (trimmed.len() < rest.len()).then_some((trimmed, hadolint))
+}
+
+/// Hadolint's `parseIgnorePragma`: `hadolint ignore=DL3008, DL3009 # reason`.
+pub(crate) fn parse_ignore_pragma(text: &str) -> Option<Vec<String>> {
+    let (rest, hadolint) = pragma_head(text)?;
+    rule_list(rest.strip_prefix("ignore")?, hadolint)
+}
+
+fn parse_global_ignore_pragma(text: &str) -> Option<Vec<String>> {
+    let (rest, hadolint) = pragma_head(text)?;
+    let rest = rest.strip_prefix("global")?;
+    let trimmed = rest.trim_start_matches(is_space);
+    if trimmed.len() == rest.len() {
+        return None;
+    }
+    rule_list(trimmed.strip_prefix("ignore")?, hadolint)
+}
+
+fn rule_list(rest: &str, hadolint: bool) -> Option<Vec<String>> {
+    let rest = rest.trim_start_matches(is_space).strip_prefix('=')?;
+    let allowed = |c: char| {
+        if hadolint {
+            "DLSC0123456789".contains(c)
+        } else {
+            c.is_ascii_uppercase() || c.is_ascii_digit()
+        }
+    };
+    let mut codes = Vec::new();
+    let mut s = rest.trim_start_matches(is_space);
+    loop {
+        let end = s.find(|c| !allowed(c)).unwrap_or(s.len());
+        if end == 0 {
+            return None;
+        }
+        codes.push(s.get(..end)?.to_string());
+        s = s.get(end..)?.trim_start_matches(is_space);
+        if let Some(r) = s.strip_prefix(',') {
+            s = r.trim_start_matches(is_space);
+            continue;
+        }
+        if s.is_empty() || s.starts_with('#') {
+            return Some(codes);
+        }
+        return None;
+    }
+}
+
+/// Metadata of every rule, for `bulwark rules` and SARIF.
+pub fn rules() -> impl Iterator<Item = RuleInfo> {
+    rules::ALL.iter().map(|r| rule_info(r.meta()))
+}
+
+/// Metadata of one rule by code (case-insensitive).
+#[must_use]
+pub fn rule(code: &str) -> Option<RuleInfo> {
+    rules::ALL
+        .iter()
+        .map(|r| r.meta())
+        .find(|m| m.code.eq_ignore_ascii_case(code))
+        .map(rule_info)
+}
+
+fn rule_info(meta: &RuleMeta) -> RuleInfo {
+    let mut help = meta.help_markdown();
+    if meta.level == Level::Ignore {
+        help.push_str(
+            "\n\nThis rule is off by default (Hadolint severity `ignore`); enable it with an \
+             `override` in the configuration.",
+        );
+    }
+    RuleInfo {
+        code: meta.code.to_string(),
+        name: Some(meta.name.to_string()),
+        summary: meta.message.to_string(),
+        help_markdown: help,
+        default_severity: meta.level.severity().unwrap_or(Severity::Style),
+        help_uri: Some(meta.help_uri()),
+    }
+}

@@ -1,0 +1,28 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `FROM image:latest`.
+    ///
+    /// ## Why is this bad?
+    /// `latest` moves with every upstream release, so two builds of the same Dockerfile can produce
+    /// different images.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:latest
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```dockerfile
+    /// FROM node:20.11.1
+    /// ```
+    Dl3007 {
+        code: "DL3007",
+        name: "no-latest-tag",
+        level: Warning,
+        message: "Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag",
+    }
+}
+
+simple_rule!(Dl3007, |ins| !matches!(&ins.kind, Kind::From(f) if f.image.tag.as_deref() == Some("latest")));

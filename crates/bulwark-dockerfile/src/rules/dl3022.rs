@@ -1,0 +1,52 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that `COPY --from=name` names a stage defined earlier in the file.
+    ///
+    /// ## Why is this bad?
+    /// A misspelt or later-defined stage name is silently treated as an image name and pulled from
+    /// a registry.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM golang:1.22 AS build
+    /// FROM alpine:3.19
+    /// COPY --from=builder /app /app
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```dockerfile
+    /// FROM golang:1.22 AS build
+    /// FROM alpine:3.19
+    /// COPY --from=build /app /app
+    /// ```
+    Dl3022 {
+        code: "DL3022",
+        name: "copy-from-known-stage",
+        level: Warning,
+        message: "COPY --from should reference a previously defined FROM alias",
+    }
+}
+
+impl Rule for Dl3022 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        let mut aliases: Vec<&str> = Vec::new();
+        for v in &cx.instrs {
+            match &v.ins.kind {
+                Kind::From(f) => aliases.extend(f.alias.as_deref()),
+                Kind::Copy(c) => {
+                    if let Some(src) = &c.from
+                        && !aliases.contains(&src.as_str())
+                    {
+                        out.push(Violation::at(&Self::META, v.ins));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `COPY` to a relative path in a stage (or its parent stages) that never set `WORKDIR`.
+    ///
+    /// ## Why is this bad?
+    /// The destination then depends on the base image's working directory, which can change between
+    /// base image versions.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node:20
+    /// COPY package.json .
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```dockerfile
+    /// FROM node:20
+    /// WORKDIR /app
+    /// COPY package.json .
+    /// ```
+    Dl3045 {
+        code: "DL3045",
+        name: "copy-relative-needs-workdir",
+        level: Warning,
+        message: "`COPY` to a relative destination without `WORKDIR` set.",
+    }
+}
+
+use std::collections::HashMap;
+
+fn absolute(dest: &str) -> bool {
+    let d = drop_quotes(dest);
+    let tail = d.get(1..).unwrap_or("");
+    d.starts_with('/') || tail.starts_with(":\\") || tail.starts_with(":/") || d.starts_with('$')
+}
+
+impl Rule for Dl3045 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        let mut started = false;
+        let mut current: Option<String> = None;
+        let mut workdir: HashMap<Option<String>, bool> = HashMap::new();
+        for v in &cx.instrs {
+            match &v.ins.kind {
+                Kind::From(f) => {
+                    let name = f.alias.clone().unwrap_or_else(|| f.image.name.clone());
+                    if started {
+                        let parent = workdir.get(&Some(f.image.name.clone())).copied().unwrap_or(false);
+                        workdir.insert(Some(name.clone()), parent);
+                    }
+                    started = true;
+                    current = Some(name);
+                }
+                Kind::Workdir(_) => {
+                    if !started {
+                        started = true;
+                        current = None;
+                    }
+                    workdir.insert(current.clone(), true);
+                }
+                Kind::Copy(c) => {
+                    let set = started && workdir.get(&current).copied().unwrap_or(false);
+                    if !set && !absolute(&c.dest) {
+                        out.push(Violation::at(&Self::META, v.ins));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
