@@ -546,6 +546,29 @@ mod tests {
     }
 
     #[test]
+    fn generated_pair_loads_back_with_its_password_only() {
+        let pair = generate_key_pair(b"s3cret").unwrap();
+        assert!(
+            pair.private_pem
+                .starts_with("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n")
+        );
+        assert!(pair.public_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
+        let key = PrivateKey::from_encrypted_pem(pair.private_pem.as_bytes(), b"s3cret").unwrap();
+        assert_eq!(
+            key.public_key(),
+            PublicKey::from_pem(pair.public_pem.as_bytes()).unwrap()
+        );
+        assert!(matches!(
+            PrivateKey::from_encrypted_pem(pair.private_pem.as_bytes(), b""),
+            Err(KeyError::Decrypt)
+        ));
+        // Salt and nonce are fresh per call.
+        let again = generate_key_pair(b"s3cret").unwrap();
+        assert_ne!(again.private_pem, pair.private_pem);
+        assert!(!format!("{pair:?}").contains("ENCRYPTED"));
+    }
+
+    #[test]
     fn wrong_password_is_decrypt_error() {
         let key = PrivateKey::generate();
         let pem = key.to_encrypted_pem(b"right", &fixed(32_768)).unwrap();

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use bulwark_sign::signature::{sign_payload_der, verify_der};
-use bulwark_sign::{Digest, PrivateKey, PublicKey, SimpleSigningPayload};
+use bulwark_sign::{Digest, KeyError, PrivateKey, PublicKey, SimpleSigningPayload};
 
 fn openssl_available() -> bool {
     let ok = Command::new("openssl")
@@ -140,4 +140,71 @@ fn we_verify_openssl_signatures_and_read_its_keys() {
         public.to_pem(),
         fs::read_to_string(dir.join("pub.pem")).unwrap()
     );
+}
+
+#[test]
+fn non_p256_keys_are_refused_by_name() {
+    if !openssl_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for (name, args) in [
+        (
+            "rsa",
+            &[
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                "rsa_keygen_bits:1024",
+                "-out",
+                "k.pem",
+            ][..],
+        ),
+        (
+            "p384",
+            &[
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-384",
+                "-out",
+                "k.pem",
+            ][..],
+        ),
+        (
+            "ed25519",
+            &["genpkey", "-algorithm", "ED25519", "-out", "k.pem"][..],
+        ),
+    ] {
+        assert!(openssl(dir, args).status.success(), "{name}");
+        assert!(
+            openssl(dir, &["pkey", "-in", "k.pem", "-pubout", "-out", "p.pem"])
+                .status
+                .success()
+        );
+        assert!(
+            openssl(
+                dir,
+                &[
+                    "pkcs8", "-topk8", "-nocrypt", "-in", "k.pem", "-outform", "DER", "-out",
+                    "k.der"
+                ]
+            )
+            .status
+            .success()
+        );
+        let public = PublicKey::from_pem(&fs::read(dir.join("p.pem")).unwrap());
+        assert!(
+            matches!(public, Err(KeyError::UnsupportedAlgorithm { .. })),
+            "{name}: {public:?}"
+        );
+        let private = PrivateKey::from_pkcs8_der(&fs::read(dir.join("k.der")).unwrap());
+        assert!(
+            matches!(private, Err(KeyError::UnsupportedAlgorithm { .. })),
+            "{name}: {private:?}"
+        );
+    }
 }
