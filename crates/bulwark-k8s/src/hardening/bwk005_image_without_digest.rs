@@ -1,0 +1,34 @@
+//! BWK005: images not pinned by digest.
+
+use bulwark_report::Severity;
+
+use super::{Emitter, Rule, parse_image};
+use crate::Workload;
+
+/// The rule.
+pub(crate) static RULE: Rule = Rule {
+    code: "BWK005",
+    name: "image-without-digest",
+    summary: "Image is referenced by tag only, not pinned by digest.",
+    severity: Severity::Info,
+    doc: "## What\nFlags container images that carry a version tag but no `@sha256:` digest (untagged and `latest` images are reported by BWK003/BWK004 instead).\n\n## Why\nTags can be re-pointed by anyone with push access to the repository; only a digest guarantees the bytes you reviewed and signed are the bytes that run.\n\n## Example\n```yaml\nimage: nginx:1.27\n```\n\n## Fix\n`image: nginx:1.27@sha256:<digest>` (tools such as `crane digest` print it).\n",
+    run,
+};
+
+fn run(w: &Workload, e: &mut Emitter<'_>) {
+    for c in &w.spec.containers {
+        let Some(img) = &c.image else { continue };
+        let r = parse_image(&img.value);
+        if r.digest.is_none() && r.tag.is_some_and(|t| t != "latest") {
+            e.emit(
+                img.pos,
+                Some(c),
+                format!(
+                    "container {:?} uses image {:?} without a digest",
+                    c.name, img.value
+                ),
+                "append the image digest (@sha256:...) to the reference",
+            );
+        }
+    }
+}

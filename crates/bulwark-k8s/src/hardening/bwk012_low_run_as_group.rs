@@ -1,0 +1,44 @@
+//! BWK012: runAsGroup below 10000.
+
+use bulwark_report::Severity;
+
+use super::{Emitter, Rule};
+use crate::Workload;
+
+/// The rule.
+pub(crate) static RULE: Rule = Rule {
+    code: "BWK012",
+    name: "low-run-as-group",
+    summary: "runAsGroup is below 10000 (0 is the root group).",
+    severity: Severity::Info,
+    doc: "## What\nFlags `securityContext.runAsGroup` values below 10000 at pod or container level, including 0 (root group).\n\n## Why\nGID 0 and low GIDs are shared with host groups; files those groups can write on the node become writable after an escape.\n\n## Example\n```yaml\nsecurityContext:\n  runAsGroup: 0\n```\n\n## Fix\nRun with a GID of 10000 or more.\n",
+    run,
+};
+
+fn run(w: &Workload, e: &mut Emitter<'_>) {
+    if let Some(f) = w.spec.sc.as_ref().and_then(|sc| sc.run_as_group.as_ref())
+        && f.value < 10000
+    {
+        e.emit(
+            f.pos,
+            None,
+            format!("pod runs with GID {} (below 10000)", f.value),
+            "set runAsGroup to 10000 or more",
+        );
+    }
+    for c in &w.spec.containers {
+        if let Some(f) = c.sc.as_ref().and_then(|sc| sc.run_as_group.as_ref())
+            && f.value < 10000
+        {
+            e.emit(
+                f.pos,
+                Some(c),
+                format!(
+                    "container {:?} runs with GID {} (below 10000)",
+                    c.name, f.value
+                ),
+                "set runAsGroup to 10000 or more",
+            );
+        }
+    }
+}
