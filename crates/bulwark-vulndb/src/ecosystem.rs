@@ -29,7 +29,11 @@ pub enum VersionKind {
     Apk,
     /// PEP 440 (PyPI).
     Pep440,
-    /// Semantic versioning (npm, Go, crates.io, Hex, Pub, SwiftURL, …).
+    /// node-semver (npm).
+    Npm,
+    /// Go module versions.
+    Go,
+    /// Semantic Versioning 2.0 (crates.io, Hex, SwiftURL, OSV `SEMVER` ranges).
     Semver,
     /// Maven `ComparableVersion`.
     Maven,
@@ -39,6 +43,12 @@ pub enum VersionKind {
     NuGet,
     /// Composer versions (Packagist).
     Composer,
+    /// Hackage (GHC, Hackage).
+    Hackage,
+    /// Dart Pub.
+    Pub,
+    /// CRAN / Bioconductor.
+    Cran,
     /// Unknown ecosystem: ranges cannot be evaluated, only the exact `versions` list.
     Unknown,
 }
@@ -143,8 +153,12 @@ pub fn version_kind(base: &str) -> VersionKind {
         | "openEuler" | "Mageia" | "Photon OS" | "Azure Linux" | "CBL-Mariner" => VersionKind::Rpm,
         "Alpine" | "Wolfi" | "Chainguard" => VersionKind::Apk,
         "PyPI" => VersionKind::Pep440,
-        "npm" | "Go" | "crates.io" | "Hex" | "Pub" | "SwiftURL" | "Hackage" | "GHC"
-        | "CRAN" | "Bioconductor" => VersionKind::Semver,
+        "npm" => VersionKind::Npm,
+        "Go" => VersionKind::Go,
+        "crates.io" | "Hex" | "SwiftURL" => VersionKind::Semver,
+        "Hackage" | "GHC" => VersionKind::Hackage,
+        "Pub" => VersionKind::Pub,
+        "CRAN" | "Bioconductor" => VersionKind::Cran,
         "Maven" => VersionKind::Maven,
         "RubyGems" => VersionKind::Gem,
         "NuGet" => VersionKind::NuGet,
@@ -200,10 +214,10 @@ fn alpine_release(release: &str) -> String {
     }
 }
 
-/// Normalises a package name for the index, per ecosystem:
-/// PyPI per PEP 503 (lowercase, runs of `-_.` → `-`); Maven, npm, Go, distros as-is
-/// (trimmed); crates.io names lowercase with `_` ≡ `-` is *not* applied since crates.io
-/// treats them as distinct for lookup purposes only at publish time (names are stored canonical).
+/// Normalises a package name for the index, per ecosystem: PyPI per PEP 503 (lowercase,
+/// runs of `-_.` → `-`); NuGet and Packagist lowercase (case-insensitive registries);
+/// npm (including `@scope/name`), Maven `group:artifact`, Go module paths, crates.io and
+/// distribution source package names as given (trimmed), since those are case-sensitive.
 pub fn normalize_name(base: &str, name: &str) -> String {
     let name = name.trim();
     match base {

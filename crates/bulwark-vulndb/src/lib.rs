@@ -20,6 +20,7 @@ pub mod matcher;
 pub mod model;
 pub mod store;
 pub mod update;
+pub mod versions;
 
 pub use advisory::{Advisory, Affected, Event, Range, RangeKind, SeverityEntry};
 pub use ecosystem::{EcosystemKey, VersionKind, normalize_name};
@@ -27,9 +28,10 @@ pub use error::VulnDbError;
 pub use import::{Importer, SourceKind, import};
 pub use matcher::{
     Diagnostics, Evidence, Match, PackageQuery, Severity, SeveritySource, VersionScheme,
-    evaluate_range, match_advisories, match_package_with,
+    evaluate_range, match_advisories, match_package, match_package_with,
 };
 pub use model::{OsvRecord, RecordError, parse_record};
+pub use versions::BulwarkVersions;
 pub use store::{ImportStats, Metadata, SourceInfo, Store};
 pub use update::{
     OSV_BASE_URL, Progress, UpdateOptions, UpdateOutcome, archive_dir, ensure_fresh, store_age,

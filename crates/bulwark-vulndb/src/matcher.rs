@@ -155,6 +155,11 @@ pub struct Diagnostics {
     pub unparsable: Vec<String>,
 }
 
+/// Matches `q` against `store` using `bulwark-version` comparators.
+pub fn match_package(store: &Store, q: &PackageQuery) -> Result<Vec<Match>, VulnDbError> {
+    Ok(match_package_with(store, q, &crate::versions::BulwarkVersions)?.0)
+}
+
 /// Matches `q` against `store` with the comparator `scheme`, also returning diagnostics.
 pub fn match_package_with(
     store: &Store,
