@@ -169,21 +169,31 @@ impl OciLayoutStore {
         self.root.join("blobs").join("sha256").join(digest.hex())
     }
 
-    fn lock(&self, exclusive: bool) -> Result<File, StoreError> {
+    /// Takes the layout lock: exclusive for writers, shared for readers. A reader of a
+    /// layout it cannot write (read-only mount, other owner) proceeds without the lock:
+    /// nobody can be writing through us there, and renames keep each file consistent.
+    fn lock(&self, exclusive: bool) -> Result<Option<File>, StoreError> {
         let path = self.root.join(LAYOUT_LOCK_FILE);
-        let file = OpenOptions::new()
+        let opened = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(&path)
-            .map_err(|e| io_err(&path, e))?;
+            .open(&path);
+        let file = match opened {
+            Ok(file) => file,
+            Err(_) if !exclusive => match File::open(&path) {
+                Ok(file) => file,
+                Err(_) => return Ok(None),
+            },
+            Err(e) => return Err(io_err(&path, e)),
+        };
         let locked = if exclusive {
             file.lock()
         } else {
             file.lock_shared()
         };
         locked.map_err(|e| io_err(&path, e))?;
-        Ok(file)
+        Ok(Some(file))
     }
 
     fn read_index(&self) -> Result<Map<String, Value>, StoreError> {

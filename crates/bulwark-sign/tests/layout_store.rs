@@ -193,3 +193,26 @@ fn reads_cosign_save_layouts() {
             .is_none()
     );
 }
+
+#[test]
+fn read_only_layout_is_still_readable() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let store = OciLayoutStore::open_or_create(tmp.path()).unwrap();
+    sign_image(
+        &store,
+        &PrivateKey::generate(),
+        "r/app",
+        &image(),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    fs::remove_file(tmp.path().join(bulwark_sign::store::LAYOUT_LOCK_FILE)).unwrap();
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o555)).unwrap();
+    let readable = OciLayoutStore::open(tmp.path())
+        .unwrap()
+        .get_signatures(&image());
+    // Running as root ignores the mode bits; either way reading must work.
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(readable.unwrap().unwrap().layers.len(), 1);
+}
