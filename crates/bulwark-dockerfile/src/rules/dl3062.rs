@@ -34,8 +34,12 @@ simple_run_rule!(Dl3062, Scope::WithOnbuild, |s| {
         .iter()
         .filter(|c| c.has_args("go", &["install", "get", "run"]))
         .all(|c| {
-            c.args_no_flags()
-                .into_iter()
+            let mut args = c.args_no_flags();
+            // `go install tool pkg`: the package follows the `tool` word.
+            if args.get(1) == Some(&"tool") {
+                args.remove(1);
+            }
+            args.into_iter()
                 .enumerate()
                 .filter(|(i, a)| !matches!(*a, "install" | "get" | "run") && *i <= 1)
                 .all(|(_, a)| ok(a))

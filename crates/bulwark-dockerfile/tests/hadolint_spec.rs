@@ -1,0 +1,655 @@
+//! Cases ported from Hadolint's `test/Hadolint/Rule/DL*Spec.hs` (`ruleCatches` /
+//! `ruleCatchesNot` / `onBuildRuleCatches`), plus line-number checks.
+
+use bulwark_dockerfile::{Config, Level, lint};
+
+fn run(src: &str, config: &Config) -> Vec<(String, u32)> {
+    lint("Dockerfile", src.as_bytes(), config)
+        .findings
+        .into_iter()
+        .map(|f| (f.code, f.location.line.unwrap_or(0)))
+        .collect()
+}
+
+fn enabled(code: &str) -> Config {
+    let mut c = Config::default();
+    c.overrides.insert(code.to_string(), Level::Warning);
+    c
+}
+
+fn catches(code: &str, src: &str) {
+    let found = run(src, &enabled(code));
+    assert!(found.iter().any(|(c, _)| c == code), "{code} should fire on:\n{src}\nfound {found:?}");
+}
+
+fn catches_not(code: &str, src: &str) {
+    let found = run(src, &enabled(code));
+    assert!(!found.iter().any(|(c, _)| c == code), "{code} should not fire on:\n{src}\nfound {found:?}");
+}
+
+fn onbuild(src: &str) -> String {
+    src.lines().map(|l| format!("ONBUILD {l}\n")).collect()
+}
+
+fn catches_ob(code: &str, src: &str) {
+    catches(code, src);
+    catches(code, &onbuild(src));
+}
+
+fn catches_not_ob(code: &str, src: &str) {
+    catches_not(code, src);
+    catches_not(code, &onbuild(src));
+}
+
+fn lines_of(code: &str, src: &str) -> Vec<u32> {
+    run(src, &enabled(code)).into_iter().filter(|(c, _)| c == code).map(|(_, l)| l).collect()
+}
+
+#[test]
+fn dl1001() {
+    catches("DL1001", "# hadolint ignore=DL3000\nFROM scratch");
+    catches_not("DL1001", "# a comment\nFROM scratch");
+}
+
+#[test]
+fn dl3000() {
+    catches("DL3000", "WORKDIR relative/dir");
+    catches_not("DL3000", "WORKDIR /usr/local");
+    catches_not("DL3000", "WORKDIR $foo");
+    catches_not("DL3000", "WORKDIR \"/usr/local\"");
+    catches_not("DL3000", "WORKDIR C:\\\\Windows");
+    catches_not("DL3000", "WORKDIR 'C:/Windows'");
+}
+
+#[test]
+fn dl3001() {
+    catches_ob("DL3001", "RUN top");
+    catches_ob("DL3001", "RUN apt-get install -y vim && vim foo");
+    catches_not_ob("DL3001", "RUN apt-get install -y vim-tiny");
+}
+
+#[test]
+fn dl3002() {
+    catches("DL3002", "FROM debian\nUSER root");
+    catches("DL3002", "FROM debian\nUSER root:root");
+    catches("DL3002", "FROM debian\nUSER 0:0");
+    catches_not("DL3002", "FROM debian\nUSER foo");
+    catches_not("DL3002", "FROM debian\nUSER root\nUSER foo");
+    // Hadolint checks the last USER of every stage, not only of the final one.
+    catches("DL3002", "FROM debian\nUSER root\nFROM alpine\nUSER foo\nUSER root\nUSER bar");
+    catches_not("DL3002", "FROM debian\nUSER root\nUSER 1000\nFROM alpine\nUSER foo\nUSER root\nUSER bar");
+    assert_eq!(lines_of("DL3002", "FROM a\nUSER root\nFROM b\nUSER root\nRUN x"), [2, 4]);
+}
+
+#[test]
+fn dl3003() {
+    catches_ob("DL3003", "RUN cd /opt");
+    catches_ob("DL3003", "RUN echo x && cd /opt && make");
+    catches_not_ob("DL3003", "RUN make -C /opt");
+}
+
+#[test]
+fn dl3004() {
+    catches_ob("DL3004", "RUN sudo apt-get update");
+    catches_not_ob("DL3004", "RUN apt-get update");
+    catches_not_ob("DL3004", "RUN echo sudo");
+}
+
+#[test]
+fn dl3006() {
+    catches("DL3006", "FROM debian");
+    catches("DL3006", "FROM debian AS builder");
+    catches_not("DL3006", "FROM ruby@sha256:f1dbca0f5dbc9");
+    catches_not("DL3006", "FROM ruby:2");
+    catches_not("DL3006", "FROM ${VALUE}");
+    catches_not("DL3006", "FROM scratch");
+    catches_not(
+        "DL3006",
+        "FROM golang:1.9.3-alpine3.7 AS build\nRUN foo\nFROM build as unit-test\nRUN bar\nFROM alpine:3.7\nRUN baz",
+    );
+    catches(
+        "DL3006",
+        "FROM golang:1.9.3-alpine3.7 AS build\nRUN foo\nFROM node as unit-test\nRUN bar\nFROM alpine:3.7\nRUN baz",
+    );
+}
+
+#[test]
+fn dl3007() {
+    catches("DL3007", "FROM debian:latest");
+    catches("DL3007", "FROM debian:latest AS builder");
+    catches_not("DL3007", "FROM debian:jessie");
+    catches_not("DL3007", "FROM debian:jessie AS latest");
+    catches_not("DL3007", "FROM debian@sha256:abc");
+}
+
+#[test]
+fn dl3008() {
+    catches_ob("DL3008", "RUN apt-get install python");
+    catches_ob("DL3008", "RUN apt-get install -y python=2.7 ruby");
+    catches_not_ob("DL3008", "RUN apt-get install python=2.7");
+    catches_not_ob("DL3008", "RUN apt-get install -y ./foo.deb /tmp/bar.deb");
+    catches_not_ob("DL3008", "RUN apt-get install -t buster-backports python=2.7");
+    catches_not_ob("DL3008", "RUN apt-get update");
+    catches_ob("DL3008", "RUN apt-get -y install --no-install-recommends \\\n  curl \\\n  git=1:2.30");
+}
+
+#[test]
+fn dl3009() {
+    catches("DL3009", "FROM debian\nRUN apt-get update && apt-get install -y python");
+    catches_not("DL3009", "FROM debian\nRUN apt-get update && apt-get install -y python && rm -rf /var/lib/apt/lists/*");
+    catches_not("DL3009", "FROM debian\nRUN apt-get install -y python");
+    catches_not(
+        "DL3009",
+        "FROM debian as build\nRUN apt-get update && apt-get install -y python\nFROM scratch\nCOPY --from=build /x /x",
+    );
+    catches(
+        "DL3009",
+        "FROM debian as base\nRUN apt-get update && apt-get install -y python\nFROM base\nRUN foo",
+    );
+    catches_not(
+        "DL3009",
+        "FROM ubuntu:20.04\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y gcc",
+    );
+    catches_not(
+        "DL3009",
+        "FROM ubuntu:20.04\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt apt-get update",
+    );
+    catches("DL3009", "FROM debian\nONBUILD RUN apt-get update && apt-get install -y python");
+}
+
+#[test]
+fn dl3010() {
+    catches("DL3010", "FROM a\nCOPY packaged-app.tar /usr/src/app/\nRUN tar -xf /usr/src/app/packaged-app.tar");
+    catches("DL3010", "FROM a\nCOPY foo.tar.gz bar/\nRUN tar --extract -f bar/foo.tar.gz");
+    catches_not("DL3010", "FROM a\nCOPY packaged-app.tar /usr/src/app/");
+    catches_not("DL3010", "FROM a\nCOPY foo.txt /x\nRUN tar -xf foo.txt");
+    catches_not("DL3010", "FROM a\nCOPY --from=b x.tar /x/\nRUN tar -xf /x/x.tar");
+    assert_eq!(lines_of("DL3010", "FROM a\nCOPY a.zip x.tgz /d/\nRUN tar -xzf /d/x.tgz"), [2]);
+}
+
+#[test]
+fn dl3011() {
+    catches("DL3011", "EXPOSE 80000");
+    catches("DL3011", "EXPOSE 80000/tcp");
+    catches("DL3011", "EXPOSE 40000-80000/tcp");
+    catches_not("DL3011", "EXPOSE 60000");
+    catches_not("DL3011", "EXPOSE 60000/udp 8080-8090");
+    catches_not("DL3011", "EXPOSE ${PORT}");
+}
+
+#[test]
+fn dl3012() {
+    catches("DL3012", "FROM a\nHEALTHCHECK CMD /bin/true\nHEALTHCHECK CMD /bin/false");
+    catches_not("DL3012", "FROM a\nHEALTHCHECK CMD /bin/true\nFROM b\nHEALTHCHECK CMD /bin/true");
+    catches_not("DL3012", "FROM a\nHEALTHCHECK CMD /bin/true");
+}
+
+#[test]
+fn dl3013() {
+    catches_ob("DL3013", "RUN pip install django");
+    catches_ob("DL3013", "RUN pip3 install --upgrade pip");
+    catches_ob("DL3013", "RUN python -m pip install django");
+    catches_ob("DL3013", "RUN pip install git+https://github.com/x/y");
+    catches_not_ob("DL3013", "RUN pip install django==1.9");
+    catches_not_ob("DL3013", "RUN pip install 'django>=1.9'");
+    catches_not_ob("DL3013", "RUN pip install -r requirements.txt");
+    catches_not_ob("DL3013", "RUN pip install --requirement requirements.txt");
+    catches_not_ob("DL3013", "RUN pip install .");
+    catches_not_ob("DL3013", "RUN pip install -c constraints.txt django");
+    catches_not_ob("DL3013", "RUN pip install git+https://github.com/x/y@v1.0");
+    catches_not_ob("DL3013", "RUN pip install ./mypkg/ foo.whl bar.tar.gz");
+    catches_not_ob("DL3013", "RUN pip install --index-url https://x django==1.0");
+    catches_not_ob("DL3013", "RUN pip install -i https://x django==1.0 --trusted-host x");
+    catches_not_ob("DL3013", "RUN pip freeze && pip download x");
+}
+
+#[test]
+fn dl3014() {
+    catches_ob("DL3014", "RUN apt-get install python");
+    catches_not_ob("DL3014", "RUN apt-get install -y python");
+    catches_not_ob("DL3014", "RUN apt-get install --yes python");
+    catches_not_ob("DL3014", "RUN apt-get install --assume-yes python");
+    catches_not_ob("DL3014", "RUN apt-get -qq install python");
+    catches_not_ob("DL3014", "RUN apt-get -yq install python");
+}
+
+#[test]
+fn dl3015() {
+    catches_ob("DL3015", "RUN apt-get install -y python");
+    catches_not_ob("DL3015", "RUN apt-get install -y --no-install-recommends python");
+    catches_not_ob("DL3015", "RUN apt-get -o APT::Install-Recommends=false install python");
+}
+
+#[test]
+fn dl3016() {
+    catches_ob("DL3016", "RUN npm install express");
+    catches_ob("DL3016", "RUN npm install @scope/pkg");
+    catches_ob("DL3016", "RUN npm install git+https://github.com/x/y.git");
+    catches_not_ob("DL3016", "RUN npm install");
+    catches_not_ob("DL3016", "RUN npm install express@4.1.1");
+    catches_not_ob("DL3016", "RUN npm install @scope/pkg@1.0.0");
+    catches_not_ob("DL3016", "RUN npm install express@\"^4.1.1\"");
+    catches_not_ob("DL3016", "RUN npm install git+https://github.com/x/y.git#v1");
+    catches_not_ob("DL3016", "RUN npm install ./folder x.tgz");
+    catches_not_ob("DL3016", "RUN npm run install");
+}
+
+#[test]
+fn dl3018() {
+    catches_ob("DL3018", "RUN apk add flex");
+    catches_ob("DL3018", "RUN apk add --no-cache flex=2.6 bison");
+    catches_not_ob("DL3018", "RUN apk add flex=2.6.4-r1");
+    catches_not_ob("DL3018", "RUN apk add flex~2.6");
+    catches_not_ob("DL3018", "RUN apk add --virtual .deps flex=1 ./x.apk");
+    catches_not_ob("DL3018", "RUN apk add -t .deps flex=1");
+}
+
+#[test]
+fn dl3019() {
+    catches_ob("DL3019", "RUN apk add flex=2.6.4-r1");
+    catches_not_ob("DL3019", "RUN apk add --no-cache flex=2.6.4-r1");
+    catches_not("DL3019", "RUN --mount=type=cache,target=/var/cache/apk apk add -U curl=7.77.0");
+    catches_not("DL3019", "RUN --mount=type=cache,target=/var/cache/foo apk add --no-cache -U curl=7.77.0");
+    catches("DL3019", "RUN --mount=type=cache,target=/var/cache/foo apk add -U curl=7.77.0");
+}
+
+#[test]
+fn dl3020() {
+    catches("DL3020", "ADD file /usr/src/app/");
+    catches("DL3020", "ADD a.tar.gz b.txt /x/");
+    catches_not("DL3020", "ADD http://file.com /usr/src/app/");
+    catches_not("DL3020", "ADD file.tar.gz /usr/src/app/");
+    catches_not("DL3020", "ADD \"file.tar.xz\" /usr/src/app/");
+    catches_not("DL3020", "COPY file /usr/src/app/");
+}
+
+#[test]
+fn dl3021() {
+    catches("DL3021", "COPY foo bar baz");
+    catches("DL3021", "COPY [\"foo\", \"bar\", \"baz\"]");
+    catches_not("DL3021", "COPY foo bar baz/");
+    catches_not("DL3021", "COPY foo bar \"baz/\"");
+    catches_not("DL3021", "COPY foo bar");
+}
+
+#[test]
+fn dl3022() {
+    catches("DL3022", "COPY --from=foo bar .");
+    catches("DL3022", "FROM scratch\nCOPY --from=build foo .\nFROM node as build\nRUN baz");
+    catches_not("DL3022", "FROM scratch as build\nRUN foo\nFROM node\nCOPY --from=build foo .\nRUN baz");
+}
+
+#[test]
+fn dl3023() {
+    catches("DL3023", "FROM node as foo\nCOPY --from=foo bar .");
+    catches_not("DL3023", "FROM scratch as build\nRUN foo\nFROM node as run\nCOPY --from=build foo .");
+    catches_not("DL3023", "FROM node\nCOPY --from=foo bar .");
+}
+
+#[test]
+fn dl3024() {
+    catches("DL3024", "FROM node as foo\nRUN something\nFROM scratch as foo\nRUN something");
+    catches_not("DL3024", "FROM scratch\nRUN foo\nFROM node as foo\nRUN baz");
+    assert_eq!(lines_of("DL3024", "FROM a as x\nFROM b as x"), [2]);
+}
+
+#[test]
+fn dl3025() {
+    catches("DL3025", "CMD my-program");
+    catches("DL3025", "ENTRYPOINT my-program --arg");
+    catches_not("DL3025", "CMD [\"my-program\"]");
+    catches_not("DL3025", "ENTRYPOINT [\"my-program\", \"--arg\"]");
+}
+
+#[test]
+fn dl3026() {
+    let mut c = Config::default();
+    c.trusted_registries.insert("docker.io".into());
+    let fires = |src: &str, c: &Config| run(src, c).iter().any(|(x, _)| x == "DL3026");
+    assert!(!fires("FROM debian:jessie", &c));
+    assert!(fires("FROM randomguy.com/debian:jessie", &c));
+    assert!(!fires("FROM scratch", &c));
+    let mut g = Config::default();
+    g.trusted_registries.insert("gcr.io".into());
+    assert!(fires("FROM debian:jessie", &g));
+    assert!(!fires("FROM gcr.io/debian:jessie", &g));
+    assert!(!fires("FROM gcr.io/x:1 AS base\nFROM base", &g));
+    assert!(!fires("FROM randomguy.com/debian:jessie", &Config::default()));
+}
+
+#[test]
+fn dl3027() {
+    catches_ob("DL3027", "RUN apt install python");
+    catches_not_ob("DL3027", "RUN apt-get install python");
+}
+
+#[test]
+fn dl3028() {
+    catches_ob("DL3028", "RUN gem install bundler");
+    catches_ob("DL3028", "RUN gem i bundler");
+    catches_not_ob("DL3028", "RUN gem install bundler:1.1");
+    catches_not_ob("DL3028", "RUN gem install bundler -v '2.0.1'");
+    catches_not_ob("DL3028", "RUN gem install bundler --version '2.0.1'");
+    catches_not_ob("DL3028", "RUN gem install bundler --version='2.0.1'");
+    catches_not_ob("DL3028", "RUN gem update --system");
+}
+
+#[test]
+fn dl3029() {
+    catches("DL3029", "FROM --platform=linux debian:jessie");
+    catches_not("DL3029", "FROM debian:jessie");
+}
+
+#[test]
+fn dl3030_to_dl3041_package_managers() {
+    catches_ob("DL3030", "RUN yum install httpd-2.4.24 && yum clean all");
+    catches_not_ob("DL3030", "RUN yum install -y httpd-2.4.24 && yum clean all");
+    catches_ob("DL3032", "RUN yum install -y httpd-2.4.24");
+    catches_not_ob("DL3032", "RUN yum install -y httpd-2.4.24 && yum clean all");
+    catches_not_ob("DL3032", "RUN yum install -y httpd-2.4.24 && rm -rf /var/cache/yum/*");
+    catches_ob("DL3033", "RUN yum install -y httpd && yum clean all");
+    catches_not_ob("DL3033", "RUN yum install -y httpd-2.4.24 && yum clean all");
+    catches_not_ob("DL3033", "RUN yum install -y /tmp/x.rpm");
+    catches_ob("DL3033", "RUN yum module install -y nodejs");
+    catches_not_ob("DL3033", "RUN yum module install -y nodejs:14");
+    catches_ob("DL3034", "RUN zypper install httpd=2.4.24 && zypper clean");
+    catches_not_ob("DL3034", "RUN zypper install -y httpd=2.4.24 && zypper clean");
+    catches_not_ob("DL3034", "RUN zypper --non-interactive install --no-confirm httpd=2.4.24");
+    catches_ob("DL3035", "RUN zypper dist-upgrade");
+    catches_ob("DL3035", "RUN zypper dup");
+    catches_not_ob("DL3035", "RUN zypper install -y x=1");
+    catches_ob("DL3036", "RUN zypper install -y httpd=2.4.24");
+    catches_ob("DL3036", "RUN zypper clean && zypper install -y httpd=2.4.24");
+    catches_not_ob("DL3036", "RUN zypper install -y httpd=2.4.24 && zypper clean");
+    catches_not_ob("DL3036", "RUN zypper in -y httpd=2.4.24 && zypper cc");
+    catches_ob("DL3037", "RUN zypper install -y httpd && zypper clean");
+    catches_not_ob("DL3037", "RUN zypper install -y httpd=2.4.24 'php>=7' && zypper clean");
+    catches_ob("DL3038", "RUN dnf install httpd-2.4.24 && dnf clean all");
+    catches_ob("DL3038", "RUN microdnf install httpd-2.4.24 && microdnf clean all");
+    catches_not_ob("DL3038", "RUN dnf install -y httpd-2.4.24 && dnf clean all");
+    catches_ob("DL3040", "RUN dnf install -y httpd-2.4.24");
+    catches_ob("DL3040", "RUN microdnf install -y httpd-2.4.24");
+    catches_not_ob("DL3040", "RUN dnf install -y httpd-2.4.24 && dnf clean all");
+    catches_not_ob("DL3040", "RUN microdnf install -y x-1 && microdnf clean all");
+    catches_ob("DL3041", "RUN dnf install -y httpd && dnf clean all");
+    catches_ob("DL3041", "RUN dnf install -y python3-pip && dnf clean all");
+    catches_not_ob("DL3041", "RUN dnf install -y httpd-2.4.24 && dnf clean all");
+    catches_not_ob("DL3041", "RUN dnf install -y python3-pip-20.2.4 && dnf clean all");
+    catches_ob("DL3041", "RUN dnf module install -y nodejs");
+    catches_not_ob("DL3041", "RUN dnf module install -y nodejs:14");
+    catches_not_ob("DL3041", "RUN dnf group install -y 'Development Tools'");
+}
+
+#[test]
+fn dl3042() {
+    catches_ob("DL3042", "RUN pip install django");
+    catches_ob("DL3042", "RUN python3 -m pip install django");
+    catches_not_ob("DL3042", "RUN pip install --no-cache-dir django");
+    catches_not_ob("DL3042", "RUN PIP_NO_CACHE_DIR=1 pip install django");
+    catches_not_ob("DL3042", "RUN pipx install django");
+    catches_not_ob("DL3042", "RUN pipenv install django");
+    catches_not_ob("DL3042", "RUN python -m pipenv install django");
+    catches_not("DL3042", "FROM python:3\nENV PIP_NO_CACHE_DIR=1\nRUN pip install django");
+    catches("DL3042", "FROM python:3\nENV PIP_NO_CACHE_DIR=0\nRUN pip install django");
+    catches_not("DL3042", "FROM python:3 AS base\nENV PIP_NO_CACHE_DIR=yes\nFROM base\nRUN pip install django");
+    catches("DL3042", "FROM python:3 AS base\nENV PIP_NO_CACHE_DIR=yes\nFROM python:3\nRUN pip install django");
+}
+
+#[test]
+fn dl3043() {
+    catches("DL3043", "ONBUILD FROM debian:buster");
+    catches("DL3043", "ONBUILD ONBUILD RUN anything");
+    catches("DL3043", "ONBUILD MAINTAINER Some Guy");
+    catches_not("DL3043", "ONBUILD RUN anything");
+}
+
+#[test]
+fn dl3044() {
+    catches("DL3044", "ENV PATH=/bin:$PATH FOO=${PATH}");
+    catches("DL3044", "ENV A=a B=${A}");
+    catches_not("DL3044", "ENV A=a\nENV B=${A}");
+    catches_not("DL3044", "ENV PATH=/bin:$PATH");
+    catches_not("DL3044", "ARG A\nENV A=a B=${A}");
+    catches_not("DL3044", "ENV A=a B=${AA}");
+    catches("DL3044", "ENV A=a B=$A/bin");
+    catches_not("DL3044", "ENV A=a B=$AB");
+}
+
+#[test]
+fn dl3045() {
+    catches("DL3045", "FROM scratch\nCOPY bla.sh blubb.sh");
+    catches("DL3045", "FROM scratch AS a\nWORKDIR /x\nFROM debian\nCOPY a b");
+    catches_not("DL3045", "FROM scratch\nWORKDIR /usr\nCOPY bla.sh blubb.sh");
+    catches_not("DL3045", "FROM scratch\nCOPY bla.sh /usr/x.sh");
+    catches_not("DL3045", "FROM scratch\nCOPY bla.sh \"/usr/x.sh\"");
+    catches_not("DL3045", "FROM scratch\nCOPY bla.sh c:\\\\system32\\\\");
+    catches_not("DL3045", "FROM scratch\nCOPY bla.sh $DEST");
+    catches_not("DL3045", "FROM scratch AS base\nWORKDIR /usr\nFROM base\nCOPY a b");
+}
+
+#[test]
+fn dl3046() {
+    catches_ob("DL3046", "RUN useradd -u 123456 luser");
+    catches_not_ob("DL3046", "RUN useradd -l -u 123456 luser");
+    catches_not_ob("DL3046", "RUN useradd -u 12345 luser");
+    catches_not_ob("DL3046", "RUN useradd luser");
+}
+
+#[test]
+fn dl3047() {
+    catches_ob("DL3047", "RUN wget https://x/y");
+    catches_not_ob("DL3047", "RUN wget --progress=dot:giga https://x/y");
+    catches_not_ob("DL3047", "RUN wget -q https://x/y");
+    catches_not_ob("DL3047", "RUN wget -nv https://x/y");
+    catches_not_ob("DL3047", "RUN wget --no-verbose https://x/y");
+    catches_not_ob("DL3047", "RUN wget -o log https://x/y");
+    catches_not_ob("DL3047", "RUN wget -a log https://x/y");
+}
+
+#[test]
+fn dl3048() {
+    catches("DL3048", "LABEL Foo=bar");
+    catches("DL3048", "LABEL com.docker.x=bar");
+    catches("DL3048", "LABEL foo..bar=x");
+    catches("DL3048", "LABEL foo-=x");
+    catches_not("DL3048", "LABEL org.opencontainers.image.title=x");
+    catches_not("DL3048", "LABEL foo-bar.baz2=x");
+}
+
+fn schema(pairs: &[(&str, bulwark_dockerfile::LabelType)], strict: bool) -> Config {
+    let mut c = Config::default();
+    for (k, t) in pairs {
+        c.label_schema.insert((*k).to_string(), *t);
+    }
+    c.strict_labels = strict;
+    c
+}
+
+fn fires_with(code: &str, src: &str, c: &Config) -> bool {
+    run(src, c).iter().any(|(x, _)| x == code)
+}
+
+#[test]
+fn dl3049_to_dl3058_labels() {
+    use bulwark_dockerfile::LabelType::*;
+    let c = schema(&[("foo", Text)], false);
+    assert!(fires_with("DL3049", "FROM baseimage", &c));
+    assert!(!fires_with("DL3049", "FROM baseimage\nLABEL foo=\"bar\"", &c));
+    assert!(!fires_with("DL3049", "FROM a AS base\nLABEL foo=bar\nFROM base", &c));
+    assert!(fires_with("DL3049", "FROM a AS base\nLABEL foo=bar\nFROM b", &c));
+    assert!(!fires_with("DL3049", "FROM a AS build\nFROM b\nLABEL foo=bar\nCOPY --from=build /x /x", &c));
+    assert!(!fires_with("DL3049", "FROM baseimage", &Config::default()));
+    let s = schema(&[("foo", Text)], true);
+    assert!(fires_with("DL3050", "FROM a\nLABEL bar=baz", &s));
+    assert!(!fires_with("DL3050", "FROM a\nLABEL foo=baz", &s));
+    assert!(!fires_with("DL3050", "FROM a\nLABEL bar=baz", &c));
+    assert!(fires_with("DL3051", "FROM a\nLABEL foo=\"\"", &c));
+    assert!(!fires_with("DL3051", "FROM a\nLABEL foo=x", &c));
+    let u = schema(&[("url", Url)], false);
+    assert!(fires_with("DL3052", "FROM a\nLABEL url=\"not a url\"", &u));
+    assert!(!fires_with("DL3052", "FROM a\nLABEL url=\"https://x.org\"", &u));
+    let t = schema(&[("created", Rfc3339)], false);
+    assert!(fires_with("DL3053", "FROM a\nLABEL created=\"2020\"", &t));
+    assert!(!fires_with("DL3053", "FROM a\nLABEL created=\"2020-01-01T12:00:00Z\"", &t));
+    let l = schema(&[("license", Spdx)], false);
+    assert!(fires_with("DL3054", "FROM a\nLABEL license=\"MIT & Apache\"", &l));
+    assert!(!fires_with("DL3054", "FROM a\nLABEL license=\"MIT\"", &l));
+    let h = schema(&[("rev", Hash)], false);
+    assert!(fires_with("DL3055", "FROM a\nLABEL rev=\"xyz\"", &h));
+    assert!(!fires_with("DL3055", "FROM a\nLABEL rev=\"2a3f4b5\"", &h));
+    let v = schema(&[("version", Semver)], false);
+    assert!(fires_with("DL3056", "FROM a\nLABEL version=\"1\"", &v));
+    assert!(!fires_with("DL3056", "FROM a\nLABEL version=\"1.0.0-rc1\"", &v));
+    let e = schema(&[("mail", Email)], false);
+    assert!(fires_with("DL3058", "FROM a\nLABEL mail=\"nope\"", &e));
+    assert!(!fires_with("DL3058", "FROM a\nLABEL mail=\"a@b.org\"", &e));
+    let msgs: Vec<String> = lint("D", b"FROM a", &c).findings.into_iter().map(|f| f.message).collect();
+    assert!(msgs.contains(&"Label `foo` is missing.".to_string()));
+}
+
+#[test]
+fn dl3057() {
+    catches("DL3057", "FROM scratch");
+    catches_not("DL3057", "FROM scratch\nHEALTHCHECK CMD /bin/true");
+    catches_not("DL3057", "FROM scratch AS base\nHEALTHCHECK CMD /bin/true\nFROM base");
+    catches("DL3057", "FROM scratch AS base\nHEALTHCHECK CMD /bin/true\nFROM debian");
+    assert!(!run("FROM scratch", &Config::default()).iter().any(|(c, _)| c == "DL3057"));
+}
+
+#[test]
+fn dl3059() {
+    catches("DL3059", "FROM a\nRUN foo\nRUN bar");
+    catches_not("DL3059", "FROM a\nRUN foo\nWORKDIR /x\nRUN bar");
+    catches_not("DL3059", "FROM a\nRUN foo && bar && baz\nRUN qux");
+    catches_not("DL3059", "FROM a\nRUN --mount=type=cache,target=/x foo\nRUN bar");
+    catches("DL3059", "FROM a\nRUN foo\n# comment\nRUN bar");
+    assert_eq!(lines_of("DL3059", "FROM a\nRUN a\nRUN b\nRUN c"), [3, 4]);
+}
+
+#[test]
+fn dl3060() {
+    catches_ob("DL3060", "RUN yarn install");
+    catches_not_ob("DL3060", "RUN yarn install && yarn cache clean");
+    catches_not_ob("DL3060", "RUN yarn build");
+}
+
+#[test]
+fn dl3061() {
+    catches("DL3061", "LABEL foo=bar\nFROM foo");
+    catches_not("DL3061", "ARG A=1\n# c\nFROM foo\nLABEL a=b");
+    catches_not("DL3061", "FROM foo\nRUN x");
+}
+
+#[test]
+fn dl3062() {
+    catches_ob("DL3062", "RUN go install example.com/pkg");
+    catches_ob("DL3062", "RUN go install example.com/pkg@latest");
+    catches_not_ob("DL3062", "RUN go install example.com/pkg@v1.2.3");
+    catches_not_ob("DL3062", "RUN go install /go/app/foobar");
+    catches_not_ob("DL3062", "RUN go install ./app/foobar");
+    catches_not_ob("DL3062", "RUN go install .");
+    catches_ob("DL3062", "RUN go install tool foobar");
+    catches_not_ob("DL3062", "RUN go install tool foobar@v1.2.3");
+    catches_ob("DL3062", "RUN go get example.com/pkg");
+    catches_ob("DL3062", "RUN go get -tool foobar@latest");
+    catches_not_ob("DL3062", "RUN go get -tool foobar@v1.2.3");
+    catches_ob("DL3062", "RUN go run example.com/pkg");
+    catches_not_ob("DL3062", "RUN go run example.com/pkg@v1.2.3 --foo bar");
+    catches_not_ob("DL3062", "RUN go run example.com/pkg@v1.2.3 foobar");
+    catches_not_ob("DL3062", "RUN go build ./...");
+}
+
+#[test]
+fn dl3063_to_dl3067() {
+    catches("DL3063", "FROM debian:12 AS scratch");
+    catches("DL3063", "FROM debian:12 AS context");
+    catches_not("DL3063", "FROM debian:12 AS build");
+    catches("DL3064", "ARG GITHUB_TOKEN");
+    catches("DL3064", "ENV DB_PASSWORD=x");
+    catches("DL3064", "ARG my_secret_value");
+    catches_not("DL3064", "ARG VERSION=1");
+    catches_not("DL3064", "ENV PATH=/x");
+    catches("DL3065", "FROM --platform=$TARGETPLATFORM debian:12");
+    catches("DL3065", "FROM --platform=${TARGETPLATFORM} debian:12");
+    catches_not("DL3065", "FROM --platform=$BUILDPLATFORM debian:12");
+    catches("DL3066", "USER app");
+    catches("DL3066", "USER app:1000");
+    catches_not("DL3066", "USER 1000");
+    catches_not("DL3066", "USER 1000:1000");
+    catches("DL3067", "FROM a AS b\nFROM c\nCOPY --from=b / /");
+    catches_not("DL3067", "FROM a AS b\nFROM c\nCOPY --from=b /app /app");
+    catches_not("DL3067", "FROM c\nCOPY / /");
+}
+
+#[test]
+fn dl4000_to_dl4006() {
+    catches("DL4000", "FROM a\nMAINTAINER Lukas");
+    catches_not("DL4000", "FROM a\nLABEL maintainer=Lukas");
+    catches("DL4001", "FROM a\nRUN wget x\nRUN curl y");
+    catches("DL4001", "FROM a\nRUN wget x && curl y");
+    catches_not("DL4001", "FROM a\nRUN wget x\nFROM b\nRUN curl y");
+    catches_not("DL4001", "FROM a\nRUN curl x\nRUN curl y");
+    assert_eq!(lines_of("DL4001", "FROM a\nRUN wget x\nRUN echo\nRUN curl y\nRUN curl z"), [4, 5]);
+    catches("DL4003", "FROM a\nCMD a\nCMD b");
+    catches_not("DL4003", "FROM a\nCMD a\nFROM b\nCMD b");
+    catches("DL4004", "FROM a\nENTRYPOINT a\nENTRYPOINT b");
+    catches_not("DL4004", "FROM a\nENTRYPOINT a\nFROM b\nENTRYPOINT b");
+    catches_ob("DL4005", "RUN ln -sfv /bin/bash /bin/sh");
+    catches_not_ob("DL4005", "RUN ln -sf /bin/true /sbin/initctl");
+    catches("DL4006", "FROM a\nRUN wget -O - https://x | tar xz");
+    catches_not("DL4006", "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN wget -O - https://x | tar xz");
+    catches_not("DL4006", "FROM a\nSHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN a | b");
+    catches("DL4006", "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM b\nRUN a | b");
+    catches_not("DL4006", "FROM a\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Variable PSVersionTable | Select-Object -ExpandProperty Value");
+    catches_not("DL4006", "FROM a\nRUN a || b");
+}
+
+#[test]
+fn pragmas() {
+    let cfg = Config::default();
+    let src = "FROM debian\n# hadolint ignore=DL3008,DL3015\nRUN apt-get install -y python\n";
+    let r = lint("D", src.as_bytes(), &cfg);
+    assert!(!r.findings.iter().any(|f| f.code == "DL3008" || f.code == "DL3015"));
+    assert!(r.suppressed.iter().any(|s| s.finding.code == "DL3008"));
+    assert!(r.findings.iter().any(|f| f.code == "DL3006"));
+    let src = "# hadolint global ignore=DL3006\nFROM debian\nFROM ubuntu\n";
+    assert!(lint("D", src.as_bytes(), &cfg).findings.is_empty());
+    let src = "FROM debian:12\n# hadolint ignore=DL3008 # trailing comment\nRUN apt-get install -y --no-install-recommends python\n";
+    assert!(lint("D", src.as_bytes(), &cfg).findings.is_empty());
+    let src = "FROM debian:12\n# hadolint ignore=DL3008 because\nRUN apt-get install -y --no-install-recommends python\n";
+    assert!(!lint("D", src.as_bytes(), &cfg).findings.is_empty());
+    let mut off = Config::default();
+    off.disable_ignore_pragma = true;
+    let src = "FROM debian\n# hadolint ignore=DL3006\nFROM ubuntu\n";
+    assert_eq!(lint("D", src.as_bytes(), &off).findings.len(), 2);
+    let src = "FROM debian:12\n# bulwark ignore=BW1003\nUSER 0\n";
+    assert!(!lint("D", src.as_bytes(), &cfg).findings.iter().any(|f| f.code == "BW1003"));
+}
+
+#[test]
+fn config_ignore_and_override() {
+    let mut c = Config::default();
+    c.ignored.insert("DL3006".into());
+    c.overrides.insert("DL3007".into(), Level::Error);
+    let r = lint("D", b"FROM debian\nFROM debian:latest\n", &c);
+    assert!(!r.findings.iter().any(|f| f.code == "DL3006"));
+    assert!(r.suppressed.iter().any(|s| s.finding.code == "DL3006"));
+    let f = r.findings.iter().find(|f| f.code == "DL3007").unwrap();
+    assert_eq!(f.severity, bulwark_report::Severity::Error);
+}
+
+#[test]
+fn parse_errors_are_dl1000_only() {
+    let r = lint("D", b"FROM debian\nFOO bar\nRUN sudo x\n", &Config::default());
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].code, "DL1000");
+    assert_eq!(r.findings[0].location.line, Some(2));
+}
+
+#[test]
+fn reported_line_is_instruction_start() {
+    let src = "FROM debian:12\nRUN apt-get update \\\n && apt-get install -y \\\n   curl\n";
+    let r = run(src, &Config::default());
+    assert!(r.contains(&("DL3008".to_string(), 2)), "{r:?}");
+    assert!(r.contains(&("DL3009".to_string(), 2)), "{r:?}");
+}
