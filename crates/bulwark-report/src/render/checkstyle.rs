@@ -1,0 +1,59 @@
+//! Checkstyle XML (the format Hadolint's `--format checkstyle` writes), for Jenkins and friends.
+
+use std::io::{self, Write};
+
+use crate::{Report, Severity};
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High | Severity::Error => "error",
+        Severity::Medium | Severity::Warning => "warning",
+        Severity::Low | Severity::Info | Severity::Unknown => "info",
+        Severity::Style => "info",
+    }
+}
+
+/// Escapes text for an XML attribute value; drops characters XML 1.0 cannot carry.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "<?xml version='1.0' encoding='UTF-8'?>")?;
+    writeln!(out, "<checkstyle version='4.3'>")?;
+    let mut i = 0;
+    let findings = &report.findings;
+    while i < findings.len() {
+        let path = &findings[i].location.path;
+        writeln!(out, "  <file name='{}'>", escape(path))?;
+        while i < findings.len() && &findings[i].location.path == path {
+            let f = &findings[i];
+            writeln!(
+                out,
+                "    <error line='{}' column='{}' severity='{}' message='{}' source='{}'/>",
+                f.location.line.unwrap_or(1),
+                f.location.column.unwrap_or(1),
+                level(f.severity),
+                escape(&f.message),
+                escape(&f.code)
+            )?;
+            i += 1;
+        }
+        writeln!(out, "  </file>")?;
+    }
+    writeln!(out, "</checkstyle>")
+}
