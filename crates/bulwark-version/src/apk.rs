@@ -167,9 +167,22 @@ fn token_cmp(a: &Token<'_>, b: &Token<'_>) -> Ordering {
     }
 }
 
-/// apk's comparison of two raw version strings. With `fuzzy`, `a` matching
-/// `b` as a prefix at a token boundary counts as equal.
+/// Compares two raw version strings. Strings apk accepts are ordered
+/// exactly as apk-tools 3 orders them; if either is one apk rejects (apk
+/// would stop at the first bad token), osv-scalibr's Alpine order is used
+/// instead, which keeps apk-tools 2 era versions such as `6.0.2p1-r1 <
+/// 6.0.2p1-r2` (still present in OSV data) ordered. With `fuzzy`, `a`
+/// matching `b` as a prefix at a token boundary counts as equal (always
+/// apk-tools 3 semantics).
 pub fn compare_raw(a: &str, b: &str, fuzzy: bool) -> Ordering {
+    if !fuzzy && !(is_valid(a) && is_valid(b)) {
+        return scalibr::compare(a, b);
+    }
+    compare_tokens(a, b, fuzzy)
+}
+
+/// apk-tools 3 `apk_version_compare_fuzzy`.
+fn compare_tokens(a: &str, b: &str, fuzzy: bool) -> Ordering {
     let mut la = Lexer::new(a.as_bytes());
     let mut lb = Lexer::new(b.as_bytes());
     while la.cur.tok == lb.cur.tok && la.cur.tok < Tok::End {
@@ -248,7 +261,11 @@ impl Version {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        compare_raw(&self.text, &other.text, false)
+        if self.valid && other.valid {
+            compare_tokens(&self.text, &other.text, false)
+        } else {
+            scalibr::compare(&self.text, &other.text)
+        }
     }
 }
 impl PartialOrd for Version {
@@ -315,7 +332,7 @@ impl Op {
 
 /// apk's `apk_version_match(a, op, b)`.
 pub fn matches(a: &Version, op: Op, b: &Version) -> bool {
-    let r = compare_raw(&a.text, &b.text, op.fuzzy);
+    let r = if op.fuzzy { compare_tokens(&a.text, &b.text, true) } else { a.cmp(b) };
     let ok = match r {
         Ordering::Less => op.less,
         Ordering::Equal => op.equal,
@@ -353,5 +370,160 @@ mod tests {
         assert!(v("0.1_pre2~1234abcd").is_valid());
         assert!(!v("0.1-r2-r3").is_valid());
         assert!(Version::parse_strict("0.1bc").is_err());
+    }
+}
+
+/// osv-scalibr's Alpine comparator, used for strings apk itself rejects.
+mod scalibr {
+    use std::cmp::Ordering;
+
+    use smallvec::SmallVec;
+
+    use crate::num::{cmp_decimal, digit_run};
+
+    struct Parsed<'a> {
+        invalid: bool,
+        comps: SmallVec<[(&'a [u8], usize); 4]>,
+        letter: Option<u8>,
+        suffixes: SmallVec<[(u8, &'a [u8]); 2]>,
+        build: &'a [u8],
+        remainder_empty: bool,
+    }
+
+    const SUFFIXES: [&[u8]; 9] = [b"alpha", b"beta", b"pre", b"rc", b"cvs", b"svn", b"git", b"hg", b"p"];
+
+    fn weight(s: &[u8]) -> u8 {
+        match s {
+            b"alpha" => 0,
+            b"beta" => 1,
+            b"pre" => 2,
+            b"rc" => 3,
+            b"cvs" => 5,
+            b"svn" => 6,
+            b"git" => 7,
+            b"hg" => 8,
+            _ => 9,
+        }
+    }
+
+    /// Finds `_(alpha|...|p)(\d*)` at or after `from`; returns (start, end, name, digits).
+    fn find_suffix(s: &[u8], from: usize) -> Option<(usize, usize, &[u8], &[u8])> {
+        let mut i = from;
+        while i < s.len() {
+            if s.get(i) == Some(&b'_') {
+                let rest = s.get(i + 1..).unwrap_or_default();
+                if let Some(name) = SUFFIXES.iter().find(|n| rest.starts_with(n)) {
+                    let after = rest.get(name.len()..).unwrap_or_default();
+                    let d = digit_run(after);
+                    let end = i + 1 + name.len() + d;
+                    return Some((i, end, name, after.get(..d).unwrap_or_default()));
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+
+    fn parse(s: &str) -> Parsed<'_> {
+        let b = s.as_bytes();
+        let mut i = 0;
+        loop {
+            let n = digit_run(b.get(i..).unwrap_or_default());
+            if n == 0 {
+                break;
+            }
+            i += n;
+            if b.get(i) == Some(&b'.') {
+                i += 1;
+            }
+        }
+        let mut comps = SmallVec::new();
+        for (idx, d) in b.get(..i).unwrap_or_default().split(|&c| c == b'.').enumerate() {
+            if d.is_empty() {
+                break;
+            }
+            comps.push((d, idx));
+        }
+        let mut rest = b.get(i..).unwrap_or_default();
+        let mut letter = None;
+        if let Some(&c) = rest.first().filter(|c| c.is_ascii_lowercase()) {
+            letter = Some(c);
+            rest = rest.get(1..).unwrap_or_default();
+        }
+        let mut suffixes = SmallVec::new();
+        let scan = rest;
+        let mut from = 0;
+        while let Some((start, end, name, digits)) = find_suffix(scan, from) {
+            suffixes.push((weight(name), digits));
+            let m = scan.get(start..end).unwrap_or_default();
+            if rest.starts_with(m) {
+                rest = rest.get(m.len()..).unwrap_or_default();
+            }
+            from = end.max(start + 1);
+        }
+        if rest.first() == Some(&b'~') {
+            let n = rest.iter().skip(1).take_while(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')).count();
+            if n > 0 {
+                rest = rest.get(n + 1..).unwrap_or_default();
+            }
+        }
+        let mut invalid = false;
+        let mut build: &[u8] = b"0";
+        if !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix(b"-r") {
+                let d = digit_run(r);
+                build = r.get(..d).unwrap_or_default();
+                rest = r.get(d..).unwrap_or_default();
+            } else {
+                invalid = true;
+            }
+        }
+        Parsed { invalid, comps, letter, suffixes, build, remainder_empty: rest.is_empty() }
+    }
+
+    pub(super) fn compare(a: &str, b: &str) -> Ordering {
+        let (v, w) = (parse(a), parse(b));
+        if v.invalid && w.invalid {
+            return a.cmp(b);
+        }
+        let zero: (&[u8], usize) = (b"0", 0);
+        for k in 0..v.comps.len().max(w.comps.len()) {
+            let x = v.comps.get(k).unwrap_or(&zero);
+            let y = w.comps.get(k).unwrap_or(&zero);
+            let o = if x.1 != 0 && y.1 != 0 && (x.0.first() == Some(&b'0') || y.0.first() == Some(&b'0')) {
+                x.0.cmp(y.0)
+            } else {
+                cmp_decimal(x.0, y.0)
+            };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        let o = match (v.letter, w.letter) {
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (x, y) => x.cmp(&y),
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+        let none: (u8, &[u8]) = (4, b"0");
+        for k in 0..v.suffixes.len().max(w.suffixes.len()) {
+            let x = v.suffixes.get(k).unwrap_or(&none);
+            let y = w.suffixes.get(k).unwrap_or(&none);
+            let o = x.0.cmp(&y.0).then_with(|| cmp_decimal(x.1, y.1));
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        let o = cmp_decimal(v.build, w.build);
+        if o != Ordering::Equal {
+            return o;
+        }
+        match (v.remainder_empty, w.remainder_empty) {
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            _ => Ordering::Equal,
+        }
     }
 }

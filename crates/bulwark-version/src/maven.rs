@@ -370,3 +370,218 @@ mod tests {
         assert_eq!(v("1.0.RC2").canonical(), "1-rc2");
     }
 }
+
+/// Maven 3.8 `ComparableVersion` (maven-artifact 3.8.6), before Maven 3.9/4
+/// added combination items (`alpha1`, `X-1` = `X1`) and the `.X` = `-X`
+/// rule. osv-scalibr's generated Maven fixture was ordered with this
+/// release; use it to reproduce results of tools built on Maven 3.8.
+pub mod v38 {
+    use std::cmp::Ordering;
+    use std::fmt;
+    use std::str::FromStr;
+
+    use super::{comparable_qualifier, MAX_LEN};
+    use crate::num::Num;
+    use crate::{Scheme, VersionError};
+
+    #[derive(Clone, Debug)]
+    enum Item {
+        Int(Num),
+        Str(Box<str>),
+        List(Vec<Item>),
+    }
+
+    fn string_item(value: &str, followed_by_digit: bool) -> Item {
+        let v = if followed_by_digit && value.chars().count() == 1 {
+            match value {
+                "a" => "alpha",
+                "b" => "beta",
+                "m" => "milestone",
+                v => v,
+            }
+        } else {
+            value
+        };
+        let v = match v {
+            "ga" | "final" | "release" => "",
+            "cr" => "rc",
+            v => v,
+        };
+        Item::Str(v.into())
+    }
+
+    impl Item {
+        fn is_null(&self) -> bool {
+            match self {
+                Item::Int(n) => n.is_zero(),
+                Item::Str(s) => s.is_empty(),
+                Item::List(l) => l.is_empty(),
+            }
+        }
+
+        fn cmp_item(&self, other: Option<&Item>) -> Ordering {
+            match (self, other) {
+                (Item::Int(n), None) => {
+                    if n.is_zero() {
+                        Ordering::Equal
+                    } else {
+                        Ordering::Greater
+                    }
+                }
+                (Item::Int(n), Some(Item::Int(m))) => n.cmp(m),
+                (Item::Int(_), Some(_)) => Ordering::Greater,
+                (Item::Str(s), None) => comparable_qualifier(s).as_ref().cmp("5"),
+                (Item::Str(s), Some(Item::Str(t))) => comparable_qualifier(s).cmp(&comparable_qualifier(t)),
+                (Item::Str(_), Some(_)) => Ordering::Less,
+                (Item::List(items), None) => items
+                    .iter()
+                    .map(|i| i.cmp_item(None))
+                    .find(|o| *o != Ordering::Equal)
+                    .unwrap_or(Ordering::Equal),
+                (Item::List(_), Some(Item::Int(_))) => Ordering::Less,
+                (Item::List(_), Some(Item::Str(_))) => Ordering::Greater,
+                (Item::List(items), Some(Item::List(others))) => {
+                    for k in 0..items.len().max(others.len()) {
+                        let r = match (items.get(k), others.get(k)) {
+                            (None, None) => Ordering::Equal,
+                            (None, Some(r)) => r.cmp_item(None).reverse(),
+                            (Some(l), r) => l.cmp_item(r),
+                        };
+                        if r != Ordering::Equal {
+                            return r;
+                        }
+                    }
+                    Ordering::Equal
+                }
+            }
+        }
+    }
+
+    fn normalize(list: &mut Vec<Item>) {
+        let mut i = list.len();
+        while i > 0 {
+            i -= 1;
+            match list.get(i) {
+                Some(it) if it.is_null() => {
+                    list.remove(i);
+                }
+                Some(Item::List(_)) => {}
+                _ => break,
+            }
+        }
+    }
+
+    fn parse_item(is_digit: bool, buf: &str) -> Item {
+        if is_digit { Item::Int(Num::from_digits(buf.as_bytes())) } else { string_item(buf, false) }
+    }
+
+    fn parse_items(version: &str) -> Vec<Item> {
+        let lower = version.to_lowercase();
+        let cs: Vec<(usize, char)> = lower.char_indices().collect();
+        let n = cs.len();
+        let byte_at = |k: usize| cs.get(k).map_or(lower.len(), |x| x.0);
+        let sub = |a: usize, b: usize| lower.get(byte_at(a)..byte_at(b)).unwrap_or_default();
+        let mut stack: Vec<Vec<Item>> = vec![Vec::new()];
+        let push = |stack: &mut Vec<Vec<Item>>, it: Item| {
+            if let Some(cur) = stack.last_mut() {
+                cur.push(it);
+            }
+        };
+        let mut is_digit = false;
+        let mut start = 0usize;
+        for i in 0..n {
+            let c = cs.get(i).map_or('\0', |x| x.1);
+            if c == '.' || c == '-' {
+                let item = if i == start { Item::Int(Num::ZERO) } else { parse_item(is_digit, sub(start, i)) };
+                push(&mut stack, item);
+                start = i + 1;
+                if c == '-' {
+                    stack.push(Vec::new());
+                }
+            } else if c.is_ascii_digit() {
+                if !is_digit && i > start {
+                    push(&mut stack, string_item(sub(start, i), true));
+                    start = i;
+                    stack.push(Vec::new());
+                }
+                is_digit = true;
+            } else {
+                if is_digit && i > start {
+                    push(&mut stack, parse_item(true, sub(start, i)));
+                    start = i;
+                    stack.push(Vec::new());
+                }
+                is_digit = false;
+            }
+        }
+        if n > start {
+            push(&mut stack, parse_item(is_digit, sub(start, n)));
+        }
+        while let Some(mut top) = stack.pop() {
+            normalize(&mut top);
+            match stack.last_mut() {
+                Some(parent) => parent.push(Item::List(top)),
+                None => return top,
+            }
+        }
+        Vec::new()
+    }
+
+    /// A Maven version ordered like maven-artifact 3.8.6.
+    #[derive(Clone, Debug)]
+    pub struct Version {
+        text: Box<str>,
+        items: Item,
+    }
+
+    impl Version {
+        /// Parses any string of at most 256 characters.
+        pub fn parse(input: &str) -> Result<Self, VersionError> {
+            if input.chars().count() > MAX_LEN {
+                return Err(VersionError::invalid(Scheme::Maven, input, "longer than 256 characters"));
+            }
+            Ok(Version { text: input.into(), items: Item::List(parse_items(input)) })
+        }
+    }
+
+    impl Ord for Version {
+        fn cmp(&self, other: &Self) -> Ordering {
+            self.items.cmp_item(Some(&other.items))
+        }
+    }
+    impl PartialOrd for Version {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl PartialEq for Version {
+        fn eq(&self, other: &Self) -> bool {
+            self.cmp(other) == Ordering::Equal
+        }
+    }
+    impl Eq for Version {}
+    impl fmt::Display for Version {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(&self.text)
+        }
+    }
+    impl FromStr for Version {
+        type Err = VersionError;
+        fn from_str(s: &str) -> Result<Self, Self::Err> {
+            Version::parse(s)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn maven38_differs_on_dot_qualifiers() {
+            let v = |s: &str| Version::parse(s).unwrap();
+            assert!(v("2.9.0-1") < v("2.9.0.RC1"));
+            assert!(super::super::Version::parse("2.9.0-1").unwrap() > super::super::Version::parse("2.9.0.RC1").unwrap());
+            assert!(v("1-alpha") < v("1"));
+        }
+    }
+}

@@ -435,12 +435,12 @@ fn expand(tok: &str, opts: Options) -> Option<Vec<Comparator>> {
         let Some(mj) = x.major else { return Some(vec![Comparator::any()]) };
         let Some(mn) = x.minor else {
             return Some(vec![
-                Comparator::new(Op::Ge, Version::new(mj, 0, 0)),
+                Comparator::new(Op::Ge, Version::new(mj, 0, 0).with_pre(z())),
                 Comparator::new(Op::Lt, Version::new(mj + 1, 0, 0).with_pre(zp())),
             ]);
         };
         let pt = x.patch.unwrap_or(0);
-        let lower = if x.patch.is_some() { Version::new(mj, mn, pt).with_pre(x.pre) } else { Version::new(mj, mn, 0) };
+        let lower = if x.patch.is_some() { Version::new(mj, mn, pt).with_pre(x.pre) } else { Version::new(mj, mn, 0).with_pre(z()) };
         return Some(vec![
             Comparator::new(Op::Ge, lower),
             Comparator::new(Op::Lt, Version::new(mj, mn + 1, 0).with_pre(zp())),

@@ -606,7 +606,8 @@ impl Specifier {
                 if spec.post.is_none() && v.is_postrelease() && same_base(v, spec) {
                     return false;
                 }
-                !(pv.has_local && same_base(v, spec))
+                // A local version of the very version named is not "greater".
+                !(pv.has_local && v.public().is_some_and(|p| cmp_parsed(&p, spec) == Ordering::Equal))
             }
             Operator::Compatible => {
                 if v.public().is_none_or(|p| cmp_parsed(&p, spec) == Ordering::Less) {

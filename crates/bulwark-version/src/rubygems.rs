@@ -31,12 +31,16 @@ pub struct Version {
     canonical: SmallVec<[Segment; 4]>,
 }
 
-fn valid(s: &str) -> bool {
-    // [0-9]+(\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?
+/// `Gem::Version.correct?`: `[0-9]+(\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?`.
+/// With `lenient`, letters may follow the leading digits (`1beta`).
+fn valid(s: &str, lenient: bool) -> bool {
     let b = s.as_bytes();
-    let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut n = b.iter().take_while(|c| c.is_ascii_digit()).count();
     if n == 0 {
         return false;
+    }
+    if lenient {
+        n += b.get(n..).unwrap_or_default().iter().take_while(|c| c.is_ascii_alphanumeric()).count();
     }
     let mut rest = b.get(n..).unwrap_or_default();
     while let Some(r) = rest.strip_prefix(b".") {
@@ -61,11 +65,22 @@ fn trim_zeros(segs: &[Segment]) -> &[Segment] {
 }
 
 impl Version {
-    /// Parses like `Gem::Version.new` (rejects what `Gem::Version.correct?` rejects).
+    /// Parses a version, also accepting letters right after the leading
+    /// digits (`1beta`), which `Gem::Version` rejects but osv-scanner orders
+    /// (as `1.beta`); see [`Version::parse_strict`].
     pub fn parse(input: &str) -> Result<Self, VersionError> {
+        Self::parse_inner(input, true)
+    }
+
+    /// Parses like `Gem::Version.new` (rejects what `Gem::Version.correct?` rejects).
+    pub fn parse_strict(input: &str) -> Result<Self, VersionError> {
+        Self::parse_inner(input, false)
+    }
+
+    fn parse_inner(input: &str, lenient: bool) -> Result<Self, VersionError> {
         let trimmed = input.trim();
         let text = if trimmed.is_empty() { "0" } else { trimmed };
-        if !valid(text) {
+        if !valid(text, lenient) {
             return Err(VersionError::invalid(Scheme::RubyGems, input, "malformed version number string"));
         }
         let replaced = text.replace('-', ".pre.");
@@ -295,6 +310,8 @@ mod tests {
         assert!(v("1.0.0-1") < v("1"));
         assert_eq!(v(""), v("0"));
         assert!(Version::parse("1..2").is_err());
+        assert!(v("1beta") < v("1"));
+        assert!(Version::parse_strict("1beta").is_err());
     }
 
     #[test]
