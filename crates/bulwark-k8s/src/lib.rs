@@ -183,7 +183,7 @@ impl Workload {
         &self,
         code: &str,
         severity: Severity,
-        message: String,
+        message: impl std::fmt::Display,
         pos: Pos,
         container: Option<&str>,
     ) -> Finding {
@@ -254,7 +254,7 @@ impl Checker {
             Ok(t) => t,
             Err(e) => {
                 let valid = source.get(..e.valid_up_to()).unwrap_or_default();
-                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                let line = memchr_count(valid) + 1;
                 let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
                 self.findings.push(input_error(
                     display_path,
@@ -439,7 +439,7 @@ impl Checker {
                     .finding(
                         &check.code(),
                         pss_severity(check.level),
-                        format!("{} ({})", v.reason, v.detail),
+                        format_args!("{} ({})", v.reason, v.detail),
                         v.pos,
                         v.container.as_deref(),
                     )
@@ -633,4 +633,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
         }
     }
     Ok(())
+}
+
+/// Number of `\n` bytes (for the line of an encoding error).
+fn memchr_count(bytes: &[u8]) -> usize {
+    bytes.split(|b| *b == b'\n').count().saturating_sub(1)
 }

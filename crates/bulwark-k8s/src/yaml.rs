@@ -694,9 +694,8 @@ mod tests {
         let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
         for i in 1..10 {
             let p = i - 1;
-            text.push_str(&format!(
-                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
-            ));
+            let refs = vec![format!("*a{p}"); 9].join(", ");
+            text = text + "a" + &i.to_string() + ": &a" + &i.to_string() + " [" + &refs + "]\n";
         }
         let d = docs(&text);
         assert!(
@@ -713,9 +712,7 @@ mod tests {
             d.last(),
             Some(Err(YamlError::TooDeep { .. } | YamlError::Syntax { .. }))
         ));
-        let text = (0..300)
-            .map(|i| format!("{}k:\n", " ".repeat(i)))
-            .collect::<String>();
+        let text = (0..300).fold(String::new(), |acc, i| acc + &" ".repeat(i) + "k:\n");
         let d = docs(&text);
         assert!(
             matches!(d.last(), Some(Err(YamlError::TooDeep { .. }))),

@@ -70,9 +70,9 @@ fn all_upstream_fixtures() {
                     total += 1;
                     let entry = counts.entry(level_name.to_string()).or_default();
                     if outcome == "pass" {
-                        entry.0 += 1
+                        entry.0 += 1;
                     } else {
-                        entry.1 += 1
+                        entry.1 += 1;
                     }
                     let bytes = std::fs::read(&file).expect("read fixture");
                     let result = check_source(&file.display().to_string(), &bytes, &opts);
