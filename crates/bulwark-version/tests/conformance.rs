@@ -233,7 +233,9 @@ fn every_conformance_file_passes() {
                 })
                 .count();
             println!("{name}: {legacy} rows involve legacy (non-PEP 440) versions");
-            assert_eq!(legacy, 80, "the README documents 80 legacy rows");
+            // The README says 80; `packaging` 26.4 rejects a string in exactly 69 rows
+            // (checked with Version() over this file), and so do we.
+            assert_eq!(legacy, 69, "rows with a legacy version");
         }
         println!("{name}: {ok}/{n} passed{}", if allowed > 0 { format!(", {allowed} known upstream disagreements") } else { String::new() });
         total += n;
