@@ -277,7 +277,7 @@ pub fn start_registry(basic_auth: Option<(&str, &str)>) -> Option<LocalRegistry>
     };
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        if registry_answers(port) {
             return Some(reg);
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -285,17 +285,64 @@ pub fn start_registry(basic_auth: Option<(&str, &str)>) -> Option<LocalRegistry>
     panic!("docker-registry did not start on port {port}");
 }
 
-/// `skopeo copy` into the local registry.
+/// True once `GET /v2/` gets an HTTP answer (200, or 401 with auth).
+fn registry_answers(port: u16) -> bool {
+    use std::io::Read;
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    if s.write_all(b"GET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    s.read_exact(&mut buf).is_ok() && (buf.ends_with(b"200") || buf.ends_with(b"401"))
+}
+
+/// `skopeo copy` into the local registry (retried: a freshly started registry can still
+/// reset the first connections).
 pub fn skopeo_copy(src: &str, dest: &str, creds: Option<(&str, &str)>) {
     let mut cmd = Command::new("skopeo");
     cmd.args(["--insecure-policy", "copy", "--dest-tls-verify=false"]);
     if let Some((u, p)) = creds {
         cmd.arg(format!("--dest-creds={u}:{p}"));
     }
-    let out = cmd.arg(src).arg(dest).output().expect("run skopeo");
+    cmd.arg(src).arg(dest);
+    let mut out = cmd.output().expect("run skopeo");
+    for _ in 0..2 {
+        if out.status.success() {
+            break;
+        }
+        eprintln!("retrying skopeo: {}", String::from_utf8_lossy(&out.stderr));
+        std::thread::sleep(Duration::from_millis(500));
+        out = cmd.output().expect("run skopeo");
+    }
     assert!(
         out.status.success(),
         "skopeo copy {src} {dest} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Writes a legacy `docker save` archive (one image) to `out`.
+pub fn write_docker_archive(out: &Path, tag: &str, layers: &[TestLayer]) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cfg = config_json(layers, "amd64");
+    let cd = Digest::sha256_of(&cfg);
+    std::fs::write(d.join(format!("{}.json", cd.hex())), &cfg).unwrap();
+    let mut paths = Vec::new();
+    for (i, l) in layers.iter().enumerate() {
+        let name = format!("layer{i}");
+        std::fs::create_dir_all(d.join(&name)).unwrap();
+        std::fs::write(d.join(&name).join("layer.tar"), &l.tar).unwrap();
+        paths.push(format!("{name}/layer.tar"));
+    }
+    std::fs::write(
+        d.join("manifest.json"),
+        serde_json::to_vec(&serde_json::json!([{"Config": format!("{}.json", cd.hex()), "RepoTags": [tag], "Layers": paths}]))
+            .unwrap(),
+    )
+    .unwrap();
+    tar_dir(d, out);
 }
