@@ -49,70 +49,185 @@ const IMAGE: &str = "image: registry.example.com/web:1.2.3@sha256:4c1e997385b8fb
 /// (code, firing edits, silent edits): each edit replaces the first occurrence of `.0` by `.1`.
 type Edits = &'static [(&'static str, &'static str)];
 const CASES: &[(&str, Edits, Edits)] = &[
-    ("BWK001", &[("          limits: {cpu: 500m, memory: 256Mi}\n", "")], &[]),
-    ("BWK002", &[("readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false")], &[]),
-    ("BWK003", &[(IMAGE, "image: nginx")], &[(IMAGE, "image: nginx@sha256:4c1e99")]),
-    ("BWK004", &[(IMAGE, "image: nginx:latest")], &[(IMAGE, "image: nginx:latest@sha256:4c1e99")]),
-    ("BWK005", &[(IMAGE, "image: localhost:5000/nginx:1.27")], &[(IMAGE, "image: localhost:5000/nginx@sha256:4c1e99")]),
-    ("BWK006", &[(IMAGE, "image: nginx:1.27")], &[(IMAGE, "image: nginx:1.27"), ("IfNotPresent", "Always")]),
-    ("BWK007", &[("automountServiceAccountToken: false", "automountServiceAccountToken: true")], &[]),
+    (
+        "BWK001",
+        &[("          limits: {cpu: 500m, memory: 256Mi}\n", "")],
+        &[],
+    ),
+    (
+        "BWK002",
+        &[(
+            "readOnlyRootFilesystem: true",
+            "readOnlyRootFilesystem: false",
+        )],
+        &[],
+    ),
+    (
+        "BWK003",
+        &[(IMAGE, "image: nginx")],
+        &[(IMAGE, "image: nginx@sha256:4c1e99")],
+    ),
+    (
+        "BWK004",
+        &[(IMAGE, "image: nginx:latest")],
+        &[(IMAGE, "image: nginx:latest@sha256:4c1e99")],
+    ),
+    (
+        "BWK005",
+        &[(IMAGE, "image: localhost:5000/nginx:1.27")],
+        &[(IMAGE, "image: localhost:5000/nginx@sha256:4c1e99")],
+    ),
+    (
+        "BWK006",
+        &[(IMAGE, "image: nginx:1.27")],
+        &[(IMAGE, "image: nginx:1.27"), ("IfNotPresent", "Always")],
+    ),
+    (
+        "BWK007",
+        &[(
+            "automountServiceAccountToken: false",
+            "automountServiceAccountToken: true",
+        )],
+        &[],
+    ),
     (
         "BWK008",
-        &[("{name: tmp, emptyDir: {}}", "{name: tmp, hostPath: {path: /var/log/app}}")],
+        &[(
+            "{name: tmp, emptyDir: {}}",
+            "{name: tmp, hostPath: {path: /var/log/app}}",
+        )],
         &[
-            ("{name: tmp, emptyDir: {}}", "{name: tmp, hostPath: {path: /var/log/app}}"),
+            (
+                "{name: tmp, emptyDir: {}}",
+                "{name: tmp, hostPath: {path: /var/log/app}}",
+            ),
             ("mountPath: /tmp}", "mountPath: /tmp, readOnly: true}"),
         ],
     ),
     (
         "BWK009",
-        &[("valueFrom: {secretKeyRef: {name: db, key: password}}", "value: hunter2")],
-        &[("DB_PASSWORD", "LOG_LEVEL"), ("valueFrom: {secretKeyRef: {name: db, key: password}}", "value: debug")],
+        &[(
+            "valueFrom: {secretKeyRef: {name: db, key: password}}",
+            "value: hunter2",
+        )],
+        &[
+            ("DB_PASSWORD", "LOG_LEVEL"),
+            (
+                "valueFrom: {secretKeyRef: {name: db, key: password}}",
+                "value: debug",
+            ),
+        ],
     ),
-    ("BWK010", &[("{drop: [ALL]}", "{drop: [ALL], add: [NET_ADMIN, CHOWN]}")], &[("{drop: [ALL]}", "{drop: [ALL], add: [NET_BIND_SERVICE]}")]),
-    ("BWK011", &[("runAsUser: 10001", "runAsUser: 1000")], &[("runAsUser: 10001", "runAsUser: 0")]),
+    (
+        "BWK010",
+        &[("{drop: [ALL]}", "{drop: [ALL], add: [NET_ADMIN, CHOWN]}")],
+        &[("{drop: [ALL]}", "{drop: [ALL], add: [NET_BIND_SERVICE]}")],
+    ),
+    (
+        "BWK011",
+        &[("runAsUser: 10001", "runAsUser: 1000")],
+        &[("runAsUser: 10001", "runAsUser: 0")],
+    ),
     ("BWK012", &[("runAsGroup: 10001", "runAsGroup: 0")], &[]),
     (
         "BWK013",
-        &[("        livenessProbe: {httpGet: {path: /healthz, port: 8080}}\n", "")],
+        &[(
+            "        livenessProbe: {httpGet: {path: /healthz, port: 8080}}\n",
+            "",
+        )],
         &[
-            ("        livenessProbe: {httpGet: {path: /healthz, port: 8080}}\n", ""),
-            ("apiVersion: apps/v1\nkind: Deployment", "apiVersion: batch/v1\nkind: Job"),
+            (
+                "        livenessProbe: {httpGet: {path: /healthz, port: 8080}}\n",
+                "",
+            ),
+            (
+                "apiVersion: apps/v1\nkind: Deployment",
+                "apiVersion: batch/v1\nkind: Job",
+            ),
         ],
     ),
     (
         "BWK014",
-        &[("        readinessProbe: {httpGet: {path: /ready, port: 8080}}\n", "")],
+        &[(
+            "        readinessProbe: {httpGet: {path: /ready, port: 8080}}\n",
+            "",
+        )],
         &[
-            ("        readinessProbe: {httpGet: {path: /ready, port: 8080}}\n", ""),
-            ("apiVersion: apps/v1\nkind: Deployment", "apiVersion: batch/v1\nkind: Job"),
+            (
+                "        readinessProbe: {httpGet: {path: /ready, port: 8080}}\n",
+                "",
+            ),
+            (
+                "apiVersion: apps/v1\nkind: Deployment",
+                "apiVersion: batch/v1\nkind: Job",
+            ),
         ],
     ),
-    ("BWK015", &[("namespace: shop", "namespace: default")], &[("namespace: shop", "namespace: defaults")]),
+    (
+        "BWK015",
+        &[("namespace: shop", "namespace: default")],
+        &[("namespace: shop", "namespace: defaults")],
+    ),
     ("BWK016", &[("      serviceAccountName: web\n", "")], &[]),
     (
         "BWK017",
-        &[("automountServiceAccountToken: false", "automountServiceAccountToken: false\n      shareProcessNamespace: true")],
-        &[("automountServiceAccountToken: false", "automountServiceAccountToken: false\n      shareProcessNamespace: false")],
+        &[(
+            "automountServiceAccountToken: false",
+            "automountServiceAccountToken: false\n      shareProcessNamespace: true",
+        )],
+        &[(
+            "automountServiceAccountToken: false",
+            "automountServiceAccountToken: false\n      shareProcessNamespace: false",
+        )],
     ),
     (
         "BWK018",
-        &[("automountServiceAccountToken: false", "automountServiceAccountToken: false\n      hostAliases:\n      - {ip: 10.0.0.5, hostnames: [db.internal]}")],
-        &[("automountServiceAccountToken: false", "automountServiceAccountToken: false\n      hostAliases: []")],
+        &[(
+            "automountServiceAccountToken: false",
+            "automountServiceAccountToken: false\n      hostAliases:\n      - {ip: 10.0.0.5, hostnames: [db.internal]}",
+        )],
+        &[(
+            "automountServiceAccountToken: false",
+            "automountServiceAccountToken: false\n      hostAliases: []",
+        )],
     ),
     (
         "BWK019",
-        &[("{name: tmp, emptyDir: {}}", "{name: tmp, hostPath: {path: /var/run/docker.sock}}")],
-        &[("{name: tmp, emptyDir: {}}", "{name: tmp, hostPath: {path: /var/run/app}}")],
+        &[(
+            "{name: tmp, emptyDir: {}}",
+            "{name: tmp, hostPath: {path: /var/run/docker.sock}}",
+        )],
+        &[(
+            "{name: tmp, emptyDir: {}}",
+            "{name: tmp, hostPath: {path: /var/run/app}}",
+        )],
     ),
     (
         "BWK020",
-        &[("{name: tmp, emptyDir: {}}", "{name: tmp, hostPath: {path: /etc/kubernetes}}")],
-        &[("{name: tmp, emptyDir: {}}", "{name: tmp, hostPath: {path: /etcd-backup}}")],
+        &[(
+            "{name: tmp, emptyDir: {}}",
+            "{name: tmp, hostPath: {path: /etc/kubernetes}}",
+        )],
+        &[(
+            "{name: tmp, emptyDir: {}}",
+            "{name: tmp, hostPath: {path: /etcd-backup}}",
+        )],
     ),
-    ("BWK021", &[("containerPort: 8080", "containerPort: 22")], &[("containerPort: 8080", "containerPort: 2222")]),
-    ("BWK022", &[("containerPort: 8080", "containerPort: 80")], &[("containerPort: 8080", "containerPort: 1024")]),
-    ("BWK023", &[("serviceAccountName: web", "serviceAccount: web")], &[]),
+    (
+        "BWK021",
+        &[("containerPort: 8080", "containerPort: 22")],
+        &[("containerPort: 8080", "containerPort: 2222")],
+    ),
+    (
+        "BWK022",
+        &[("containerPort: 8080", "containerPort: 80")],
+        &[("containerPort: 8080", "containerPort: 1024")],
+    ),
+    (
+        "BWK023",
+        &[("serviceAccountName: web", "serviceAccount: web")],
+        &[],
+    ),
 ];
 
 fn apply(edits: Edits) -> String {
@@ -153,10 +268,20 @@ fn clean_deployment_has_no_findings() {
 
 #[test]
 fn every_rule_fires_and_stays_silent() {
-    let documented: Vec<String> = rules().map(|r| r.code).filter(|c| c.starts_with("BWK")).collect();
-    assert_eq!(documented.len(), CASES.len(), "every hardening rule needs a case");
+    let documented: Vec<String> = rules()
+        .map(|r| r.code)
+        .filter(|c| c.starts_with("BWK"))
+        .collect();
+    assert_eq!(
+        documented.len(),
+        CASES.len(),
+        "every hardening rule needs a case"
+    );
     for (code, fire, silent) in CASES {
-        assert!(documented.iter().any(|d| d == code), "{code} is not registered");
+        assert!(
+            documented.iter().any(|d| d == code),
+            "{code} is not registered"
+        );
         let fired = render(code, &apply(fire));
         assert!(!fired.is_empty(), "{code} did not fire");
         insta::assert_snapshot!(format!("{code}_fires"), fired);
