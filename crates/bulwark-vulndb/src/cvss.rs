@@ -124,6 +124,7 @@ fn roundup_30(x: f64) -> f64 {
     (x * 10.0).ceil() / 10.0
 }
 
+#[allow(clippy::many_single_char_names)] // the specification's metric names
 fn v3_score(vector: &str, is_31: bool) -> Option<f64> {
     let m = metrics(vector)?;
     let scope_changed = match get(&m, "S")? {
@@ -180,9 +181,14 @@ fn v3_score(vector: &str, is_31: bool) -> Option<f64> {
     } else {
         (impact + exploitability).min(10.0)
     };
-    Some(if is_31 { roundup_31(raw) } else { roundup_30(raw) })
+    Some(if is_31 {
+        roundup_31(raw)
+    } else {
+        roundup_30(raw)
+    })
 }
 
+#[allow(clippy::many_single_char_names)] // the specification's metric names
 fn v2_score(vector: &str) -> Option<f64> {
     let m = metrics(vector)?;
     let av = match get(&m, "AV")? {

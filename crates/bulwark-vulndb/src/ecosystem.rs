@@ -87,15 +87,13 @@ impl EcosystemKey {
                 match parts.as_slice() {
                     [single] => major(single),
                     [product, version, ..] => {
-                        stream = (*product).to_owned();
+                        (*product).clone_into(&mut stream);
                         major(version)
                     }
                     [] => String::new(),
                 }
             }
-            "AlmaLinux" | "Rocky Linux" | "Oracle Linux" | "openEuler" | "Mageia" => {
-                major(rest)
-            }
+            "AlmaLinux" | "Rocky Linux" | "Oracle Linux" | "openEuler" | "Mageia" => major(rest),
             "Debian" => major(rest),
             _ => rest.to_owned(),
         };

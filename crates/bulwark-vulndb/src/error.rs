@@ -34,7 +34,9 @@ pub enum VulnDbError {
     #[error("cannot encode vulnerability store: {0}")]
     Encode(String),
     /// Offline mode and no store exists.
-    #[error("no vulnerability database at {0} and offline mode forbids downloading one (run `bulwark db update` or `bulwark db import` first)")]
+    #[error(
+        "no vulnerability database at {0} and offline mode forbids downloading one (run `bulwark db update` or `bulwark db import` first)"
+    )]
     MissingOffline(PathBuf),
     /// Every URL for an ecosystem failed.
     #[error("downloading {ecosystem} failed from every source: {errors}")]

@@ -95,19 +95,20 @@ impl Importer {
     /// not withdrawn). `origin` names the document in the malformed list when it has no ID.
     pub fn add_json(&mut self, bytes: &[u8], origin: &str) -> Result<bool, VulnDbError> {
         let stats = &mut self.builder.stats;
-        let rec = match parse_record(bytes) {
-            Ok(r) => r,
-            Err(_) => {
-                stats.malformed += 1;
-                if stats.malformed_ids.len() < MAX_MALFORMED_IDS {
-                    stats
-                        .malformed_ids
-                        .push(sniff_id(bytes).unwrap_or_else(|| origin.to_owned()));
-                }
-                return Ok(false);
+        let Ok(rec) = parse_record(bytes) else {
+            stats.malformed += 1;
+            if stats.malformed_ids.len() < MAX_MALFORMED_IDS {
+                stats
+                    .malformed_ids
+                    .push(sniff_id(bytes).unwrap_or_else(|| origin.to_owned()));
             }
+            return Ok(false);
         };
-        if rec.withdrawn.as_deref().is_some_and(|w| !w.trim().is_empty()) {
+        if rec
+            .withdrawn
+            .as_deref()
+            .is_some_and(|w| !w.trim().is_empty())
+        {
             stats.withdrawn += 1;
             return Ok(false);
         }
@@ -167,7 +168,9 @@ impl Importer {
             let rd = std::fs::read_dir(&dir).map_err(|e| VulnDbError::io(&dir, e))?;
             for ent in rd {
                 let ent = ent.map_err(|e| VulnDbError::io(&dir, e))?;
-                let ft = ent.file_type().map_err(|e| VulnDbError::io(&ent.path(), e))?;
+                let ft = ent
+                    .file_type()
+                    .map_err(|e| VulnDbError::io(&ent.path(), e))?;
                 if ft.is_dir() {
                     stack.push(ent.path());
                 } else if ft.is_file() {
@@ -183,7 +186,9 @@ impl Importer {
                 }
                 continue;
             }
-            let len = std::fs::metadata(&f).map_err(|e| VulnDbError::io(&f, e))?.len();
+            let len = std::fs::metadata(&f)
+                .map_err(|e| VulnDbError::io(&f, e))?
+                .len();
             if len > MAX_RECORD {
                 self.note_malformed(&f.display().to_string());
                 continue;
@@ -208,7 +213,8 @@ impl Importer {
             problem,
         };
         let f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
-        let mut zip = zip::ZipArchive::new(BufReader::new(f)).map_err(|e| src_err(e.to_string()))?;
+        let mut zip =
+            zip::ZipArchive::new(BufReader::new(f)).map_err(|e| src_err(e.to_string()))?;
         let mut buf = Vec::new();
         for i in 0..zip.len() {
             let mut ent = zip.by_index(i).map_err(|e| src_err(e.to_string()))?;
@@ -284,7 +290,7 @@ impl Importer {
             built_at_unix: now_unix(),
             builder: format!("bulwark-vulndb {}", env!("CARGO_PKG_VERSION")),
             sources: self.sources,
-            stats: Default::default(),
+            stats: crate::store::ImportStats::default(),
         };
         self.builder.write(db_path, meta)
     }

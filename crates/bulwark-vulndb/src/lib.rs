@@ -19,6 +19,7 @@ pub mod import;
 pub mod matcher;
 pub mod model;
 pub mod store;
+pub mod synth;
 pub mod update;
 pub mod versions;
 
@@ -31,12 +32,12 @@ pub use matcher::{
     evaluate_range, match_advisories, match_package, match_package_with,
 };
 pub use model::{OsvRecord, RecordError, parse_record};
-pub use versions::BulwarkVersions;
 pub use store::{ImportStats, Metadata, SourceInfo, Store};
 pub use update::{
     OSV_BASE_URL, Progress, UpdateOptions, UpdateOutcome, archive_dir, ensure_fresh, store_age,
     update,
 };
+pub use versions::BulwarkVersions;
 
 /// Summary of a store for `bulwark db status`.
 #[derive(Debug, Clone, PartialEq)]

@@ -270,15 +270,16 @@ fn evaluate_affected<'a>(
     hit: &mut Hit<'a>,
     diag: &mut Diagnostics,
 ) {
-    let evidence = |range_type: &str, introduced: Option<String>, closing: Option<String>| Evidence {
-        record_id: adv.id.clone(),
-        ecosystem: aff.ecosystem.clone(),
-        package: aff.name.clone(),
-        range_type: range_type.to_owned(),
-        introduced,
-        closing_event: closing,
-        compared_version: version.to_owned(),
-    };
+    let evidence =
+        |range_type: &str, introduced: Option<String>, closing: Option<String>| Evidence {
+            record_id: adv.id.clone(),
+            ecosystem: aff.ecosystem.clone(),
+            package: aff.name.clone(),
+            range_type: range_type.to_owned(),
+            introduced,
+            closing_event: closing,
+            compared_version: version.to_owned(),
+        };
     let mut matched = false;
     for range in &aff.ranges {
         let kind = match range.kind {
@@ -297,10 +298,10 @@ fn evaluate_affected<'a>(
         };
         match evaluate_range(&range.events, version, kind, scheme) {
             Ok(Some((intro, closing))) => {
-                if let Some(Event::Fixed(f)) = &closing {
-                    if !hit.fixed.contains(f) {
-                        hit.fixed.push(f.clone());
-                    }
+                if let Some(Event::Fixed(f)) = &closing
+                    && !hit.fixed.contains(f)
+                {
+                    hit.fixed.push(f.clone());
                 }
                 hit.evidence.push(evidence(
                     type_name,
@@ -310,7 +311,9 @@ fn evaluate_affected<'a>(
                 matched = true;
             }
             Ok(None) => {}
-            Err(reason) => diag.unparsable.push(format!("{} ({}): {reason}", adv.id, aff.name)),
+            Err(reason) => diag
+                .unparsable
+                .push(format!("{} ({}): {reason}", adv.id, aff.name)),
         }
     }
     if !matched
@@ -325,6 +328,10 @@ fn evaluate_affected<'a>(
     }
 }
 
+/// A range that contains the version: the `introduced` value that opened the interval
+/// and the event that closes it (`None`: open-ended).
+pub type RangeHit = (Option<String>, Option<Event>);
+
 /// Evaluates one SEMVER/ECOSYSTEM range. `Ok(Some((introduced, closing event)))` when
 /// `version` is inside; `Ok(None)` when outside; `Err` when a version does not parse.
 pub fn evaluate_range(
@@ -332,7 +339,7 @@ pub fn evaluate_range(
     version: &str,
     kind: VersionKind,
     scheme: &dyn VersionScheme,
-) -> Result<Option<(Option<String>, Option<Event>)>, String> {
+) -> Result<Option<RangeHit>, String> {
     if events.is_empty() {
         return Ok(None);
     }
@@ -430,12 +437,11 @@ fn primary_id(ids: &[String]) -> String {
 
 /// Orders IDs so `CVE-2021-999` < `CVE-2021-1000` (numeric tail), then bytewise.
 fn cve_order(a: &str, b: &str) -> Ordering {
-    let tail = |s: &str| {
-        s.rsplit('-')
-            .next()
-            .and_then(|t| t.parse::<u64>().ok())
+    let tail = |s: &str| s.rsplit('-').next().and_then(|t| t.parse::<u64>().ok());
+    let head = |s: &str| {
+        s.rsplit_once('-')
+            .map_or(s.to_owned(), |(h, _)| h.to_owned())
     };
-    let head = |s: &str| s.rsplit_once('-').map_or(s.to_owned(), |(h, _)| h.to_owned());
     head(a)
         .cmp(&head(b))
         .then_with(|| tail(a).cmp(&tail(b)))
@@ -466,10 +472,8 @@ fn merge_hits(
                 })
         })
         .collect();
-    let (hits, folded_hits): (Vec<_>, Vec<_>) = hits
-        .into_iter()
-        .zip(folded)
-        .partition(|(_, f)| !*f);
+    let (hits, folded_hits): (Vec<_>, Vec<_>) =
+        hits.into_iter().zip(folded).partition(|(_, f)| !*f);
     let hits: Vec<Hit<'_>> = hits.into_iter().map(|(h, _)| h).collect();
     let folded_hits: Vec<Hit<'_>> = folded_hits.into_iter().map(|(h, _)| h).collect();
     // Union-find over hits whose identities intersect.
@@ -492,10 +496,10 @@ fn merge_hits(
                 .is_some_and(|(a, b)| a.iter().any(|x| b.contains(x)));
             if linked {
                 let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                if ri != rj {
-                    if let Some(slot) = parent.get_mut(rj) {
-                        *slot = ri;
-                    }
+                if ri != rj
+                    && let Some(slot) = parent.get_mut(rj)
+                {
+                    *slot = ri;
                 }
             }
         }
@@ -603,10 +607,10 @@ fn resolve_severity(group: &[&Hit<'_>], key: &EcosystemKey) -> (Severity, Severi
     if key.is_distro() {
         let mut best: Option<(Severity, String)> = None;
         let mut consider = |word: &str| {
-            if let Some(s) = vendor_word(word) {
-                if best.as_ref().is_none_or(|(b, _)| s > *b) {
-                    best = Some((s, word.trim().to_owned()));
-                }
+            if let Some(s) = vendor_word(word)
+                && best.as_ref().is_none_or(|(b, _)| s > *b)
+            {
+                best = Some((s, word.trim().to_owned()));
             }
         };
         for h in group {
@@ -628,13 +632,13 @@ fn resolve_severity(group: &[&Hit<'_>], key: &EcosystemKey) -> (Severity, Severi
             }
             if key.version_kind() == VersionKind::Rpm {
                 // Red Hat-family advisories: "Important: openssl security update".
-                if let Some((word, _)) = h.adv.summary.split_once(':') {
-                    if matches!(
+                if let Some((word, _)) = h.adv.summary.split_once(':')
+                    && matches!(
                         word.trim().to_ascii_lowercase().as_str(),
                         "critical" | "important" | "moderate" | "low"
-                    ) {
-                        consider(word);
-                    }
+                    )
+                {
+                    consider(word);
                 }
             }
         }
@@ -650,10 +654,10 @@ fn resolve_severity(group: &[&Hit<'_>], key: &EcosystemKey) -> (Severity, Severi
     }
     // 2. GHSA rating.
     for h in group {
-        if let Some(g) = &h.adv.ghsa_severity {
-            if let Some(s) = vendor_word(g) {
-                return (s, SeveritySource::Ghsa(g.clone()));
-            }
+        if let Some(g) = &h.adv.ghsa_severity
+            && let Some(s) = vendor_word(g)
+        {
+            return (s, SeveritySource::Ghsa(g.clone()));
         }
     }
     // 3. CVSS v3.x, then v2 (highest score of that version).
@@ -713,13 +717,25 @@ mod tests {
     fn primary_id_prefers_cve_then_ghsa() {
         let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         assert_eq!(
-            primary_id(&ids(&["PYSEC-2021-1", "GHSA-aaaa-bbbb-cccc", "CVE-2021-1000", "CVE-2021-999"])),
+            primary_id(&ids(&[
+                "PYSEC-2021-1",
+                "GHSA-aaaa-bbbb-cccc",
+                "CVE-2021-1000",
+                "CVE-2021-999"
+            ])),
             "CVE-2021-999"
         );
         assert_eq!(
-            primary_id(&ids(&["PYSEC-2021-1", "GHSA-zzzz-bbbb-cccc", "GHSA-aaaa-bbbb-cccc"])),
+            primary_id(&ids(&[
+                "PYSEC-2021-1",
+                "GHSA-zzzz-bbbb-cccc",
+                "GHSA-aaaa-bbbb-cccc"
+            ])),
             "GHSA-aaaa-bbbb-cccc"
         );
-        assert_eq!(primary_id(&ids(&["RUSTSEC-2022-0013", "GO-2021-0067"])), "GO-2021-0067");
+        assert_eq!(
+            primary_id(&ids(&["RUSTSEC-2022-0013", "GO-2021-0067"])),
+            "GO-2021-0067"
+        );
     }
 }

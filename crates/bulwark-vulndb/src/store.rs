@@ -136,7 +136,11 @@ impl StoreBuilder {
 
     /// Writes the store to `path` atomically: a temp file in the same directory, fsync,
     /// rename over `path`, fsync of the directory.
-    pub(crate) fn write(mut self, path: &Path, mut meta: Metadata) -> Result<Metadata, VulnDbError> {
+    pub(crate) fn write(
+        mut self,
+        path: &Path,
+        mut meta: Metadata,
+    ) -> Result<Metadata, VulnDbError> {
         self.stats.packages = self.entries.len() as u64;
         meta.stats = self.stats.clone();
         meta.format_version = FORMAT_VERSION;
@@ -207,7 +211,8 @@ impl StoreBuilder {
             w.write_all(&e).map_err(io)?;
         }
         let meta_off = index_off + ENTRY_LEN * index.len() as u64;
-        let meta_bytes = serde_json::to_vec(meta).map_err(|e| VulnDbError::Encode(e.to_string()))?;
+        let meta_bytes =
+            serde_json::to_vec(meta).map_err(|e| VulnDbError::Encode(e.to_string()))?;
         w.write_all(&meta_bytes).map_err(io)?;
         let total = meta_off + meta_bytes.len() as u64;
         let mut header = [0u8; HEADER_LEN as usize];
@@ -239,9 +244,10 @@ fn temp_path(path: &Path) -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let name = path
-        .file_name()
-        .map_or_else(|| "bulwark-vulndb".into(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || "bulwark-vulndb".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     path.with_file_name(format!(".{name}.tmp-{}-{nanos}", std::process::id()))
 }
 
@@ -374,8 +380,8 @@ impl Store {
             return Ok(m);
         }
         let bytes = self.read_at(self.header.meta_off, self.header.meta_len)?;
-        let meta: Metadata = serde_json::from_slice(&bytes)
-            .map_err(|e| self.corrupt(format!("metadata: {e}")))?;
+        let meta: Metadata =
+            serde_json::from_slice(&bytes).map_err(|e| self.corrupt(format!("metadata: {e}")))?;
         Ok(self.meta.get_or_init(|| meta))
     }
 

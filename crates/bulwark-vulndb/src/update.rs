@@ -11,6 +11,7 @@
 //! readable); the store is rebuilt with an atomic rename. Any failure leaves the previous
 //! store and archives untouched.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -58,7 +59,7 @@ impl UpdateOptions {
             attempts_per_url: 3,
             backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(16),
-            request_timeout: Duration::from_secs(30 * 60),
+            request_timeout: Duration::from_mins(30),
             connect_timeout: Duration::from_secs(30),
         }
     }
@@ -138,7 +139,13 @@ pub fn archive_dir(db_path: &Path) -> PathBuf {
 fn safe_name(ecosystem: &str) -> String {
     ecosystem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -148,7 +155,7 @@ fn encode_segment(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b':') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
@@ -177,12 +184,11 @@ pub fn ensure_fresh(
         }
         return Ok((Store::open(&opts.db_path)?, UpdateOutcome::Offline));
     }
-    if let Some(age) = store_age(&opts.db_path) {
-        if age < max_age {
-            if let Ok(store) = Store::open(&opts.db_path) {
-                return Ok((store, UpdateOutcome::Fresh));
-            }
-        }
+    if let Some(age) = store_age(&opts.db_path)
+        && age < max_age
+        && let Ok(store) = Store::open(&opts.db_path)
+    {
+        return Ok((store, UpdateOutcome::Fresh));
     }
     let outcome = update(opts, progress)?;
     Ok((Store::open(&opts.db_path)?, outcome))
@@ -313,7 +319,11 @@ fn fetch_ecosystem(
     let mut errors = Vec::new();
     let bases = std::iter::once(&opts.base_url).chain(opts.mirrors.iter());
     for base in bases {
-        let url = format!("{}/{}/all.zip", base.trim_end_matches('/'), encode_segment(eco));
+        let url = format!(
+            "{}/{}/all.zip",
+            base.trim_end_matches('/'),
+            encode_segment(eco)
+        );
         let attempts = opts.attempts_per_url.max(1);
         for attempt in 1..=attempts {
             progress(Progress::Requesting {
@@ -415,7 +425,11 @@ fn attempt_download(
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(AttemptError::Transient(format!("download interrupted: {e}"))),
+                Err(e) => {
+                    return Err(AttemptError::Transient(format!(
+                        "download interrupted: {e}"
+                    )));
+                }
             };
             out.write_all(buf.get(..n).unwrap_or_default())
                 .map_err(|e| AttemptError::Permanent(format!("{}: {e}", tmp.display())))?;
@@ -429,12 +443,12 @@ fn attempt_download(
                 });
             }
         }
-        if let Some(t) = total {
-            if bytes != t {
-                return Err(AttemptError::Transient(format!(
-                    "download truncated: {bytes} of {t} bytes"
-                )));
-            }
+        if let Some(t) = total
+            && bytes != t
+        {
+            return Err(AttemptError::Transient(format!(
+                "download truncated: {bytes} of {t} bytes"
+            )));
         }
         progress(Progress::Downloading {
             ecosystem: eco.to_owned(),
@@ -446,8 +460,9 @@ fn attempt_download(
         drop(out);
         let f = std::fs::File::open(&tmp)
             .map_err(|e| AttemptError::Permanent(format!("{}: {e}", tmp.display())))?;
-        zip::ZipArchive::new(std::io::BufReader::new(f))
-            .map_err(|e| AttemptError::Transient(format!("downloaded archive is not a valid zip: {e}")))?;
+        zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(|e| {
+            AttemptError::Transient(format!("downloaded archive is not a valid zip: {e}"))
+        })?;
         std::fs::rename(&tmp, zip_path)
             .map_err(|e| AttemptError::Permanent(format!("{}: {e}", zip_path.display())))?;
         let side = dir.join(format!("{}.json", safe_name(eco)));

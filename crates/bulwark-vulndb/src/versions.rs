@@ -34,7 +34,8 @@ pub fn scheme_for(kind: VersionKind) -> Option<Scheme> {
 
 impl VersionScheme for BulwarkVersions {
     fn compare(&self, kind: VersionKind, a: &str, b: &str) -> Result<Ordering, String> {
-        let scheme = scheme_for(kind).ok_or_else(|| "no version ordering for this ecosystem".to_owned())?;
+        let scheme =
+            scheme_for(kind).ok_or_else(|| "no version ordering for this ecosystem".to_owned())?;
         scheme.compare_str(a, b).map_err(|e| e.to_string())
     }
 }

@@ -1,5 +1,6 @@
 //! Import the real OSV records in shared/conformance/osv and check matches whose expected
 //! results were derived by reading the records (ranges and aliases quoted in comments).
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -67,7 +68,13 @@ fn imports_every_record_with_counts() {
     assert_eq!(store.metadata().unwrap(), &meta);
     // Ecosystem keys are indexed with their release.
     let keys = store.keys().unwrap();
-    for want in ["AlmaLinux:9", "Debian:7", "Ubuntu:22.04", "Ubuntu:Pro:16.04", "Red Hat:8"] {
+    for want in [
+        "AlmaLinux:9",
+        "Debian:7",
+        "Ubuntu:22.04",
+        "Ubuntu:Pro:16.04",
+        "Red Hat:8",
+    ] {
         assert!(keys.iter().any(|(e, _)| e == want), "missing key {want}");
     }
 }
@@ -91,9 +98,13 @@ fn pypi_expectations() {
     let fixed: BTreeSet<Vec<String>> = m.iter().map(|m| m.fixed_versions.clone()).collect();
     assert_eq!(
         fixed,
-        [vec!["1.26.5".to_owned()], vec!["1.26.17".to_owned()], vec!["1.26.18".to_owned()]]
-            .into_iter()
-            .collect()
+        [
+            vec!["1.26.5".to_owned()],
+            vec!["1.26.17".to_owned()],
+            vec!["1.26.18".to_owned()]
+        ]
+        .into_iter()
+        .collect()
     );
     let m = match_package(&store, &q("PyPI", "urllib3", "2.0.5")).unwrap();
     assert_eq!(ids(&m), set(&["CVE-2023-43804", "CVE-2023-45803"]));
@@ -116,13 +127,22 @@ fn pypi_expectations() {
             "CVE-2023-45803"
         ])
     );
-    assert!(match_package(&store, &q("PyPI", "urllib3", "2.0.7")).unwrap().is_empty());
+    assert!(
+        match_package(&store, &q("PyPI", "urllib3", "2.0.7"))
+            .unwrap()
+            .is_empty()
+    );
 
     // requests: 2014-13/14 [0,2.3.0), 2015-17 [2.1.0,2.6.0), 2018-28 [0,2.20.0), 2023-74 [2.3.0,2.31.0).
     let m = match_package(&store, &q("PyPI", "requests", "2.2.1")).unwrap();
     assert_eq!(
         ids(&m),
-        set(&["CVE-2014-1829", "CVE-2014-1830", "CVE-2015-2296", "CVE-2018-18074"])
+        set(&[
+            "CVE-2014-1829",
+            "CVE-2014-1830",
+            "CVE-2015-2296",
+            "CVE-2018-18074"
+        ])
     );
     let m = match_package(&store, &q("PyPI", "Requests", "2.25.0")).unwrap();
     assert_eq!(ids(&m), set(&["CVE-2023-32681"]));
@@ -169,7 +189,9 @@ fn pypi_expectations() {
     );
     for v in ["3.2.25", "4.2.16", "5.1.1", "5.1.2"] {
         assert!(
-            match_package(&store, &q("PyPI", "django", v)).unwrap().is_empty(),
+            match_package(&store, &q("PyPI", "django", v))
+                .unwrap()
+                .is_empty(),
             "django {v}"
         );
     }
@@ -198,7 +220,10 @@ fn go_crates_npm_expectations() {
     assert_eq!(one.fixed_versions, ["1.16.1"]);
     assert_eq!(one.evidence[0].range_type, "SEMVER");
     assert_eq!(one.evidence[0].introduced.as_deref(), Some("1.16.0-0"));
-    assert_eq!(one.evidence[0].closing_event.as_deref(), Some("fixed: 1.16.1"));
+    assert_eq!(
+        one.evidence[0].closing_event.as_deref(),
+        Some("fixed: 1.16.1")
+    );
     // GO-2025-3955 (CVE-2025-47910) affects 1.25.0 only among these two.
     assert!(has("1.25.0", "CVE-2025-47910"));
     assert!(!has("1.24.6", "CVE-2025-47910"));
@@ -208,20 +233,35 @@ fn go_crates_npm_expectations() {
     assert_eq!(ids(&m), set(&["CVE-2022-24713"]));
     assert_eq!(m[0].aliases, ["GHSA-m5pq-gvj9-9vr8", "RUSTSEC-2022-0013"]);
     assert_eq!(m[0].fixed_versions, ["1.5.5"]);
-    assert!(match_package(&store, &q("crates.io", "regex", "1.5.5")).unwrap().is_empty());
+    assert!(
+        match_package(&store, &q("crates.io", "regex", "1.5.5"))
+            .unwrap()
+            .is_empty()
+    );
     // time: RUSTSEC-2020-0071 one SEMVER range: [0.0.0-0,0.2.0), [0.2.1-0,0.2.1), …, [0.2.7-0,0.2.23).
     let m = match_package(&store, &q("crates.io", "time", "0.2.22")).unwrap();
     assert_eq!(ids(&m), set(&["CVE-2020-26235"]));
     assert_eq!(m[0].fixed_versions, ["0.2.23"]);
-    assert!(match_package(&store, &q("crates.io", "time", "0.3.0")).unwrap().is_empty());
+    assert!(
+        match_package(&store, &q("crates.io", "time", "0.3.0"))
+            .unwrap()
+            .is_empty()
+    );
 
     // lodash: GHSA-jf85-cpcp-j695 (CVE-2019-10744) [0, 4.17.12), GHSA severity CRITICAL.
     let m = match_package(&store, &q("npm", "lodash", "4.17.11")).unwrap();
     assert_eq!(ids(&m), set(&["CVE-2019-10744"]));
     assert_eq!(m[0].severity, Severity::Critical);
-    assert_eq!(m[0].severity_source, SeveritySource::Ghsa("CRITICAL".into()));
+    assert_eq!(
+        m[0].severity_source,
+        SeveritySource::Ghsa("CRITICAL".into())
+    );
     for v in ["4.17.12", "4.17.20", "4.17.21"] {
-        assert!(match_package(&store, &q("npm", "lodash", v)).unwrap().is_empty());
+        assert!(
+            match_package(&store, &q("npm", "lodash", v))
+                .unwrap()
+                .is_empty()
+        );
     }
     // lodash-es is a different package in the same record: fixed 4.17.14.
     let m = match_package(&store, &q("npm", "lodash-es", "4.17.13")).unwrap();
@@ -235,7 +275,11 @@ fn go_crates_npm_expectations() {
         match_package(&store, &q("npm", "minimist", "0.2.3")).unwrap()[0].fixed_versions,
         ["0.2.4"]
     );
-    assert!(match_package(&store, &q("npm", "minimist", "1.2.6")).unwrap().is_empty());
+    assert!(
+        match_package(&store, &q("npm", "minimist", "1.2.6"))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -274,7 +318,10 @@ fn almalinux_openssl_with_epochs() {
     assert_eq!(m6783.source_package.as_deref(), Some("openssl"));
     // "Moderate: openssl security update" → vendor rating Medium.
     assert_eq!(m6783.severity, Severity::Medium);
-    assert!(matches!(m6783.severity_source, SeveritySource::Vendor { .. }));
+    assert!(matches!(
+        m6783.severity_source,
+        SeveritySource::Vendor { .. }
+    ));
     let imp = m.iter().find(|m| m.id == "ALSA-2025:1330").unwrap();
     assert_eq!(imp.severity, Severity::High);
     // The newest version is clean; an AlmaLinux 8 query does not see AlmaLinux 9 records.

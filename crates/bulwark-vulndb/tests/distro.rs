@@ -1,5 +1,6 @@
 //! Debian and Alpine matching with osv.dev-shaped fixtures (tests/fixtures/distro, see its
 //! README for where each package/version comes from).
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -52,7 +53,11 @@ fn debian_bullseye_openssl_by_source_with_dsa_folded() {
         assert_eq!(x.source_package.as_deref(), Some("openssl"));
         assert_eq!(x.fixed_versions, ["1.1.1n-0+deb11u4"]);
         // DSA-5343-1 lists all five CVEs upstream: folded into each match as an extra ID.
-        assert!(x.aliases.contains(&"DSA-5343-1".to_owned()), "{:?}", x.aliases);
+        assert!(
+            x.aliases.contains(&"DSA-5343-1".to_owned()),
+            "{:?}",
+            x.aliases
+        );
         assert!(x.aliases.contains(&format!("DEBIAN-{}", x.id)));
     }
     // Debian urgency is the vendor severity.
@@ -111,7 +116,9 @@ fn debian_epochs_and_source_versions() {
     ));
     // Without the epoch the version is epoch 0, i.e. older than every fixed version.
     assert_eq!(
-        match_package(&s, &deb("11", "zlib1g", "zlib", "1.2.13.dfsg-1")).unwrap().len(),
+        match_package(&s, &deb("11", "zlib1g", "zlib", "1.2.13.dfsg-1"))
+            .unwrap()
+            .len(),
         1
     );
     // Bookworm: fixed 1:1.2.13.dfsg-1.

@@ -1,5 +1,6 @@
 //! Store format, import sources, corruption handling, range semantics and never-panic
 //! properties.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use std::io::Write;
 use std::path::Path;
@@ -21,15 +22,29 @@ fn small_store(dir: &Path) -> std::path::PathBuf {
     std::fs::create_dir_all(src.join("nested/deeper")).unwrap();
     std::fs::write(
         src.join("a.json"),
-        rec("PYSEC-A", "PyPI", "Foo_Bar", r#"[{"introduced":"0"},{"fixed":"2.0"}]"#),
+        rec(
+            "PYSEC-A",
+            "PyPI",
+            "Foo_Bar",
+            r#"[{"introduced":"0"},{"fixed":"2.0"}]"#,
+        ),
     )
     .unwrap();
     std::fs::write(
         src.join("nested/deeper/b.JSON"),
-        rec("GHSA-b", "npm", "@scope/pkg", r#"[{"introduced":"1.0.0"},{"fixed":"1.2.0"}]"#),
+        rec(
+            "GHSA-b",
+            "npm",
+            "@scope/pkg",
+            r#"[{"introduced":"1.0.0"},{"fixed":"1.2.0"}]"#,
+        ),
     )
     .unwrap();
-    std::fs::write(src.join("nested/broken.json"), b"{\"id\": \"BROKEN-1\", \"affected\": 7}").unwrap();
+    std::fs::write(
+        src.join("nested/broken.json"),
+        b"{\"id\": \"BROKEN-1\", \"affected\": 7}",
+    )
+    .unwrap();
     std::fs::write(src.join("nested/noid.json"), b"[1,2,3").unwrap();
     std::fs::write(
         src.join("withdrawn.json"),
@@ -42,7 +57,12 @@ fn small_store(dir: &Path) -> std::path::PathBuf {
     assert_eq!(meta.stats.records, 2);
     assert_eq!(meta.stats.malformed, 2);
     assert!(meta.stats.malformed_ids.contains(&"BROKEN-1".to_owned()));
-    assert!(meta.stats.malformed_ids.iter().any(|s| s.ends_with("noid.json")));
+    assert!(
+        meta.stats
+            .malformed_ids
+            .iter()
+            .any(|s| s.ends_with("noid.json"))
+    );
     assert_eq!(meta.stats.withdrawn, 1);
     assert_eq!(meta.stats.non_json_skipped, 1);
     db
@@ -127,19 +147,34 @@ fn reimport_replaces_atomically_and_duplicates_collapse() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("s");
     std::fs::create_dir(&src).unwrap();
-    std::fs::write(src.join("1.json"), rec("X-1", "Go", "m", r#"[{"introduced":"0"}]"#)).unwrap();
-    std::fs::write(src.join("2.json"), rec("X-1", "Go", "m", r#"[{"introduced":"0"}]"#)).unwrap();
+    std::fs::write(
+        src.join("1.json"),
+        rec("X-1", "Go", "m", r#"[{"introduced":"0"}]"#),
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("2.json"),
+        rec("X-1", "Go", "m", r#"[{"introduced":"0"}]"#),
+    )
+    .unwrap();
     let db = dir.path().join("db.bwdb");
     let meta = import(std::slice::from_ref(&src), &db).unwrap();
     assert_eq!(meta.stats.duplicates, 1);
     let old = Store::open(&db).unwrap();
     assert_eq!(old.lookup("Go", "m").unwrap().len(), 1);
-    std::fs::write(src.join("3.json"), rec("X-3", "Go", "n", r#"[{"introduced":"0"}]"#)).unwrap();
+    std::fs::write(
+        src.join("3.json"),
+        rec("X-3", "Go", "n", r#"[{"introduced":"0"}]"#),
+    )
+    .unwrap();
     import(&[src], &db).unwrap();
     // The old handle still reads the old (unlinked) file; a new open sees the new one.
     assert_eq!(old.lookup("Go", "m").unwrap().len(), 1);
     assert!(old.lookup("Go", "n").unwrap().is_empty());
-    assert_eq!(Store::open(&db).unwrap().lookup("Go", "n").unwrap().len(), 1);
+    assert_eq!(
+        Store::open(&db).unwrap().lookup("Go", "n").unwrap().len(),
+        1
+    );
     // No temp files left in the directory.
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -232,7 +267,9 @@ fn range_semantics() {
     assert!(inside(&r, "2.0.5"));
     assert!(!inside(&r, "2.0.6"));
     // Closing event reported is the one bounding the interval containing the version.
-    let got = evaluate_range(&r, "2.0.1", VersionKind::Semver, &s).unwrap().unwrap();
+    let got = evaluate_range(&r, "2.0.1", VersionKind::Semver, &s)
+        .unwrap()
+        .unwrap();
     assert_eq!(got.0.as_deref(), Some("2.0.0"));
     assert_eq!(got.1, Some(Event::Fixed("2.0.6".into())));
     // Unparsable versions are an error, not a silent "not affected".

@@ -1,4 +1,5 @@
 //! `update` against a scripted HTTP server on 127.0.0.1.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
@@ -12,11 +13,17 @@ use bulwark_vulndb::{
 
 #[derive(Clone)]
 enum Reply {
-    Zip { body: Vec<u8>, etag: &'static str },
+    Zip {
+        body: Vec<u8>,
+        etag: &'static str,
+    },
     NotModified,
     Status(u16),
     /// Announce the full length, send only `sent` bytes, close.
-    Truncated { body: Vec<u8>, sent: usize },
+    Truncated {
+        body: Vec<u8>,
+        sent: usize,
+    },
 }
 
 #[derive(Default)]
@@ -61,17 +68,21 @@ fn handle(conn: TcpStream, log: &Mutex<Log>, script: &Mutex<VecDeque<Reply>>) {
     if reader.read_line(&mut first).is_err() {
         return;
     }
-    let path = first.split_whitespace().nth(1).unwrap_or_default().to_owned();
+    let path = first
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
     let mut inm = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
             break;
         }
-        if let Some((k, v)) = line.split_once(':') {
-            if k.eq_ignore_ascii_case("if-none-match") {
-                inm = Some(v.trim().to_owned());
-            }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("if-none-match")
+        {
+            inm = Some(v.trim().to_owned());
         }
     }
     log.lock().unwrap().requests.push((path, inm));
@@ -83,7 +94,8 @@ fn handle(conn: TcpStream, log: &Mutex<Log>, script: &Mutex<VecDeque<Reply>>) {
                 "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: {etag}\r\nLast-Modified: Fri, 27 Nov 2026 07:00:00 GMT\r\nConnection: close\r\n\r\n",
                 body.len()
             );
-            conn.write_all(head.as_bytes()).and_then(|()| conn.write_all(&body))
+            conn.write_all(head.as_bytes())
+                .and_then(|()| conn.write_all(&body))
         }
         Some(Reply::NotModified) => {
             conn.write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n")
@@ -133,7 +145,7 @@ fn make_zip(records: &[(&str, &str, &str)]) -> Vec<u8> {
 
 fn opts(base: &str, db: &std::path::Path) -> UpdateOptions {
     let mut o = UpdateOptions::new(db, vec!["PyPI".to_owned()]);
-    o.base_url = base.to_owned();
+    base.clone_into(&mut o.base_url);
     o.attempts_per_url = 2;
     o.backoff = Duration::from_millis(5);
     o.max_backoff = Duration::from_millis(20);
@@ -176,9 +188,9 @@ fn retry_then_success_then_304_then_truncation_keeps_old_db() {
     assert_eq!(meta.sources.len(), 1);
     assert_eq!(meta.sources[0].etag.as_deref(), Some("\"v1\""));
     assert!(
-        events
-            .iter()
-            .any(|e| matches!(e, Progress::Retrying { attempt: 1, error, .. } if error.contains("500"))),
+        events.iter().any(
+            |e| matches!(e, Progress::Retrying { attempt: 1, error, .. } if error.contains("500"))
+        ),
         "{events:?}"
     );
     let store = Store::open(&db).unwrap();
@@ -249,7 +261,11 @@ fn falls_through_to_mirror() {
     update(&o, &mut |p| events.push(p)).unwrap();
     // 404 is permanent: one request to the primary, no retry.
     assert_eq!(primary.requests().len(), 1);
-    assert!(events.iter().any(|e| matches!(e, Progress::NextMirror { .. })));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Progress::NextMirror { .. }))
+    );
     let store = Store::open(&db).unwrap();
     assert_eq!(ids(&store, "delta"), ["PYSEC-9"]);
 }
@@ -272,7 +288,7 @@ fn offline_and_max_age() {
     // Unscripted server: any request would get 599 and fail the update.
     let server = Server::start(vec![]);
     let o = opts(&server.base, &db);
-    let err = ensure_fresh(&o, Duration::from_secs(3600), true, &mut |_| {}).unwrap_err();
+    let err = ensure_fresh(&o, Duration::from_hours(1), true, &mut |_| {}).unwrap_err();
     assert!(matches!(err, VulnDbError::MissingOffline(_)), "{err}");
     assert!(err.to_string().contains("offline"));
     assert!(server.requests().is_empty());
@@ -282,7 +298,7 @@ fn offline_and_max_age() {
     std::fs::create_dir(&src).unwrap();
     std::fs::write(src.join("a.json"), record("PYSEC-5", "eps", "1.0")).unwrap();
     bulwark_vulndb::import(&[src], &db).unwrap();
-    let (store, out) = ensure_fresh(&o, Duration::from_secs(3600), false, &mut |_| {}).unwrap();
+    let (store, out) = ensure_fresh(&o, Duration::from_hours(1), false, &mut |_| {}).unwrap();
     assert_eq!(out, UpdateOutcome::Fresh);
     assert_eq!(ids(&store, "eps"), ["PYSEC-5"]);
     let (_, out) = ensure_fresh(&o, Duration::ZERO, true, &mut |_| {}).unwrap();
