@@ -285,7 +285,7 @@ impl Checker {
                         display_path,
                         CODE_PARSE,
                         format!("{e}"),
-                        Some(e.pos()),
+                        Some(clamp_to_text(text, e.pos())),
                         Some(last_doc),
                     ));
                 }
@@ -638,4 +638,17 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
 /// Number of `\n` bytes (for the line of an encoding error).
 fn memchr_count(bytes: &[u8]) -> usize {
     bytes.split(|b| *b == b'\n').count().saturating_sub(1)
+}
+
+/// The parser reports end-of-input errors one line past the text; point at its end instead.
+fn clamp_to_text(text: &str, pos: Pos) -> Pos {
+    let lines = text.split('\n').count();
+    if (pos.line as usize) <= lines {
+        return pos;
+    }
+    let last = text.rsplit('\n').next().unwrap_or("");
+    Pos {
+        line: lines as u32,
+        col: last.chars().count() as u32 + 1,
+    }
 }
