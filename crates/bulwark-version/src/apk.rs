@@ -67,7 +67,11 @@ impl<'a> Lexer<'a> {
     fn new(s: &'a [u8]) -> Self {
         let mut lx = Lexer {
             rest: s,
-            cur: Token { tok: Tok::InitialDigit, suffix: 0, value: &[] },
+            cur: Token {
+                tok: Tok::InitialDigit,
+                suffix: 0,
+                value: &[],
+            },
         };
         lx.parse_digits();
         lx
@@ -129,7 +133,11 @@ impl<'a> Lexer<'a> {
                 self.cur.value = v;
                 self.rest = r;
                 self.cur.suffix = suffix_value(v);
-                self.cur.tok = if self.cur.suffix == SUFFIX_INVALID { Tok::Invalid } else { Tok::Suffix };
+                self.cur.tok = if self.cur.suffix == SUFFIX_INVALID {
+                    Tok::Invalid
+                } else {
+                    Tok::Suffix
+                };
             }
             b'~' => {
                 if t >= Tok::CommitHash {
@@ -141,7 +149,11 @@ impl<'a> Lexer<'a> {
                 let (v, r) = r.split_at(n);
                 self.cur.value = v;
                 self.rest = r;
-                self.cur.tok = if n == 0 { Tok::Invalid } else { Tok::CommitHash };
+                self.cur.tok = if n == 0 {
+                    Tok::Invalid
+                } else {
+                    Tok::CommitHash
+                };
             }
             b'-' => {
                 if t >= Tok::RevisionNo || !self.rest.starts_with(b"-r") {
@@ -159,8 +171,12 @@ impl<'a> Lexer<'a> {
 
 fn token_cmp(a: &Token<'_>, b: &Token<'_>) -> Ordering {
     match a.tok {
-        Tok::Digit if a.value.first() == Some(&b'0') || b.value.first() == Some(&b'0') => a.value.cmp(b.value),
-        Tok::Digit | Tok::InitialDigit | Tok::SuffixNo | Tok::RevisionNo => cmp_decimal(a.value, b.value),
+        Tok::Digit if a.value.first() == Some(&b'0') || b.value.first() == Some(&b'0') => {
+            a.value.cmp(b.value)
+        }
+        Tok::Digit | Tok::InitialDigit | Tok::SuffixNo | Tok::RevisionNo => {
+            cmp_decimal(a.value, b.value)
+        }
         Tok::Letter => a.value.first().cmp(&b.value.first()),
         Tok::Suffix => a.suffix.cmp(&b.suffix),
         _ => a.value.cmp(b.value),
@@ -175,7 +191,7 @@ fn token_cmp(a: &Token<'_>, b: &Token<'_>) -> Ordering {
 /// matching `b` as a prefix at a token boundary counts as equal (always
 /// apk-tools 3 semantics).
 pub fn compare_raw(a: &str, b: &str, fuzzy: bool) -> Ordering {
-    if !fuzzy && !(is_valid(a) && is_valid(b)) {
+    if !fuzzy && (!is_valid(a) || !is_valid(b)) {
         return scalibr::compare(a, b);
     }
     compare_tokens(a, b, fuzzy)
@@ -227,12 +243,23 @@ impl Version {
     /// strings too); see [`Version::is_valid`].
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         if input.is_empty() {
-            return Err(VersionError::invalid(Scheme::Apk, input, "the version string is empty"));
+            return Err(VersionError::invalid(
+                Scheme::Apk,
+                input,
+                "the version string is empty",
+            ));
         }
         if input.bytes().any(|c| c.is_ascii_whitespace()) {
-            return Err(VersionError::invalid(Scheme::Apk, input, "the version string contains whitespace"));
+            return Err(VersionError::invalid(
+                Scheme::Apk,
+                input,
+                "the version string contains whitespace",
+            ));
         }
-        Ok(Version { text: input.into(), valid: is_valid(input) })
+        Ok(Version {
+            text: input.into(),
+            valid: is_valid(input),
+        })
     }
 
     /// Accepts only strings apk's validator accepts.
@@ -310,9 +337,19 @@ impl Op {
             Some(rest) => (true, rest),
             None => (false, s),
         };
-        let mut op = Op { less: false, equal: false, greater: false, fuzzy: false, conflict };
+        let mut op = Op {
+            less: false,
+            equal: false,
+            greater: false,
+            fuzzy: false,
+            conflict,
+        };
         if body.is_empty() {
-            return Err(VersionError::invalid_range(Scheme::Apk, s, "empty operator"));
+            return Err(VersionError::invalid_range(
+                Scheme::Apk,
+                s,
+                "empty operator",
+            ));
         }
         for c in body.chars() {
             match c {
@@ -323,7 +360,13 @@ impl Op {
                     op.fuzzy = true;
                     op.equal = true;
                 }
-                _ => return Err(VersionError::invalid_range(Scheme::Apk, s, "unknown operator character")),
+                _ => {
+                    return Err(VersionError::invalid_range(
+                        Scheme::Apk,
+                        s,
+                        "unknown operator character",
+                    ));
+                }
             }
         }
         Ok(op)
@@ -332,7 +375,11 @@ impl Op {
 
 /// apk's `apk_version_match(a, op, b)`.
 pub fn matches(a: &Version, op: Op, b: &Version) -> bool {
-    let r = if op.fuzzy { compare_tokens(&a.text, &b.text, true) } else { a.cmp(b) };
+    let r = if op.fuzzy {
+        compare_tokens(&a.text, &b.text, true)
+    } else {
+        a.cmp(b)
+    };
     let ok = match r {
         Ordering::Less => op.less,
         Ordering::Equal => op.equal,
@@ -390,7 +437,9 @@ mod scalibr {
         remainder_empty: bool,
     }
 
-    const SUFFIXES: [&[u8]; 9] = [b"alpha", b"beta", b"pre", b"rc", b"cvs", b"svn", b"git", b"hg", b"p"];
+    const SUFFIXES: [&[u8]; 9] = [
+        b"alpha", b"beta", b"pre", b"rc", b"cvs", b"svn", b"git", b"hg", b"p",
+    ];
 
     fn weight(s: &[u8]) -> u8 {
         match s {
@@ -438,7 +487,12 @@ mod scalibr {
             }
         }
         let mut comps = SmallVec::new();
-        for (idx, d) in b.get(..i).unwrap_or_default().split(|&c| c == b'.').enumerate() {
+        for (idx, d) in b
+            .get(..i)
+            .unwrap_or_default()
+            .split(|&c| c == b'.')
+            .enumerate()
+        {
             if d.is_empty() {
                 break;
             }
@@ -462,7 +516,11 @@ mod scalibr {
             from = end.max(start + 1);
         }
         if rest.first() == Some(&b'~') {
-            let n = rest.iter().skip(1).take_while(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')).count();
+            let n = rest
+                .iter()
+                .skip(1)
+                .take_while(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+                .count();
             if n > 0 {
                 rest = rest.get(n + 1..).unwrap_or_default();
             }
@@ -478,7 +536,14 @@ mod scalibr {
                 invalid = true;
             }
         }
-        Parsed { invalid, comps, letter, suffixes, build, remainder_empty: rest.is_empty() }
+        Parsed {
+            invalid,
+            comps,
+            letter,
+            suffixes,
+            build,
+            remainder_empty: rest.is_empty(),
+        }
     }
 
     pub(super) fn compare(a: &str, b: &str) -> Ordering {
@@ -490,7 +555,10 @@ mod scalibr {
         for k in 0..v.comps.len().max(w.comps.len()) {
             let x = v.comps.get(k).unwrap_or(&zero);
             let y = w.comps.get(k).unwrap_or(&zero);
-            let o = if x.1 != 0 && y.1 != 0 && (x.0.first() == Some(&b'0') || y.0.first() == Some(&b'0')) {
+            let o = if x.1 != 0
+                && y.1 != 0
+                && (x.0.first() == Some(&b'0') || y.0.first() == Some(&b'0'))
+            {
                 x.0.cmp(y.0)
             } else {
                 cmp_decimal(x.0, y.0)

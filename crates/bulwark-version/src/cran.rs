@@ -21,16 +21,27 @@ impl Version {
     /// Parses `N[.-]N...`; every part must be a non-empty run of digits.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         if input.is_empty() {
-            return Err(VersionError::invalid(Scheme::Cran, input, "the version string is empty"));
+            return Err(VersionError::invalid(
+                Scheme::Cran,
+                input,
+                "the version string is empty",
+            ));
         }
         let mut comps = SmallVec::new();
         for part in input.split(['.', '-']) {
             if part.is_empty() || !part.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(VersionError::invalid(Scheme::Cran, input, "parts must be numbers separated by '.' or '-'"));
+                return Err(VersionError::invalid(
+                    Scheme::Cran,
+                    input,
+                    "parts must be numbers separated by '.' or '-'",
+                ));
             }
             comps.push(Num::from_digits(part.as_bytes()));
         }
-        Ok(Version { text: input.into(), comps })
+        Ok(Version {
+            text: input.into(),
+            comps,
+        })
     }
 
     /// The numeric components.

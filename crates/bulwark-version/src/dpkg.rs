@@ -84,7 +84,10 @@ impl Version {
         match upstream.as_bytes().first() {
             None => return Err(err(input, "the upstream version is empty")),
             Some(c) if !c.is_ascii_digit() => {
-                return Err(err(input, "the upstream version does not start with a digit"));
+                return Err(err(
+                    input,
+                    "the upstream version does not start with a digit",
+                ));
             }
             Some(_) => {}
         }
@@ -92,7 +95,10 @@ impl Version {
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-' | b'~' | b':'))
         {
-            return Err(err(input, "the upstream version contains an invalid character"));
+            return Err(err(
+                input,
+                "the upstream version contains an invalid character",
+            ));
         }
         Ok(Version {
             text: text.into(),
@@ -224,7 +230,10 @@ mod tests {
     #[test]
     fn parts_are_split_at_first_colon_and_last_hyphen() {
         let x = v("2:1.0-beta-3");
-        assert_eq!((x.epoch(), x.upstream(), x.revision()), ("2", "1.0-beta", "3"));
+        assert_eq!(
+            (x.epoch(), x.upstream(), x.revision()),
+            ("2", "1.0-beta", "3")
+        );
         let y = v("1.0");
         assert_eq!((y.epoch(), y.upstream(), y.revision()), ("", "1.0", ""));
     }
@@ -240,6 +249,9 @@ mod tests {
     #[test]
     fn invalid_inputs_name_the_problem() {
         let e = Version::parse("1.0-").unwrap_err().to_string();
-        assert!(e.contains("dpkg") && e.contains("1.0-") && e.contains("revision"), "{e}");
+        assert!(
+            e.contains("dpkg") && e.contains("1.0-") && e.contains("revision"),
+            "{e}"
+        );
     }
 }

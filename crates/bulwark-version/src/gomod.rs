@@ -15,8 +15,8 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
-use crate::npm::{cmp_prerelease, Identifier};
-use crate::num::{digit_run, Num};
+use crate::npm::{Identifier, cmp_prerelease};
+use crate::num::{Num, digit_run};
 use crate::{Scheme, VersionError};
 
 /// A parsed Go module version.
@@ -48,11 +48,25 @@ fn parse_x_mod(v: &str) -> Option<Version> {
     let b = v.as_bytes().strip_prefix(b"v")?;
     let (major, rest) = parse_int(b)?;
     if rest.is_empty() {
-        return Some(Version { major, minor: Num::ZERO, patch: Num::ZERO, parts: 1, pre: SmallVec::new(), build: None });
+        return Some(Version {
+            major,
+            minor: Num::ZERO,
+            patch: Num::ZERO,
+            parts: 1,
+            pre: SmallVec::new(),
+            build: None,
+        });
     }
     let (minor, rest) = parse_int(rest.strip_prefix(b".")?)?;
     if rest.is_empty() {
-        return Some(Version { major, minor, patch: Num::ZERO, parts: 2, pre: SmallVec::new(), build: None });
+        return Some(Version {
+            major,
+            minor,
+            patch: Num::ZERO,
+            parts: 2,
+            pre: SmallVec::new(),
+            build: None,
+        });
     }
     let (patch, mut rest) = parse_int(rest.strip_prefix(b".")?)?;
     let mut pre = SmallVec::new();
@@ -85,7 +99,14 @@ fn parse_x_mod(v: &str) -> Option<Version> {
     if !rest.is_empty() {
         return None;
     }
-    Some(Version { major, minor, patch, parts: 3, pre, build })
+    Some(Version {
+        major,
+        minor,
+        patch,
+        parts: 3,
+        pre,
+        build,
+    })
 }
 
 impl Version {
@@ -94,26 +115,40 @@ impl Version {
         if input.starts_with('v') {
             Self::parse_canonical(input)
         } else {
-            parse_x_mod(&format!("v{input}"))
-                .ok_or_else(|| VersionError::invalid(Scheme::Go, input, "not a semantic version (vMAJOR[.MINOR[.PATCH[-PRE][+BUILD]]])"))
+            parse_x_mod(&format!("v{input}")).ok_or_else(|| {
+                VersionError::invalid(
+                    Scheme::Go,
+                    input,
+                    "not a semantic version (vMAJOR[.MINOR[.PATCH[-PRE][+BUILD]]])",
+                )
+            })
         }
     }
 
     /// Parses exactly what `semver.IsValid` accepts (leading `v` required).
     pub fn parse_canonical(input: &str) -> Result<Self, VersionError> {
-        parse_x_mod(input)
-            .ok_or_else(|| VersionError::invalid(Scheme::Go, input, "not a semantic version (vMAJOR[.MINOR[.PATCH[-PRE][+BUILD]]])"))
+        parse_x_mod(input).ok_or_else(|| {
+            VersionError::invalid(
+                Scheme::Go,
+                input,
+                "not a semantic version (vMAJOR[.MINOR[.PATCH[-PRE][+BUILD]]])",
+            )
+        })
     }
 
     /// True for pseudo-versions (`vX.0.0-yyyymmddhhmmss-abcdef`,
     /// `vX.Y.(Z+1)-0.yyyymmddhhmmss-abcdef`, `vX.Y.Z-pre.0.yyyymmddhhmmss-abcdef`).
     pub fn is_pseudo(&self) -> bool {
-        let Some(Identifier::AlphaNumeric(last)) = self.pre.last() else { return false };
+        let Some(Identifier::AlphaNumeric(last)) = self.pre.last() else {
+            return false;
+        };
         let b = last.as_bytes();
         let stamp_ok = b.len() > 15
-            && b.get(..14).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            && b.get(..14)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
             && b.get(14) == Some(&b'-')
-            && b.get(15..).is_some_and(|h| h.iter().all(u8::is_ascii_alphanumeric));
+            && b.get(15..)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_alphanumeric));
         if !stamp_ok {
             return false;
         }
@@ -196,6 +231,10 @@ mod tests {
         assert!(p.is_pseudo());
         assert!(p > Version::parse("1.2.3").unwrap());
         assert!(!Version::parse("v1.2.3-pre").unwrap().is_pseudo());
-        assert!(Version::parse("v2.0.0+incompatible").unwrap().is_incompatible());
+        assert!(
+            Version::parse("v2.0.0+incompatible")
+                .unwrap()
+                .is_incompatible()
+        );
     }
 }

@@ -3,7 +3,10 @@
 
 crate::semverlike::semverlike_version!(
     "A Hackage version.",
-    crate::semverlike::Flavor::Hackage, crate::Scheme::Hackage, None, true
+    crate::semverlike::Flavor::Hackage,
+    crate::Scheme::Hackage,
+    None,
+    true
 );
 
 #[cfg(test)]

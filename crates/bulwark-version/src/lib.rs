@@ -19,15 +19,21 @@
 //! No parser panics on any input; errors name the scheme, the input and the
 //! problem.
 
+// Comparators conventionally name operands `a`/`b` and cursors `i`/`j`,
+// mirroring the upstream C/Go/Java code they follow.
+#![allow(clippy::many_single_char_names)]
+
 pub mod apk;
 pub mod cran;
 pub mod dpkg;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gomod;
 pub mod hackage;
 pub mod maven;
 pub mod npm;
-mod num;
 pub mod nuget;
+mod num;
 pub mod osv;
 pub mod packagist;
 pub mod pep440;
@@ -90,10 +96,18 @@ fn clip(s: &str) -> String {
 
 impl VersionError {
     pub(crate) fn invalid(scheme: Scheme, input: &str, reason: &'static str) -> Self {
-        VersionError::Invalid { scheme, input: clip(input), reason }
+        VersionError::Invalid {
+            scheme,
+            input: clip(input),
+            reason,
+        }
     }
     pub(crate) fn invalid_range(scheme: Scheme, input: &str, reason: &'static str) -> Self {
-        VersionError::InvalidRange { scheme, input: clip(input), reason }
+        VersionError::InvalidRange {
+            scheme,
+            input: clip(input),
+            reason,
+        }
     }
 }
 
@@ -185,7 +199,10 @@ impl Scheme {
             Scheme::Pep440 => AnyVersion::Pep440(pep440::Version::parse(s)?),
             Scheme::Npm => AnyVersion::Npm(npm::Version::parse_with(
                 s,
-                npm::Options { loose: true, include_prerelease: false },
+                npm::Options {
+                    loose: true,
+                    include_prerelease: false,
+                },
             )?),
             Scheme::Go => AnyVersion::Go(gomod::Version::parse(s)?),
             Scheme::Maven => AnyVersion::Maven(maven::Version::parse(s)?),
@@ -202,7 +219,10 @@ impl Scheme {
     /// Compares two parsed versions; both must belong to this scheme.
     pub fn compare(self, a: &AnyVersion, b: &AnyVersion) -> Result<Ordering, VersionError> {
         if a.scheme() != self {
-            return Err(VersionError::SchemeMismatch { left: self, right: a.scheme() });
+            return Err(VersionError::SchemeMismatch {
+                left: self,
+                right: a.scheme(),
+            });
         }
         a.try_cmp(b)
     }
@@ -293,7 +313,12 @@ impl AnyVersion {
             (A::Hackage(a), A::Hackage(b)) => a.cmp(b),
             (A::Pub(a), A::Pub(b)) => a.cmp(b),
             (A::Cran(a), A::Cran(b)) => a.cmp(b),
-            _ => return Err(VersionError::SchemeMismatch { left: self.scheme(), right: other.scheme() }),
+            _ => {
+                return Err(VersionError::SchemeMismatch {
+                    left: self.scheme(),
+                    right: other.scheme(),
+                });
+            }
         })
     }
 }
@@ -485,7 +510,9 @@ impl Ecosystem {
             E::Hackage => Scheme::Hackage,
             E::Pub => Scheme::Pub,
             E::Cran => Scheme::Cran,
-            E::CratesIo | E::Bioconductor | E::Bitnami | E::Hex | E::SwiftUrl | E::ConanCenter => Scheme::SemVer,
+            E::CratesIo | E::Bioconductor | E::Bitnami | E::Hex | E::SwiftUrl | E::ConanCenter => {
+                Scheme::SemVer
+            }
         }
     }
 }
@@ -533,7 +560,10 @@ mod tests {
     fn mismatched_schemes_are_an_error() {
         let a = Scheme::Dpkg.parse("1.0").unwrap();
         let b = Scheme::Rpm.parse("1.0").unwrap();
-        assert!(matches!(a.try_cmp(&b), Err(VersionError::SchemeMismatch { .. })));
+        assert!(matches!(
+            a.try_cmp(&b),
+            Err(VersionError::SchemeMismatch { .. })
+        ));
         assert_eq!(a.partial_cmp(&b), None);
         let e = Scheme::Dpkg.parse("").unwrap_err().to_string();
         assert!(e.contains("dpkg"), "{e}");

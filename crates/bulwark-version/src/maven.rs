@@ -30,7 +30,11 @@ fn comparable_qualifier(q: &str) -> std::borrow::Cow<'static, str> {
         return "5".into();
     }
     match QUALIFIERS.iter().position(|x| *x == q) {
-        Some(i) => ["0", "1", "2", "3", "4", "5", "6"].get(i).copied().unwrap_or("7").into(),
+        Some(i) => ["0", "1", "2", "3", "4", "5", "6"]
+            .get(i)
+            .copied()
+            .unwrap_or("7")
+            .into(),
         None => format!("7-{q}").into(),
     }
 }
@@ -95,7 +99,11 @@ impl Item {
             Item::Comb(cs, cd) => match other {
                 None => {
                     let r = cmp_str_null(cs);
-                    if r == Ordering::Equal { Item::Int(cd.clone()).cmp_item(None) } else { r }
+                    if r == Ordering::Equal {
+                        Item::Int(cd.clone()).cmp_item(None)
+                    } else {
+                        r
+                    }
                 }
                 Some(Item::Int(_)) => Ordering::Less,
                 Some(Item::Str(t)) => {
@@ -163,7 +171,10 @@ fn numeric(buf: &str) -> Num {
 fn parse_item(is_comb: bool, is_digit: bool, buf: &str) -> Item {
     if is_comb {
         let b: String = buf.chars().filter(|&c| c != '-').collect();
-        let idx = b.char_indices().find(|(_, c)| is_java_digit(*c)).map_or(0, |(i, _)| i);
+        let idx = b
+            .char_indices()
+            .find(|(_, c)| is_java_digit(*c))
+            .map_or(0, |(i, _)| i);
         let (s, d) = b.split_at(idx);
         return Item::Comb(string_item(s, true), numeric(d));
     }
@@ -189,10 +200,11 @@ fn normalize(list: &mut Vec<Item>) {
             }
         }
     }
-    if list.len() == 1 && matches!(list.first(), Some(Item::List(_))) {
-        if let Some(Item::List(inner)) = list.pop() {
-            *list = inner;
-        }
+    if list.len() == 1
+        && matches!(list.first(), Some(Item::List(_)))
+        && let Some(Item::List(inner)) = list.pop()
+    {
+        *list = inner;
     }
 }
 
@@ -211,7 +223,11 @@ fn parse_items(version: &str) -> Vec<Item> {
         let c = cs.get(i).map_or('\0', |x| x.1);
         let cur_empty = stack.last().is_none_or(Vec::is_empty);
         if c == '.' {
-            let item = if i == start { Item::Int(Num::ZERO) } else { parse_item(is_comb, is_digit, sub(start, i)) };
+            let item = if i == start {
+                Item::Int(Num::ZERO)
+            } else {
+                parse_item(is_comb, is_digit, sub(start, i))
+            };
             if let Some(cur) = stack.last_mut() {
                 cur.push(item);
             }
@@ -291,9 +307,16 @@ impl Version {
     /// string; the limit bounds nesting depth).
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         if input.chars().count() > MAX_LEN {
-            return Err(VersionError::invalid(Scheme::Maven, input, "longer than 256 characters"));
+            return Err(VersionError::invalid(
+                Scheme::Maven,
+                input,
+                "longer than 256 characters",
+            ));
         }
-        Ok(Version { text: input.into(), items: Item::List(parse_items(input)) })
+        Ok(Version {
+            text: input.into(),
+            items: Item::List(parse_items(input)),
+        })
     }
 
     /// Maven's canonical form (`1.0-SNAPSHOT` → `1-snapshot`).
@@ -301,7 +324,11 @@ impl Version {
         fn render(items: &[Item], out: &mut String) {
             for (k, it) in items.iter().enumerate() {
                 if k > 0 {
-                    out.push(if matches!(it, Item::List(_)) { '-' } else { '.' });
+                    out.push(if matches!(it, Item::List(_)) {
+                        '-'
+                    } else {
+                        '.'
+                    });
                 }
                 match it {
                     Item::Int(n) => out.push_str(&n.to_string()),
@@ -380,7 +407,7 @@ pub mod v38 {
     use std::fmt;
     use std::str::FromStr;
 
-    use super::{comparable_qualifier, MAX_LEN};
+    use super::{MAX_LEN, comparable_qualifier};
     use crate::num::Num;
     use crate::{Scheme, VersionError};
 
@@ -431,7 +458,9 @@ pub mod v38 {
                 (Item::Int(n), Some(Item::Int(m))) => n.cmp(m),
                 (Item::Int(_), Some(_)) => Ordering::Greater,
                 (Item::Str(s), None) => comparable_qualifier(s).as_ref().cmp("5"),
-                (Item::Str(s), Some(Item::Str(t))) => comparable_qualifier(s).cmp(&comparable_qualifier(t)),
+                (Item::Str(s), Some(Item::Str(t))) => {
+                    comparable_qualifier(s).cmp(&comparable_qualifier(t))
+                }
                 (Item::Str(_), Some(_)) => Ordering::Less,
                 (Item::List(items), None) => items
                     .iter()
@@ -472,7 +501,11 @@ pub mod v38 {
     }
 
     fn parse_item(is_digit: bool, buf: &str) -> Item {
-        if is_digit { Item::Int(Num::from_digits(buf.as_bytes())) } else { string_item(buf, false) }
+        if is_digit {
+            Item::Int(Num::from_digits(buf.as_bytes()))
+        } else {
+            string_item(buf, false)
+        }
     }
 
     fn parse_items(version: &str) -> Vec<Item> {
@@ -492,7 +525,11 @@ pub mod v38 {
         for i in 0..n {
             let c = cs.get(i).map_or('\0', |x| x.1);
             if c == '.' || c == '-' {
-                let item = if i == start { Item::Int(Num::ZERO) } else { parse_item(is_digit, sub(start, i)) };
+                let item = if i == start {
+                    Item::Int(Num::ZERO)
+                } else {
+                    parse_item(is_digit, sub(start, i))
+                };
                 push(&mut stack, item);
                 start = i + 1;
                 if c == '-' {
@@ -538,9 +575,16 @@ pub mod v38 {
         /// Parses any string of at most 256 characters.
         pub fn parse(input: &str) -> Result<Self, VersionError> {
             if input.chars().count() > MAX_LEN {
-                return Err(VersionError::invalid(Scheme::Maven, input, "longer than 256 characters"));
+                return Err(VersionError::invalid(
+                    Scheme::Maven,
+                    input,
+                    "longer than 256 characters",
+                ));
             }
-            Ok(Version { text: input.into(), items: Item::List(parse_items(input)) })
+            Ok(Version {
+                text: input.into(),
+                items: Item::List(parse_items(input)),
+            })
         }
     }
 
@@ -580,7 +624,10 @@ pub mod v38 {
         fn maven38_differs_on_dot_qualifiers() {
             let v = |s: &str| Version::parse(s).unwrap();
             assert!(v("2.9.0-1") < v("2.9.0.RC1"));
-            assert!(super::super::Version::parse("2.9.0-1").unwrap() > super::super::Version::parse("2.9.0.RC1").unwrap());
+            assert!(
+                super::super::Version::parse("2.9.0-1").unwrap()
+                    > super::super::Version::parse("2.9.0.RC1").unwrap()
+            );
             assert!(v("1-alpha") < v("1"));
         }
     }

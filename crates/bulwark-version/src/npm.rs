@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
-use crate::num::{digit_run, Num};
+use crate::num::{Num, digit_run};
 use crate::{Scheme, VersionError};
 
 /// node-semver's `MAX_LENGTH`.
@@ -120,12 +120,20 @@ impl P<'_> {
         let start = self.p;
         loop {
             let rest = self.b.get(self.p..).unwrap_or_default();
-            let n = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
+            let n = rest
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+                .count();
             if n == 0 {
                 return None;
             }
             self.p += n;
-            if !(self.peek() == Some(b'.') && self.b.get(self.p + 1).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-')) {
+            if !(self.peek() == Some(b'.')
+                && self
+                    .b
+                    .get(self.p + 1)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-'))
+            {
                 break;
             }
             self.p += 1;
@@ -153,10 +161,17 @@ fn parse_pre(s: &[u8], loose: bool) -> Option<SmallVec<[Identifier; 2]>> {
 }
 
 /// Parses the tail after `major.minor.patch`: pre-release and build.
-fn parse_tail(p: &mut P<'_>, loose: bool) -> Option<(SmallVec<[Identifier; 2]>, Option<Box<str>>)> {
+/// Pre-release identifiers and build metadata.
+type Tail = (SmallVec<[Identifier; 2]>, Option<Box<str>>);
+
+fn parse_tail(p: &mut P<'_>, loose: bool) -> Option<Tail> {
     let mut pre = SmallVec::new();
     let has_dash = p.eat(b'-');
-    if has_dash || (loose && p.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'-')) {
+    if has_dash
+        || (loose
+            && p.peek()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'-'))
+    {
         let ids = p.idents()?;
         pre = parse_pre(ids, loose)?;
     }
@@ -171,7 +186,13 @@ fn parse_tail(p: &mut P<'_>, loose: bool) -> Option<(SmallVec<[Identifier; 2]>, 
 impl Version {
     /// Builds a version from parts (used by range desugaring).
     pub fn new(major: u64, minor: u64, patch: u64) -> Self {
-        Version { major, minor, patch, pre: SmallVec::new(), build: None }
+        Version {
+            major,
+            minor,
+            patch,
+            pre: SmallVec::new(),
+            build: None,
+        }
     }
 
     fn with_pre(mut self, pre: SmallVec<[Identifier; 2]>) -> Self {
@@ -196,15 +217,25 @@ impl Version {
             return Err(err(input, "longer than 256 characters"));
         }
         let s = input.trim();
-        let mut p = P { b: s.as_bytes(), p: 0 };
+        let mut p = P {
+            b: s.as_bytes(),
+            p: 0,
+        };
         if opts.loose {
-            while matches!(p.peek(), Some(b'v' | b'=') ) || p.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            while matches!(p.peek(), Some(b'v' | b'='))
+                || p.peek().is_some_and(|c| c.is_ascii_whitespace())
+            {
                 p.p += 1;
             }
         } else {
             p.eat(b'v');
         }
-        let bad = || err(input, "not MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD] with numbers up to 2^53-1");
+        let bad = || {
+            err(
+                input,
+                "not MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD] with numbers up to 2^53-1",
+            )
+        };
         let major = p.number(opts.loose).ok_or_else(bad)?;
         if !p.eat(b'.') {
             return Err(bad());
@@ -218,7 +249,13 @@ impl Version {
         if p.p != p.b.len() {
             return Err(bad());
         }
-        Ok(Version { major, minor, patch, pre, build })
+        Ok(Version {
+            major,
+            minor,
+            patch,
+            pre,
+            build,
+        })
     }
 
     /// Major number.
@@ -303,10 +340,16 @@ struct Comparator {
 
 impl Comparator {
     fn any() -> Self {
-        Comparator { op: Op::Eq, version: None }
+        Comparator {
+            op: Op::Eq,
+            version: None,
+        }
     }
     fn new(op: Op, v: Version) -> Self {
-        Comparator { op, version: Some(v) }
+        Comparator {
+            op,
+            version: Some(v),
+        }
     }
     fn test(&self, v: &Version) -> bool {
         let Some(c) = &self.version else { return true };
@@ -320,7 +363,11 @@ impl Comparator {
         }
     }
     fn is_null_set(&self) -> bool {
-        self.op == Op::Lt && self.version.as_ref().is_some_and(|v| *v == Version::new(0, 0, 0).with_pre(Version::zero_pre()))
+        self.op == Op::Lt
+            && self
+                .version
+                .as_ref()
+                .is_some_and(|v| *v == Version::new(0, 0, 0).with_pre(Version::zero_pre()))
     }
 }
 
@@ -334,6 +381,8 @@ struct XParts {
     pre: SmallVec<[Identifier; 2]>,
 }
 
+/// Outer `None`: no identifier here; inner `None`: a wildcard.
+#[allow(clippy::option_option)]
 fn xid(p: &mut P<'_>, loose: bool) -> Option<Option<u64>> {
     match p.peek() {
         Some(b'x' | b'X' | b'*') => {
@@ -346,7 +395,10 @@ fn xid(p: &mut P<'_>, loose: bool) -> Option<Option<u64>> {
 
 /// Parses `[v=\s]*X(.X(.X(PRERELEASE)?BUILD?)?)?` covering all of `s`.
 fn parse_xrange_plain(s: &str, loose: bool) -> Option<XParts> {
-    let mut p = P { b: s.as_bytes(), p: 0 };
+    let mut p = P {
+        b: s.as_bytes(),
+        p: 0,
+    };
     let mut prefix = Vec::new();
     while let Some(c) = p.peek() {
         if c == b'v' || c == b'=' || c.is_ascii_whitespace() {
@@ -379,9 +431,23 @@ fn parse_xrange_plain(s: &str, loose: bool) -> Option<XParts> {
         return None;
     }
     // A missing part is a wildcard; a wildcard major makes everything below wild.
-    let minor = if major.is_none() || !minor_present { None } else { minor };
-    let patch = if minor.is_none() || !patch_present { None } else { patch };
-    Some(XParts { loose_prefix, major, minor, patch, pre })
+    let minor = if major.is_none() || !minor_present {
+        None
+    } else {
+        minor
+    };
+    let patch = if minor.is_none() || !patch_present {
+        None
+    } else {
+        patch
+    };
+    Some(XParts {
+        loose_prefix,
+        major,
+        minor,
+        patch,
+        pre,
+    })
 }
 
 /// A parsed npm range (`||`-separated comparator sets).
@@ -403,11 +469,19 @@ fn is_operator_only(t: &str) -> bool {
 fn expand(tok: &str, opts: Options) -> Option<Vec<Comparator>> {
     let loose = opts.loose;
     let inc = opts.include_prerelease;
-    let z = || if inc { Version::zero_pre() } else { SmallVec::new() };
+    let z = || {
+        if inc {
+            Version::zero_pre()
+        } else {
+            SmallVec::new()
+        }
+    };
     let zp = Version::zero_pre;
     if let Some(rest) = tok.strip_prefix('^') {
         let x = parse_xrange_plain(rest, loose)?;
-        let Some(mj) = x.major else { return Some(vec![Comparator::any()]) };
+        let Some(mj) = x.major else {
+            return Some(vec![Comparator::any()]);
+        };
         let Some(mn) = x.minor else {
             return Some(vec![
                 Comparator::new(Op::Ge, Version::new(mj, 0, 0).with_pre(z())),
@@ -415,7 +489,11 @@ fn expand(tok: &str, opts: Options) -> Option<Vec<Comparator>> {
             ]);
         };
         let Some(pt) = x.patch else {
-            let upper = if mj == 0 { Version::new(0, mn + 1, 0) } else { Version::new(mj + 1, 0, 0) };
+            let upper = if mj == 0 {
+                Version::new(0, mn + 1, 0)
+            } else {
+                Version::new(mj + 1, 0, 0)
+            };
             return Some(vec![
                 Comparator::new(Op::Ge, Version::new(mj, mn, 0).with_pre(z())),
                 Comparator::new(Op::Lt, upper.with_pre(zp())),
@@ -423,16 +501,25 @@ fn expand(tok: &str, opts: Options) -> Option<Vec<Comparator>> {
         };
         let lower = Version::new(mj, mn, pt).with_pre(x.pre);
         let upper = if mj == 0 {
-            if mn == 0 { Version::new(0, 0, pt + 1) } else { Version::new(0, mn + 1, 0) }
+            if mn == 0 {
+                Version::new(0, 0, pt + 1)
+            } else {
+                Version::new(0, mn + 1, 0)
+            }
         } else {
             Version::new(mj + 1, 0, 0)
         };
-        return Some(vec![Comparator::new(Op::Ge, lower), Comparator::new(Op::Lt, upper.with_pre(zp()))]);
+        return Some(vec![
+            Comparator::new(Op::Ge, lower),
+            Comparator::new(Op::Lt, upper.with_pre(zp())),
+        ]);
     }
     if let Some(rest) = tok.strip_prefix('~') {
         let rest = rest.strip_prefix('>').unwrap_or(rest);
         let x = parse_xrange_plain(rest, loose)?;
-        let Some(mj) = x.major else { return Some(vec![Comparator::any()]) };
+        let Some(mj) = x.major else {
+            return Some(vec![Comparator::any()]);
+        };
         let Some(mn) = x.minor else {
             return Some(vec![
                 Comparator::new(Op::Ge, Version::new(mj, 0, 0).with_pre(z())),
@@ -440,7 +527,11 @@ fn expand(tok: &str, opts: Options) -> Option<Vec<Comparator>> {
             ]);
         };
         let pt = x.patch.unwrap_or(0);
-        let lower = if x.patch.is_some() { Version::new(mj, mn, pt).with_pre(x.pre) } else { Version::new(mj, mn, 0).with_pre(z()) };
+        let lower = if x.patch.is_some() {
+            Version::new(mj, mn, pt).with_pre(x.pre)
+        } else {
+            Version::new(mj, mn, 0).with_pre(z())
+        };
         return Some(vec![
             Comparator::new(Op::Ge, lower),
             Comparator::new(Op::Lt, Version::new(mj, mn + 1, 0).with_pre(zp())),
@@ -455,7 +546,10 @@ fn expand(tok: &str, opts: Options) -> Option<Vec<Comparator>> {
     let gtlt = if gtlt == "=" && any_x { "" } else { gtlt };
     let Some(mj) = x.major else {
         if gtlt == "<" || gtlt == ">" {
-            return Some(vec![Comparator::new(Op::Lt, Version::new(0, 0, 0).with_pre(zp()))]);
+            return Some(vec![Comparator::new(
+                Op::Lt,
+                Version::new(0, 0, 0).with_pre(zp()),
+            )]);
         }
         return Some(vec![Comparator::any()]);
     };
@@ -475,7 +569,11 @@ fn expand(tok: &str, opts: Options) -> Option<Vec<Comparator>> {
         let gte0 = op == Op::Ge
             && c.version.as_ref().is_some_and(|v| {
                 (v.major, v.minor, v.patch) == (0, 0, 0)
-                    && if inc { v.pre.as_slice() == Version::zero_pre().as_slice() } else { v.pre.is_empty() }
+                    && if inc {
+                        v.pre.as_slice() == Version::zero_pre().as_slice()
+                    } else {
+                        v.pre.is_empty()
+                    }
             });
         return Some(vec![if gte0 { Comparator::any() } else { c }]);
     }
@@ -531,11 +629,20 @@ fn hyphen(set: &str, opts: Options) -> Option<Vec<Comparator>> {
         let at = search + i;
         search = at + 1;
         let (l, r) = (set.get(..at)?.trim(), set.get(at + 3..)?.trim());
-        let (Some(from), Some(to)) = (parse_xrange_plain(l, opts.loose), parse_xrange_plain(r, opts.loose)) else {
+        let (Some(from), Some(to)) = (
+            parse_xrange_plain(l, opts.loose),
+            parse_xrange_plain(r, opts.loose),
+        ) else {
             continue;
         };
         let mut out = Vec::new();
-        let z = || if inc { Version::zero_pre() } else { SmallVec::new() };
+        let z = || {
+            if inc {
+                Version::zero_pre()
+            } else {
+                SmallVec::new()
+            }
+        };
         if let Some(fm) = from.major {
             let v = match (from.minor, from.patch) {
                 (None, _) => Version::new(fm, 0, 0).with_pre(z()),
@@ -549,10 +656,21 @@ fn hyphen(set: &str, opts: Options) -> Option<Vec<Comparator>> {
         }
         if let Some(tm) = to.major {
             let c = match (to.minor, to.patch) {
-                (None, _) => Comparator::new(Op::Lt, Version::new(tm + 1, 0, 0).with_pre(Version::zero_pre())),
-                (Some(mn), None) => Comparator::new(Op::Lt, Version::new(tm, mn + 1, 0).with_pre(Version::zero_pre())),
-                (Some(mn), Some(pt)) if !to.pre.is_empty() => Comparator::new(Op::Le, Version::new(tm, mn, pt).with_pre(to.pre)),
-                (Some(mn), Some(pt)) if inc => Comparator::new(Op::Lt, Version::new(tm, mn, pt + 1).with_pre(Version::zero_pre())),
+                (None, _) => Comparator::new(
+                    Op::Lt,
+                    Version::new(tm + 1, 0, 0).with_pre(Version::zero_pre()),
+                ),
+                (Some(mn), None) => Comparator::new(
+                    Op::Lt,
+                    Version::new(tm, mn + 1, 0).with_pre(Version::zero_pre()),
+                ),
+                (Some(mn), Some(pt)) if !to.pre.is_empty() => {
+                    Comparator::new(Op::Le, Version::new(tm, mn, pt).with_pre(to.pre))
+                }
+                (Some(mn), Some(pt)) if inc => Comparator::new(
+                    Op::Lt,
+                    Version::new(tm, mn, pt + 1).with_pre(Version::zero_pre()),
+                ),
                 (Some(mn), Some(pt)) => Comparator::new(Op::Le, Version::new(tm, mn, pt)),
             };
             out.push(c);
@@ -583,7 +701,10 @@ impl Range {
                 while i < words.len() {
                     let w = words.get(i).copied().unwrap_or_default();
                     if is_operator_only(w) && i + 1 < words.len() {
-                        toks.push(format!("{w}{}", words.get(i + 1).copied().unwrap_or_default()));
+                        toks.push(format!(
+                            "{w}{}",
+                            words.get(i + 1).copied().unwrap_or_default()
+                        ));
                         i += 2;
                     } else {
                         toks.push(w.to_string());
@@ -629,7 +750,11 @@ impl Range {
             if v.pre.is_empty() || self.opts.include_prerelease {
                 return true;
             }
-            set.iter().any(|c| c.version.as_ref().is_some_and(|cv| !cv.pre.is_empty() && cv.same_tuple(v)))
+            set.iter().any(|c| {
+                c.version
+                    .as_ref()
+                    .is_some_and(|cv| !cv.pre.is_empty() && cv.same_tuple(v))
+            })
         })
     }
 }
@@ -637,7 +762,10 @@ impl Range {
 /// node-semver's `satisfies(version, range, options)`: false when either
 /// does not parse.
 pub fn satisfies(version: &str, range: &str, opts: Options) -> bool {
-    match (Version::parse_with(version, opts), Range::parse(range, opts)) {
+    match (
+        Version::parse_with(version, opts),
+        Range::parse(range, opts),
+    ) {
         (Ok(v), Ok(r)) => r.test(&v),
         _ => false,
     }
@@ -663,7 +791,10 @@ mod tests {
         let o = Options::default();
         assert!(satisfies("1.2.3-pre", "^1.2.3-alpha", o));
         assert!(!satisfies("1.2.4-pre", "^1.2.3", o));
-        let inc = Options { include_prerelease: true, ..o };
+        let inc = Options {
+            include_prerelease: true,
+            ..o
+        };
         assert!(satisfies("1.2.4-pre", "^1.2.3", inc));
     }
 
@@ -671,7 +802,16 @@ mod tests {
     fn strict_versus_loose() {
         assert!(Version::parse("v1.2.3").is_ok());
         assert!(Version::parse("=1.2.3").is_err());
-        assert!(Version::parse_with("=1.2.3", Options { loose: true, ..Options::default() }).is_ok());
+        assert!(
+            Version::parse_with(
+                "=1.2.3",
+                Options {
+                    loose: true,
+                    ..Options::default()
+                }
+            )
+            .is_ok()
+        );
         assert!(Version::parse("01.2.3").is_err());
     }
 }

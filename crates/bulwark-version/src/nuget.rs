@@ -4,7 +4,10 @@
 
 crate::semverlike::semverlike_version!(
     "A NuGet version.",
-    crate::semverlike::Flavor::NuGet, crate::Scheme::NuGet, Some(4), false
+    crate::semverlike::Flavor::NuGet,
+    crate::Scheme::NuGet,
+    Some(4),
+    false
 );
 
 #[cfg(test)]

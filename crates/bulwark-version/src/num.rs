@@ -42,9 +42,13 @@ impl Num {
             if !c.is_ascii_digit() {
                 continue;
             }
-            match v.checked_mul(10).and_then(|x| x.checked_add(u64::from(c - b'0'))) {
-                Some(n) => v = n,
-                None => {
+            if let Some(n) = v
+                .checked_mul(10)
+                .and_then(|x| x.checked_add(u64::from(c - b'0')))
+            {
+                v = n;
+            } else {
+                {
                     let s: String = strip_zeros(digits)
                         .iter()
                         .filter(|c| c.is_ascii_digit())

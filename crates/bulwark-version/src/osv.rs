@@ -71,19 +71,31 @@ pub struct Event {
 impl Event {
     /// `{"introduced": v}`
     pub fn introduced(v: impl Into<String>) -> Self {
-        Event { kind: EventKind::Introduced, version: v.into() }
+        Event {
+            kind: EventKind::Introduced,
+            version: v.into(),
+        }
     }
     /// `{"fixed": v}`
     pub fn fixed(v: impl Into<String>) -> Self {
-        Event { kind: EventKind::Fixed, version: v.into() }
+        Event {
+            kind: EventKind::Fixed,
+            version: v.into(),
+        }
     }
     /// `{"last_affected": v}`
     pub fn last_affected(v: impl Into<String>) -> Self {
-        Event { kind: EventKind::LastAffected, version: v.into() }
+        Event {
+            kind: EventKind::LastAffected,
+            version: v.into(),
+        }
     }
     /// `{"limit": v}`
     pub fn limit(v: impl Into<String>) -> Self {
-        Event { kind: EventKind::Limit, version: v.into() }
+        Event {
+            kind: EventKind::Limit,
+            version: v.into(),
+        }
     }
 }
 
@@ -92,7 +104,7 @@ impl Event {
 enum Bound {
     Zero,
     Infinity,
-    At(AnyVersion),
+    At(Box<AnyVersion>),
 }
 
 impl Bound {
@@ -125,8 +137,16 @@ pub struct CompiledRange {
 impl CompiledRange {
     /// Parses and sorts a range's events. `scheme` is the package
     /// ecosystem's scheme; `SEMVER` ranges use [`Scheme::SemVer`] instead.
-    pub fn compile(scheme: Scheme, kind: RangeKind, events: &[Event]) -> Result<Self, VersionError> {
-        let scheme = if kind == RangeKind::Semver { Scheme::SemVer } else { scheme };
+    pub fn compile(
+        scheme: Scheme,
+        kind: RangeKind,
+        events: &[Event],
+    ) -> Result<Self, VersionError> {
+        let scheme = if kind == RangeKind::Semver {
+            Scheme::SemVer
+        } else {
+            scheme
+        };
         let mut parsed = Vec::with_capacity(events.len());
         let mut limits = Vec::new();
         if kind != RangeKind::Git {
@@ -134,7 +154,7 @@ impl CompiledRange {
                 let bound = match e.kind {
                     EventKind::Introduced if e.version == "0" => Bound::Zero,
                     EventKind::Limit if e.version.contains('*') => Bound::Infinity,
-                    _ => Bound::At(scheme.parse(&e.version)?),
+                    _ => Bound::At(Box::new(scheme.parse(&e.version)?)),
                 };
                 if e.kind == EventKind::Limit {
                     limits.push(bound);
@@ -144,7 +164,12 @@ impl CompiledRange {
             }
             parsed.sort_by(|a, b| a.1.cmp_bound(&b.1));
         }
-        Ok(CompiledRange { kind, scheme, events: parsed, limits })
+        Ok(CompiledRange {
+            kind,
+            scheme,
+            events: parsed,
+            limits,
+        })
     }
 
     /// The scheme the bounds were parsed with.
@@ -174,7 +199,12 @@ impl CompiledRange {
     }
 
     fn contains_parsed(&self, v: &AnyVersion) -> bool {
-        if !self.limits.is_empty() && !self.limits.iter().any(|l| l.cmp_version(v) == Ordering::Greater) {
+        if !self.limits.is_empty()
+            && !self
+                .limits
+                .iter()
+                .any(|l| l.cmp_version(v) == Ordering::Greater)
+        {
             return false;
         }
         let mut vulnerable = false;
@@ -203,7 +233,12 @@ pub struct Range {
 /// OSV `IsVulnerable` for one `affected[]` entry: `version` (a string of the
 /// ecosystem's `scheme`) is affected when it equals an entry of `versions`
 /// (textually, or comparing equal under the scheme) or lies in any range.
-pub fn is_affected(scheme: Scheme, version: &str, ranges: &[Range], versions: &[String]) -> Result<bool, VersionError> {
+pub fn is_affected(
+    scheme: Scheme,
+    version: &str,
+    ranges: &[Range],
+    versions: &[String],
+) -> Result<bool, VersionError> {
     if versions.iter().any(|v| v == version) {
         return Ok(true);
     }
@@ -228,7 +263,10 @@ mod tests {
     use super::*;
 
     fn eco(scheme: Scheme, events: &[Event], v: &str) -> bool {
-        CompiledRange::compile(scheme, RangeKind::Ecosystem, events).unwrap().contains_str(v).unwrap()
+        CompiledRange::compile(scheme, RangeKind::Ecosystem, events)
+            .unwrap()
+            .contains_str(v)
+            .unwrap()
     }
 
     #[test]
@@ -241,7 +279,12 @@ mod tests {
 
     #[test]
     fn multiple_ranges_unsorted() {
-        let ev = [Event::introduced("3.0.0"), Event::fixed("3.2.5"), Event::fixed("1.0.2"), Event::introduced("1.0.0")];
+        let ev = [
+            Event::introduced("3.0.0"),
+            Event::fixed("3.2.5"),
+            Event::fixed("1.0.2"),
+            Event::introduced("1.0.0"),
+        ];
         assert!(eco(Scheme::SemVer, &ev, "1.0.1"));
         assert!(!eco(Scheme::SemVer, &ev, "2.0.0"));
         assert!(eco(Scheme::SemVer, &ev, "3.1.0"));
@@ -276,7 +319,10 @@ mod tests {
 
     #[test]
     fn versions_list_and_git() {
-        let ranges = [Range { kind: RangeKind::Git, events: vec![Event::introduced("abc")] }];
+        let ranges = [Range {
+            kind: RangeKind::Git,
+            events: vec![Event::introduced("abc")],
+        }];
         let versions = vec!["1.0-1".to_string()];
         assert!(is_affected(Scheme::Dpkg, "1.0-1", &ranges, &versions).unwrap());
         assert!(is_affected(Scheme::Dpkg, "0:1.0-1", &ranges, &versions).unwrap());

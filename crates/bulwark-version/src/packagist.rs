@@ -92,13 +92,24 @@ impl Version {
     /// Parses any non-empty string without whitespace.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         if input.is_empty() {
-            return Err(VersionError::invalid(Scheme::Packagist, input, "the version string is empty"));
+            return Err(VersionError::invalid(
+                Scheme::Packagist,
+                input,
+                "the version string is empty",
+            ));
         }
         if input.chars().any(char::is_whitespace) {
-            return Err(VersionError::invalid(Scheme::Packagist, input, "the version string contains whitespace"));
+            return Err(VersionError::invalid(
+                Scheme::Packagist,
+                input,
+                "the version string contains whitespace",
+            ));
         }
         let comps = canonicalize(input).split('.').map(Into::into).collect();
-        Ok(Version { text: input.into(), comps })
+        Ok(Version {
+            text: input.into(),
+            comps,
+        })
     }
 }
 
@@ -129,7 +140,6 @@ impl FromStr for Version {
         Version::parse(s)
     }
 }
-
 
 #[cfg(test)]
 mod tests {

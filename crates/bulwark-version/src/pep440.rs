@@ -25,7 +25,7 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
-use crate::num::{digit_run, Num};
+use crate::num::{Num, digit_run};
 use crate::{Scheme, VersionError};
 
 /// Pre-release phase, in sort order.
@@ -147,13 +147,11 @@ impl Cursor<'_> {
         if Self::is_sep(self.peek()) {
             self.p += 1;
         }
-        match self.digits() {
-            Some(n) => Some(n),
-            None => {
-                self.p = save;
-                None
-            }
+        let n = self.digits();
+        if n.is_none() {
+            self.p = save;
         }
+        n
     }
     /// `[-_.]?label[-_.]?[0-9]*`; returns the label index and number.
     fn lettered(&mut self, labels: &[&str]) -> Option<(usize, Num)> {
@@ -161,18 +159,20 @@ impl Cursor<'_> {
         if Self::is_sep(self.peek()) {
             self.p += 1;
         }
-        match self.label(labels) {
-            Some(idx) => Some((idx, self.opt_sep_number().unwrap_or(Num::ZERO))),
-            None => {
-                self.p = save;
-                None
-            }
+        if let Some(idx) = self.label(labels) {
+            Some((idx, self.opt_sep_number().unwrap_or(Num::ZERO)))
+        } else {
+            self.p = save;
+            None
         }
     }
 }
 
 fn parse_pep440(text: &str) -> Option<Parsed> {
-    let mut c = Cursor { b: text.as_bytes(), p: 0 };
+    let mut c = Cursor {
+        b: text.as_bytes(),
+        p: 0,
+    };
     if c.peek() == Some(b'v') {
         c.p += 1;
     }
@@ -213,7 +213,10 @@ fn parse_pep440(text: &str) -> Option<Parsed> {
         has_local = true;
         loop {
             let rest = c.b.get(c.p..).unwrap_or_default();
-            let n = rest.iter().take_while(|x| x.is_ascii_alphanumeric()).count();
+            let n = rest
+                .iter()
+                .take_while(|x| x.is_ascii_alphanumeric())
+                .count();
             if n == 0 {
                 return None;
             }
@@ -221,7 +224,11 @@ fn parse_pep440(text: &str) -> Option<Parsed> {
             local.push(if seg.iter().all(u8::is_ascii_digit) {
                 LocalSegment::Number(Num::from_digits(seg))
             } else {
-                LocalSegment::Text(String::from_utf8_lossy(seg).to_ascii_lowercase().into_boxed_str())
+                LocalSegment::Text(
+                    String::from_utf8_lossy(seg)
+                        .to_ascii_lowercase()
+                        .into_boxed_str(),
+                )
             });
             c.p += n;
             if Cursor::is_sep(c.peek()) {
@@ -234,7 +241,15 @@ fn parse_pep440(text: &str) -> Option<Parsed> {
     if c.p != c.b.len() {
         return None;
     }
-    Some(Parsed { epoch, release, pre, post, dev, local, has_local })
+    Some(Parsed {
+        epoch,
+        release,
+        pre,
+        post,
+        dev,
+        local,
+        has_local,
+    })
 }
 
 /// setuptools' legacy sort key, as osv-scalibr computes it.
@@ -249,10 +264,8 @@ fn legacy_key(text: &str) -> String {
             digit_run(rest)
         } else if rest.first().is_some_and(u8::is_ascii_lowercase) {
             rest.iter().take_while(|c| c.is_ascii_lowercase()).count()
-        } else if matches!(rest.first(), Some(b'.' | b'-')) {
-            1
         } else {
-            0
+            usize::from(matches!(rest.first(), Some(b'.' | b'-')))
         };
         if n == 0 {
             i += 1;
@@ -305,14 +318,20 @@ impl Version {
             Some(p) => Kind::Pep440(Box::new(p)),
             None => Kind::Legacy(legacy_key(text).into_boxed_str()),
         };
-        Ok(Version { text: text.into(), kind })
+        Ok(Version {
+            text: text.into(),
+            kind,
+        })
     }
 
     /// Parses a PEP 440 version and rejects anything else, like `packaging`.
     pub fn parse_strict(input: &str) -> Result<Self, VersionError> {
         let text = input.trim();
         match parse_pep440(text) {
-            Some(p) => Ok(Version { text: text.into(), kind: Kind::Pep440(Box::new(p)) }),
+            Some(p) => Ok(Version {
+                text: text.into(),
+                kind: Kind::Pep440(Box::new(p)),
+            }),
             None => Err(err(input, "not a valid PEP 440 version")),
         }
     }
@@ -331,7 +350,8 @@ impl Version {
 
     /// True when the version has a pre-release or dev-release segment.
     pub fn is_prerelease(&self) -> bool {
-        self.parsed().is_some_and(|p| p.pre.is_some() || p.dev.is_some())
+        self.parsed()
+            .is_some_and(|p| p.pre.is_some() || p.dev.is_some())
     }
 
     /// True when the version has a post-release segment.
@@ -544,28 +564,45 @@ impl Specifier {
             ("<", Operator::Less),
             (">", Operator::Greater),
         ];
-        let Some((op, rest)) = ops.iter().find_map(|(t, op)| s.strip_prefix(t).map(|r| (*op, r.trim()))) else {
+        let Some((op, rest)) = ops
+            .iter()
+            .find_map(|(t, op)| s.strip_prefix(t).map(|r| (*op, r.trim())))
+        else {
             return Err(spec_err(input, "missing comparison operator"));
         };
         if rest.is_empty() {
             return Err(spec_err(input, "missing version"));
         }
         if op == Operator::Arbitrary {
-            return Ok(Specifier { op, text: rest.into(), version: None, prefix: false });
+            return Ok(Specifier {
+                op,
+                text: rest.into(),
+                version: None,
+                prefix: false,
+            });
         }
         let (vtext, prefix) = match rest.strip_suffix(".*") {
             Some(v) if matches!(op, Operator::Equal | Operator::NotEqual) => (v, true),
             Some(_) => return Err(spec_err(input, "'.*' is only allowed with == and !=")),
             None => (rest, false),
         };
-        let version = Version::parse_strict(vtext).map_err(|_| spec_err(input, "the version is not PEP 440"))?;
+        let version = Version::parse_strict(vtext)
+            .map_err(|_| spec_err(input, "the version is not PEP 440"))?;
         if prefix && version.has_local() {
-            return Err(spec_err(input, "a prefix match cannot have a local version"));
+            return Err(spec_err(
+                input,
+                "a prefix match cannot have a local version",
+            ));
         }
         if op == Operator::Compatible && version.parsed().is_some_and(|p| p.release.len() < 2) {
             return Err(spec_err(input, "~= needs at least two release components"));
         }
-        Ok(Specifier { op, text: vtext.into(), version: Some(version), prefix })
+        Ok(Specifier {
+            op,
+            text: vtext.into(),
+            version: Some(version),
+            prefix,
+        })
     }
 
     /// The operator.
@@ -582,16 +619,22 @@ impl Specifier {
     /// see [`SpecifierSet::contains`]).
     pub fn matches(&self, v: &Version) -> bool {
         if self.op == Operator::Arbitrary {
-            return v.as_str().eq_ignore_ascii_case(&self.text) || v.to_string().eq_ignore_ascii_case(&self.text);
+            return v.as_str().eq_ignore_ascii_case(&self.text)
+                || v.to_string().eq_ignore_ascii_case(&self.text);
         }
-        let (Some(spec), Some(pv)) = (self.version.as_ref().and_then(Version::parsed), v.parsed()) else {
+        let (Some(spec), Some(pv)) = (self.version.as_ref().and_then(Version::parsed), v.parsed())
+        else {
             return false;
         };
         match self.op {
             Operator::Equal => self.equal(spec, v, pv),
             Operator::NotEqual => !self.equal(spec, v, pv),
-            Operator::LessEqual => v.public().is_some_and(|p| cmp_parsed(&p, spec) != Ordering::Greater),
-            Operator::GreaterEqual => v.public().is_some_and(|p| cmp_parsed(&p, spec) != Ordering::Less),
+            Operator::LessEqual => v
+                .public()
+                .is_some_and(|p| cmp_parsed(&p, spec) != Ordering::Greater),
+            Operator::GreaterEqual => v
+                .public()
+                .is_some_and(|p| cmp_parsed(&p, spec) != Ordering::Less),
             Operator::Less => {
                 if cmp_parsed(pv, spec) != Ordering::Less {
                     return false;
@@ -607,14 +650,19 @@ impl Specifier {
                     return false;
                 }
                 // A local version of the very version named is not "greater".
-                !(pv.has_local && v.public().is_some_and(|p| cmp_parsed(&p, spec) == Ordering::Equal))
+                !(pv.has_local
+                    && v.public()
+                        .is_some_and(|p| cmp_parsed(&p, spec) == Ordering::Equal))
             }
             Operator::Compatible => {
-                if v.public().is_none_or(|p| cmp_parsed(&p, spec) == Ordering::Less) {
+                if v.public()
+                    .is_none_or(|p| cmp_parsed(&p, spec) == Ordering::Less)
+                {
                     return false;
                 }
                 let keep = spec.release.len().saturating_sub(1);
-                pv.epoch == spec.epoch && release_prefix(&pv.release, spec.release.get(..keep).unwrap_or_default())
+                pv.epoch == spec.epoch
+                    && release_prefix(&pv.release, spec.release.get(..keep).unwrap_or_default())
             }
             Operator::Arbitrary => false,
         }
@@ -627,13 +675,16 @@ impl Specifier {
         if spec.has_local {
             cmp_parsed(pv, spec) == Ordering::Equal
         } else {
-            v.public().is_some_and(|p| cmp_parsed(&p, spec) == Ordering::Equal)
+            v.public()
+                .is_some_and(|p| cmp_parsed(&p, spec) == Ordering::Equal)
         }
     }
 }
 
 fn same_base(v: &Version, spec: &Parsed) -> bool {
-    v.base().is_some_and(|b| b.epoch == spec.epoch && cmp_release(&b.release, &spec.release) == Ordering::Equal)
+    v.base().is_some_and(|b| {
+        b.epoch == spec.epoch && cmp_release(&b.release, &spec.release) == Ordering::Equal
+    })
 }
 
 /// `release` padded with zeros starts with `prefix`.
@@ -666,7 +717,10 @@ impl SpecifierSet {
     /// false, a pre-release only matches when some clause names a
     /// pre-release itself (packaging's default behaviour).
     pub fn contains(&self, v: &Version, include_prereleases: bool) -> bool {
-        if !include_prereleases && v.is_prerelease() && !self.specs.iter().any(Specifier::is_prerelease) {
+        if !include_prereleases
+            && v.is_prerelease()
+            && !self.specs.iter().any(Specifier::is_prerelease)
+        {
             return false;
         }
         self.specs.iter().all(|s| s.matches(v))

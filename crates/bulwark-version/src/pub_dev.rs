@@ -4,7 +4,10 @@
 
 crate::semverlike::semverlike_version!(
     "A Pub version.",
-    crate::semverlike::Flavor::Pub, crate::Scheme::Pub, Some(3), false
+    crate::semverlike::Flavor::Pub,
+    crate::Scheme::Pub,
+    Some(3),
+    false
 );
 
 #[cfg(test)]

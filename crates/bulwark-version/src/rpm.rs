@@ -59,16 +59,45 @@ pub fn rpmvercmp(a: &str, b: &str) -> Ordering {
             j += 1;
             continue;
         }
-        let (Some(first), Some(_)) = (ca, cb) else { break };
+        let (Some(first), Some(_)) = (ca, cb) else {
+            break;
+        };
         let isnum = first.is_ascii_digit();
-        let class = |c: &u8| if isnum { c.is_ascii_digit() } else { c.is_ascii_alphabetic() };
-        let si = i + a.get(i..).unwrap_or_default().iter().take_while(|c| class(c)).count();
-        let sj = j + b.get(j..).unwrap_or_default().iter().take_while(|c| class(c)).count();
+        let class = |c: &u8| {
+            if isnum {
+                c.is_ascii_digit()
+            } else {
+                c.is_ascii_alphabetic()
+            }
+        };
+        let si = i + a
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| class(c))
+            .count();
+        let sj = j + b
+            .get(j..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| class(c))
+            .count();
         if sj == j {
-            return if isnum { Ordering::Greater } else { Ordering::Less };
+            return if isnum {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
         }
-        let (sa, sb) = (a.get(i..si).unwrap_or_default(), b.get(j..sj).unwrap_or_default());
-        let r = if isnum { cmp_decimal(sa, sb) } else { sa.cmp(sb) };
+        let (sa, sb) = (
+            a.get(i..si).unwrap_or_default(),
+            b.get(j..sj).unwrap_or_default(),
+        );
+        let r = if isnum {
+            cmp_decimal(sa, sb)
+        } else {
+            sa.cmp(sb)
+        };
         if r != Ordering::Equal {
             return r;
         }
@@ -88,7 +117,7 @@ pub struct Version {
     text: Box<str>,
     /// End of the epoch digits, 0 when absent.
     epoch_end: u32,
-    version_start: u32,
+    ver_start: u32,
     /// Start of the release (after '-'), `None` when absent.
     release_start: Option<u32>,
 }
@@ -99,26 +128,45 @@ impl Version {
     /// separators).
     pub fn parse(input: &str) -> Result<Self, VersionError> {
         if input.is_empty() {
-            return Err(VersionError::invalid(Scheme::Rpm, input, "the version string is empty"));
+            return Err(VersionError::invalid(
+                Scheme::Rpm,
+                input,
+                "the version string is empty",
+            ));
         }
         if input.len() > u32::MAX as usize / 2 {
-            return Err(VersionError::invalid(Scheme::Rpm, input, "the version string is too long"));
+            return Err(VersionError::invalid(
+                Scheme::Rpm,
+                input,
+                "the version string is too long",
+            ));
         }
         if input.chars().any(char::is_whitespace) {
-            return Err(VersionError::invalid(Scheme::Rpm, input, "the version string contains whitespace"));
+            return Err(VersionError::invalid(
+                Scheme::Rpm,
+                input,
+                "the version string contains whitespace",
+            ));
         }
-        let (epoch_end, version_start) = match input.find(':') {
-            Some(c) if input.as_bytes().get(..c).is_some_and(|e| e.iter().all(u8::is_ascii_digit)) => (c, c + 1),
+        let (epoch_end, ver_start) = match input.find(':') {
+            Some(c)
+                if input
+                    .as_bytes()
+                    .get(..c)
+                    .is_some_and(|e| e.iter().all(u8::is_ascii_digit)) =>
+            {
+                (c, c + 1)
+            }
             _ => (0, 0),
         };
         let release_start = input
-            .get(version_start..)
+            .get(ver_start..)
             .and_then(|r| r.find('-'))
-            .map(|d| (version_start + d + 1) as u32);
+            .map(|d| (ver_start + d + 1) as u32);
         Ok(Version {
             text: input.into(),
             epoch_end: epoch_end as u32,
-            version_start: version_start as u32,
+            ver_start: ver_start as u32,
             release_start,
         })
     }
@@ -130,8 +178,12 @@ impl Version {
 
     /// The version part.
     pub fn version(&self) -> &str {
-        let end = self.release_start.map_or(self.text.len(), |r| r as usize - 1);
-        self.text.get(self.version_start as usize..end).unwrap_or_default()
+        let end = self
+            .release_start
+            .map_or(self.text.len(), |r| r as usize - 1);
+        self.text
+            .get(self.ver_start as usize..end)
+            .unwrap_or_default()
     }
 
     /// The release part, when present.
@@ -194,7 +246,10 @@ mod tests {
     #[test]
     fn evr_parts() {
         let v = Version::parse("1:2.3-4.el9").unwrap();
-        assert_eq!((v.epoch(), v.version(), v.release()), ("1", "2.3", Some("4.el9")));
+        assert_eq!(
+            (v.epoch(), v.version(), v.release()),
+            ("1", "2.3", Some("4.el9"))
+        );
         assert!(v > Version::parse("2.9-1").unwrap());
     }
 }

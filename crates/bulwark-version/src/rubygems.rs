@@ -40,7 +40,12 @@ fn valid(s: &str, lenient: bool) -> bool {
         return false;
     }
     if lenient {
-        n += b.get(n..).unwrap_or_default().iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        n += b
+            .get(n..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
     }
     let mut rest = b.get(n..).unwrap_or_default();
     while let Some(r) = rest.strip_prefix(b".") {
@@ -51,7 +56,9 @@ fn valid(s: &str, lenient: bool) -> bool {
         rest = r.get(k..).unwrap_or_default();
     }
     if let Some(r) = rest.strip_prefix(b"-") {
-        return r.split(|&c| c == b'.').all(|id| !id.is_empty() && id.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-'));
+        return r.split(|&c| c == b'.').all(|id| {
+            !id.is_empty() && id.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        });
     }
     rest.is_empty()
 }
@@ -81,7 +88,11 @@ impl Version {
         let trimmed = input.trim();
         let text = if trimmed.is_empty() { "0" } else { trimmed };
         if !valid(text, lenient) {
-            return Err(VersionError::invalid(Scheme::RubyGems, input, "malformed version number string"));
+            return Err(VersionError::invalid(
+                Scheme::RubyGems,
+                input,
+                "malformed version number string",
+            ));
         }
         let replaced = text.replace('-', ".pre.");
         let mut segments: SmallVec<[Segment; 4]> = SmallVec::new();
@@ -91,23 +102,34 @@ impl Version {
             let rest = b.get(i..).unwrap_or_default();
             let d = rest.iter().take_while(|c| c.is_ascii_digit()).count();
             if d > 0 {
-                segments.push(Segment::Number(Num::from_digits(rest.get(..d).unwrap_or_default())));
+                segments.push(Segment::Number(Num::from_digits(
+                    rest.get(..d).unwrap_or_default(),
+                )));
                 i += d;
                 continue;
             }
             let a = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
             if a > 0 {
-                segments.push(Segment::Text(String::from_utf8_lossy(rest.get(..a).unwrap_or_default()).into()));
+                segments.push(Segment::Text(
+                    String::from_utf8_lossy(rest.get(..a).unwrap_or_default()).into(),
+                ));
                 i += a;
                 continue;
             }
             i += 1;
         }
-        let split = segments.iter().position(|s| matches!(s, Segment::Text(_))).unwrap_or(segments.len());
+        let split = segments
+            .iter()
+            .position(|s| matches!(s, Segment::Text(_)))
+            .unwrap_or(segments.len());
         let (nums, strs) = segments.split_at(split);
         let mut canonical: SmallVec<[Segment; 4]> = trim_zeros(nums).iter().cloned().collect();
         canonical.extend(trim_zeros(strs).iter().cloned());
-        Ok(Version { text: text.into(), segments, canonical })
+        Ok(Version {
+            text: text.into(),
+            segments,
+            canonical,
+        })
     }
 
     /// True when any segment is a letter run.
@@ -274,8 +296,9 @@ impl Requirement {
                 .iter()
                 .find_map(|(t, o)| p.strip_prefix(t).map(|r| (*o, r)))
                 .unwrap_or((Operator::Equal, p));
-            let v = Version::parse(rest)
-                .map_err(|_| VersionError::invalid_range(Scheme::RubyGems, input, "malformed requirement"))?;
+            let v = Version::parse(rest).map_err(|_| {
+                VersionError::invalid_range(Scheme::RubyGems, input, "malformed requirement")
+            })?;
             constraints.push((op, v));
         }
         Ok(Requirement { constraints })

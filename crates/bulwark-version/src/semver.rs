@@ -5,7 +5,10 @@
 
 crate::semverlike::semverlike_version!(
     "A SemVer 2.0 version (lenient parse).",
-    crate::semverlike::Flavor::SemVer, crate::Scheme::SemVer, Some(3), false
+    crate::semverlike::Flavor::SemVer,
+    crate::Scheme::SemVer,
+    Some(3),
+    false
 );
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 
 use smallvec::SmallVec;
 
-use crate::num::{cmp_decimal, Num};
+use crate::num::{Num, cmp_decimal};
 
 /// Flavour-specific rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,7 +45,12 @@ pub(crate) fn parse(text: &str, max: Option<usize>) -> Parsed {
     while i < b.len() {
         let c = b.get(i).copied().unwrap_or_default();
         if c.is_ascii_digit() {
-            let n = b.get(i..).unwrap_or_default().iter().take_while(|c| c.is_ascii_digit()).count();
+            let n = b
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
             comps.push(Num::from_digits(b.get(i..i + n).unwrap_or_default()));
             i += n;
         } else if c == b'.' {
@@ -68,12 +73,18 @@ pub(crate) fn parse(text: &str, max: Option<usize>) -> Parsed {
         }
         _ => rest.into_owned(),
     };
-    Parsed { comps, tail: tail.into_boxed_str() }
+    Parsed {
+        comps,
+        tail: tail.into_boxed_str(),
+    }
 }
 
 fn cmp_comps(a: &[Num], b: &[Num]) -> Ordering {
     for i in 0..a.len().max(b.len()) {
-        let o = a.get(i).unwrap_or(&Num::ZERO).cmp(b.get(i).unwrap_or(&Num::ZERO));
+        let o = a
+            .get(i)
+            .unwrap_or(&Num::ZERO)
+            .cmp(b.get(i).unwrap_or(&Num::ZERO));
         if o != Ordering::Equal {
             return o;
         }
@@ -87,7 +98,9 @@ fn is_number(s: &str) -> bool {
 
 fn eq_ci(a: &str, b: &str, ci: bool) -> Ordering {
     if ci {
-        a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
     } else {
         a.cmp(b)
     }
@@ -159,19 +172,38 @@ macro_rules! semverlike_version {
             /// Parses a version; see the module documentation for what is accepted.
             pub fn parse(input: &str) -> Result<Self, $crate::VersionError> {
                 if input.is_empty() {
-                    return Err($crate::VersionError::invalid($scheme, input, "the version string is empty"));
+                    return Err($crate::VersionError::invalid(
+                        $scheme,
+                        input,
+                        "the version string is empty",
+                    ));
                 }
                 if input.chars().any(char::is_whitespace) {
-                    return Err($crate::VersionError::invalid($scheme, input, "the version string contains whitespace"));
+                    return Err($crate::VersionError::invalid(
+                        $scheme,
+                        input,
+                        "the version string contains whitespace",
+                    ));
                 }
                 let parsed = $crate::semverlike::parse(input, $max);
                 if parsed.comps.is_empty() {
-                    return Err($crate::VersionError::invalid($scheme, input, "no numeric component"));
+                    return Err($crate::VersionError::invalid(
+                        $scheme,
+                        input,
+                        "no numeric component",
+                    ));
                 }
                 if $no_tail && !parsed.tail.is_empty() {
-                    return Err($crate::VersionError::invalid($scheme, input, "only dot-separated numbers are allowed"));
+                    return Err($crate::VersionError::invalid(
+                        $scheme,
+                        input,
+                        "only dot-separated numbers are allowed",
+                    ));
                 }
-                Ok(Version { text: input.into(), parsed })
+                Ok(Version {
+                    text: input.into(),
+                    parsed,
+                })
             }
 
             /// The version text.

@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::str::FromStr;
 
-use bulwark_version::{apk, cran, dpkg, gomod, hackage, maven, npm, nuget, packagist, pep440, pub_dev, rpm, rubygems, semver};
+use bulwark_version::{
+    apk, cran, dpkg, gomod, hackage, maven, npm, nuget, packagist, pep440, pub_dev, rpm, rubygems,
+    semver,
+};
 
 /// (file, row exactly as in the file, reason). Rows here must FAIL.
 const KNOWN_DISAGREEMENTS: &[(&str, &str, &str)] = &[
@@ -41,11 +44,16 @@ fn ord(op: &str) -> Result<Ordering, String> {
 }
 
 fn field<'a>(row: &Row<'a>, i: usize) -> Result<&'a str, String> {
-    row.get(i).copied().ok_or_else(|| format!("row has no field {i}"))
+    row.get(i)
+        .copied()
+        .ok_or_else(|| format!("row has no field {i}"))
 }
 
 /// Checks `left op right` and its mirror image with a typed comparator.
-fn check_cmp<V: Ord + Debug>(row: &Row<'_>, parse: impl Fn(&str) -> Result<V, String>) -> Result<(), String> {
+fn check_cmp<V: Ord + Debug>(
+    row: &Row<'_>,
+    parse: impl Fn(&str) -> Result<V, String>,
+) -> Result<(), String> {
     let (l, op, r) = (field(row, 0)?, field(row, 1)?, field(row, 2)?);
     let want = ord(op)?;
     let a = parse(l)?;
@@ -89,7 +97,10 @@ fn check_validity(row: &Row<'_>, is_valid: impl Fn(&str) -> bool) -> Result<(), 
     Ok(())
 }
 
-fn check_range(row: &Row<'_>, contains: impl Fn(&str, &str) -> Result<bool, String>) -> Result<(), String> {
+fn check_range(
+    row: &Row<'_>,
+    contains: impl Fn(&str, &str) -> Result<bool, String>,
+) -> Result<(), String> {
     let (v, want, range) = (field(row, 0)?, field(row, 1)?, field(row, 2)?);
     let want = match want {
         "in" => true,
@@ -105,16 +116,27 @@ fn check_range(row: &Row<'_>, contains: impl Fn(&str, &str) -> Result<bool, Stri
 
 fn npm_opts(row: &Row<'_>, col: usize) -> npm::Options {
     let o = row.get(col).copied().unwrap_or_default();
-    npm::Options { loose: o.contains("loose"), include_prerelease: o.contains("includePrerelease") }
+    npm::Options {
+        loose: o.contains("loose"),
+        include_prerelease: o.contains("includePrerelease"),
+    }
 }
 
-fn checker(file: &str) -> Option<fn(&Row<'_>) -> Result<(), String>> {
-    let f: fn(&Row<'_>) -> Result<(), String> = match file {
-        "dpkg.tsv" | "apt.tsv" | "osv-scalibr-debian-versions.tsv" | "osv-scalibr-debian-versions-generated.tsv" => {
+/// Checks one row of a file.
+type Checker = fn(&Row<'_>) -> Result<(), String>;
+
+fn checker(file: &str) -> Option<Checker> {
+    let f: Checker = match file {
+        "dpkg.tsv"
+        | "apt.tsv"
+        | "osv-scalibr-debian-versions.tsv"
+        | "osv-scalibr-debian-versions-generated.tsv" => {
             |r| check_cmp(r, parse_with::<dpkg::Version>)
         }
         "dpkg-validity.tsv" => |r| check_validity(r, |v| dpkg::Version::parse(v).is_ok()),
-        "apk.tsv" | "osv-scalibr-alpine-versions.tsv" | "osv-scalibr-alpine-versions-generated.tsv" => {
+        "apk.tsv"
+        | "osv-scalibr-alpine-versions.tsv"
+        | "osv-scalibr-alpine-versions-generated.tsv" => {
             |r| check_cmp(r, parse_with::<apk::Version>)
         }
         "apk-validity.tsv" => |r| check_validity(r, apk::is_valid),
@@ -123,11 +145,17 @@ fn checker(file: &str) -> Option<fn(&Row<'_>) -> Result<(), String>> {
             let op = apk::Op::parse(op).map_err(|e| e.to_string())?;
             let a = parse_with::<apk::Version>(l)?;
             let b = parse_with::<apk::Version>(rr)?;
-            if apk::matches(&a, op, &b) { Ok(()) } else { Err(format!("{l:?} {op:?} {rr:?} does not hold")) }
+            if apk::matches(&a, op, &b) {
+                Ok(())
+            } else {
+                Err(format!("{l:?} {op:?} {rr:?} does not hold"))
+            }
         },
         "rpm.tsv" => |r| check_cmp_fn(r, rpm::rpmvercmp),
         "osv-scalibr-redhat-versions.tsv" => |r| check_cmp(r, parse_with::<rpm::Version>),
-        "pep440.tsv" | "osv-scalibr-pypi-versions.tsv" | "osv-scalibr-pypi-versions-generated.tsv" => {
+        "pep440.tsv"
+        | "osv-scalibr-pypi-versions.tsv"
+        | "osv-scalibr-pypi-versions-generated.tsv" => {
             |r| check_cmp(r, parse_with::<pep440::Version>)
         }
         "pep440-invalid.tsv" => |r| check_validity(r, |v| pep440::Version::parse_strict(v).is_ok()),
@@ -140,7 +168,9 @@ fn checker(file: &str) -> Option<fn(&Row<'_>) -> Result<(), String>> {
         },
         "semver-npm.tsv" => |r| {
             let o = npm_opts(r, 3);
-            check_cmp(r, |s| npm::Version::parse_with(s, o).map_err(|e| e.to_string()))
+            check_cmp(r, |s| {
+                npm::Version::parse_with(s, o).map_err(|e| e.to_string())
+            })
         },
         "semver-npm-ranges.tsv" => |r| {
             let o = npm_opts(r, 3);
@@ -151,14 +181,24 @@ fn checker(file: &str) -> Option<fn(&Row<'_>) -> Result<(), String>> {
             check_validity(r, |v| npm::Version::parse_with(v, o).is_ok())
         },
         "go-semver.tsv" | "go-pseudo.tsv" => |r| check_cmp_fn(r, gomod::compare_x_mod),
-        "go-semver-validity.tsv" => |r| check_validity(r, |v| gomod::Version::parse_canonical(v).is_ok()),
-        "maven.tsv" | "osv-scalibr-maven-versions.tsv" => |r| check_cmp(r, parse_with::<maven::Version>),
+        "go-semver-validity.tsv" => {
+            |r| check_validity(r, |v| gomod::Version::parse_canonical(v).is_ok())
+        }
+        "maven.tsv" | "osv-scalibr-maven-versions.tsv" => {
+            |r| check_cmp(r, parse_with::<maven::Version>)
+        }
         // Generated by osv-scalibr with maven-artifact 3.8.6 (see its GenerateMavenVersions.java).
-        "osv-scalibr-maven-versions-generated.tsv" => |r| check_cmp(r, parse_with::<maven::v38::Version>),
-        "rubygems.tsv" | "osv-scalibr-rubygems-versions.tsv" | "osv-scalibr-rubygems-versions-generated.tsv" => {
+        "osv-scalibr-maven-versions-generated.tsv" => {
+            |r| check_cmp(r, parse_with::<maven::v38::Version>)
+        }
+        "rubygems.tsv"
+        | "osv-scalibr-rubygems-versions.tsv"
+        | "osv-scalibr-rubygems-versions-generated.tsv" => {
             |r| check_cmp(r, parse_with::<rubygems::Version>)
         }
-        "rubygems-invalid.tsv" => |r| check_validity(r, |v| rubygems::Version::parse_strict(v).is_ok()),
+        "rubygems-invalid.tsv" => {
+            |r| check_validity(r, |v| rubygems::Version::parse_strict(v).is_ok())
+        }
         "rubygems-requirements.tsv" => |r| {
             check_range(r, |v, req| {
                 let q = rubygems::Requirement::parse(req).map_err(|e| e.to_string())?;
@@ -183,12 +223,20 @@ fn checker(file: &str) -> Option<fn(&Row<'_>) -> Result<(), String>> {
 
 #[test]
 fn every_conformance_file_passes() {
-    let Some(dir) = bulwark_testutil::conformance_dir("versions") else { return };
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let Some(dir) = bulwark_testutil::conformance_dir("versions") else {
+        return;
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     let mut unknown = Vec::new();
     let mut failures = Vec::new();
-    let mut still_listed: BTreeMap<(&str, &str), bool> = KNOWN_DISAGREEMENTS.iter().map(|(f, r, _)| ((*f, *r), false)).collect();
+    let mut still_listed: BTreeMap<(&str, &str), bool> = KNOWN_DISAGREEMENTS
+        .iter()
+        .map(|(f, r, _)| ((*f, *r), false))
+        .collect();
     let mut total = 0usize;
     let mut passed = 0usize;
     for path in entries {
@@ -209,10 +257,14 @@ fn every_conformance_file_passes() {
             n += 1;
             let row: Row<'_> = line.split('\t').collect();
             let result = check(&row);
-            let listed = KNOWN_DISAGREEMENTS.iter().find(|(f, r, _)| *f == name && *r == line);
+            let listed = KNOWN_DISAGREEMENTS
+                .iter()
+                .find(|(f, r, _)| *f == name && *r == line);
             match (result, listed) {
                 (Ok(()), None) => ok += 1,
-                (Ok(()), Some(_)) => failures.push(format!("{name}: listed disagreement now passes, remove it: {line:?}")),
+                (Ok(()), Some(_)) => failures.push(format!(
+                    "{name}: listed disagreement now passes, remove it: {line:?}"
+                )),
                 (Err(_), Some((f, r, _))) => {
                     allowed += 1;
                     still_listed.insert((f, r), true);
@@ -237,18 +289,39 @@ fn every_conformance_file_passes() {
             // (checked with Version() over this file), and so do we.
             assert_eq!(legacy, 69, "rows with a legacy version");
         }
-        println!("{name}: {ok}/{n} passed{}", if allowed > 0 { format!(", {allowed} known upstream disagreements") } else { String::new() });
+        println!(
+            "{name}: {ok}/{n} passed{}",
+            if allowed > 0 {
+                format!(", {allowed} known upstream disagreements")
+            } else {
+                String::new()
+            }
+        );
         total += n;
         passed += ok;
     }
-    println!("TOTAL: {passed}/{total} passed, {} known disagreements", KNOWN_DISAGREEMENTS.len());
+    println!(
+        "TOTAL: {passed}/{total} passed, {} known disagreements",
+        KNOWN_DISAGREEMENTS.len()
+    );
     for ((f, r), seen) in &still_listed {
         if !seen {
-            failures.push(format!("{f}: listed disagreement not found in the data: {r:?}"));
+            failures.push(format!(
+                "{f}: listed disagreement not found in the data: {r:?}"
+            ));
         }
     }
     assert!(unknown.is_empty(), "files without a checker: {unknown:?}");
     let shown: Vec<_> = failures.iter().take(60).collect();
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        shown
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     assert!(total > 72_000, "expected over 72,000 cases, read {total}");
 }

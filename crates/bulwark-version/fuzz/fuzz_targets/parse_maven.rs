@@ -1,0 +1,9 @@
+//! Fuzz the Maven version parser and comparator.
+#![no_main]
+use bulwark_version::{fuzzing, Scheme};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    fuzzing::parse_version(Scheme::Maven, data);
+    fuzzing::compare_pair(Scheme::Maven, data);
+});
