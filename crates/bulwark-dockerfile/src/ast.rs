@@ -71,6 +71,7 @@ pub struct ParseError {
 
 /// One element of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // comments are rare; boxing instructions buys nothing
 pub enum Node {
     /// A `# ...` comment line (pragmas live here).
     Comment(Comment),
@@ -256,6 +257,7 @@ pub enum Port {
 }
 
 /// The instruction-specific part of an [`Instruction`].
+#[allow(clippy::large_enum_variant)] // one value per instruction; boxing buys nothing
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     /// `FROM`.

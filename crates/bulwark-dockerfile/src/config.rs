@@ -172,6 +172,9 @@ pub struct Config {
     pub failure_threshold: Option<Level>,
     /// Never fail (the CLI applies it).
     pub no_fail: bool,
+    /// Run only the Hadolint rules (`DL*`), not Bulwark's own `BW*` security rules — for
+    /// output that is directly comparable with Hadolint's.
+    pub hadolint_only: bool,
 }
 
 /// Options given on the command line, merged over a file configuration by
@@ -200,6 +203,8 @@ pub struct CliOptions {
     pub failure_threshold: Option<Level>,
     /// `--no-fail`.
     pub no_fail: bool,
+    /// `--hadolint-only`: skip Bulwark's `BW*` rules.
+    pub hadolint_only: bool,
 }
 
 impl Config {
@@ -248,9 +253,9 @@ impl Config {
                     };
                     for (level, codes) in m {
                         let name = level.as_str().unwrap_or("");
-                        let level: Level = name
-                            .parse()
-                            .map_err(|_| invalid(origin, "override", &format!("unknown level `{name}`")))?;
+                        let level: Level = name.parse().map_err(|_| {
+                            invalid(origin, "override", &format!("unknown level `{name}`"))
+                        })?;
                         for code in string_list(codes, origin, "override")? {
                             config.overrides.insert(code, level);
                         }
@@ -273,11 +278,16 @@ impl Config {
                         config.label_schema.insert(label, ty);
                     }
                 }
-                "strict-labels" | "strictLabels" => config.strict_labels = bool_value(value, origin, key)?,
+                "strict-labels" | "strictLabels" => {
+                    config.strict_labels = bool_value(value, origin, key)?;
+                }
                 "disable-ignore-pragma" | "disableIgnorePragma" => {
                     config.disable_ignore_pragma = bool_value(value, origin, key)?;
                 }
                 "no-fail" | "noFail" => config.no_fail = bool_value(value, origin, key)?,
+                "hadolint-only" | "hadolintOnly" => {
+                    config.hadolint_only = bool_value(value, origin, key)?;
+                }
                 "failure-threshold" | "failureThreshold" => {
                     let Some(s) = scalar(value) else {
                         return Err(invalid(origin, key, "expected a level name"));
@@ -330,6 +340,7 @@ impl Config {
         self.strict_labels |= other.strict_labels;
         self.disable_ignore_pragma |= other.disable_ignore_pragma;
         self.no_fail |= other.no_fail;
+        self.hadolint_only |= other.hadolint_only;
         if other.failure_threshold.is_some() {
             self.failure_threshold = other.failure_threshold;
         }
@@ -337,12 +348,14 @@ impl Config {
 
     /// Applies command-line options (they win over the file).
     pub fn apply_cli(&mut self, cli: &CliOptions) -> Result<(), ConfigError> {
-        self.ignored.extend(cli.ignore.iter().map(|c| c.trim().to_string()));
+        self.ignored
+            .extend(cli.ignore.iter().map(|c| c.trim().to_string()));
         self.trusted_registries
             .extend(cli.trusted_registries.iter().cloned());
         self.disable_ignore_pragma |= cli.disable_ignore_pragma;
         self.strict_labels |= cli.strict_labels;
         self.no_fail |= cli.no_fail;
+        self.hadolint_only |= cli.hadolint_only;
         if cli.failure_threshold.is_some() {
             self.failure_threshold = cli.failure_threshold;
         }
@@ -397,7 +410,7 @@ pub fn candidate_paths(cwd: &Path, xdg: Option<&Path>, home: Option<&Path>) -> V
 fn inner_message(e: &ConfigError) -> String {
     match e {
         ConfigError::Invalid { message, .. } | ConfigError::Yaml { message, .. } => message.clone(),
-        other => other.to_string(),
+        ConfigError::Io { .. } => e.to_string(),
     }
 }
 

@@ -37,6 +37,7 @@ fn digits(s: &str, n: usize) -> Option<u32> {
         .flatten()
 }
 
+#[allow(clippy::many_single_char_names)] // y/m/d/h/s are the clearest names here
 /// An RFC 3339 timestamp: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
 pub(crate) fn is_rfc3339(v: &str) -> bool {
     let Some((date, time)) = v.split_once(['T', 't', ' ']) else {
@@ -123,35 +124,111 @@ pub(crate) fn is_email(v: &str) -> bool {
     };
     let (local, domain) = (v.get(..at).unwrap_or(""), v.get(at + 1..).unwrap_or(""));
     let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
-    let dot_atom = |s: &str| !s.is_empty() && s.split('.').all(|p| !p.is_empty() && p.chars().all(atext));
+    let dot_atom =
+        |s: &str| !s.is_empty() && s.split('.').all(|p| !p.is_empty() && p.chars().all(atext));
     let local_ok = dot_atom(local)
-        || (local.len() >= 2
-            && local.starts_with('"')
-            && local.ends_with('"')
-            && local.is_ascii());
-    let domain_ok = dot_atom(domain)
-        || (domain.starts_with('[') && domain.ends_with(']') && domain.is_ascii());
+        || (local.len() >= 2 && local.starts_with('"') && local.ends_with('"') && local.is_ascii());
+    let domain_ok =
+        dot_atom(domain) || (domain.starts_with('[') && domain.ends_with(']') && domain.is_ascii());
     local_ok && domain_ok
 }
 
 /// Common SPDX license identifiers (the full list has several hundred entries; this covers the
 /// licenses seen in container images). Matching is exact, as in Cabal's `LicenseId` parser.
 const SPDX: &[&str] = &[
-    "0BSD", "AFL-3.0", "AGPL-1.0", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.0",
-    "Apache-1.1", "Apache-2.0", "APSL-2.0", "Artistic-1.0", "Artistic-2.0", "BlueOak-1.0.0",
-    "BSD-1-Clause", "BSD-2-Clause", "BSD-2-Clause-Patent", "BSD-3-Clause", "BSD-3-Clause-Clear",
-    "BSD-4-Clause", "BSL-1.0", "BUSL-1.1", "CC-BY-3.0", "CC-BY-4.0", "CC-BY-SA-3.0",
-    "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC0-1.0", "CDDL-1.0", "CDDL-1.1", "CECILL-2.1",
-    "CPL-1.0", "ECL-2.0", "EFL-2.0", "EPL-1.0", "EPL-2.0", "EUPL-1.1", "EUPL-1.2", "GFDL-1.3",
-    "GFDL-1.3-only", "GFDL-1.3-or-later", "GPL-1.0", "GPL-2.0", "GPL-2.0-only",
-    "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only", "GPL-3.0-or-later", "HPND", "ICU", "IJG",
-    "ISC", "LGPL-2.0", "LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1", "LGPL-2.1-only",
-    "LGPL-2.1-or-later", "LGPL-3.0", "LGPL-3.0-only", "LGPL-3.0-or-later", "LPL-1.02",
-    "MirOS", "MIT", "MIT-0", "MPL-1.0", "MPL-1.1", "MPL-2.0", "MPL-2.0-no-copyleft-exception",
-    "MS-PL", "MS-RL", "MulanPSL-2.0", "NCSA", "ODbL-1.0", "OFL-1.1", "OpenSSL", "OSL-3.0",
-    "PHP-3.0", "PHP-3.01", "PostgreSQL", "PSF-2.0", "Python-2.0", "Ruby", "SSPL-1.0",
-    "Unicode-DFS-2016", "Unlicense", "UPL-1.0", "Vim", "W3C", "WTFPL", "X11", "Zlib",
-    "ZPL-2.0", "ZPL-2.1",
+    "0BSD",
+    "AFL-3.0",
+    "AGPL-1.0",
+    "AGPL-3.0",
+    "AGPL-3.0-only",
+    "AGPL-3.0-or-later",
+    "Apache-1.0",
+    "Apache-1.1",
+    "Apache-2.0",
+    "APSL-2.0",
+    "Artistic-1.0",
+    "Artistic-2.0",
+    "BlueOak-1.0.0",
+    "BSD-1-Clause",
+    "BSD-2-Clause",
+    "BSD-2-Clause-Patent",
+    "BSD-3-Clause",
+    "BSD-3-Clause-Clear",
+    "BSD-4-Clause",
+    "BSL-1.0",
+    "BUSL-1.1",
+    "CC-BY-3.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-3.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-NC-4.0",
+    "CC0-1.0",
+    "CDDL-1.0",
+    "CDDL-1.1",
+    "CECILL-2.1",
+    "CPL-1.0",
+    "ECL-2.0",
+    "EFL-2.0",
+    "EPL-1.0",
+    "EPL-2.0",
+    "EUPL-1.1",
+    "EUPL-1.2",
+    "GFDL-1.3",
+    "GFDL-1.3-only",
+    "GFDL-1.3-or-later",
+    "GPL-1.0",
+    "GPL-2.0",
+    "GPL-2.0-only",
+    "GPL-2.0-or-later",
+    "GPL-3.0",
+    "GPL-3.0-only",
+    "GPL-3.0-or-later",
+    "HPND",
+    "ICU",
+    "IJG",
+    "ISC",
+    "LGPL-2.0",
+    "LGPL-2.0-only",
+    "LGPL-2.0-or-later",
+    "LGPL-2.1",
+    "LGPL-2.1-only",
+    "LGPL-2.1-or-later",
+    "LGPL-3.0",
+    "LGPL-3.0-only",
+    "LGPL-3.0-or-later",
+    "LPL-1.02",
+    "MirOS",
+    "MIT",
+    "MIT-0",
+    "MPL-1.0",
+    "MPL-1.1",
+    "MPL-2.0",
+    "MPL-2.0-no-copyleft-exception",
+    "MS-PL",
+    "MS-RL",
+    "MulanPSL-2.0",
+    "NCSA",
+    "ODbL-1.0",
+    "OFL-1.1",
+    "OpenSSL",
+    "OSL-3.0",
+    "PHP-3.0",
+    "PHP-3.01",
+    "PostgreSQL",
+    "PSF-2.0",
+    "Python-2.0",
+    "Ruby",
+    "SSPL-1.0",
+    "Unicode-DFS-2016",
+    "Unlicense",
+    "UPL-1.0",
+    "Vim",
+    "W3C",
+    "WTFPL",
+    "X11",
+    "Zlib",
+    "ZPL-2.0",
+    "ZPL-2.1",
 ];
 
 /// A known SPDX license identifier.

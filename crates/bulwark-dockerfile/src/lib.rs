@@ -8,6 +8,9 @@
 //!
 //! ShellCheck is not run: `SC` findings that Hadolint reports are out of scope.
 
+// Hadolint compares file extensions case-sensitively (`.deb`, `.rpm`, `.whl`); so do we.
+#![allow(clippy::case_sensitive_file_extension_comparisons)]
+
 pub mod ast;
 pub mod config;
 mod labels;

@@ -66,7 +66,9 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
     let mut violations = Vec::new();
     for rule in rules::ALL {
         let meta = rule.meta();
-        if config.level_for(meta.code, meta.level) == Level::Ignore {
+        if config.level_for(meta.code, meta.level) == Level::Ignore
+            || (config.hadolint_only && !meta.code.starts_with("DL"))
+        {
             continue;
         }
         rule.check(&cx, &mut violations);
@@ -98,11 +100,7 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
 }
 
 fn to_finding(path: &str, v: &Violation, severity: Severity) -> Finding {
-    let message = v
-        .message
-        .as_deref()
-        .unwrap_or(v.meta.message)
-        .to_string();
+    let message = v.message.as_deref().unwrap_or(v.meta.message).to_string();
     let mut location = Location::at(path, v.line, Some(v.column));
     if v.end_line > v.line {
         location = location.with_end(v.end_line, None);
@@ -188,7 +186,9 @@ impl Pragmas {
         if let Some((codes, at)) = self.by_line.get(&line)
             && codes.contains(code)
         {
-            return Some(format!("inline pragma `# hadolint ignore={code}` on line {at}"));
+            return Some(format!(
+                "inline pragma `# hadolint ignore={code}` on line {at}"
+            ));
         }
         if self.global.contains(code) {
             return Some(format!("pragma `# hadolint global ignore={code}`"));

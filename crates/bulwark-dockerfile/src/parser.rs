@@ -43,7 +43,7 @@ pub fn parse_bytes(source: &[u8]) -> Dockerfile {
         Ok(text) => parse(text),
         Err(e) => {
             let valid = source.get(..e.valid_up_to()).unwrap_or_default();
-            let line = 1 + valid.iter().filter(|&&b| b == b'\n').count() as u32;
+            let line = 1 + bytecount_newlines(valid);
             let column = 1 + valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32;
             Dockerfile {
                 escape: '\\',
@@ -59,6 +59,10 @@ pub fn parse_bytes(source: &[u8]) -> Dockerfile {
             }
         }
     }
+}
+
+fn bytecount_newlines(bytes: &[u8]) -> u32 {
+    bytes.split(|&b| b == b'\n').count().saturating_sub(1) as u32
 }
 
 struct Line<'a> {
@@ -153,34 +157,26 @@ pub fn parse(source: &str) -> Dockerfile {
         let mut current = trimmed;
         i += 1;
         loop {
-            match strip_continuation(current, escape) {
-                Some(head) => {
-                    logical.push_str(head);
-                    // Skip blank and comment lines inside the continuation.
-                    let mut next = None;
-                    while let Some(l) = lines.get(i) {
-                        let t = l.text.trim_start();
-                        i += 1;
-                        if t.is_empty() || t.starts_with('#') {
-                            continue;
-                        }
-                        next = Some(l);
-                        break;
-                    }
-                    match next {
-                        Some(l) => {
-                            end_line = l.number;
-                            end_col = l.text.chars().count() as u32;
-                            current = l.text;
-                        }
-                        None => break,
-                    }
+            let Some(head) = strip_continuation(current, escape) else {
+                logical.push_str(current);
+                break;
+            };
+            logical.push_str(head);
+            // Skip blank and comment lines inside the continuation.
+            let mut next = None;
+            while let Some(l) = lines.get(i) {
+                let t = l.text.trim_start();
+                i += 1;
+                if t.is_empty() || t.starts_with('#') {
+                    continue;
                 }
-                None => {
-                    logical.push_str(current);
-                    break;
-                }
+                next = Some(l);
+                break;
             }
+            let Some(l) = next else { break };
+            end_line = l.number;
+            end_col = l.text.chars().count() as u32;
+            current = l.text;
         }
         let mut ctx = InstrCtx {
             lines: &lines,
@@ -672,7 +668,9 @@ fn read_heredocs(text: &str, ctx: &mut InstrCtx<'_, '_>) -> Result<Vec<Heredoc>,
             body.push('\n');
         }
         if !closed {
-            return Err(format!("unterminated heredoc: missing delimiter {delimiter}"));
+            return Err(format!(
+                "unterminated heredoc: missing delimiter {delimiter}"
+            ));
         }
         out.push(Heredoc {
             delimiter,
@@ -692,17 +690,14 @@ pub(crate) fn heredoc_markers(text: &str) -> Vec<(String, bool, bool)> {
     let mut i = 0;
     let mut quote: Option<u8> = None;
     while let Some(&c) = bytes.get(i) {
-        match quote {
-            Some(q) => {
-                if c == q {
-                    quote = None;
-                } else if c == b'\\' && q == b'"' {
-                    i += 1;
-                }
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            } else if c == b'\\' && q == b'"' {
                 i += 1;
-                continue;
             }
-            None => {}
+            i += 1;
+            continue;
         }
         match c {
             b'\'' | b'"' => {

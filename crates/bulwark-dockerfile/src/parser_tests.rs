@@ -22,7 +22,9 @@ fn lines_and_continuations() {
 
 #[test]
 fn escape_directive_backtick() {
-    let doc = parse("# escape=`\nFROM mcr.microsoft.com/windows:ltsc2022\nRUN dir `\n  c:\\\nWORKDIR c:\\app\n");
+    let doc = parse(
+        "# escape=`\nFROM mcr.microsoft.com/windows:ltsc2022\nRUN dir `\n  c:\\\nWORKDIR c:\\app\n",
+    );
     assert!(doc.errors.is_empty(), "{:?}", doc.errors);
     assert_eq!(doc.escape, '`');
     assert_eq!(doc.directive("escape"), Some("`"));
@@ -41,7 +43,9 @@ fn directives_stop_at_first_other_line() {
 
 #[test]
 fn exec_and_shell_forms() {
-    let k = kinds("FROM x\nCMD [\"a\", \"b c\"]\nENTRYPOINT run me\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN [\"broken\"\n");
+    let k = kinds(
+        "FROM x\nCMD [\"a\", \"b c\"]\nENTRYPOINT run me\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN [\"broken\"\n",
+    );
     assert_eq!(k[1], Kind::Cmd(Args::Exec(vec!["a".into(), "b c".into()])));
     assert_eq!(k[2], Kind::Entrypoint(Args::Shell("run me".into())));
     assert!(matches!(&k[3], Kind::Shell(Args::Exec(v)) if v.len() == 4));
@@ -55,7 +59,10 @@ fn heredocs() {
     assert!(doc.errors.is_empty(), "{:?}", doc.errors);
     let ins: Vec<_> = doc.instructions().collect();
     assert_eq!(ins[1].heredocs.len(), 1);
-    assert_eq!(ins[1].heredocs[0].body, "apt-get update\napt-get install -y curl\n");
+    assert_eq!(
+        ins[1].heredocs[0].body,
+        "apt-get update\napt-get install -y curl\n"
+    );
     assert_eq!(ins[1].span.end_line, 5);
     assert_eq!(ins[2].heredocs.len(), 2);
     assert_eq!(ins[2].heredocs[0].body, "hello\n");
@@ -73,8 +80,11 @@ fn unterminated_heredoc_is_an_error() {
 }
 
 #[test]
+#[allow(clippy::many_single_char_names)]
 fn flags_and_from() {
-    let doc = parse("FROM --platform=$BUILDPLATFORM gcr.io/proj/img:1.2@sha256:abc AS build\nRUN --mount=type=cache,target=/root/.cache --network=none --security=insecure make\nCOPY --from=build --chown=1:1 --chmod=644 --link a b /dst/\nADD --checksum=sha256:x https://e/x.tgz /x\n");
+    let doc = parse(
+        "FROM --platform=$BUILDPLATFORM gcr.io/proj/img:1.2@sha256:abc AS build\nRUN --mount=type=cache,target=/root/.cache --network=none --security=insecure make\nCOPY --from=build --chown=1:1 --chmod=644 --link a b /dst/\nADD --checksum=sha256:x https://e/x.tgz /x\n",
+    );
     assert!(doc.errors.is_empty(), "{:?}", doc.errors);
     let k: Vec<_> = doc.instructions().map(|i| i.kind.clone()).collect();
     let Kind::From(f) = &k[0] else { panic!() };
@@ -102,28 +112,68 @@ fn flags_and_from() {
 fn image_refs() {
     use crate::ast::ImageRef;
     let r = ImageRef::parse("localhost:5000/a/b:t");
-    assert_eq!((r.registry.as_deref(), r.name.as_str(), r.tag.as_deref()), (Some("localhost:5000"), "a/b", Some("t")));
+    assert_eq!(
+        (r.registry.as_deref(), r.name.as_str(), r.tag.as_deref()),
+        (Some("localhost:5000"), "a/b", Some("t"))
+    );
     let r = ImageRef::parse("ubuntu");
     assert_eq!((r.registry, r.name.as_str(), r.tag), (None, "ubuntu", None));
     let r = ImageRef::parse("library/ubuntu@sha256:1");
-    assert_eq!((r.name.as_str(), r.tag, r.digest.as_deref()), ("library/ubuntu", None, Some("sha256:1")));
+    assert_eq!(
+        (r.name.as_str(), r.tag, r.digest.as_deref()),
+        ("library/ubuntu", None, Some("sha256:1"))
+    );
 }
 
 #[test]
 fn env_label_arg_expose() {
-    let k = kinds("FROM x\nENV A=1 B=\"two words\" C='$x'\nENV LEGACY value with spaces\nLABEL \"com.x\"=\"y\" empty=\"\"\nARG V=1 W\nEXPOSE 80 443/tcp 8000-8010 $PORT 70000\n");
-    assert_eq!(k[1], Kind::Env(vec![("A".into(), "1".into()), ("B".into(), "two words".into()), ("C".into(), "$x".into())]));
-    assert_eq!(k[2], Kind::Env(vec![("LEGACY".into(), "value with spaces".into())]));
-    assert_eq!(k[3], Kind::Label(vec![("com.x".into(), "y".into()), ("empty".into(), String::new())]));
-    assert_eq!(k[4], Kind::Arg(vec![("V".into(), Some("1".into())), ("W".into(), None)]));
-    assert_eq!(k[5], Kind::Expose(vec![Port::Number(80), Port::Number(443), Port::Range(8000, 8010), Port::Other("$PORT".into()), Port::Number(70000)]));
+    let k = kinds(
+        "FROM x\nENV A=1 B=\"two words\" C='$x'\nENV LEGACY value with spaces\nLABEL \"com.x\"=\"y\" empty=\"\"\nARG V=1 W\nEXPOSE 80 443/tcp 8000-8010 $PORT 70000\n",
+    );
+    assert_eq!(
+        k[1],
+        Kind::Env(vec![
+            ("A".into(), "1".into()),
+            ("B".into(), "two words".into()),
+            ("C".into(), "$x".into())
+        ])
+    );
+    assert_eq!(
+        k[2],
+        Kind::Env(vec![("LEGACY".into(), "value with spaces".into())])
+    );
+    assert_eq!(
+        k[3],
+        Kind::Label(vec![
+            ("com.x".into(), "y".into()),
+            ("empty".into(), String::new())
+        ])
+    );
+    assert_eq!(
+        k[4],
+        Kind::Arg(vec![("V".into(), Some("1".into())), ("W".into(), None)])
+    );
+    assert_eq!(
+        k[5],
+        Kind::Expose(vec![
+            Port::Number(80),
+            Port::Number(443),
+            Port::Range(8000, 8010),
+            Port::Other("$PORT".into()),
+            Port::Number(70000)
+        ])
+    );
 }
 
 #[test]
 fn onbuild_and_healthcheck() {
-    let k = kinds("FROM x\nONBUILD RUN make\nHEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1\nHEALTHCHECK NONE\n");
+    let k = kinds(
+        "FROM x\nONBUILD RUN make\nHEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1\nHEALTHCHECK NONE\n",
+    );
     assert!(matches!(&k[1], Kind::Onbuild(i) if matches!(i.kind, Kind::Run(_))));
-    assert!(matches!(&k[2], Kind::Healthcheck(Some(Args::Shell(s))) if s == "curl -f http://x/ || exit 1"));
+    assert!(
+        matches!(&k[2], Kind::Healthcheck(Some(Args::Shell(s))) if s == "curl -f http://x/ || exit 1")
+    );
     assert_eq!(k[3], Kind::Healthcheck(None));
 }
 
@@ -138,7 +188,11 @@ fn errors_have_positions_and_never_panic() {
     assert_eq!(parse_bytes(b"FROM x\nRUN \xff\n").errors[0].line, 2);
     assert!(!parse_bytes(b"\x00\x01binary").errors.is_empty());
     assert!(parse("").errors.is_empty());
-    assert!(parse("\u{feff}FROM x\r\nRUN a \\\r\n b\r\n").errors.is_empty());
+    assert!(
+        parse("\u{feff}FROM x\r\nRUN a \\\r\n b\r\n")
+            .errors
+            .is_empty()
+    );
     let deep = "ONBUILD ".repeat(10_000) + "RUN x";
     assert!(!parse(&deep).errors.is_empty());
 }
@@ -166,7 +220,15 @@ fn substitution_forms() {
         "E" => Some(""),
         _ => None,
     };
-    assert_eq!(expand("$A-${A}-${B:-d}-${E:-d}-${E-d}-${A:+x}-${B:+x}-\\$A", '\\', look).unwrap(), "1-1-d-d--x--$A");
+    assert_eq!(
+        expand(
+            "$A-${A}-${B:-d}-${E:-d}-${E-d}-${A:+x}-${B:+x}-\\$A",
+            '\\',
+            look
+        )
+        .unwrap(),
+        "1-1-d-d--x--$A"
+    );
     assert!(expand("plain", '\\', look).is_none());
 }
 

@@ -19,12 +19,18 @@ fn enabled(code: &str) -> Config {
 
 fn catches(code: &str, src: &str) {
     let found = run(src, &enabled(code));
-    assert!(found.iter().any(|(c, _)| c == code), "{code} should fire on:\n{src}\nfound {found:?}");
+    assert!(
+        found.iter().any(|(c, _)| c == code),
+        "{code} should fire on:\n{src}\nfound {found:?}"
+    );
 }
 
 fn catches_not(code: &str, src: &str) {
     let found = run(src, &enabled(code));
-    assert!(!found.iter().any(|(c, _)| c == code), "{code} should not fire on:\n{src}\nfound {found:?}");
+    assert!(
+        !found.iter().any(|(c, _)| c == code),
+        "{code} should not fire on:\n{src}\nfound {found:?}"
+    );
 }
 
 fn onbuild(src: &str) -> String {
@@ -42,7 +48,11 @@ fn catches_not_ob(code: &str, src: &str) {
 }
 
 fn lines_of(code: &str, src: &str) -> Vec<u32> {
-    run(src, &enabled(code)).into_iter().filter(|(c, _)| c == code).map(|(_, l)| l).collect()
+    run(src, &enabled(code))
+        .into_iter()
+        .filter(|(c, _)| c == code)
+        .map(|(_, l)| l)
+        .collect()
 }
 
 #[test]
@@ -76,9 +86,18 @@ fn dl3002() {
     catches_not("DL3002", "FROM debian\nUSER foo");
     catches_not("DL3002", "FROM debian\nUSER root\nUSER foo");
     // Hadolint checks the last USER of every stage, not only of the final one.
-    catches("DL3002", "FROM debian\nUSER root\nFROM alpine\nUSER foo\nUSER root\nUSER bar");
-    catches_not("DL3002", "FROM debian\nUSER root\nUSER 1000\nFROM alpine\nUSER foo\nUSER root\nUSER bar");
-    assert_eq!(lines_of("DL3002", "FROM a\nUSER root\nFROM b\nUSER root\nRUN x"), [2, 4]);
+    catches(
+        "DL3002",
+        "FROM debian\nUSER root\nFROM alpine\nUSER foo\nUSER root\nUSER bar",
+    );
+    catches_not(
+        "DL3002",
+        "FROM debian\nUSER root\nUSER 1000\nFROM alpine\nUSER foo\nUSER root\nUSER bar",
+    );
+    assert_eq!(
+        lines_of("DL3002", "FROM a\nUSER root\nFROM b\nUSER root\nRUN x"),
+        [2, 4]
+    );
 }
 
 #[test]
@@ -128,15 +147,27 @@ fn dl3008() {
     catches_ob("DL3008", "RUN apt-get install -y python=2.7 ruby");
     catches_not_ob("DL3008", "RUN apt-get install python=2.7");
     catches_not_ob("DL3008", "RUN apt-get install -y ./foo.deb /tmp/bar.deb");
-    catches_not_ob("DL3008", "RUN apt-get install -t buster-backports python=2.7");
+    catches_not_ob(
+        "DL3008",
+        "RUN apt-get install -t buster-backports python=2.7",
+    );
     catches_not_ob("DL3008", "RUN apt-get update");
-    catches_ob("DL3008", "RUN apt-get -y install --no-install-recommends \\\n  curl \\\n  git=1:2.30");
+    catches_ob(
+        "DL3008",
+        "RUN apt-get -y install --no-install-recommends \\\n  curl \\\n  git=1:2.30",
+    );
 }
 
 #[test]
 fn dl3009() {
-    catches("DL3009", "FROM debian\nRUN apt-get update && apt-get install -y python");
-    catches_not("DL3009", "FROM debian\nRUN apt-get update && apt-get install -y python && rm -rf /var/lib/apt/lists/*");
+    catches(
+        "DL3009",
+        "FROM debian\nRUN apt-get update && apt-get install -y python",
+    );
+    catches_not(
+        "DL3009",
+        "FROM debian\nRUN apt-get update && apt-get install -y python && rm -rf /var/lib/apt/lists/*",
+    );
     catches_not("DL3009", "FROM debian\nRUN apt-get install -y python");
     catches_not(
         "DL3009",
@@ -154,17 +185,35 @@ fn dl3009() {
         "DL3009",
         "FROM ubuntu:20.04\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt apt-get update",
     );
-    catches("DL3009", "FROM debian\nONBUILD RUN apt-get update && apt-get install -y python");
+    catches(
+        "DL3009",
+        "FROM debian\nONBUILD RUN apt-get update && apt-get install -y python",
+    );
 }
 
 #[test]
 fn dl3010() {
-    catches("DL3010", "FROM a\nCOPY packaged-app.tar /usr/src/app/\nRUN tar -xf /usr/src/app/packaged-app.tar");
-    catches("DL3010", "FROM a\nCOPY foo.tar.gz bar/\nRUN tar --extract -f bar/foo.tar.gz");
+    catches(
+        "DL3010",
+        "FROM a\nCOPY packaged-app.tar /usr/src/app/\nRUN tar -xf /usr/src/app/packaged-app.tar",
+    );
+    catches(
+        "DL3010",
+        "FROM a\nCOPY foo.tar.gz bar/\nRUN tar --extract -f bar/foo.tar.gz",
+    );
     catches_not("DL3010", "FROM a\nCOPY packaged-app.tar /usr/src/app/");
     catches_not("DL3010", "FROM a\nCOPY foo.txt /x\nRUN tar -xf foo.txt");
-    catches_not("DL3010", "FROM a\nCOPY --from=b x.tar /x/\nRUN tar -xf /x/x.tar");
-    assert_eq!(lines_of("DL3010", "FROM a\nCOPY a.zip x.tgz /d/\nRUN tar -xzf /d/x.tgz"), [2]);
+    catches_not(
+        "DL3010",
+        "FROM a\nCOPY --from=b x.tar /x/\nRUN tar -xf /x/x.tar",
+    );
+    assert_eq!(
+        lines_of(
+            "DL3010",
+            "FROM a\nCOPY a.zip x.tgz /d/\nRUN tar -xzf /d/x.tgz"
+        ),
+        [2]
+    );
 }
 
 #[test]
@@ -179,8 +228,14 @@ fn dl3011() {
 
 #[test]
 fn dl3012() {
-    catches("DL3012", "FROM a\nHEALTHCHECK CMD /bin/true\nHEALTHCHECK CMD /bin/false");
-    catches_not("DL3012", "FROM a\nHEALTHCHECK CMD /bin/true\nFROM b\nHEALTHCHECK CMD /bin/true");
+    catches(
+        "DL3012",
+        "FROM a\nHEALTHCHECK CMD /bin/true\nHEALTHCHECK CMD /bin/false",
+    );
+    catches_not(
+        "DL3012",
+        "FROM a\nHEALTHCHECK CMD /bin/true\nFROM b\nHEALTHCHECK CMD /bin/true",
+    );
     catches_not("DL3012", "FROM a\nHEALTHCHECK CMD /bin/true");
 }
 
@@ -198,8 +253,14 @@ fn dl3013() {
     catches_not_ob("DL3013", "RUN pip install -c constraints.txt django");
     catches_not_ob("DL3013", "RUN pip install git+https://github.com/x/y@v1.0");
     catches_not_ob("DL3013", "RUN pip install ./mypkg/ foo.whl bar.tar.gz");
-    catches_not_ob("DL3013", "RUN pip install --index-url https://x django==1.0");
-    catches_not_ob("DL3013", "RUN pip install -i https://x django==1.0 --trusted-host x");
+    catches_not_ob(
+        "DL3013",
+        "RUN pip install --index-url https://x django==1.0",
+    );
+    catches_not_ob(
+        "DL3013",
+        "RUN pip install -i https://x django==1.0 --trusted-host x",
+    );
     catches_not_ob("DL3013", "RUN pip freeze && pip download x");
 }
 
@@ -216,8 +277,14 @@ fn dl3014() {
 #[test]
 fn dl3015() {
     catches_ob("DL3015", "RUN apt-get install -y python");
-    catches_not_ob("DL3015", "RUN apt-get install -y --no-install-recommends python");
-    catches_not_ob("DL3015", "RUN apt-get -o APT::Install-Recommends=false install python");
+    catches_not_ob(
+        "DL3015",
+        "RUN apt-get install -y --no-install-recommends python",
+    );
+    catches_not_ob(
+        "DL3015",
+        "RUN apt-get -o APT::Install-Recommends=false install python",
+    );
 }
 
 #[test]
@@ -229,7 +296,10 @@ fn dl3016() {
     catches_not_ob("DL3016", "RUN npm install express@4.1.1");
     catches_not_ob("DL3016", "RUN npm install @scope/pkg@1.0.0");
     catches_not_ob("DL3016", "RUN npm install express@\"^4.1.1\"");
-    catches_not_ob("DL3016", "RUN npm install git+https://github.com/x/y.git#v1");
+    catches_not_ob(
+        "DL3016",
+        "RUN npm install git+https://github.com/x/y.git#v1",
+    );
     catches_not_ob("DL3016", "RUN npm install ./folder x.tgz");
     catches_not_ob("DL3016", "RUN npm run install");
 }
@@ -248,9 +318,18 @@ fn dl3018() {
 fn dl3019() {
     catches_ob("DL3019", "RUN apk add flex=2.6.4-r1");
     catches_not_ob("DL3019", "RUN apk add --no-cache flex=2.6.4-r1");
-    catches_not("DL3019", "RUN --mount=type=cache,target=/var/cache/apk apk add -U curl=7.77.0");
-    catches_not("DL3019", "RUN --mount=type=cache,target=/var/cache/foo apk add --no-cache -U curl=7.77.0");
-    catches("DL3019", "RUN --mount=type=cache,target=/var/cache/foo apk add -U curl=7.77.0");
+    catches_not(
+        "DL3019",
+        "RUN --mount=type=cache,target=/var/cache/apk apk add -U curl=7.77.0",
+    );
+    catches_not(
+        "DL3019",
+        "RUN --mount=type=cache,target=/var/cache/foo apk add --no-cache -U curl=7.77.0",
+    );
+    catches(
+        "DL3019",
+        "RUN --mount=type=cache,target=/var/cache/foo apk add -U curl=7.77.0",
+    );
 }
 
 #[test]
@@ -275,20 +354,32 @@ fn dl3021() {
 #[test]
 fn dl3022() {
     catches("DL3022", "COPY --from=foo bar .");
-    catches("DL3022", "FROM scratch\nCOPY --from=build foo .\nFROM node as build\nRUN baz");
-    catches_not("DL3022", "FROM scratch as build\nRUN foo\nFROM node\nCOPY --from=build foo .\nRUN baz");
+    catches(
+        "DL3022",
+        "FROM scratch\nCOPY --from=build foo .\nFROM node as build\nRUN baz",
+    );
+    catches_not(
+        "DL3022",
+        "FROM scratch as build\nRUN foo\nFROM node\nCOPY --from=build foo .\nRUN baz",
+    );
 }
 
 #[test]
 fn dl3023() {
     catches("DL3023", "FROM node as foo\nCOPY --from=foo bar .");
-    catches_not("DL3023", "FROM scratch as build\nRUN foo\nFROM node as run\nCOPY --from=build foo .");
+    catches_not(
+        "DL3023",
+        "FROM scratch as build\nRUN foo\nFROM node as run\nCOPY --from=build foo .",
+    );
     catches_not("DL3023", "FROM node\nCOPY --from=foo bar .");
 }
 
 #[test]
 fn dl3024() {
-    catches("DL3024", "FROM node as foo\nRUN something\nFROM scratch as foo\nRUN something");
+    catches(
+        "DL3024",
+        "FROM node as foo\nRUN something\nFROM scratch as foo\nRUN something",
+    );
     catches_not("DL3024", "FROM scratch\nRUN foo\nFROM node as foo\nRUN baz");
     assert_eq!(lines_of("DL3024", "FROM a as x\nFROM b as x"), [2]);
 }
@@ -314,7 +405,10 @@ fn dl3026() {
     assert!(fires("FROM debian:jessie", &g));
     assert!(!fires("FROM gcr.io/debian:jessie", &g));
     assert!(!fires("FROM gcr.io/x:1 AS base\nFROM base", &g));
-    assert!(!fires("FROM randomguy.com/debian:jessie", &Config::default()));
+    assert!(!fires(
+        "FROM randomguy.com/debian:jessie",
+        &Config::default()
+    ));
 }
 
 #[test]
@@ -346,35 +440,62 @@ fn dl3030_to_dl3041_package_managers() {
     catches_not_ob("DL3030", "RUN yum install -y httpd-2.4.24 && yum clean all");
     catches_ob("DL3032", "RUN yum install -y httpd-2.4.24");
     catches_not_ob("DL3032", "RUN yum install -y httpd-2.4.24 && yum clean all");
-    catches_not_ob("DL3032", "RUN yum install -y httpd-2.4.24 && rm -rf /var/cache/yum/*");
+    catches_not_ob(
+        "DL3032",
+        "RUN yum install -y httpd-2.4.24 && rm -rf /var/cache/yum/*",
+    );
     catches_ob("DL3033", "RUN yum install -y httpd && yum clean all");
     catches_not_ob("DL3033", "RUN yum install -y httpd-2.4.24 && yum clean all");
     catches_not_ob("DL3033", "RUN yum install -y /tmp/x.rpm");
     catches_ob("DL3033", "RUN yum module install -y nodejs");
     catches_not_ob("DL3033", "RUN yum module install -y nodejs:14");
     catches_ob("DL3034", "RUN zypper install httpd=2.4.24 && zypper clean");
-    catches_not_ob("DL3034", "RUN zypper install -y httpd=2.4.24 && zypper clean");
-    catches_not_ob("DL3034", "RUN zypper --non-interactive install --no-confirm httpd=2.4.24");
+    catches_not_ob(
+        "DL3034",
+        "RUN zypper install -y httpd=2.4.24 && zypper clean",
+    );
+    catches_not_ob(
+        "DL3034",
+        "RUN zypper --non-interactive install --no-confirm httpd=2.4.24",
+    );
     catches_ob("DL3035", "RUN zypper dist-upgrade");
     catches_ob("DL3035", "RUN zypper dup");
     catches_not_ob("DL3035", "RUN zypper install -y x=1");
     catches_ob("DL3036", "RUN zypper install -y httpd=2.4.24");
-    catches_ob("DL3036", "RUN zypper clean && zypper install -y httpd=2.4.24");
-    catches_not_ob("DL3036", "RUN zypper install -y httpd=2.4.24 && zypper clean");
+    catches_ob(
+        "DL3036",
+        "RUN zypper clean && zypper install -y httpd=2.4.24",
+    );
+    catches_not_ob(
+        "DL3036",
+        "RUN zypper install -y httpd=2.4.24 && zypper clean",
+    );
     catches_not_ob("DL3036", "RUN zypper in -y httpd=2.4.24 && zypper cc");
     catches_ob("DL3037", "RUN zypper install -y httpd && zypper clean");
-    catches_not_ob("DL3037", "RUN zypper install -y httpd=2.4.24 'php>=7' && zypper clean");
+    catches_not_ob(
+        "DL3037",
+        "RUN zypper install -y httpd=2.4.24 'php>=7' && zypper clean",
+    );
     catches_ob("DL3038", "RUN dnf install httpd-2.4.24 && dnf clean all");
-    catches_ob("DL3038", "RUN microdnf install httpd-2.4.24 && microdnf clean all");
+    catches_ob(
+        "DL3038",
+        "RUN microdnf install httpd-2.4.24 && microdnf clean all",
+    );
     catches_not_ob("DL3038", "RUN dnf install -y httpd-2.4.24 && dnf clean all");
     catches_ob("DL3040", "RUN dnf install -y httpd-2.4.24");
     catches_ob("DL3040", "RUN microdnf install -y httpd-2.4.24");
     catches_not_ob("DL3040", "RUN dnf install -y httpd-2.4.24 && dnf clean all");
-    catches_not_ob("DL3040", "RUN microdnf install -y x-1 && microdnf clean all");
+    catches_not_ob(
+        "DL3040",
+        "RUN microdnf install -y x-1 && microdnf clean all",
+    );
     catches_ob("DL3041", "RUN dnf install -y httpd && dnf clean all");
     catches_ob("DL3041", "RUN dnf install -y python3-pip && dnf clean all");
     catches_not_ob("DL3041", "RUN dnf install -y httpd-2.4.24 && dnf clean all");
-    catches_not_ob("DL3041", "RUN dnf install -y python3-pip-20.2.4 && dnf clean all");
+    catches_not_ob(
+        "DL3041",
+        "RUN dnf install -y python3-pip-20.2.4 && dnf clean all",
+    );
     catches_ob("DL3041", "RUN dnf module install -y nodejs");
     catches_not_ob("DL3041", "RUN dnf module install -y nodejs:14");
     catches_not_ob("DL3041", "RUN dnf group install -y 'Development Tools'");
@@ -389,10 +510,22 @@ fn dl3042() {
     catches_not_ob("DL3042", "RUN pipx install django");
     catches_not_ob("DL3042", "RUN pipenv install django");
     catches_not_ob("DL3042", "RUN python -m pipenv install django");
-    catches_not("DL3042", "FROM python:3\nENV PIP_NO_CACHE_DIR=1\nRUN pip install django");
-    catches("DL3042", "FROM python:3\nENV PIP_NO_CACHE_DIR=0\nRUN pip install django");
-    catches_not("DL3042", "FROM python:3 AS base\nENV PIP_NO_CACHE_DIR=yes\nFROM base\nRUN pip install django");
-    catches("DL3042", "FROM python:3 AS base\nENV PIP_NO_CACHE_DIR=yes\nFROM python:3\nRUN pip install django");
+    catches_not(
+        "DL3042",
+        "FROM python:3\nENV PIP_NO_CACHE_DIR=1\nRUN pip install django",
+    );
+    catches(
+        "DL3042",
+        "FROM python:3\nENV PIP_NO_CACHE_DIR=0\nRUN pip install django",
+    );
+    catches_not(
+        "DL3042",
+        "FROM python:3 AS base\nENV PIP_NO_CACHE_DIR=yes\nFROM base\nRUN pip install django",
+    );
+    catches(
+        "DL3042",
+        "FROM python:3 AS base\nENV PIP_NO_CACHE_DIR=yes\nFROM python:3\nRUN pip install django",
+    );
 }
 
 #[test]
@@ -418,13 +551,19 @@ fn dl3044() {
 #[test]
 fn dl3045() {
     catches("DL3045", "FROM scratch\nCOPY bla.sh blubb.sh");
-    catches("DL3045", "FROM scratch AS a\nWORKDIR /x\nFROM debian\nCOPY a b");
+    catches(
+        "DL3045",
+        "FROM scratch AS a\nWORKDIR /x\nFROM debian\nCOPY a b",
+    );
     catches_not("DL3045", "FROM scratch\nWORKDIR /usr\nCOPY bla.sh blubb.sh");
     catches_not("DL3045", "FROM scratch\nCOPY bla.sh /usr/x.sh");
     catches_not("DL3045", "FROM scratch\nCOPY bla.sh \"/usr/x.sh\"");
     catches_not("DL3045", "FROM scratch\nCOPY bla.sh c:\\\\system32\\\\");
     catches_not("DL3045", "FROM scratch\nCOPY bla.sh $DEST");
-    catches_not("DL3045", "FROM scratch AS base\nWORKDIR /usr\nFROM base\nCOPY a b");
+    catches_not(
+        "DL3045",
+        "FROM scratch AS base\nWORKDIR /usr\nFROM base\nCOPY a b",
+    );
 }
 
 #[test]
@@ -474,10 +613,26 @@ fn dl3049_to_dl3058_labels() {
     use bulwark_dockerfile::LabelType::*;
     let c = schema(&[("foo", Text)], false);
     assert!(fires_with("DL3049", "FROM baseimage", &c));
-    assert!(!fires_with("DL3049", "FROM baseimage\nLABEL foo=\"bar\"", &c));
-    assert!(!fires_with("DL3049", "FROM a AS base\nLABEL foo=bar\nFROM base", &c));
-    assert!(fires_with("DL3049", "FROM a AS base\nLABEL foo=bar\nFROM b", &c));
-    assert!(!fires_with("DL3049", "FROM a AS build\nFROM b\nLABEL foo=bar\nCOPY --from=build /x /x", &c));
+    assert!(!fires_with(
+        "DL3049",
+        "FROM baseimage\nLABEL foo=\"bar\"",
+        &c
+    ));
+    assert!(!fires_with(
+        "DL3049",
+        "FROM a AS base\nLABEL foo=bar\nFROM base",
+        &c
+    ));
+    assert!(fires_with(
+        "DL3049",
+        "FROM a AS base\nLABEL foo=bar\nFROM b",
+        &c
+    ));
+    assert!(!fires_with(
+        "DL3049",
+        "FROM a AS build\nFROM b\nLABEL foo=bar\nCOPY --from=build /x /x",
+        &c
+    ));
     assert!(!fires_with("DL3049", "FROM baseimage", &Config::default()));
     let s = schema(&[("foo", Text)], true);
     assert!(fires_with("DL3050", "FROM a\nLABEL bar=baz", &s));
@@ -487,23 +642,43 @@ fn dl3049_to_dl3058_labels() {
     assert!(!fires_with("DL3051", "FROM a\nLABEL foo=x", &c));
     let u = schema(&[("url", Url)], false);
     assert!(fires_with("DL3052", "FROM a\nLABEL url=\"not a url\"", &u));
-    assert!(!fires_with("DL3052", "FROM a\nLABEL url=\"https://x.org\"", &u));
+    assert!(!fires_with(
+        "DL3052",
+        "FROM a\nLABEL url=\"https://x.org\"",
+        &u
+    ));
     let t = schema(&[("created", Rfc3339)], false);
     assert!(fires_with("DL3053", "FROM a\nLABEL created=\"2020\"", &t));
-    assert!(!fires_with("DL3053", "FROM a\nLABEL created=\"2020-01-01T12:00:00Z\"", &t));
+    assert!(!fires_with(
+        "DL3053",
+        "FROM a\nLABEL created=\"2020-01-01T12:00:00Z\"",
+        &t
+    ));
     let l = schema(&[("license", Spdx)], false);
-    assert!(fires_with("DL3054", "FROM a\nLABEL license=\"MIT & Apache\"", &l));
+    assert!(fires_with(
+        "DL3054",
+        "FROM a\nLABEL license=\"MIT & Apache\"",
+        &l
+    ));
     assert!(!fires_with("DL3054", "FROM a\nLABEL license=\"MIT\"", &l));
     let h = schema(&[("rev", Hash)], false);
     assert!(fires_with("DL3055", "FROM a\nLABEL rev=\"xyz\"", &h));
     assert!(!fires_with("DL3055", "FROM a\nLABEL rev=\"2a3f4b5\"", &h));
     let v = schema(&[("version", Semver)], false);
     assert!(fires_with("DL3056", "FROM a\nLABEL version=\"1\"", &v));
-    assert!(!fires_with("DL3056", "FROM a\nLABEL version=\"1.0.0-rc1\"", &v));
+    assert!(!fires_with(
+        "DL3056",
+        "FROM a\nLABEL version=\"1.0.0-rc1\"",
+        &v
+    ));
     let e = schema(&[("mail", Email)], false);
     assert!(fires_with("DL3058", "FROM a\nLABEL mail=\"nope\"", &e));
     assert!(!fires_with("DL3058", "FROM a\nLABEL mail=\"a@b.org\"", &e));
-    let msgs: Vec<String> = lint("D", b"FROM a", &c).findings.into_iter().map(|f| f.message).collect();
+    let msgs: Vec<String> = lint("D", b"FROM a", &c)
+        .findings
+        .into_iter()
+        .map(|f| f.message)
+        .collect();
     assert!(msgs.contains(&"Label `foo` is missing.".to_string()));
 }
 
@@ -511,9 +686,19 @@ fn dl3049_to_dl3058_labels() {
 fn dl3057() {
     catches("DL3057", "FROM scratch");
     catches_not("DL3057", "FROM scratch\nHEALTHCHECK CMD /bin/true");
-    catches_not("DL3057", "FROM scratch AS base\nHEALTHCHECK CMD /bin/true\nFROM base");
-    catches("DL3057", "FROM scratch AS base\nHEALTHCHECK CMD /bin/true\nFROM debian");
-    assert!(!run("FROM scratch", &Config::default()).iter().any(|(c, _)| c == "DL3057"));
+    catches_not(
+        "DL3057",
+        "FROM scratch AS base\nHEALTHCHECK CMD /bin/true\nFROM base",
+    );
+    catches(
+        "DL3057",
+        "FROM scratch AS base\nHEALTHCHECK CMD /bin/true\nFROM debian",
+    );
+    assert!(
+        !run("FROM scratch", &Config::default())
+            .iter()
+            .any(|(c, _)| c == "DL3057")
+    );
 }
 
 #[test]
@@ -521,7 +706,10 @@ fn dl3059() {
     catches("DL3059", "FROM a\nRUN foo\nRUN bar");
     catches_not("DL3059", "FROM a\nRUN foo\nWORKDIR /x\nRUN bar");
     catches_not("DL3059", "FROM a\nRUN foo && bar && baz\nRUN qux");
-    catches_not("DL3059", "FROM a\nRUN --mount=type=cache,target=/x foo\nRUN bar");
+    catches_not(
+        "DL3059",
+        "FROM a\nRUN --mount=type=cache,target=/x foo\nRUN bar",
+    );
     catches("DL3059", "FROM a\nRUN foo\n# comment\nRUN bar");
     assert_eq!(lines_of("DL3059", "FROM a\nRUN a\nRUN b\nRUN c"), [3, 4]);
 }
@@ -589,7 +777,13 @@ fn dl4000_to_dl4006() {
     catches("DL4001", "FROM a\nRUN wget x && curl y");
     catches_not("DL4001", "FROM a\nRUN wget x\nFROM b\nRUN curl y");
     catches_not("DL4001", "FROM a\nRUN curl x\nRUN curl y");
-    assert_eq!(lines_of("DL4001", "FROM a\nRUN wget x\nRUN echo\nRUN curl y\nRUN curl z"), [4, 5]);
+    assert_eq!(
+        lines_of(
+            "DL4001",
+            "FROM a\nRUN wget x\nRUN echo\nRUN curl y\nRUN curl z"
+        ),
+        [4, 5]
+    );
     catches("DL4003", "FROM a\nCMD a\nCMD b");
     catches_not("DL4003", "FROM a\nCMD a\nFROM b\nCMD b");
     catches("DL4004", "FROM a\nENTRYPOINT a\nENTRYPOINT b");
@@ -597,19 +791,38 @@ fn dl4000_to_dl4006() {
     catches_ob("DL4005", "RUN ln -sfv /bin/bash /bin/sh");
     catches_not_ob("DL4005", "RUN ln -sf /bin/true /sbin/initctl");
     catches("DL4006", "FROM a\nRUN wget -O - https://x | tar xz");
-    catches_not("DL4006", "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN wget -O - https://x | tar xz");
-    catches_not("DL4006", "FROM a\nSHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN a | b");
-    catches("DL4006", "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM b\nRUN a | b");
-    catches_not("DL4006", "FROM a\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Variable PSVersionTable | Select-Object -ExpandProperty Value");
+    catches_not(
+        "DL4006",
+        "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN wget -O - https://x | tar xz",
+    );
+    catches_not(
+        "DL4006",
+        "FROM a\nSHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\nRUN a | b",
+    );
+    catches(
+        "DL4006",
+        "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM b\nRUN a | b",
+    );
+    catches_not(
+        "DL4006",
+        "FROM a\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Variable PSVersionTable | Select-Object -ExpandProperty Value",
+    );
     catches_not("DL4006", "FROM a\nRUN a || b");
 }
 
 #[test]
 fn pragmas() {
-    let cfg = Config::default();
+    let cfg = Config {
+        hadolint_only: true,
+        ..Config::default()
+    };
     let src = "FROM debian\n# hadolint ignore=DL3008,DL3015\nRUN apt-get install -y python\n";
     let r = lint("D", src.as_bytes(), &cfg);
-    assert!(!r.findings.iter().any(|f| f.code == "DL3008" || f.code == "DL3015"));
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.code == "DL3008" || f.code == "DL3015")
+    );
     assert!(r.suppressed.iter().any(|s| s.finding.code == "DL3008"));
     assert!(r.findings.iter().any(|f| f.code == "DL3006"));
     let src = "# hadolint global ignore=DL3006\nFROM debian\nFROM ubuntu\n";
@@ -618,12 +831,30 @@ fn pragmas() {
     assert!(lint("D", src.as_bytes(), &cfg).findings.is_empty());
     let src = "FROM debian:12\n# hadolint ignore=DL3008 because\nRUN apt-get install -y --no-install-recommends python\n";
     assert!(!lint("D", src.as_bytes(), &cfg).findings.is_empty());
-    let mut off = Config::default();
+    let mut off = cfg.clone();
     off.disable_ignore_pragma = true;
     let src = "FROM debian\n# hadolint ignore=DL3006\nFROM ubuntu\n";
     assert_eq!(lint("D", src.as_bytes(), &off).findings.len(), 2);
-    let src = "FROM debian:12\n# bulwark ignore=BW1003\nUSER 0\n";
-    assert!(!lint("D", src.as_bytes(), &cfg).findings.iter().any(|f| f.code == "BW1003"));
+    let all = Config::default();
+    let src = "FROM debian:12\nUSER 0\nEXPOSE 22\n";
+    assert!(
+        lint("D", src.as_bytes(), &all)
+            .findings
+            .iter()
+            .any(|f| f.code == "BW1015")
+    );
+    let src = "FROM debian:12\nUSER 0\n# bulwark ignore=BW1015\nEXPOSE 22\n";
+    let r = lint("D", src.as_bytes(), &all);
+    assert!(!r.findings.iter().any(|f| f.code == "BW1015"));
+    assert!(r.suppressed.iter().any(|s| s.finding.code == "BW1015"));
+    // Hadolint's pragma alphabet has no B or W: `# hadolint ignore=BW1015` is not a pragma.
+    let src = "FROM debian:12\nUSER 0\n# hadolint ignore=BW1015\nEXPOSE 22\n";
+    assert!(
+        lint("D", src.as_bytes(), &all)
+            .findings
+            .iter()
+            .any(|f| f.code == "BW1015")
+    );
 }
 
 #[test]
@@ -640,7 +871,11 @@ fn config_ignore_and_override() {
 
 #[test]
 fn parse_errors_are_dl1000_only() {
-    let r = lint("D", b"FROM debian\nFOO bar\nRUN sudo x\n", &Config::default());
+    let r = lint(
+        "D",
+        b"FROM debian\nFOO bar\nRUN sudo x\n",
+        &Config::default(),
+    );
     assert_eq!(r.findings.len(), 1);
     assert_eq!(r.findings[0].code, "DL1000");
     assert_eq!(r.findings[0].location.line, Some(2));

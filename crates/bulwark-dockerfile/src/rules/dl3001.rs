@@ -16,9 +16,8 @@ declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// ```dockerfile
-    /// Start services from `CMD`/`ENTRYPOINT` and edit files with `COPY` or `sed`.
-    /// ```
+    /// Start services from `CMD`/`ENTRYPOINT`, edit files with `COPY` or `sed`, and inspect
+    /// running containers with `docker exec` instead.
     Dl3001 {
         code: "DL3001",
         name: "pointless-commands",

@@ -151,7 +151,9 @@ impl<'a> Context<'a> {
 
     /// The instruction sequence Hadolint's `onbuild` wrapper feeds a stateful rule: the
     /// instructions inside `ONBUILD`, unwrapped, with their shells.
-    pub fn onbuild_sequence(&self) -> impl Iterator<Item = (&'a Instruction, &Instruction, Option<&ParsedShell>)> {
+    pub fn onbuild_sequence(
+        &self,
+    ) -> impl Iterator<Item = (&'a Instruction, &Instruction, Option<&ParsedShell>)> {
         self.instrs.iter().filter_map(|v| {
             v.onbuild_inner()
                 .map(|inner| (v.ins, inner, v.shell.as_ref()))
@@ -159,7 +161,9 @@ impl<'a> Context<'a> {
     }
 
     /// The top-level sequence (no `ONBUILD`), as (instruction, shell).
-    pub fn top_sequence(&self) -> impl Iterator<Item = (&'a Instruction, &'a Instruction, Option<&ParsedShell>)> {
+    pub fn top_sequence(
+        &self,
+    ) -> impl Iterator<Item = (&'a Instruction, &'a Instruction, Option<&ParsedShell>)> {
         self.instrs
             .iter()
             .filter(|v| !matches!(v.ins.kind, Kind::Onbuild(_)))
@@ -342,4 +346,19 @@ rule_modules! {
     dl4004::Dl4004,
     dl4005::Dl4005,
     dl4006::Dl4006,
+    bw1001::Bw1001,
+    bw1002::Bw1002,
+    bw1003::Bw1003,
+    bw1004::Bw1004,
+    bw1005::Bw1005,
+    bw1006::Bw1006,
+    bw1007::Bw1007,
+    bw1008::Bw1008,
+    bw1009::Bw1009,
+    bw1010::Bw1010,
+    bw1011::Bw1011,
+    bw1012::Bw1012,
+    bw1013::Bw1013,
+    bw1014::Bw1014,
+    bw1015::Bw1015,
 }

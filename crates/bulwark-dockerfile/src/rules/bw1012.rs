@@ -1,0 +1,54 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags package manager options that install unsigned or unverified packages: `apt-get
+    /// --allow-unauthenticated`/`--force-yes`/`--allow-insecure-repositories`,
+    /// `AllowInsecureRepositories`/`AllowUnauthenticated` apt options, `[trusted=yes]` sources,
+    /// `yum`/`dnf --nogpgcheck`, `gpgcheck=0`, `rpm --nosignature`/`--nodigest`, `apk --allow-
+    /// untrusted`.
+    ///
+    /// ## Why is this bad?
+    /// Signatures are what ties a package to its publisher; without them a mirror or network
+    /// attacker can substitute any package.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apt-get install -y --allow-unauthenticated foo
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```dockerfile
+    /// RUN apt-get install -y foo
+    /// ```
+    Bw1012 {
+        code: "BW1012",
+        name: "package-signature-check-disabled",
+        level: Error,
+        message: "Package signature verification is disabled",
+    }
+}
+
+const FLAGS: &[&str] = &[
+    "--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories", "--nogpgcheck",
+    "--nosignature", "--nodigest", "--allow-untrusted", "--no-gpg-checks", "--no-check-signature",
+];
+const TEXT: &[&str] = &[
+    "AllowInsecureRepositories=true", "AllowInsecureRepositories \"true\"", "AllowUnauthenticated=true",
+    "AllowUnauthenticated \"true\"", "[trusted=yes]", "gpgcheck=0", "--setopt=gpgcheck=0",
+    "--setopt=*.gpgcheck=0",
+];
+
+impl Rule for Bw1012 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        cx.each_run(Scope::WithOnbuild, |ins, s| {
+            let flag = s.commands_unwrapped().iter().any(|c| c.arguments.iter().any(|a| FLAGS.contains(&a.arg.as_str())));
+            if flag || TEXT.iter().any(|t| s.original.contains(t)) {
+                out.push(Violation::at(&Self::META, ins));
+            }
+        });
+    }
+}

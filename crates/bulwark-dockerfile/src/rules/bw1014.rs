@@ -1,0 +1,57 @@
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `curl`, `wget`, `git clone`, `pip --index-url` and `ADD` with `http://` URLs
+    /// (localhost excepted).
+    ///
+    /// ## Why is this bad?
+    /// Plain HTTP has no integrity protection: anyone on the network path can replace the
+    /// downloaded file.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN wget http://example.com/tool.tgz
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```dockerfile
+    /// RUN wget https://example.com/tool.tgz
+    /// ```
+    Bw1014 {
+        code: "BW1014",
+        name: "plain-http-download",
+        level: Warning,
+        message: "Download over plain HTTP; use HTTPS so the content cannot be tampered with in transit",
+    }
+}
+
+fn insecure_url(u: &str) -> bool {
+    let u = drop_quotes(u);
+    let Some(rest) = u.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    !matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "${VAR}") && !host.is_empty()
+}
+
+impl Rule for Bw1014 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        for v in &cx.instrs {
+            let hit = match (&v.ins.kind, &v.shell) {
+                (Kind::Add(a), _) => a.sources.iter().any(|s| insecure_url(s)),
+                (_, Some(s)) => s.commands_unwrapped().iter().any(|c| {
+                    matches!(c.basename(), "curl" | "wget" | "git" | "pip" | "pip3" | "apk")
+                        && c.arguments.iter().any(|a| insecure_url(&a.arg) || a.arg.split_once('=').is_some_and(|(_, v)| insecure_url(v)))
+                }),
+                _ => false,
+            };
+            if hit {
+                out.push(Violation::at(&Self::META, v.ins));
+            }
+        }
+    }
+}
