@@ -34,7 +34,11 @@ fn catches_not(code: &str, src: &str) {
 }
 
 fn onbuild(src: &str) -> String {
-    src.lines().map(|l| format!("ONBUILD {l}\n")).collect()
+    use std::fmt::Write;
+    src.lines().fold(String::new(), |mut out, l| {
+        let _ = writeln!(out, "ONBUILD {l}");
+        out
+    })
 }
 
 fn catches_ob(code: &str, src: &str) {
@@ -609,6 +613,7 @@ fn fires_with(code: &str, src: &str, c: &Config) -> bool {
 }
 
 #[test]
+#[allow(clippy::many_single_char_names)]
 fn dl3049_to_dl3058_labels() {
     use bulwark_dockerfile::LabelType::*;
     let c = schema(&[("foo", Text)], false);

@@ -2,6 +2,8 @@
 //! (`## How to fix`). This test lints both: the bad one must trigger the rule, the fixed one must
 //! not. The whole table is also snapshotted so changes in any rule's output are reviewed.
 
+use std::fmt::Write;
+
 use bulwark_dockerfile::{Config, LabelType, Level, lint, rules};
 
 fn block_after(md: &str, heading: &str) -> Option<String> {
@@ -67,14 +69,14 @@ fn documented_examples_fire_and_fixes_do_not() {
             got_bad.iter().any(|f| f.starts_with(&format!("{code}:"))),
             "{code}: example does not trigger the rule:\n{bad}\n{got_bad:?}"
         );
-        table.push_str(&format!("{code} example: {}\n", got_bad.join(" ")));
+        let _ = writeln!(table, "{code} example: {}", got_bad.join(" "));
         if let Some(good) = block_after(md, "## How to fix") {
             let got_good = findings(&good, &c);
             assert!(
                 !got_good.iter().any(|f| f.starts_with(&format!("{code}:"))),
                 "{code}: fix still triggers the rule:\n{good}\n{got_good:?}"
             );
-            table.push_str(&format!("{code} fixed:   {}\n", got_good.join(" ")));
+            let _ = writeln!(table, "{code} fixed:   {}", got_good.join(" "));
         }
         count += 1;
     }
