@@ -41,7 +41,7 @@ const PLACEHOLDER_PARTS: &[&str] = &[
     "yoursecret",
     "xxxx",
     "****",
-    "....",
+    "...",
     "redacted",
     "sample",
     "fake",

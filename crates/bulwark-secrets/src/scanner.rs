@@ -49,6 +49,7 @@ const BUILTIN_ALLOW_PATHS: &[(&str, &[&str], &str)] = &[
             "**/test_data/**",
             "**/__tests__/**",
             "**/fixtures/**",
+            "**/benches/**",
             "**/*_test.go",
             "**/*_test.py",
             "**/test_*.py",
@@ -61,12 +62,35 @@ const BUILTIN_ALLOW_PATHS: &[(&str, &[&str], &str)] = &[
     ),
     (
         "examples",
-        &["**/example/**", "**/examples/**", "**/sample/**", "**/samples/**"],
-        "example code uses illustrative credentials",
+        &[
+            "**/example/**",
+            "**/examples/**",
+            "**/sample/**",
+            "**/samples/**",
+            "**/*[eE]xample*",
+            "**/*[sS]ample*",
+        ],
+        "example code, `*.example` templates and `examples-1.json` API samples use \
+         illustrative credentials",
+    ),
+    (
+        "source-test-code",
+        &[],
+        "in source files, matches inside Rust doc comments (`///`, `//!`) or after the first \
+         unit-test marker (`#[cfg(test)]`, `#[test]`, `import pytest`, `@Test`, `func Test`) are \
+         test or documentation data (checked on content, not path)",
     ),
     (
         "docs",
-        &["usr/share/doc/**", "usr/share/man/**", "usr/share/info/**", "**/*.md", "**/*.rst"],
+        &[
+            "usr/share/doc/**",
+            "usr/share/man/**",
+            "usr/share/info/**",
+            "**/*.md",
+            "**/*.rst",
+            "**/*.dist-info/METADATA",
+            "**/*.egg-info/PKG-INFO",
+        ],
         "documentation shows illustrative credentials",
     ),
 ];
@@ -158,6 +182,7 @@ pub struct Scanner {
     path_allows: Vec<PathAllow>,
     skip: Option<GlobSet>,
     max_file_size: u64,
+    source_test_filter: bool,
 }
 
 fn compile_regex(rule: &str, pattern: &str) -> Result<Regex, ConfigError> {
@@ -361,7 +386,10 @@ impl Scanner {
             });
         }
         let mut path_allows = Vec::new();
-        for (id, globs, _why) in BUILTIN_ALLOW_PATHS.iter().filter(|(id, ..)| !disabled_allow(id)) {
+        for (id, globs, _why) in BUILTIN_ALLOW_PATHS
+            .iter()
+            .filter(|(id, globs, _)| !disabled_allow(id) && !globs.is_empty())
+        {
             path_allows.push(PathAllow {
                 id: (*id).to_string(),
                 globs: glob_set(id, globs.iter().copied())?,
@@ -412,6 +440,7 @@ impl Scanner {
             path_allows,
             skip,
             max_file_size: config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            source_test_filter: !disabled_allow("source-test-code"),
         })
     }
 
@@ -496,6 +525,12 @@ impl Scanner {
     ) -> Vec<SecretFinding> {
         let norm = normalise_path(path);
         let source_code = is_file && is_source_code(norm);
+        let test_code_filter = source_code && self.source_test_filter;
+        let test_region_start = if test_code_filter {
+            first_test_marker(content)
+        } else {
+            None
+        };
         let windows = self.windows(content);
         let mut candidates: Vec<Candidate> = Vec::new();
         for (rule_idx, wins) in windows.iter().enumerate() {
@@ -529,6 +564,13 @@ impl Scanner {
                         source_code,
                     };
                     if let Some((secret, end)) = validate(rule, &ctx) {
+                        let start = whole.start() + w.start;
+                        if test_code_filter
+                            && (test_region_start.is_some_and(|t| start >= t)
+                                || in_doc_comment(content, start))
+                        {
+                            continue;
+                        }
                         candidates.push(Candidate {
                             rule: rule_idx,
                             priority: (rule.low_priority, rule_idx),
@@ -666,6 +708,35 @@ pub(crate) fn looks_binary(content: &[u8]) -> bool {
     }
 }
 
+/// Offset of the first unit-test marker in a source file, if any.
+fn first_test_marker(content: &[u8]) -> Option<usize> {
+    const MARKERS: &[&[u8]] = &[
+        b"#[cfg(test)]",
+        b"#[test]",
+        b"#[tokio::test]",
+        b"import pytest",
+        b"import unittest",
+        b"from unittest",
+        b"@Test",
+        b"func Test",
+    ];
+    MARKERS
+        .iter()
+        .filter_map(|m| memchr::memmem::find(content, m))
+        .min()
+}
+
+/// True when the line holding `pos` is a Rust doc comment (`///` or `//!`).
+fn in_doc_comment(content: &[u8], pos: usize) -> bool {
+    let line_start = content
+        .get(..pos)
+        .and_then(|s| memchr::memrchr(b'\n', s))
+        .map_or(0, |p| p + 1);
+    let line = content.get(line_start..pos).unwrap_or_default();
+    let trimmed = line.trim_ascii_start();
+    trimmed.starts_with(b"///") || trimmed.starts_with(b"//!")
+}
+
 /// File extensions of programming languages: there, an unquoted `token: Foo` is code, not config.
 fn is_source_code(path: &str) -> bool {
     const EXT: &[&str] = &[
@@ -784,24 +855,34 @@ fn validate(rule: &CompiledRule, ctx: &MatchCtx<'_>) -> Option<(Range<usize>, us
 }
 
 fn check_generic(rule: &CompiledRule, ctx: &MatchCtx<'_>, secret: &[u8]) -> bool {
+    // Source code is left to the vendor-specific rules: in code, `token = "..."` is far more
+    // often a test value, an RFC example or a type name than a leaked credential.
+    if ctx.source_code {
+        return false;
+    }
     let quote = ctx.group("q").map(|r| ctx.bytes(r)).unwrap_or_default();
+    let key_quote = ctx.group("kq").map(|r| ctx.bytes(r)).unwrap_or_default();
     let key = ctx.group("key").map(|r| ctx.bytes(r)).unwrap_or_default();
     let key_start = ctx.group("key").map_or(0, |r| r.start);
     let key_l = String::from_utf8_lossy(key).to_ascii_lowercase();
     const NON_SECRET_KEYS: &[&str] = &[
         "csrf", "xsrf", "page", "next", "continuation", "cursor", "public", "sample", "example",
-        "test", "dummy", "fake", "mock", "_name", "name_", "type", "_id",
+        "test", "dummy", "fake", "mock", "_name", "name_", "type", "_id", "output_token",
+        "input_token", "purchase", "verification", "update_token", "marker", "pagination",
+        "changetoken", "clienttoken", "client_token", "idempotency",
     ];
     if NON_SECRET_KEYS.iter().any(|k| key_l.contains(k)) {
         return false;
     }
-    // The key must start an identifier.
-    if key_start > 0
-        && ctx
-            .content
-            .get(key_start - 1)
-            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
-    {
+    let before_key = key_start.checked_sub(1).and_then(|i| ctx.content.get(i)).copied();
+    if let Some(&kq) = key_quote.first() {
+        // A quoted key must be the whole string (`"AWS::IAM::AccessKey"` is not a key named
+        // `AccessKey`).
+        if before_key != Some(kq) {
+            return false;
+        }
+    } else if before_key.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':') {
+        // The key must start an identifier.
         return false;
     }
     if let Some(&q) = quote.first() {
@@ -810,9 +891,6 @@ fn check_generic(rule: &CompiledRule, ctx: &MatchCtx<'_>, secret: &[u8]) -> bool
             return false;
         }
     } else {
-        if ctx.source_code {
-            return false;
-        }
         // Unquoted: only config style, `KEY=value` / `key: value` at the start of a line.
         let line_start = ctx
             .content
@@ -839,12 +917,22 @@ fn check_generic(rule: &CompiledRule, ctx: &MatchCtx<'_>, secret: &[u8]) -> bool
     if is_placeholder(&text) || text.contains("://") || text.contains("::") {
         return false;
     }
-    let has_digit = secret.iter().any(u8::is_ascii_digit);
-    let classes = char_classes(secret);
-    if !(classes >= 3 || (has_digit && classes >= 2)) {
+    if looks_like_identifier_path(&text) {
+        return false;
+    }
+    // Random credentials almost always contain a digit (a 20-character base64 string lacks
+    // one with probability 3%); words, header names and type names rarely do.
+    if !secret.iter().any(u8::is_ascii_digit) || char_classes(secret) < 2 {
         return false;
     }
     shannon_entropy(secret) >= rule.min_entropy
+}
+
+/// `a.b.c`, `Foo.Bar[-1].Baz`: a dotted path of identifiers, not a secret.
+fn looks_like_identifier_path(v: &str) -> bool {
+    v.contains('.')
+        && v.split('.')
+            .all(|seg| seg.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_'))
 }
 
 fn check_jwt(secret: &[u8]) -> bool {

@@ -429,3 +429,24 @@ fn long_minified_line_is_handled() {
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].location.column, Some(20_009));
 }
+
+#[test]
+fn source_test_code_and_doc_comments_are_not_reported() {
+    let body: String = (0..6).map(|i| rand(B64, 64, 500 + i) + "\n").collect();
+    let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----");
+    let doc: String = pem.lines().map(|l| format!("/// {l}\n")).collect();
+    let in_tests = format!("pub fn f() {{}}\n#[cfg(test)]\nmod tests {{\n const K: &str = \"{pem}\";\n}}\n");
+    let before_tests = format!("const K: &str = \"{pem}\";\n#[cfg(test)]\nmod tests {{}}\n");
+    let s = scanner();
+    assert!(s.scan_file("src/lib.rs", doc.as_bytes()).is_empty());
+    assert!(s.scan_file("src/lib.rs", in_tests.as_bytes()).is_empty());
+    assert_eq!(s.scan_file("src/lib.rs", before_tests.as_bytes()).len(), 1);
+    // Content heuristics apply to source files only: a config file is always scanned.
+    assert_eq!(s.scan_file("etc/key.pem", in_tests.as_bytes()).len(), 1);
+    let strict = Scanner::new(&SecretConfig {
+        disable_allow_rules: vec!["source-test-code".into()],
+        ..SecretConfig::default()
+    })
+    .unwrap();
+    assert_eq!(strict.scan_file("src/lib.rs", in_tests.as_bytes()).len(), 1);
+}
