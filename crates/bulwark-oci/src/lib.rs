@@ -25,6 +25,7 @@ pub mod daemon;
 pub mod digest;
 pub mod dir;
 pub mod error;
+pub mod fuzzing;
 pub mod image;
 pub mod model;
 pub mod reference;

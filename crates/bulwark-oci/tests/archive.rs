@@ -1,4 +1,5 @@
 //! OCI layouts, OCI archives and docker-save archives built in the test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 mod support;
 
@@ -6,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use bulwark_oci::{
-    Digest, EntryMeta, InputKind, LayerVisitor, MergedFs, OciError, Platform, SourceKind, WalkOptions, WantedFile,
-    detect_input, open_input, walk_layers,
+    Digest, EntryMeta, InputKind, LayerVisitor, MergedFs, OciError, Platform, SourceKind,
+    WalkOptions, WantedFile, detect_input, open_input, walk_layers,
 };
 use support::{TarBuilder, TestLayer, tar_dir, write_blob, write_index, write_oci_image};
 
@@ -24,9 +25,23 @@ impl LayerVisitor for Grab {
 
 fn layers() -> Vec<TestLayer> {
     vec![
-        TestLayer::gz(TarBuilder::new().file("etc/os-release", b"ID=base\n").file("etc/key", b"k").finish()),
-        TestLayer::zst(TarBuilder::new().file("etc/.wh.key", b"").file("usr/bin/x", b"x").finish()),
-        TestLayer::plain(TarBuilder::new().file("etc/os-release", b"ID=top\n").finish()),
+        TestLayer::gz(
+            TarBuilder::new()
+                .file("etc/os-release", b"ID=base\n")
+                .file("etc/key", b"k")
+                .finish(),
+        ),
+        TestLayer::zst(
+            TarBuilder::new()
+                .file("etc/.wh.key", b"")
+                .file("usr/bin/x", b"x")
+                .finish(),
+        ),
+        TestLayer::plain(
+            TarBuilder::new()
+                .file("etc/os-release", b"ID=top\n")
+                .finish(),
+        ),
     ]
 }
 
@@ -44,28 +59,66 @@ fn oci_layout_and_archive_multi_platform() {
     let amd = write_oci_image(dir.path(), &layers(), "amd64");
     let arm = write_oci_image(
         dir.path(),
-        &[TestLayer::gz(TarBuilder::new().file("etc/os-release", b"ID=arm\n").finish())],
+        &[TestLayer::gz(
+            TarBuilder::new()
+                .file("etc/os-release", b"ID=arm\n")
+                .finish(),
+        )],
         "arm64",
     );
     write_index(dir.path(), &[amd, arm]);
     assert_eq!(detect_input(dir.path()).unwrap(), InputKind::OciLayout);
-    let img = open_input(dir.path(), None, Some(&Platform::parse("linux/amd64").unwrap())).unwrap();
+    let img = open_input(
+        dir.path(),
+        None,
+        Some(&Platform::parse("linux/amd64").unwrap()),
+    )
+    .unwrap();
     assert_eq!(img.source, SourceKind::OciLayout);
     assert_eq!(img.layers.len(), 3);
     assert_eq!(img.config.config.user, "app");
-    assert_eq!(img.config.config.exposed_ports.keys().collect::<Vec<_>>(), ["8080/tcp"]);
-    assert_eq!(img.config.config.healthcheck.as_ref().unwrap().retries, Some(3));
-    assert_eq!(img.layers[1].history.as_ref().unwrap().created_by, "RUN step 1");
-    assert_eq!(img.layers[2].cache_key(), img.layers[2].diff_id.as_ref().unwrap().to_string());
+    assert_eq!(
+        img.config.config.exposed_ports.keys().collect::<Vec<_>>(),
+        ["8080/tcp"]
+    );
+    assert_eq!(
+        img.config.config.healthcheck.as_ref().unwrap().retries,
+        Some(3)
+    );
+    assert_eq!(
+        img.layers[1].history.as_ref().unwrap().created_by,
+        "RUN step 1"
+    );
+    assert_eq!(
+        img.layers[2].cache_key(),
+        img.layers[2].diff_id.as_ref().unwrap().to_string()
+    );
     let (data, merged) = merged_os_release(&img);
     assert_eq!(data, b"ID=top\n");
     assert!(merged.get("etc/key").is_none());
-    assert_eq!(merged.removed().iter().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["etc/key", "etc/os-release"]);
+    assert_eq!(
+        merged
+            .removed()
+            .iter()
+            .map(|r| r.path.as_str())
+            .collect::<Vec<_>>(),
+        ["etc/key", "etc/os-release"]
+    );
 
-    let arm_img = open_input(dir.path(), None, Some(&Platform::parse("linux/arm64").unwrap())).unwrap();
+    let arm_img = open_input(
+        dir.path(),
+        None,
+        Some(&Platform::parse("linux/arm64").unwrap()),
+    )
+    .unwrap();
     assert_eq!(merged_os_release(&arm_img).0, b"ID=arm\n");
     assert_ne!(arm_img.manifest_digest, img.manifest_digest);
-    let e = open_input(dir.path(), None, Some(&Platform::parse("linux/s390x").unwrap())).unwrap_err();
+    let e = open_input(
+        dir.path(),
+        None,
+        Some(&Platform::parse("linux/s390x").unwrap()),
+    )
+    .unwrap_err();
     assert!(matches!(e, OciError::NoMatchingPlatform { .. }), "{e}");
 
     // the same layout tarred is an OCI archive and yields the same image
@@ -86,7 +139,11 @@ fn nested_index_and_ref_name_selection() {
     let amd = write_oci_image(dir.path(), &layers(), "amd64");
     let other = write_oci_image(
         dir.path(),
-        &[TestLayer::plain(TarBuilder::new().file("etc/os-release", b"ID=other\n").finish())],
+        &[TestLayer::plain(
+            TarBuilder::new()
+                .file("etc/os-release", b"ID=other\n")
+                .finish(),
+        )],
         "amd64",
     );
     let inner = serde_json::to_vec(&serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [amd]})).unwrap();
@@ -103,13 +160,22 @@ fn nested_index_and_ref_name_selection() {
     );
     let amd64 = Platform::parse("linux/amd64").unwrap();
     let e = open_input(dir.path(), None, Some(&amd64)).unwrap_err();
-    assert!(matches!(e, OciError::AmbiguousImage { count: 2, .. }), "{e}");
-    assert!(e.to_string().contains("other") && e.to_string().contains("v1"), "{e}");
+    assert!(
+        matches!(e, OciError::AmbiguousImage { count: 2, .. }),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("other") && e.to_string().contains("v1"),
+        "{e}"
+    );
     let v1 = open_input(dir.path(), Some("v1"), Some(&amd64)).unwrap();
     assert_eq!(merged_os_release(&v1).0, b"ID=top\n");
     let by_name = open_input(dir.path(), Some("app:v1"), Some(&amd64)).unwrap();
     assert_eq!(by_name.manifest_digest, v1.manifest_digest);
-    assert_eq!(merged_os_release(&open_input(dir.path(), Some("other"), None).unwrap()).0, b"ID=other\n");
+    assert_eq!(
+        merged_os_release(&open_input(dir.path(), Some("other"), None).unwrap()).0,
+        b"ID=other\n"
+    );
     let e = open_input(dir.path(), Some("nope"), None).unwrap_err();
     assert!(matches!(e, OciError::ImageNotFound { .. }), "{e}");
 }
@@ -128,12 +194,23 @@ fn missing_blob_in_layout() {
     let victim = &img.layers[1].digest;
     std::fs::remove_file(dir.path().join("blobs/sha256").join(victim.hex())).unwrap();
     let e = walk_layers(&img, &WalkOptions::default(), |_| Some(Grab::default())).unwrap_err();
-    assert!(matches!(&e, OciError::BlobNotFound { digest, .. } if digest == &victim.to_string()), "{e}");
+    assert!(
+        matches!(&e, OciError::BlobNotFound { digest, .. } if digest == &victim.to_string()),
+        "{e}"
+    );
     // missing config: opening fails
-    std::fs::remove_file(dir.path().join("blobs/sha256").join(img.config_digest.hex())).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join("blobs/sha256")
+            .join(img.config_digest.hex()),
+    )
+    .unwrap();
     let e = open_input(dir.path(), None, None).unwrap_err();
     assert!(matches!(e, OciError::BlobNotFound { .. }), "{e}");
-    assert!(e.to_string().contains(&dir.path().display().to_string()), "{e}");
+    assert!(
+        e.to_string().contains(&dir.path().display().to_string()),
+        "{e}"
+    );
 }
 
 #[test]
@@ -155,30 +232,45 @@ fn wrong_blob_digest_in_layout() {
         matches!(&e, OciError::DigestMismatch { .. } | OciError::Layer { .. }),
         "{e}"
     );
-    assert!(e.to_string().contains(&victim.to_string()) || e.to_string().contains("layer"), "{e}");
+    assert!(
+        e.to_string().contains(&victim.to_string()) || e.to_string().contains("layer"),
+        "{e}"
+    );
 
     // an uncompressed layer whose content is replaced: digest mismatch for sure
     let plain = img.layers[2].digest.clone();
     let p = dir.path().join("blobs/sha256").join(plain.hex());
-    let replacement = TarBuilder::new().file("etc/os-release", b"ID=evil\n").finish();
+    let replacement = TarBuilder::new()
+        .file("etc/os-release", b"ID=evil\n")
+        .finish();
     std::fs::write(&p, &replacement).unwrap();
-    let e = walk_layers(&img, &WalkOptions::default(), |l| (l.index == 2).then(Grab::default)).unwrap_err();
+    let e = walk_layers(&img, &WalkOptions::default(), |l| {
+        (l.index == 2).then(Grab::default)
+    })
+    .unwrap_err();
     match &e {
-        OciError::DigestMismatch { expected, actual, .. } => {
+        OciError::DigestMismatch {
+            expected, actual, ..
+        } => {
             assert_eq!(expected, &plain.to_string());
             assert_eq!(actual, &Digest::sha256_of(&replacement).to_string());
         }
         other => panic!("expected digest mismatch, got {other}"),
     }
     // a tampered manifest is caught when opening
-    let idx: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("index.json")).unwrap()).unwrap();
+    let idx: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("index.json")).unwrap()).unwrap();
     let md = Digest::parse(idx["manifests"][0]["digest"].as_str().unwrap()).unwrap();
     let mp = dir.path().join("blobs/sha256").join(md.hex());
     let mut m = std::fs::read(&mp).unwrap();
     m.push(b' ');
     std::fs::write(&mp, &m).unwrap();
     let e = open_input(dir.path(), None, None).unwrap_err();
-    assert!(e.to_string().contains("digest mismatch") || e.to_string().contains("larger than its declared size"), "{e}");
+    assert!(
+        e.to_string().contains("digest mismatch")
+            || e.to_string().contains("larger than its declared size"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -186,7 +278,10 @@ fn skipping_cached_layers() {
     let dir = tempfile::tempdir().unwrap();
     single_layout(dir.path());
     let img = open_input(dir.path(), None, None).unwrap();
-    let walked = walk_layers(&img, &WalkOptions::default(), |l| (l.index != 1).then(Grab::default)).unwrap();
+    let walked = walk_layers(&img, &WalkOptions::default(), |l| {
+        (l.index != 1).then(Grab::default)
+    })
+    .unwrap();
     assert!(walked[0].is_some() && walked[1].is_none() && walked[2].is_some());
 }
 
@@ -220,8 +315,16 @@ fn legacy_docker_archive_with_several_images() {
     tar_dir(d, out.path());
     assert_eq!(detect_input(out.path()).unwrap(), InputKind::DockerArchive);
     let e = open_input(out.path(), None, None).unwrap_err();
-    assert!(matches!(e, OciError::AmbiguousImage { count: 2, .. }), "{e}");
-    for (sel, want) in [("one", "ID=one\n"), ("docker.io/library/one:latest", "ID=one\n"), ("localhost:5000/one:1", "ID=one\n"), ("two:2", "ID=two\n")] {
+    assert!(
+        matches!(e, OciError::AmbiguousImage { count: 2, .. }),
+        "{e}"
+    );
+    for (sel, want) in [
+        ("one", "ID=one\n"),
+        ("docker.io/library/one:latest", "ID=one\n"),
+        ("localhost:5000/one:1", "ID=one\n"),
+        ("two:2", "ID=two\n"),
+    ] {
         let img = open_input(out.path(), Some(sel), None).unwrap();
         assert_eq!(img.source, SourceKind::DockerArchive);
         assert!(img.manifest_digest.is_none());
@@ -229,7 +332,10 @@ fn legacy_docker_archive_with_several_images() {
         assert_eq!(img.layers[0].digest, img.layers[0].diff_id.clone().unwrap());
     }
     let e = open_input(out.path(), Some("two:3"), None).unwrap_err();
-    assert!(matches!(e, OciError::ImageNotFound { .. }) && e.to_string().contains("two:2"), "{e}");
+    assert!(
+        matches!(e, OciError::ImageNotFound { .. }) && e.to_string().contains("two:2"),
+        "{e}"
+    );
     // select by image ID prefix
     let id = c2.trim_end_matches(".json");
     let img = open_input(out.path(), Some(&id[..12]), None).unwrap();

@@ -1,5 +1,6 @@
 //! Docker daemon integration: `docker import` a rootfs tar built here, read the image from the
 //! daemon (Engine API export) and from a `docker save` archive, and compare.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 mod support;
 
@@ -7,8 +8,8 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use bulwark_oci::{
-    DockerDaemon, EntryMeta, ImageSource, LayerVisitor, MergedFs, OciError, ResolveOptions, SourceKind, WalkOptions,
-    WantedFile, open_daemon_image, open_image, open_input, walk_layers,
+    DockerDaemon, EntryMeta, ImageSource, LayerVisitor, MergedFs, OciError, ResolveOptions,
+    SourceKind, WalkOptions, WantedFile, open_daemon_image, open_image, open_input, walk_layers,
 };
 use support::TarBuilder;
 
@@ -24,8 +25,15 @@ impl LayerVisitor for Grab {
 }
 
 fn docker(args: &[&str]) -> String {
-    let out = Command::new("docker").args(args).output().expect("run docker");
-    assert!(out.status.success(), "docker {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("docker")
+        .args(args)
+        .output()
+        .expect("run docker");
+    assert!(
+        out.status.success(),
+        "docker {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -51,8 +59,11 @@ fn summary(img: &bulwark_oci::Image) -> Summary {
             }
         }
     }
-    let diff_ids = img.layers.iter().map(|l| l.cache_key()).collect();
-    let origins = merged.files().map(|(p, o)| (p.to_string(), o.layer)).collect();
+    let diff_ids = img.layers.iter().map(bulwark_oci::Layer::cache_key).collect();
+    let origins = merged
+        .files()
+        .map(|(p, o)| (p.to_string(), o.layer))
+        .collect();
     (diff_ids, files, origins)
 }
 
@@ -89,7 +100,11 @@ fn daemon_and_docker_save_agree() {
         .env("DOCKER_BUILDKIT", "0")
         .output()
         .unwrap();
-    assert!(out.status.success(), "docker build: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "docker build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let save = dir.path().join("save.tar");
     docker(&["save", "-o", save.to_str().unwrap(), &tag, &tag2]);
 
@@ -111,10 +126,26 @@ fn daemon_and_docker_save_agree() {
     assert_eq!(cfg.user, "1000");
     assert!(cfg.env.iter().any(|e| e == "APP=1"));
     assert!(cfg.exposed_ports.contains_key("8080/tcp"));
-    assert_eq!(cfg.labels.get("org.example").map(String::as_str), Some("yes"));
+    assert_eq!(
+        cfg.labels.get("org.example").map(String::as_str),
+        Some("yes")
+    );
     let hc = cfg.healthcheck.as_ref().unwrap();
-    assert_eq!((hc.test.as_slice(), hc.interval), (&["CMD".to_string(), "/bin/tool".to_string()][..], Some(5_000_000_000)));
-    assert!(from_daemon.layers[1].history.as_ref().unwrap().created_by.contains("COPY"));
+    assert_eq!(
+        (hc.test.as_slice(), hc.interval),
+        (
+            &["CMD".to_string(), "/bin/tool".to_string()][..],
+            Some(5_000_000_000)
+        )
+    );
+    assert!(
+        from_daemon.layers[1]
+            .history
+            .as_ref()
+            .unwrap()
+            .created_by
+            .contains("COPY")
+    );
     assert!(from_daemon.config.history.iter().any(|h| h.empty_layer));
 
     let a = summary(&from_daemon);
@@ -126,13 +157,18 @@ fn daemon_and_docker_save_agree() {
     assert!(a.2.contains(&("bin/tool".to_string(), 0)));
     // the spool file is gone once the image is dropped
     drop(from_daemon);
-    let left: Vec<_> = std::fs::read_dir(dir.path().join("spool")).unwrap().collect();
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("spool"))
+        .unwrap()
+        .collect();
     assert!(left.is_empty(), "spool not cleaned: {left:?}");
 
     // the first image, selected from the same two-image archive
     let base = open_input(&save, Some(&tag), None).unwrap();
     assert_eq!(base.layers.len(), 1);
-    assert_eq!(base.layers[0].diff_id, b.0.first().and_then(|k| bulwark_oci::Digest::parse(k).ok()));
+    assert_eq!(
+        base.layers[0].diff_id,
+        b.0.first().and_then(|k| bulwark_oci::Digest::parse(k).ok())
+    );
 
     // an image the daemon does not have
     let daemon = DockerDaemon::from_env().unwrap();
@@ -151,7 +187,10 @@ fn daemon_and_docker_save_agree() {
     let e = open_image("127.0.0.1:1/bulwark-oci-test:none", &opts).unwrap_err();
     match &e {
         OciError::AllSourcesFailed { attempts, .. } => {
-            assert_eq!(attempts.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(), ["docker", "registry"]);
+            assert_eq!(
+                attempts.iter().map(|a| a.0.as_str()).collect::<Vec<_>>(),
+                ["docker", "registry"]
+            );
         }
         other => panic!("expected AllSourcesFailed, got {other}"),
     }

@@ -1,12 +1,14 @@
 //! Layer walking, applier and DirSource tests on tars built in the test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
 mod support;
 
 use std::collections::BTreeMap;
 
 use bulwark_oci::{
-    Compression, Digest, EntryKind, EntryMeta, LayerContext, LayerReport, LayerVisitor, MergedFs, OciError, Removal,
-    WalkOptions, WantedFile, normalize_path, walk_dir, walk_layer_stream, walk::NormalizedPath,
+    Compression, Digest, EntryKind, EntryMeta, LayerContext, LayerReport, LayerVisitor, MergedFs,
+    OciError, Removal, WalkOptions, WantedFile, normalize_path, walk::NormalizedPath, walk_dir,
+    walk_layer_stream,
 };
 use support::{TarBuilder, gzip, zstd};
 
@@ -19,11 +21,12 @@ struct Collect {
 
 impl LayerVisitor for Collect {
     fn wants(&self, path: &str, _: &EntryMeta) -> bool {
-        self.want.iter().any(|w| path == *w)
+        self.want.contains(&path)
     }
     fn visit(&mut self, f: &WantedFile<'_>) {
         self.asked += 1;
-        self.files.insert(f.path.to_string(), (f.data.to_vec(), f.truncated));
+        self.files
+            .insert(f.path.to_string(), (f.data.to_vec(), f.truncated));
     }
 }
 
@@ -37,7 +40,12 @@ fn ctx(index: usize, diff_id: Option<Digest>) -> LayerContext {
     }
 }
 
-fn walk(blob: &[u8], index: usize, v: &mut Collect, opts: &WalkOptions) -> Result<LayerReport, OciError> {
+fn walk(
+    blob: &[u8],
+    index: usize,
+    v: &mut Collect,
+    opts: &WalkOptions,
+) -> Result<LayerReport, OciError> {
     walk_layer_stream(blob, &ctx(index, None), v, opts)
 }
 
@@ -61,20 +69,42 @@ fn delivers_only_wanted_files_and_records_metadata() {
             ..Collect::default()
         };
         let opts = WalkOptions::default();
-        let r = walk_layer_stream(&blob[..], &ctx(0, Some(Digest::sha256_of(&tar))), &mut v, &opts).unwrap();
+        let r = walk_layer_stream(
+            &blob[..],
+            &ctx(0, Some(Digest::sha256_of(&tar))),
+            &mut v,
+            &opts,
+        )
+        .unwrap();
         assert_eq!(r.compression, comp);
         assert!(r.diff_id_verified);
         assert_eq!(r.uncompressed_bytes, tar.len() as u64);
         assert_eq!(v.files.keys().collect::<Vec<_>>(), ["etc/os-release"]);
         assert_eq!(v.files["etc/os-release"].0, b"ID=test\n");
         let paths: Vec<&str> = r.entries.iter().map(|e| e.path.as_str()).collect();
-        assert_eq!(paths, ["etc", "etc/os-release", "etc/passwd", "usr/bin/su", "tmp/ww", "etc/alt"]);
+        assert_eq!(
+            paths,
+            [
+                "etc",
+                "etc/os-release",
+                "etc/passwd",
+                "usr/bin/su",
+                "tmp/ww",
+                "etc/alt"
+            ]
+        );
         let su = &r.entries[3].meta;
         assert!(su.is_setuid() && !su.is_setgid() && su.is_executable());
         let ww = &r.entries[4].meta;
         assert!(ww.is_world_writable() && ww.uid == 1000);
-        assert_eq!(r.symlinks().collect::<Vec<_>>(), [("etc/alt", "../usr/bin/su")]);
-        assert!(!r.entries[5].meta.is_world_writable(), "symlink modes are ignored");
+        assert_eq!(
+            r.symlinks().collect::<Vec<_>>(),
+            [("etc/alt", "../usr/bin/su")]
+        );
+        assert!(
+            !r.entries[5].meta.is_world_writable(),
+            "symlink modes are ignored"
+        );
     }
 }
 
@@ -82,10 +112,18 @@ fn delivers_only_wanted_files_and_records_metadata() {
 fn wrong_diff_id_is_reported() {
     let tar = TarBuilder::new().file("a", b"1").finish();
     let mut v = Collect::default();
-    let e = walk_layer_stream(&gzip(&tar)[..], &ctx(0, Some(Digest::sha256_of(b"other"))), &mut v, &WalkOptions::default())
-        .unwrap_err();
+    let e = walk_layer_stream(
+        &gzip(&tar)[..],
+        &ctx(0, Some(Digest::sha256_of(b"other"))),
+        &mut v,
+        &WalkOptions::default(),
+    )
+    .unwrap_err();
     assert!(matches!(e, OciError::DigestMismatch { .. }), "{e}");
-    assert!(e.to_string().contains("diff id") && e.to_string().contains("test-image"), "{e}");
+    assert!(
+        e.to_string().contains("diff id") && e.to_string().contains("test-image"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -104,7 +142,10 @@ fn whiteouts_opaque_dirs_and_overwrites_merge_in_layer_order() {
         .file("etc/conf", b"v2")
         .file(".wh..wh.plnk", b"")
         .finish();
-    let l2 = TarBuilder::new().file(".wh.keep", b"").file("etc/secret.key", b"again").finish();
+    let l2 = TarBuilder::new()
+        .file(".wh.keep", b"")
+        .file("etc/secret.key", b"again")
+        .finish();
     let opts = WalkOptions::default();
     let reports: Vec<LayerReport> = [l0, l1, l2]
         .iter()
@@ -114,12 +155,21 @@ fn whiteouts_opaque_dirs_and_overwrites_merge_in_layer_order() {
     assert_eq!(reports[1].whiteouts, ["etc/secret.key"]);
     assert_eq!(reports[1].opaque_dirs, ["app"]);
     assert_eq!(reports[2].whiteouts, ["keep"]);
-    assert!(!reports[1].entries.iter().any(|e| e.path.contains(".wh.")), "markers are not entries");
+    assert!(
+        !reports[1].entries.iter().any(|e| e.path.contains(".wh.")),
+        "markers are not entries"
+    );
     let fs = MergedFs::apply(&reports);
     let files: Vec<(&str, usize)> = fs.files().map(|(p, o)| (p, o.layer)).collect();
-    assert_eq!(files, [("app/new.txt", 1), ("etc/conf", 1), ("etc/secret.key", 2)]);
-    let removed: Vec<(&str, usize, usize, Removal)> =
-        fs.removed().iter().map(|r| (r.path.as_str(), r.added_in, r.removed_in, r.how)).collect();
+    assert_eq!(
+        files,
+        [("app/new.txt", 1), ("etc/conf", 1), ("etc/secret.key", 2)]
+    );
+    let removed: Vec<(&str, usize, usize, Removal)> = fs
+        .removed()
+        .iter()
+        .map(|r| (r.path.as_str(), r.added_in, r.removed_in, r.how))
+        .collect();
     assert_eq!(
         removed,
         [
@@ -146,10 +196,20 @@ fn hard_links_are_recorded_and_served() {
         ..Collect::default()
     };
     let r = walk(&tar, 0, &mut v, &WalkOptions::default()).unwrap();
-    assert_eq!(r.hard_links().collect::<Vec<_>>(), [("etc/os-release", "usr/lib/os-release")]);
+    assert_eq!(
+        r.hard_links().collect::<Vec<_>>(),
+        [("etc/os-release", "usr/lib/os-release")]
+    );
     assert_eq!(v.files["etc/os-release"].0, b"ID=x\n");
-    assert!(r.entries.iter().all(|e| e.path != "bad"), "escaping hard link dropped");
-    assert!(r.suspicious_paths.iter().any(|s| s.raw == "../../etc/shadow" && s.normalized.is_none()));
+    assert!(
+        r.entries.iter().all(|e| e.path != "bad"),
+        "escaping hard link dropped"
+    );
+    assert!(
+        r.suspicious_paths
+            .iter()
+            .any(|s| s.raw == "../../etc/shadow" && s.normalized.is_none())
+    );
 }
 
 #[test]
@@ -168,11 +228,27 @@ fn dotdot_and_absolute_entries_are_neutralised() {
     let paths: Vec<&str> = r.entries.iter().map(|e| e.path.as_str()).collect();
     assert_eq!(paths, ["abs/file", "b/c", "ok"]);
     assert_eq!(v.files.keys().collect::<Vec<_>>(), ["abs/file"]);
-    let sus: Vec<(&str, Option<&str>)> =
-        r.suspicious_paths.iter().map(|s| (s.raw.as_str(), s.normalized.as_deref())).collect();
-    assert_eq!(sus, [("../../etc/evil", None), ("/abs/file", Some("abs/file")), ("a/../b/c", Some("b/c"))]);
-    assert_eq!(normalize_path("x/./y//z"), NormalizedPath::Clean("x/y/z".into()));
-    assert!(matches!(normalize_path("a\0b"), NormalizedPath::Rejected(_)));
+    let sus: Vec<(&str, Option<&str>)> = r
+        .suspicious_paths
+        .iter()
+        .map(|s| (s.raw.as_str(), s.normalized.as_deref()))
+        .collect();
+    assert_eq!(
+        sus,
+        [
+            ("../../etc/evil", None),
+            ("/abs/file", Some("abs/file")),
+            ("a/../b/c", Some("b/c"))
+        ]
+    );
+    assert_eq!(
+        normalize_path("x/./y//z"),
+        NormalizedPath::Clean("x/y/z".into())
+    );
+    assert!(matches!(
+        normalize_path("a\0b"),
+        NormalizedPath::Rejected(_)
+    ));
 }
 
 #[test]
@@ -205,10 +281,19 @@ fn truncated_gzip_fails_with_layer_error() {
     let e = walk(cut, 3, &mut Collect::default(), &WalkOptions::default()).unwrap_err();
     assert!(matches!(e, OciError::Layer { .. }), "{e}");
     let msg = e.to_string();
-    assert!(msg.contains("test-image") && msg.contains("layer3"), "{msg}");
+    assert!(
+        msg.contains("test-image") && msg.contains("layer3"),
+        "{msg}"
+    );
     // truncated zstd too
     let z = zstd(&tar);
-    let e = walk(&z[..z.len() - 10], 0, &mut Collect::default(), &WalkOptions::default()).unwrap_err();
+    let e = walk(
+        &z[..z.len() - 10],
+        0,
+        &mut Collect::default(),
+        &WalkOptions::default(),
+    )
+    .unwrap_err();
     assert!(matches!(e, OciError::Layer { .. }), "{e}");
 }
 
@@ -216,7 +301,10 @@ fn truncated_gzip_fails_with_layer_error() {
 fn gzip_bomb_is_bounded_per_layer_and_per_file() {
     // 64 MiB of zeros compresses to ~64 KiB
     let big = vec![0u8; 64 << 20];
-    let tar = TarBuilder::new().file("etc/big", &big).file("etc/small", b"s").finish();
+    let tar = TarBuilder::new()
+        .file("etc/big", &big)
+        .file("etc/small", b"s")
+        .finish();
     let gz = gzip(&tar);
     assert!(gz.len() < 1 << 20);
     let opts = WalkOptions {
@@ -224,7 +312,10 @@ fn gzip_bomb_is_bounded_per_layer_and_per_file() {
         ..WalkOptions::default()
     };
     let e = walk(&gz, 0, &mut Collect::default(), &opts).unwrap_err();
-    assert!(matches!(e, OciError::LayerTooLarge { limit, .. } if limit == 8 << 20), "{e}");
+    assert!(
+        matches!(e, OciError::LayerTooLarge { limit, .. } if limit == 8 << 20),
+        "{e}"
+    );
     let opts = WalkOptions {
         max_file_bytes: 1024,
         ..WalkOptions::default()
@@ -242,7 +333,10 @@ fn gzip_bomb_is_bounded_per_layer_and_per_file() {
 
 #[test]
 fn multi_frame_zstd_with_skippable_frame() {
-    let tar = TarBuilder::new().file("a", &vec![1u8; 5000]).file("b", b"bee").finish();
+    let tar = TarBuilder::new()
+        .file("a", &vec![1u8; 5000])
+        .file("b", b"bee")
+        .finish();
     let (p1, p2) = tar.split_at(2048);
     let mut blob = zstd(p1);
     blob.extend_from_slice(&[0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 9, 9, 9]);
@@ -259,7 +353,11 @@ fn multi_frame_zstd_with_skippable_frame() {
 
 #[test]
 fn garbage_is_an_error_not_a_panic() {
-    for junk in [&b"\x1f\x8bnot gzip at all"[..], &[0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0], &[1u8; 700][..]] {
+    for junk in [
+        &b"\x1f\x8bnot gzip at all"[..],
+        &[0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0],
+        &[1u8; 700][..],
+    ] {
         let res = walk(junk, 0, &mut Collect::default(), &WalkOptions::default());
         assert!(res.is_err(), "{junk:?}");
     }
@@ -289,7 +387,11 @@ fn dir_source_walks_without_following_symlinks() {
     };
     let rep = walk_dir(r, &mut v, &opts).unwrap();
     assert_eq!(v.files.keys().collect::<Vec<_>>(), ["etc/os-release"]);
-    let paths: Vec<(&str, EntryKind)> = rep.entries.iter().map(|e| (e.path.as_str(), e.meta.kind)).collect();
+    let paths: Vec<(&str, EntryKind)> = rep
+        .entries
+        .iter()
+        .map(|e| (e.path.as_str(), e.meta.kind))
+        .collect();
     assert_eq!(
         paths,
         [
@@ -300,6 +402,9 @@ fn dir_source_walks_without_following_symlinks() {
         ]
     );
     let fs = MergedFs::apply([&rep]);
-    assert_eq!(fs.resolve("etc/up/etc/os-release").as_deref(), Some("etc/os-release"));
+    assert_eq!(
+        fs.resolve("etc/up/etc/os-release").as_deref(),
+        Some("etc/os-release")
+    );
     assert!(walk_dir(&r.join("etc/os-release"), &mut Collect::default(), &opts).is_err());
 }

@@ -1,7 +1,14 @@
 //! Test support: building layer tars, OCI layouts and docker-save archives in tests, and
 //! starting a real local registry (Debian's `docker-registry`) for registry tests.
-#![allow(dead_code, clippy::missing_panics_doc)]
+#![allow(
+    dead_code,
+    clippy::missing_panics_doc,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)] // test-only helpers: failing loudly is the point
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -47,7 +54,10 @@ impl TarBuilder {
     }
 
     pub fn file(mut self, path: &str, data: &[u8]) -> Self {
-        self.push(header(path, tar::EntryType::Regular, data.len() as u64, 0o644), data);
+        self.push(
+            header(path, tar::EntryType::Regular, data.len() as u64, 0o644),
+            data,
+        );
         self
     }
 
@@ -137,7 +147,10 @@ pub fn write_blob(dir: &Path, data: &[u8]) -> Digest {
 }
 
 pub fn config_json(layers: &[TestLayer], arch: &str) -> Vec<u8> {
-    let diff_ids: Vec<String> = layers.iter().map(|l| Digest::sha256_of(&l.tar).to_string()).collect();
+    let diff_ids: Vec<String> = layers
+        .iter()
+        .map(|l| Digest::sha256_of(&l.tar).to_string())
+        .collect();
     let mut history = vec![serde_json::json!({"created_by": "ENV A=1", "empty_layer": true})];
     for i in 0..layers.len() {
         history.push(serde_json::json!({"created_by": format!("RUN step {i}")}));
@@ -201,12 +214,20 @@ pub fn tar_dir(dir: &Path, out: &Path) {
 }
 
 pub fn which(bin: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).map(|d| d.join(bin)).find(|c| c.is_file()))
+    std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join(bin))
+            .find(|c| c.is_file())
+    })
 }
 
 /// True when `bins` are all installed; else skips visibly (fails under CI).
 pub fn tools_available(bins: &[&str]) -> bool {
-    let missing: Vec<&str> = bins.iter().copied().filter(|b| which(b).is_none()).collect();
+    let missing: Vec<&str> = bins
+        .iter()
+        .copied()
+        .filter(|b| which(b).is_none())
+        .collect();
     if missing.is_empty() {
         return true;
     }
@@ -240,7 +261,11 @@ impl Drop for LocalRegistry {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts a registry with filesystem storage in a temp dir; with `basic_auth` an htpasswd
@@ -259,7 +284,11 @@ pub fn start_registry(basic_auth: Option<(&str, &str)>) -> Option<LocalRegistry>
         let hash = bcrypt::hash(p, 5).unwrap();
         let hp = dir.path().join("htpasswd");
         std::fs::write(&hp, format!("{u}:{hash}\n")).unwrap();
-        cfg.push_str(&format!("auth:\n  htpasswd:\n    realm: bulwark-test\n    path: {}\n", hp.display()));
+        let _ = write!(
+            cfg,
+            "auth:\n  htpasswd:\n    realm: bulwark-test\n    path: {}\n",
+            hp.display()
+        );
     }
     let cfg_path = dir.path().join("config.yml");
     std::fs::write(&cfg_path, cfg).unwrap();
@@ -292,7 +321,9 @@ fn registry_answers(port: u16) -> bool {
         return false;
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(b"GET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_err() {
+    if s.write_all(b"GET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
         return false;
     }
     let mut buf = [0u8; 12];
