@@ -359,3 +359,68 @@ fn not_an_image_and_compressed_inputs() {
     assert!(open_input(&f, None, None).is_err());
     assert!(open_input(&dir.path().join("missing"), None, None).is_err());
 }
+
+/// Docker 25+ `docker save`: `manifest.json` points into `blobs/sha256/`, next to an OCI
+/// `index.json` whose manifest has the same config (built by hand: the daemon here is older).
+#[test]
+fn docker25_oci_in_docker_save_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ls = vec![
+        TestLayer::plain(
+            TarBuilder::new()
+                .file("etc/os-release", b"ID=d25\n")
+                .finish(),
+        ),
+        TestLayer::plain(TarBuilder::new().file("app/bin", b"b").finish()),
+    ];
+    let mut desc = write_oci_image(d, &ls, "amd64");
+    desc["annotations"] = serde_json::json!({"io.containerd.image.name": "docker.io/library/app:25", "org.opencontainers.image.ref.name": "25"});
+    write_index(d, std::slice::from_ref(&desc));
+    let md = Digest::parse(desc["digest"].as_str().unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("blobs/sha256").join(md.hex())).unwrap())
+            .unwrap();
+    let blob_path = |v: &serde_json::Value| {
+        format!(
+            "blobs/sha256/{}",
+            v["digest"].as_str().unwrap().trim_start_matches("sha256:")
+        )
+    };
+    std::fs::write(
+        d.join("manifest.json"),
+        serde_json::to_vec(&serde_json::json!([{
+            "Config": blob_path(&manifest["config"]),
+            "RepoTags": ["app:25"],
+            "Layers": manifest["layers"].as_array().unwrap().iter().map(blob_path).collect::<Vec<_>>(),
+        }]))
+        .unwrap(),
+    )
+    .unwrap();
+    let out = tempfile::NamedTempFile::new().unwrap();
+    tar_dir(d, out.path());
+    let img = open_input(out.path(), Some("app:25"), None).unwrap();
+    assert_eq!(img.source, SourceKind::DockerArchive);
+    assert_eq!(
+        img.manifest_digest,
+        Some(md),
+        "manifest digest taken from index.json"
+    );
+    assert!(img.manifest.is_some());
+    assert!(
+        img.layers
+            .iter()
+            .all(|l| l.media_type == "application/vnd.oci.image.layer.v1.tar" && l.size > 0)
+    );
+    assert_eq!(merged_os_release(&img).0, b"ID=d25\n");
+    // the same archive read as an OCI layout gives the same image
+    let as_oci = bulwark_oci::archive::open_oci_layout(
+        std::sync::Arc::new(bulwark_oci::store::TarStore::open(out.path()).unwrap()),
+        Some("app:25"),
+        None,
+        SourceKind::OciArchive,
+    )
+    .unwrap();
+    assert_eq!(as_oci.manifest_digest, img.manifest_digest);
+    assert_eq!(as_oci.layers, img.layers);
+}

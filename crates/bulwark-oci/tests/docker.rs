@@ -59,7 +59,11 @@ fn summary(img: &bulwark_oci::Image) -> Summary {
             }
         }
     }
-    let diff_ids = img.layers.iter().map(bulwark_oci::Layer::cache_key).collect();
+    let diff_ids = img
+        .layers
+        .iter()
+        .map(bulwark_oci::Layer::cache_key)
+        .collect();
     let origins = merged
         .files()
         .map(|(p, o)| (p.to_string(), o.layer))
