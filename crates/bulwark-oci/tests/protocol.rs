@@ -2,6 +2,7 @@
 //! challenges, 429/5xx retries), checked against a small scripted HTTP server on 127.0.0.1.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
@@ -64,7 +65,7 @@ where
                 body.len()
             );
             for (k, v) in headers {
-                resp.push_str(&format!("{k}: {v}\r\n"));
+                let _ = write!(resp, "{k}: {v}\r\n");
             }
             resp.push_str("\r\n");
             let _ = s.write_all(resp.as_bytes());
