@@ -44,11 +44,6 @@ impl Scanner {
     #[must_use]
     pub fn scan_assignment(&self, name: &str, value: &str, location: &Location) -> Vec<SecretFinding> {
         let mut findings = self.scan_bytes(&location.path, value.as_bytes(), location, false);
-        if findings.is_empty() {
-            // Config-file form, so the generic rule sees `NAME=value` at the start of a line.
-            let joined = format!("{name}={value}");
-            findings = self.scan_bytes(&location.path, joined.as_bytes(), location, false);
-        }
         let trimmed = value.trim();
         if findings.is_empty()
             && is_secret_name(name)
@@ -98,8 +93,8 @@ impl Scanner {
 
     /// Checks one history `created_by` string: build arguments recorded in front of a `RUN`
     /// (`|2 TOKEN=... PW=... /bin/sh -c ...`), `ENV`/`ARG`/`LABEL` steps (legacy `#(nop)` and
-    /// BuildKit forms), and every rule over the whole command text. Duplicates (same rule,
-    /// same redacted value) are reported once.
+    /// BuildKit forms), and every rule over the whole command text. A value found twice (by
+    /// the assignment check and by a rule over the text) is reported once.
     #[must_use]
     pub fn scan_created_by(&self, created_by: &str, location: &Location) -> Vec<SecretFinding> {
         let mut findings = Vec::new();
@@ -107,9 +102,8 @@ impl Scanner {
             findings.extend(self.scan_assignment(&k, &v, location));
         }
         for f in self.scan_bytes(&location.path, created_by.as_bytes(), location, false) {
-            let dup = findings
-                .iter()
-                .any(|g| g.rule_id == f.rule_id && g.redacted == f.redacted);
+            // The same value found by another rule (e.g. the generic rule on `ENV K=v`).
+            let dup = findings.iter().any(|g| g.redacted == f.redacted);
             if !dup {
                 findings.push(f);
             }
