@@ -94,7 +94,9 @@ impl fmt::Display for Severity {
 
 /// The error returned when a severity name is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown severity `{0}` (expected one of: critical, high, medium, low, unknown, error, warning, info, style)")]
+#[error(
+    "unknown severity `{0}` (expected one of: critical, high, medium, low, unknown, error, warning, info, style)"
+)]
 pub struct ParseSeverityError(pub String);
 
 impl FromStr for Severity {
@@ -298,7 +300,8 @@ pub struct Report {
 impl Report {
     /// Sorts findings into the stable output order.
     pub fn sort(&mut self) {
-        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.suppressed
             .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     }

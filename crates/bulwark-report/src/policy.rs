@@ -38,7 +38,11 @@ impl ExitPolicy {
         let Some(threshold) = self.threshold else {
             return EXIT_CLEAN;
         };
-        if report.findings.iter().any(|f| f.severity.at_least(threshold)) {
+        if report
+            .findings
+            .iter()
+            .any(|f| f.severity.at_least(threshold))
+        {
             self.exit_code
         } else {
             EXIT_CLEAN

@@ -1,4 +1,5 @@
 //! Renderer tests: one fixed report through every format (snapshots), plus validation of the
+#![allow(clippy::unwrap_used)]
 //! SARIF output against the official SARIF 2.1.0 JSON schema.
 
 use std::path::PathBuf;
@@ -85,7 +86,13 @@ fn table_plain() {
 fn table_colour_has_ansi_only_when_asked() {
     let plain = rendered(Format::Table, &opts());
     assert!(!plain.contains('\u{1b}'));
-    let coloured = rendered(Format::Table, &RenderOptions { color: true, ..opts() });
+    let coloured = rendered(
+        Format::Table,
+        &RenderOptions {
+            color: true,
+            ..opts()
+        },
+    );
     assert!(coloured.contains("\u{1b}["));
 }
 
@@ -105,8 +112,10 @@ fn gitlab_output() {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let items = v.as_array().unwrap();
     assert_eq!(items.len(), 3);
-    let fps: std::collections::BTreeSet<_> =
-        items.iter().map(|i| i["fingerprint"].as_str().unwrap().to_string()).collect();
+    let fps: std::collections::BTreeSet<_> = items
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(fps.len(), 3, "fingerprints must be unique");
     insta::assert_snapshot!(text);
 }
@@ -119,7 +128,10 @@ fn sarif_output_snapshot_and_uris() {
         let uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .unwrap();
-        assert!(!uri.is_empty() && !uri.starts_with('/') && !uri.contains("://"), "{uri}");
+        assert!(
+            !uri.is_empty() && !uri.starts_with('/') && !uri.contains("://"),
+            "{uri}"
+        );
     }
     insta::assert_snapshot!(text);
 }
@@ -135,7 +147,10 @@ fn sarif_validates_against_official_schema() {
         serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&rendered(Format::Sarif, &opts())).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
     assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
     // And an empty report is valid too.
     let mut out = Vec::new();
@@ -148,6 +163,9 @@ fn sarif_validates_against_official_schema() {
 fn exit_policy_on_sample() {
     let r = sample_report();
     assert_eq!(ExitPolicy::default().exit_status(&r), 1);
-    let strict = ExitPolicy { threshold: Some(Severity::Critical), exit_code: 9 };
+    let strict = ExitPolicy {
+        threshold: Some(Severity::Critical),
+        exit_code: 9,
+    };
     assert_eq!(strict.exit_status(&r), 9);
 }

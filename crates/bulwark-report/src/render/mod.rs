@@ -159,8 +159,14 @@ mod tests {
     #[test]
     fn relative_paths_are_never_absolute_or_empty() {
         let base = Path::new("/work/proj");
-        assert_eq!(relative_uri_path("/work/proj/a/Dockerfile", base), "a/Dockerfile");
-        assert_eq!(relative_uri_path("/work/other/Dockerfile", base), "../other/Dockerfile");
+        assert_eq!(
+            relative_uri_path("/work/proj/a/Dockerfile", base),
+            "a/Dockerfile"
+        );
+        assert_eq!(
+            relative_uri_path("/work/other/Dockerfile", base),
+            "../other/Dockerfile"
+        );
         assert_eq!(relative_uri_path("./Dockerfile", base), "Dockerfile");
         assert_eq!(relative_uri_path("-", base), "stdin");
         assert_eq!(relative_uri_path("", base), "stdin");
@@ -171,7 +177,10 @@ mod tests {
     fn formats_parse_with_hadolint_aliases() {
         assert_eq!("tty".parse::<Format>().unwrap(), Format::Table);
         assert_eq!("SARIF".parse::<Format>().unwrap(), Format::Sarif);
-        assert_eq!("gitlab_codeclimate".parse::<Format>().unwrap(), Format::Gitlab);
+        assert_eq!(
+            "gitlab_codeclimate".parse::<Format>().unwrap(),
+            Format::Gitlab
+        );
         assert!("xml".parse::<Format>().is_err());
     }
 }

@@ -43,8 +43,20 @@ fn prop<'a>(f: &'a Finding, key: &str) -> &'a str {
         .unwrap_or("")
 }
 
-fn write_vuln_table(p: &Painter, target: &str, rows: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
-    let header = ["Package", "Vulnerability", "Severity", "Installed", "Fixed", "Title"];
+fn write_vuln_table(
+    p: &Painter,
+    target: &str,
+    rows: &[&Finding],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let header = [
+        "Package",
+        "Vulnerability",
+        "Severity",
+        "Installed",
+        "Fixed",
+        "Title",
+    ];
     let cells: Vec<[String; 6]> = rows
         .iter()
         .map(|f| {
@@ -54,7 +66,11 @@ fn write_vuln_table(p: &Painter, target: &str, rows: &[&Finding], out: &mut dyn 
                 f.code.clone(),
                 f.severity.as_str().to_uppercase(),
                 prop(f, "installed_version").to_string(),
-                if fixed.is_empty() { "(unfixed)".to_string() } else { fixed.to_string() },
+                if fixed.is_empty() {
+                    "(unfixed)".to_string()
+                } else {
+                    fixed.to_string()
+                },
                 f.message.clone(),
             ]
         })
@@ -65,7 +81,11 @@ fn write_vuln_table(p: &Painter, target: &str, rows: &[&Finding], out: &mut dyn 
             *w = (*w).max(c.chars().count());
         }
     }
-    writeln!(out, "\n{}", p.paint(Style::new().bold().underline(), target))?;
+    writeln!(
+        out,
+        "\n{}",
+        p.paint(Style::new().bold().underline(), target)
+    )?;
     let line = |cols: [&str; 6]| -> String {
         let mut s = String::new();
         for (i, c) in cols.iter().enumerate() {
@@ -106,7 +126,10 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
             out,
             "{} {} {}: {}",
             p.paint(Style::new().bold(), &loc),
-            p.paint(Style::new().fg_color(Some(AnsiColor::Magenta.into())), &f.code),
+            p.paint(
+                Style::new().fg_color(Some(AnsiColor::Magenta.into())),
+                &f.code
+            ),
             p.paint(style_for(f.severity), f.severity.as_str()),
             f.message
         )?;
@@ -118,18 +141,33 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
         if !seen.insert(t) {
             continue;
         }
-        let rows: Vec<&Finding> = vulns.iter().copied().filter(|f| f.location.path == t).collect();
+        let rows: Vec<&Finding> = vulns
+            .iter()
+            .copied()
+            .filter(|f| f.location.path == t)
+            .collect();
         write_vuln_table(&p, t, &rows, out)?;
     }
     if report.findings.is_empty() {
-        writeln!(out, "{}", p.paint(Style::new().fg_color(Some(AnsiColor::Green.into())), "No findings."))?;
+        writeln!(
+            out,
+            "{}",
+            p.paint(
+                Style::new().fg_color(Some(AnsiColor::Green.into())),
+                "No findings."
+            )
+        )?;
     } else {
         let parts: Vec<String> = report
             .counts()
             .into_iter()
             .map(|(s, n)| format!("{n} {s}"))
             .collect();
-        let mut summary = format!("\n{} finding(s): {}", report.findings.len(), parts.join(", "));
+        let mut summary = format!(
+            "\n{} finding(s): {}",
+            report.findings.len(),
+            parts.join(", ")
+        );
         if !report.suppressed.is_empty() {
             summary.push_str(&format!(" ({} suppressed)", report.suppressed.len()));
         }

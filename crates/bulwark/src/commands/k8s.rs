@@ -1,0 +1,127 @@
+//! `bulwark k8s`: Pod Security Standards and hardening checks for Kubernetes manifests.
+
+use std::path::PathBuf;
+
+use bulwark_k8s::{Checker, Level, Options, PolicyVersion};
+use bulwark_report::{ExitPolicy, Report, Severity};
+
+use super::{UsageError, read_input, report_input_error};
+use crate::output::{OutputArgs, Ui, emit, parse_severity_list};
+
+/// Flags for `bulwark k8s`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Manifest files or directories (searched for *.yaml, *.yml, *.json); `-` reads stdin
+    /// (e.g. `helm template . | bulwark k8s -`).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Pod Security Standards level to enforce: baseline or restricted.
+    #[arg(long, default_value = "restricted", env = "BULWARK_PSS_LEVEL", value_parser = parse_level)]
+    pub pss_level: Level,
+    /// Policy version: latest or v1.NN (as in `pod-security.kubernetes.io/enforce-version`).
+    #[arg(long, default_value = "latest", env = "BULWARK_PSS_VERSION", value_parser = parse_version)]
+    pub pss_version: PolicyVersion,
+    /// Only Pod Security Standards checks, no hardening rules.
+    #[arg(long)]
+    pub pss_only: bool,
+    /// Relax runAsNonRoot/runAsUser for pods with `hostUsers: false`, as clusters with the
+    /// UserNamespacesPodSecurityStandards feature do.
+    #[arg(long)]
+    pub user_namespaces: bool,
+    /// Report only these severities (comma-separated, e.g. `HIGH,CRITICAL,ERROR`).
+    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_parser = parse_severity_list)]
+    pub severity: Option<Vec<Severity>>,
+    /// Fail only for findings at or above this severity (default: any finding).
+    #[arg(
+        short = 't',
+        long,
+        value_name = "SEVERITY",
+        env = "BULWARK_FAILURE_THRESHOLD"
+    )]
+    pub failure_threshold: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse()
+        .map_err(|e: bulwark_k8s::ParsePolicyError| e.to_string())
+}
+
+fn parse_version(s: &str) -> Result<PolicyVersion, String> {
+    s.parse()
+        .map_err(|e: bulwark_k8s::ParsePolicyError| e.to_string())
+}
+
+/// Reads every manifest, checks them together (so a Namespace in one file applies to workloads
+/// in another), renders one report and returns the exit status.
+pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
+    let threshold = match args.failure_threshold.as_deref() {
+        None | Some("any") => Some(Severity::Unknown),
+        Some("none") => None,
+        Some(t) => Some(
+            t.parse::<Severity>()
+                .map_err(|e| UsageError(e.to_string()))?,
+        ),
+    };
+    let mut checker = Checker::new(Options {
+        level: args.pss_level,
+        version: args.pss_version,
+        hardening: !args.pss_only,
+        relax_user_namespace_pods: args.user_namespaces,
+        ..Options::default()
+    });
+    let mut unreadable = 0;
+    for arg in &args.paths {
+        let files = if arg == "-" {
+            vec![arg.clone()]
+        } else {
+            match bulwark_k8s::collect_inputs(&[PathBuf::from(arg)]) {
+                Ok(found) => found
+                    .into_iter()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .collect(),
+                Err(e) => {
+                    report_input_error(arg, &e.source);
+                    unreadable += 1;
+                    continue;
+                }
+            }
+        };
+        for file in files {
+            match read_input(&file) {
+                Ok(bytes) => checker.add_source(&file, &bytes),
+                Err(e) => {
+                    report_input_error(&file, &e);
+                    unreadable += 1;
+                }
+            }
+        }
+    }
+    let result = checker.finish();
+    let mut report = Report {
+        findings: result.findings,
+        suppressed: result.suppressed,
+        ..Report::default()
+    };
+    if let Some(keep) = &args.severity {
+        report.findings.retain(|f| keep.contains(&f.severity));
+    }
+    let codes: std::collections::BTreeSet<&str> =
+        report.findings.iter().map(|f| f.code.as_str()).collect();
+    let infos: Vec<_> = bulwark_k8s::rules()
+        .filter(|r| codes.contains(r.code.as_str()))
+        .collect();
+    for info in infos {
+        report.add_rule(info);
+    }
+    let policy = ExitPolicy {
+        threshold,
+        ..ExitPolicy::default()
+    };
+    let status = emit(&mut report, &args.output, ui, policy)?;
+    if unreadable > 0 {
+        return Ok(bulwark_report::EXIT_RUNTIME.max(status));
+    }
+    Ok(status)
+}

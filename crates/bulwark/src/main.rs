@@ -1,0 +1,70 @@
+//! `bulwark`: the command-line front end. Parses flags, loads settings, dispatches to the domain
+//! crates and maps the outcome to an exit status. No domain logic lives here.
+//!
+//! Exit status: 0 clean, 1 (or `--exit-code N`) findings at or above the threshold, 2 usage
+//! error, 3 runtime error.
+
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::output::Ui;
+
+/// Secure a container through its whole life: Dockerfile lint, image inventory and
+/// vulnerabilities, signing, and Kubernetes Pod Security Standards.
+#[derive(Debug, Parser)]
+#[command(
+    name = "bulwark",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Disable colours (also honoured: the NO_COLOR environment variable).
+    #[arg(long, global = true, env = "BULWARK_NO_COLOR")]
+    no_color: bool,
+    /// No progress bars and no informational messages on standard error.
+    #[arg(short, long, global = true, env = "BULWARK_QUIET")]
+    quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint Dockerfiles (Hadolint's rules and codes, plus Bulwark's security rules).
+    #[command(visible_alias = "lint")]
+    Dockerfile(commands::dockerfile::Args),
+    /// Check Kubernetes manifests against the Pod Security Standards and hardening rules.
+    K8s(commands::k8s::Args),
+    /// List every rule, or print one rule's documentation.
+    Rules(commands::rules::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ui = Ui {
+        no_color: cli.no_color,
+        quiet: cli.quiet,
+    };
+    let result = match cli.command {
+        Command::Dockerfile(args) => commands::dockerfile::run(&args, ui),
+        Command::K8s(args) => commands::k8s::run(&args, ui),
+        Command::Rules(args) => commands::rules::run(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Err(err) => {
+            let code = if err.downcast_ref::<commands::UsageError>().is_some() {
+                bulwark_report::EXIT_USAGE
+            } else {
+                bulwark_report::EXIT_RUNTIME
+            };
+            eprintln!("bulwark: error: {err:#}");
+            ExitCode::from(u8::try_from(code).unwrap_or(3))
+        }
+    }
+}
