@@ -14,6 +14,9 @@
 //! | `AlmaLinux:9`, `Rocky Linux:8`            | unchanged        |
 //! | `PyPI`, `npm`, `Go`, `crates.io`, `Maven` | unchanged        |
 //!
+//! Ubuntu Pro / ESM records are indexed apart (`Ubuntu:Pro:16.04`): a plain Ubuntu query
+//! does not see them; query with ecosystem `Ubuntu:Pro` to include ESM fixes.
+//!
 //! Red Hat entries keep their CPE product (`enterprise_linux`, `rhel_aus`, `rhel_eus`, …) as
 //! a *stream*; the matcher only uses mainline `enterprise_linux` entries unless the query
 //! names another stream, because EUS/AUS fixed versions do not apply to mainline images.
@@ -111,6 +114,11 @@ impl EcosystemKey {
         if let Some(rel) = release.map(str::trim).filter(|r| !r.is_empty()) {
             key.release = match key.base.as_str() {
                 "Alpine" | "Wolfi" | "Chainguard" => alpine_release(rel),
+                // `Ubuntu:Pro` + `16.04` → `Pro:16.04` (ESM records are indexed apart).
+                "Ubuntu" if key.release.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                    let prefix = key.release.split(':').next().unwrap_or_default();
+                    format!("{prefix}:{rel}")
+                }
                 "Ubuntu" => rel.to_owned(),
                 "Debian" | "Red Hat" | "AlmaLinux" | "Rocky Linux" | "Oracle Linux"
                 | "openEuler" | "Mageia" => major(rel),
@@ -293,6 +301,14 @@ mod tests {
             "AlmaLinux:9"
         );
         assert_eq!(EcosystemKey::for_query("pypi", None).index_key(), "PyPI");
+        assert_eq!(
+            EcosystemKey::for_query("Ubuntu:Pro", Some("16.04")).index_key(),
+            "Ubuntu:Pro:16.04"
+        );
+        assert_eq!(
+            EcosystemKey::for_query("Ubuntu:22.04:LTS", None).index_key(),
+            "Ubuntu:22.04"
+        );
     }
 
     #[test]

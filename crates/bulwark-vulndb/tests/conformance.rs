@@ -372,6 +372,15 @@ fn ubuntu_real_records_merge_usn_and_cve() {
     let mut fixed = query.clone();
     fixed.version = "1.20.0-1ubuntu0.1".into();
     assert!(match_package(&store, &fixed).unwrap().is_empty());
+    // Ubuntu Pro (ESM) entries: Ubuntu:Pro:16.04:LTS wayland fixed 1.12.0-1~ubuntu16.04.3+esm1.
+    let mut esm = query.clone();
+    esm.release = Some("16.04".into());
+    esm.version = "1.12.0-1~ubuntu16.04.3".into();
+    assert!(match_package(&store, &esm).unwrap().is_empty());
+    esm.ecosystem = "Ubuntu:Pro".into();
+    let m = match_package(&store, &esm).unwrap();
+    assert_eq!(ids(&m), set(&["CVE-2021-3782"]));
+    assert_eq!(m[0].fixed_versions, ["1.12.0-1~ubuntu16.04.3+esm1"]);
     // Unfixed, negligible: UBUNTU-CVE-2016-20013 glibc on 22.04 (introduced 0 only).
     let glibc = PackageQuery {
         ecosystem: "Ubuntu".into(),
