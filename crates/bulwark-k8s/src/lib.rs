@@ -214,7 +214,8 @@ impl Workload {
 /// another. Feed sources with [`Checker::add_source`], then call [`Checker::finish`].
 pub struct Checker {
     opts: Options,
-    workloads: Vec<Workload>,
+    pending: Vec<Workload>,
+    suppressed: Vec<Suppressed>,
     namespaces: HashMap<String, (Option<Level>, Option<PolicyVersion>)>,
     findings: Vec<Finding>,
 }
@@ -227,7 +228,8 @@ impl Checker {
     pub fn new(opts: Options) -> Self {
         Self {
             opts,
-            workloads: Vec::new(),
+            pending: Vec::new(),
+            suppressed: Vec::new(),
             namespaces: HashMap::new(),
             findings: Vec::new(),
         }
@@ -401,7 +403,7 @@ impl Checker {
         let meta = model::meta(&mut ctx, node, "");
         let (pod_meta, spec) = extract_template(&mut ctx, node, template);
         self.type_errors(path, document, ctx.errors);
-        self.workloads.push(Workload {
+        let w = Workload {
             path: path.to_string(),
             document,
             item,
@@ -410,66 +412,83 @@ impl Checker {
             meta,
             pod_meta,
             spec,
-        });
+        };
+        // Memory stays bounded by the findings: a workload is checked at once unless it names a
+        // namespace not declared yet (a later Namespace object may still set its policy).
+        let waits = w
+            .meta
+            .namespace
+            .as_ref()
+            .is_some_and(|ns| !self.namespaces.contains_key(&ns.value));
+        if waits {
+            self.pending.push(w);
+        } else {
+            self.evaluate(&w);
+        }
     }
 
-    /// Runs the checks and returns the findings sorted by position.
-    #[must_use]
-    pub fn finish(self) -> CheckResult {
-        let mut result = CheckResult {
-            findings: self.findings,
-            suppressed: Vec::new(),
+    fn evaluate(&mut self, w: &Workload) {
+        let (mut level, mut version) = (self.opts.level, self.opts.version);
+        if let Some(ns) = &w.meta.namespace
+            && let Some((l, v)) = self.namespaces.get(&ns.value)
+        {
+            level = l.unwrap_or(level);
+            version = v.unwrap_or(version);
+        }
+        let mut found = Vec::new();
+        let view = pss::PodView {
+            meta: &w.pod_meta,
+            spec: &w.spec,
+            relax_user_namespace_pods: self.opts.relax_user_namespace_pods,
         };
-        for w in &self.workloads {
-            let (mut level, mut version) = (self.opts.level, self.opts.version);
-            if let Some(ns) = &w.meta.namespace
-                && let Some((l, v)) = self.namespaces.get(&ns.value)
+        for (check, v) in pss::evaluate(&view, level, version) {
+            let mut f = w
+                .finding(
+                    &check.code(),
+                    pss_severity(check.level),
+                    format_args!("{} ({})", v.reason, v.detail),
+                    v.pos,
+                    v.container.as_deref(),
+                )
+                .with_property("level", level.as_str())
+                .with_property("version", version.to_string())
+                .with_property("check", check.id)
+                .with_help(format!(
+                    "{}; required by Pod Security Standards {level}:{version}",
+                    v.help
+                ));
+            f.links.push(PSS_LINK.to_string());
+            found.push(f);
+        }
+        if self.opts.hardening {
+            found.extend(hardening::check(w));
+        }
+        let ignores = ignores(w);
+        for f in found {
+            match ignores
+                .iter()
+                .find(|(code, _)| code.eq_ignore_ascii_case(&f.code))
             {
-                level = l.unwrap_or(level);
-                version = v.unwrap_or(version);
-            }
-            let mut found = Vec::new();
-            let view = pss::PodView {
-                meta: &w.pod_meta,
-                spec: &w.spec,
-                relax_user_namespace_pods: self.opts.relax_user_namespace_pods,
-            };
-            for (check, v) in pss::evaluate(&view, level, version) {
-                let mut f = w
-                    .finding(
-                        &check.code(),
-                        pss_severity(check.level),
-                        format_args!("{} ({})", v.reason, v.detail),
-                        v.pos,
-                        v.container.as_deref(),
-                    )
-                    .with_property("level", level.as_str())
-                    .with_property("version", version.to_string())
-                    .with_property("check", check.id)
-                    .with_help(format!(
-                        "{}; required by Pod Security Standards {level}:{version}",
-                        v.help
-                    ));
-                f.links.push(PSS_LINK.to_string());
-                found.push(f);
-            }
-            if self.opts.hardening {
-                found.extend(hardening::check(w));
-            }
-            let ignores = ignores(w);
-            for f in found {
-                match ignores
-                    .iter()
-                    .find(|(code, _)| code.eq_ignore_ascii_case(&f.code))
-                {
-                    Some((_, reason)) => result.suppressed.push(Suppressed {
-                        finding: f,
-                        reason: reason.clone(),
-                    }),
-                    None => result.findings.push(f),
-                }
+                Some((_, reason)) => self.suppressed.push(Suppressed {
+                    finding: f,
+                    reason: reason.clone(),
+                }),
+                None => self.findings.push(f),
             }
         }
+    }
+
+    /// Checks the workloads still waiting for their namespace and returns all findings sorted
+    /// by position.
+    #[must_use]
+    pub fn finish(mut self) -> CheckResult {
+        for w in std::mem::take(&mut self.pending) {
+            self.evaluate(&w);
+        }
+        let mut result = CheckResult {
+            findings: self.findings,
+            suppressed: self.suppressed,
+        };
         result
             .findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -45,11 +45,22 @@ fn check_all(data: &[u8]) {
         (Level::Baseline, PolicyVersion::V1(18)),
         (Level::Restricted, PolicyVersion::V1(24)),
     ] {
-        let opts = Options { level, version, ..Options::default() };
+        let opts = Options {
+            level,
+            version,
+            ..Options::default()
+        };
         let result = check_source("prop.yaml", data, &opts);
-        for f in result.findings.iter().chain(result.suppressed.iter().map(|s| &s.finding)) {
+        for f in result
+            .findings
+            .iter()
+            .chain(result.suppressed.iter().map(|s| &s.finding))
+        {
             if let Some(line) = f.location.line {
-                assert!(line >= 1 && line <= lines.max(1), "{f:?} outside {lines} lines");
+                assert!(
+                    line >= 1 && line <= lines.max(1),
+                    "{f:?} outside {lines} lines"
+                );
             }
         }
     }
