@@ -3,7 +3,7 @@
 
 use bulwark_k8s::{Options, check_source, rules};
 
-const CLEAN: &str = r#"apiVersion: apps/v1
+const CLEAN: &str = r"apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
@@ -42,7 +42,7 @@ spec:
         - {name: tmp, mountPath: /tmp}
       volumes:
       - {name: tmp, emptyDir: {}}
-"#;
+";
 
 const IMAGE: &str = "image: registry.example.com/web:1.2.3@sha256:4c1e997385b8fb4ad4d1d3c7e5af7ff3f882e50d2b3cb0fa7bd1e8f0d5e7a0f1";
 

@@ -6,6 +6,8 @@ use bulwark_k8s::{
     CODE_INVALID, CODE_PARSE, CODE_UNKNOWN_API, Level, Options, PolicyVersion, check_source,
     collect_inputs,
 };
+use std::fmt::Write as _;
+
 use bulwark_report::{Category, Finding, Severity};
 
 fn run(text: &str) -> Vec<Finding> {
@@ -345,7 +347,7 @@ fn alias_bomb_is_refused() {
     );
     for i in 1..12 {
         let refs = vec![format!("*a{}", i - 1); 10].join(", ");
-        text += &format!("  a{i}: &a{i} [{refs}]\n");
+        writeln!(text, "  a{i}: &a{i} [{refs}]").unwrap();
     }
     let fs = run(&text);
     assert_eq!(fs.len(), 1, "{fs:#?}");
