@@ -93,9 +93,15 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
             result.findings.push(finding);
         }
     }
-    let key = |f: &Finding| (f.location.line, f.location.column, f.code.clone());
-    result.findings.sort_by_key(key);
-    result.suppressed.sort_by_key(|s| key(&s.finding));
+    let order = |a: &Finding, b: &Finding| {
+        (a.location.line, a.location.column, a.code.as_str()).cmp(&(
+            b.location.line,
+            b.location.column,
+            b.code.as_str(),
+        ))
+    };
+    result.findings.sort_by(order);
+    result.suppressed.sort_by(|a, b| order(&a.finding, &b.finding));
     result
 }
 

@@ -412,6 +412,16 @@ impl ParsedShell {
             .flat_map(Command::with_wrapped)
             .collect()
     }
+
+    /// True when `check` holds for any command or any command run through a wrapper
+    /// (`sudo`, `env`, `xargs`, ...). Only wrapper commands are unwrapped (copied), so this is as
+    /// cheap as [`ParsedShell::any_commands`] for scripts without wrappers.
+    pub fn any_command_unwrapped(&self, check: impl Fn(&Command) -> bool) -> bool {
+        self.commands.iter().any(|c| {
+            check(c)
+                || (WRAPPERS.contains(&c.basename()) && c.with_wrapped().iter().skip(1).any(&check))
+        })
+    }
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ impl Rule for Bw1002 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        let mut aliases: Vec<&str> = Vec::new();
+        let mut aliases: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for v in &cx.instrs {
             let Kind::From(f) = &v.ins.kind else { continue };
             let img = f.resolved.as_ref().unwrap_or(&f.image);

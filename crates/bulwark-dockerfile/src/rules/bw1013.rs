@@ -62,7 +62,7 @@ impl Rule for Bw1013 {
             let hit = match (&ins.kind, &v.shell) {
                 (Kind::Env(pairs), _) => pairs.iter().any(|(k, val)| insecure_env(k, val)),
                 (_, Some(s)) => {
-                    s.commands_unwrapped().iter().any(insecure_command)
+                    s.any_command_unwrapped(insecure_command)
                         || ENV_VARS.iter().any(|(n, vals)| {
                             vals.iter().any(|val| s.original.contains(&format!("{n}={val}")))
                         })

@@ -31,7 +31,7 @@ impl Rule for Dl3006 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        let mut aliases: Vec<&str> = Vec::new();
+        let mut aliases: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for v in &cx.instrs {
             let Kind::From(f) = &v.ins.kind else { continue };
             let name = f.image.name.as_str();
@@ -44,7 +44,7 @@ impl Rule for Dl3006 {
                 out.push(Violation::at(&Self::META, v.ins));
             }
             if let Some(a) = &f.alias {
-                aliases.push(a);
+                aliases.insert(a);
             }
         }
     }

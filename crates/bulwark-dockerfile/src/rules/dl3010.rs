@@ -74,13 +74,15 @@ impl Rule for Dl3010 {
                     }
                 }
                 Kind::Run(_) => {
-                    let (Some(list), Some(shell)) = (&archives, &v.shell) else { continue };
-                    for a in list {
-                        let hit = shell.commands.iter().any(|c| {
-                            extracts(c) && c.args_no_flags().into_iter().any(|x| basename(x) == a.1)
-                        });
-                        if hit && !extracted.contains(a) {
-                            extracted.push(a.clone());
+                    let (Some(list), Some(shell)) = (&archives, &v.shell) else {
+                        continue;
+                    };
+                    for c in shell.commands.iter().filter(|c| extracts(c)) {
+                        let names: Vec<&str> = c.args_no_flags().into_iter().map(basename).collect();
+                        for a in list {
+                            if names.contains(&a.1.as_str()) && !extracted.contains(a) {
+                                extracted.push(a.clone());
+                            }
                         }
                     }
                 }

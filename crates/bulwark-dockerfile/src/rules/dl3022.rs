@@ -34,7 +34,7 @@ impl Rule for Dl3022 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        let mut aliases: Vec<&str> = Vec::new();
+        let mut aliases: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for v in &cx.instrs {
             match &v.ins.kind {
                 Kind::From(f) => aliases.extend(f.alias.as_deref()),

@@ -31,7 +31,7 @@ impl Rule for Dl3024 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for v in &cx.instrs {
             if let Kind::From(f) = &v.ins.kind
                 && let Some(a) = &f.alias
@@ -39,7 +39,7 @@ impl Rule for Dl3024 {
                 if seen.contains(&a.as_str()) {
                     out.push(Violation::at(&Self::META, v.ins));
                 }
-                seen.push(a);
+                seen.insert(a);
             }
         }
     }

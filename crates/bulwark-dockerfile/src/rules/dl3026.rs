@@ -36,7 +36,7 @@ impl Rule for Dl3026 {
         if allowed.is_empty() {
             return;
         }
-        let mut aliases: Vec<&str> = Vec::new();
+        let mut aliases: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for v in &cx.instrs {
             let Kind::From(f) = &v.ins.kind else { continue };
             let img = &f.image;
