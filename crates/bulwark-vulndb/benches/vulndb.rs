@@ -61,6 +61,16 @@ fn benches(c: &mut Criterion) {
                 .sum::<usize>()
         });
     });
+    g.bench_function("match_2000_packages_preloaded_index", |b| {
+        b.iter(|| {
+            let store = Store::open(&db).unwrap();
+            store.preload_index().unwrap();
+            queries
+                .iter()
+                .map(|q| match_package(&store, q).unwrap().len())
+                .sum::<usize>()
+        });
+    });
     g.finish();
 }
 

@@ -281,6 +281,8 @@ pub struct Store {
     file: File,
     header: Header,
     meta: OnceLock<Metadata>,
+    /// Index and keys blob held in memory after [`Store::preload_index`].
+    preloaded: OnceLock<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Store {
@@ -345,6 +347,7 @@ impl Store {
             file,
             header,
             meta: OnceLock::new(),
+            preloaded: OnceLock::new(),
         })
     }
 
@@ -385,10 +388,32 @@ impl Store {
         Ok(self.meta.get_or_init(|| meta))
     }
 
+    /// Reads the whole index and keys blob into memory (≈ 24 bytes + key length per
+    /// package; tens of MiB for all of osv.dev) so later lookups cost one read each.
+    /// Worth it before matching many packages; `open` itself stays header-only.
+    pub fn preload_index(&self) -> Result<(), VulnDbError> {
+        if self.preloaded.get().is_some() {
+            return Ok(());
+        }
+        let index_len = self.header.count * ENTRY_LEN;
+        let index = self.read_at(self.header.index_off, index_len)?;
+        let keys = self.read_at(self.header.keys_off, self.header.keys_len)?;
+        let _ = self.preloaded.set((index, keys));
+        Ok(())
+    }
+
     fn entry(&self, i: u64) -> Result<(u32, u32, u64, u32, u32), VulnDbError> {
         let mut e = [0u8; ENTRY_LEN as usize];
-        read_exact_at(&self.file, &mut e, self.header.index_off + i * ENTRY_LEN)
-            .map_err(|err| VulnDbError::io(&self.path, err))?;
+        if let Some((index, _)) = self.preloaded.get() {
+            let start = (i * ENTRY_LEN) as usize;
+            let slice = index
+                .get(start..start + ENTRY_LEN as usize)
+                .ok_or_else(|| self.corrupt("index entry outside the index"))?;
+            e.copy_from_slice(slice);
+        } else {
+            read_exact_at(&self.file, &mut e, self.header.index_off + i * ENTRY_LEN)
+                .map_err(|err| VulnDbError::io(&self.path, err))?;
+        }
         Ok((
             u32_at(&e, 0),
             u32_at(&e, 4),
@@ -402,6 +427,12 @@ impl Store {
         let end = u64::from(koff) + u64::from(klen);
         if end > self.header.keys_len {
             return Err(self.corrupt("index key outside the keys blob"));
+        }
+        if let Some((_, keys)) = self.preloaded.get() {
+            return keys
+                .get(koff as usize..end as usize)
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| self.corrupt("index key outside the keys blob"));
         }
         self.read_at(self.header.keys_off + u64::from(koff), u64::from(klen))
     }

@@ -90,6 +90,11 @@ fn directory_import_recursive_tolerant() {
     }
     assert_eq!(store.lookup("npm", "@scope/pkg").unwrap()[0].id, "GHSA-b");
     assert!(store.lookup("npm", "@scope/PKG").unwrap().is_empty());
+    // Same answers from the in-memory index.
+    store.preload_index().unwrap();
+    assert_eq!(store.lookup("npm", "@scope/pkg").unwrap()[0].id, "GHSA-b");
+    assert_eq!(store.lookup("PyPI", "foo-bar").unwrap()[0].id, "PYSEC-A");
+    assert!(store.lookup("PyPI", "foo").unwrap().is_empty());
     let st = bulwark_vulndb::status(&db).unwrap();
     assert_eq!(st.packages, 2);
     assert!(st.size_bytes > 80);
@@ -391,6 +396,10 @@ proptest! {
             let _ = s.lookup("npm", "bb");
             let _ = s.metadata();
             let _ = s.keys();
+            if s.preload_index().is_ok() {
+                let _ = s.lookup("PyPI", "aa");
+                let _ = s.keys();
+            }
         }
     }
 }
