@@ -35,7 +35,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let t = Instant::now();
     let store = Store::open(&db)?;
-    println!("open: {:.3} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "open: {:.3} ms ({} keys)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        store.package_count()
+    );
     let mut qrng = Rng::new(7);
     let queries: Vec<PackageQuery> = (0..2000)
         .map(|_| {
