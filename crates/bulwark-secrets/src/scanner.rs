@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use base64::Engine as _;
 use bulwark_report::{Location, RuleInfo, Severity};
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
@@ -139,11 +139,60 @@ struct CompiledRule {
     info: RuleInfo,
 }
 
-/// Keyword automaton plus, for each pattern, the rules it triggers.
+/// One keyword of the prefilter: its exact bytes when case matters, and the rules it triggers.
+#[derive(Debug)]
+struct Keyword {
+    exact: Option<Vec<u8>>,
+    rules: Vec<usize>,
+}
+
+/// Keyword automaton (one ASCII-case-insensitive pass for all rules) plus, per pattern, the
+/// case-sensitive spelling to verify and the rules it triggers.
 #[derive(Debug)]
 struct Prefilter {
     automaton: AhoCorasick,
-    rules_of_pattern: Vec<Vec<usize>>,
+    keywords: Vec<Keyword>,
+}
+
+/// Builds the single keyword automaton. Case-sensitive keywords are searched
+/// case-insensitively too (one pass over the data instead of two) and verified on hit.
+fn build_prefilter(rules: &[CompiledRule]) -> Result<Option<Prefilter>, ConfigError> {
+    let mut patterns: Vec<Vec<u8>> = Vec::new();
+    let mut keywords: Vec<Keyword> = Vec::new();
+    for (idx, rule) in rules.iter().enumerate() {
+        for (kw, cs) in &rule.keywords {
+            let key = kw.as_bytes().to_ascii_lowercase();
+            let exact = cs.then(|| kw.as_bytes().to_vec());
+            let found = patterns
+                .iter()
+                .zip(keywords.iter_mut())
+                .find(|(p, k)| **p == key && k.exact == exact);
+            if let Some((_, k)) = found {
+                if !k.rules.contains(&idx) {
+                    k.rules.push(idx);
+                }
+            } else {
+                patterns.push(key);
+                keywords.push(Keyword {
+                    exact,
+                    rules: vec![idx],
+                });
+            }
+        }
+    }
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let automaton = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&patterns)
+        .map_err(|e| ConfigError::Keywords(e.to_string()))?;
+    Ok(Some(Prefilter {
+        automaton,
+        keywords,
+    }))
 }
 
 /// Path allow rule.
@@ -175,8 +224,7 @@ struct Candidate {
 #[derive(Debug)]
 pub struct Scanner {
     rules: Vec<CompiledRule>,
-    case_insensitive: Option<Prefilter>,
-    case_sensitive: Option<Prefilter>,
+    prefilter: Option<Prefilter>,
     always: Vec<usize>,
     value_allows: Vec<ValueAllow>,
     path_allows: Vec<PathAllow>,
@@ -332,44 +380,7 @@ impl Scanner {
             });
         }
 
-        let build_prefilter = |case_sensitive: bool| -> Result<Option<Prefilter>, ConfigError> {
-            let mut patterns: Vec<String> = Vec::new();
-            let mut rules_of_pattern: Vec<Vec<usize>> = Vec::new();
-            for (idx, rule) in rules.iter().enumerate() {
-                for (kw, cs) in &rule.keywords {
-                    if *cs != case_sensitive {
-                        continue;
-                    }
-                    let key = if case_sensitive {
-                        kw.clone()
-                    } else {
-                        kw.to_ascii_lowercase()
-                    };
-                    if let Some(pos) = patterns.iter().position(|p| *p == key) {
-                        if !rules_of_pattern[pos].contains(&idx) {
-                            rules_of_pattern[pos].push(idx);
-                        }
-                    } else {
-                        patterns.push(key);
-                        rules_of_pattern.push(vec![idx]);
-                    }
-                }
-            }
-            if patterns.is_empty() {
-                return Ok(None);
-            }
-            let automaton = AhoCorasickBuilder::new()
-                .ascii_case_insensitive(!case_sensitive)
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .map_err(|e| ConfigError::Keywords(e.to_string()))?;
-            Ok(Some(Prefilter {
-                automaton,
-                rules_of_pattern,
-            }))
-        };
-        let case_insensitive = build_prefilter(false)?;
-        let case_sensitive = build_prefilter(true)?;
+        let prefilter = build_prefilter(&rules)?;
         let always = rules
             .iter()
             .enumerate()
@@ -433,8 +444,7 @@ impl Scanner {
 
         Ok(Self {
             rules,
-            case_insensitive,
-            case_sensitive,
+            prefilter,
             always,
             value_allows,
             path_allows,
@@ -526,11 +536,7 @@ impl Scanner {
         let norm = normalise_path(path);
         let source_code = is_file && is_source_code(norm);
         let test_code_filter = source_code && self.source_test_filter;
-        let test_region_start = if test_code_filter {
-            first_test_marker(content)
-        } else {
-            None
-        };
+        let mut test_region_start: Option<Option<usize>> = None;
         let windows = self.windows(content);
         let mut candidates: Vec<Candidate> = Vec::new();
         for (rule_idx, wins) in windows.iter().enumerate() {
@@ -566,7 +572,9 @@ impl Scanner {
                     if let Some((secret, end)) = validate(rule, &ctx) {
                         let start = whole.start() + w.start;
                         if test_code_filter
-                            && (test_region_start.is_some_and(|t| start >= t)
+                            && (test_region_start
+                                .get_or_insert_with(|| first_test_marker(content))
+                                .is_some_and(|t| start >= t)
                                 || in_doc_comment(content, start))
                         {
                             continue;
@@ -645,12 +653,17 @@ impl Scanner {
             }
         }
         let small = content.len() <= SMALL_FILE;
-        for pre in [&self.case_insensitive, &self.case_sensitive].into_iter().flatten() {
+        if let Some(pre) = &self.prefilter {
             for m in pre.automaton.find_overlapping_iter(content) {
-                let Some(rule_ids) = pre.rules_of_pattern.get(m.pattern().as_usize()) else {
+                let Some(kw) = pre.keywords.get(m.pattern().as_usize()) else {
                     continue;
                 };
-                for &r in rule_ids {
+                if let Some(exact) = &kw.exact
+                    && content.get(m.start()..m.end()) != Some(exact.as_slice())
+                {
+                    continue;
+                }
+                for &r in &kw.rules {
                     let (Some(rule), Some(wins)) = (self.rules.get(r), windows.get_mut(r)) else {
                         continue;
                     };
