@@ -101,7 +101,9 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
         ))
     };
     result.findings.sort_by(order);
-    result.suppressed.sort_by(|a, b| order(&a.finding, &b.finding));
+    result
+        .suppressed
+        .sort_by(|a, b| order(&a.finding, &b.finding));
     result
 }
 

@@ -188,6 +188,9 @@ impl Command {
     /// True for `pip* install ...` and `python* -m pip install ...` (Hadolint `isPipInstall`).
     #[must_use]
     pub fn is_pip_install(&self) -> bool {
+        if !self.name.starts_with("pip") && !self.name.starts_with("python") {
+            return false;
+        }
         let args = self.args();
         (self.name.starts_with("pip") && args.contains(&"install"))
             || (self.name.starts_with("python")

@@ -33,25 +33,30 @@ impl Rule for Bw1010 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        // (stage name, has healthcheck)
-        let mut stages: Vec<(String, bool)> = Vec::new();
-        let mut last: Option<&Instruction> = None;
+        // Stage names that have a HEALTHCHECK (directly or from their parent stage).
+        let mut healthy: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut current: Option<(&Instruction, Option<&str>, bool)> = None;
         for v in &cx.instrs {
             match &v.ins.kind {
                 Kind::From(f) => {
-                    let inherited = stages.iter().any(|(n, h)| *h && *n == f.image.name);
-                    stages.push((f.alias.clone().unwrap_or_default(), inherited));
-                    last = Some(v.ins);
+                    let inherited = healthy.contains(f.image.name.as_str());
+                    current = Some((v.ins, f.alias.as_deref(), inherited));
+                    if let (Some(a), true) = (f.alias.as_deref(), inherited) {
+                        healthy.insert(a);
+                    }
                 }
                 Kind::Healthcheck(_) => {
-                    if let Some(s) = stages.last_mut() {
-                        s.1 = true;
+                    if let Some((_, alias, has)) = current.as_mut() {
+                        *has = true;
+                        if let Some(a) = alias {
+                            healthy.insert(a);
+                        }
                     }
                 }
                 _ => {}
             }
         }
-        if let (Some(ins), Some((_, false))) = (last, stages.last()) {
+        if let Some((ins, _, false)) = current {
             out.push(Violation::at(&Self::META, ins));
         }
     }

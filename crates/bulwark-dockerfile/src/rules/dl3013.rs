@@ -57,6 +57,9 @@ fn packages(c: &Command) -> Vec<String> {
 }
 
 fn forgot(c: &Command) -> bool {
+    if !c.is_pip_install() {
+        return false;
+    }
     let constraint = c.has_flag("constraint") || c.has_flag("c");
     let args = c.args();
     let requirement = args.contains(&"--requirement") || args.contains(&"-r") || args.contains(&".");
