@@ -1,6 +1,7 @@
 //! Renderer tests: one fixed report through every format (snapshots), plus validation of the
-#![allow(clippy::unwrap_used)]
 //! SARIF output against the official SARIF 2.1.0 JSON schema.
+
+#![allow(clippy::unwrap_used)]
 
 use std::path::PathBuf;
 

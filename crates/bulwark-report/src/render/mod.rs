@@ -106,11 +106,11 @@ pub(crate) fn relative_uri_path(path: &str, base: &std::path::Path) -> String {
     if path.is_empty() || path == "-" {
         return "stdin".to_string();
     }
-    let p = std::path::Path::new(path);
+    let p = normalize(std::path::Path::new(path));
     let rel: PathBuf = if p.is_absolute() {
-        relative_to(p, base)
+        relative_to(&p, &normalize(base))
     } else {
-        p.components().collect()
+        p
     };
     let s = rel
         .components()
@@ -119,6 +119,26 @@ pub(crate) fn relative_uri_path(path: &str, base: &std::path::Path) -> String {
         .collect::<Vec<_>>()
         .join("/");
     if s.is_empty() { ".".to_string() } else { s }
+}
+
+/// Resolves `.` and `..` lexically (no file-system access: the path may not exist).
+fn normalize(path: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    out.iter().map(|c| c.as_os_str()).collect()
 }
 
 fn relative_to(path: &std::path::Path, base: &std::path::Path) -> PathBuf {
@@ -168,6 +188,15 @@ mod tests {
             "../other/Dockerfile"
         );
         assert_eq!(relative_uri_path("./Dockerfile", base), "Dockerfile");
+        assert_eq!(
+            relative_uri_path("/work/proj/x/../Dockerfile", base),
+            "Dockerfile"
+        );
+        assert_eq!(relative_uri_path("a/./b/../c", base), "a/c");
+        assert_eq!(
+            relative_uri_path("Dockerfile", Path::new("/work/proj/sub/..")),
+            "Dockerfile"
+        );
         assert_eq!(relative_uri_path("-", base), "stdin");
         assert_eq!(relative_uri_path("", base), "stdin");
         assert_eq!(uri_encode("a b/ü.txt"), "a%20b/%C3%BC.txt");
