@@ -17,6 +17,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use smallvec::SmallVec;
+
 use crate::num::{cmp_decimal, digit_run};
 use crate::{Scheme, VersionError};
 
@@ -209,7 +211,11 @@ fn compare_tokens(a: &str, b: &str, fuzzy: bool) -> Ordering {
         la.next();
         lb.next();
     }
-    let (ta, tb) = (la.cur, lb.cur);
+    finish(&la.cur, &lb.cur, fuzzy)
+}
+
+/// The tail of `apk_version_compare_fuzzy` once the token loop stopped.
+fn finish(ta: &Token<'_>, tb: &Token<'_>, fuzzy: bool) -> Ordering {
     if ta.tok == tb.tok || (tb.tok == Tok::End && fuzzy) {
         return Ordering::Equal;
     }
@@ -231,11 +237,83 @@ pub fn is_valid(s: &str) -> bool {
     lx.cur.tok == Tok::End
 }
 
-/// A parsed apk version.
+/// One token of a valid version, as byte offsets into the text.
+#[derive(Clone, Copy, Debug)]
+struct PTok {
+    tok: Tok,
+    suffix: u8,
+    start: u32,
+    len: u32,
+}
+
+/// A parsed apk version. Valid versions keep their token list so that
+/// comparing two parsed versions does not re-tokenize.
 #[derive(Clone, Debug)]
 pub struct Version {
     text: Box<str>,
     valid: bool,
+    tokens: SmallVec<[PTok; 6]>,
+}
+
+fn tokenize(s: &str) -> SmallVec<[PTok; 6]> {
+    let base = s.as_ptr() as usize;
+    let mut out = SmallVec::new();
+    let mut lx = Lexer::new(s.as_bytes());
+    loop {
+        let t = lx.cur;
+        let start = (t.value.as_ptr() as usize).saturating_sub(base);
+        out.push(PTok {
+            tok: t.tok,
+            suffix: t.suffix,
+            start: start as u32,
+            len: t.value.len() as u32,
+        });
+        if t.tok >= Tok::End {
+            break;
+        }
+        lx.next();
+    }
+    out
+}
+
+impl Version {
+    fn token(&self, i: usize) -> Token<'_> {
+        match self.tokens.get(i).or(self.tokens.last()) {
+            Some(p) => Token {
+                tok: p.tok,
+                suffix: p.suffix,
+                value: self
+                    .text
+                    .as_bytes()
+                    .get(p.start as usize..(p.start + p.len) as usize)
+                    .unwrap_or_default(),
+            },
+            None => Token {
+                tok: Tok::End,
+                suffix: 0,
+                value: &[],
+            },
+        }
+    }
+
+    /// apk-tools 3 comparison on the stored tokens (both versions valid).
+    fn cmp_tokens(&self, other: &Self) -> Ordering {
+        if self.text == other.text {
+            return Ordering::Equal;
+        }
+        let mut i = 0;
+        let (mut ta, mut tb) = (self.token(0), other.token(0));
+        while ta.tok == tb.tok && ta.tok < Tok::End {
+            let r = token_cmp(&ta, &tb);
+            if r != Ordering::Equal {
+                return r;
+            }
+            i += 1;
+            ta = self.token(i);
+            tb = other.token(i);
+        }
+        finish(&ta, &tb, false)
+    }
 }
 
 impl Version {
@@ -256,9 +334,16 @@ impl Version {
                 "the version string contains whitespace",
             ));
         }
+        let text: Box<str> = input.into();
+        let mut tokens = tokenize(&text);
+        let valid = tokens.last().is_some_and(|t| t.tok == Tok::End);
+        if !valid {
+            tokens.clear();
+        }
         Ok(Version {
-            text: input.into(),
-            valid: is_valid(input),
+            text,
+            valid,
+            tokens,
         })
     }
 
@@ -289,7 +374,7 @@ impl Version {
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         if self.valid && other.valid {
-            compare_tokens(&self.text, &other.text, false)
+            self.cmp_tokens(other)
         } else {
             scalibr::compare(&self.text, &other.text)
         }

@@ -144,7 +144,25 @@ fn order(c: Option<u8>) -> i32 {
 }
 
 /// dpkg's `verrevcmp`: compares one upstream version or revision string.
+///
+/// A common prefix is skipped first (backing up to the start of a digit
+/// run, which must be compared whole): identical prefixes leave both sides
+/// of the algorithm in the same state, so the result is unchanged.
 pub fn verrevcmp(a: &[u8], b: &[u8]) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    let mut p = a.iter().zip(b.iter()).take_while(|(x, y)| x == y).count();
+    while p > 0 && a.get(p - 1).is_some_and(u8::is_ascii_digit) {
+        p -= 1;
+    }
+    verrevcmp_full(
+        a.get(p..).unwrap_or_default(),
+        b.get(p..).unwrap_or_default(),
+    )
+}
+
+fn verrevcmp_full(a: &[u8], b: &[u8]) -> Ordering {
     let is_digit = |s: &[u8], i: usize| s.get(i).is_some_and(u8::is_ascii_digit);
     let (mut i, mut j) = (0usize, 0usize);
     while i < a.len() || j < b.len() {

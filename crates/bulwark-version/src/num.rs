@@ -11,9 +11,23 @@ use std::fmt;
 /// Compares two ASCII digit strings numerically, ignoring leading zeros.
 /// An empty string counts as zero.
 pub(crate) fn cmp_decimal(a: &[u8], b: &[u8]) -> Ordering {
+    // Up to 19 digits always fit in a u64: compare values directly.
+    if a.len() <= 19 && b.len() <= 19 {
+        let val = |s: &[u8]| {
+            s.iter().fold(0u64, |v, &c| {
+                v.wrapping_mul(10)
+                    .wrapping_add(u64::from(c.wrapping_sub(b'0')))
+            })
+        };
+        return val(a).cmp(&val(b));
+    }
     let a = strip_zeros(a);
     let b = strip_zeros(b);
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+    match a.len().cmp(&b.len()) {
+        Ordering::Equal if a.is_empty() => Ordering::Equal,
+        Ordering::Equal => a.cmp(b),
+        o => o,
+    }
 }
 
 fn strip_zeros(s: &[u8]) -> &[u8] {

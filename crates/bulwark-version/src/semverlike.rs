@@ -92,47 +92,53 @@ fn cmp_comps(a: &[Num], b: &[Num]) -> Ordering {
     Ordering::Equal
 }
 
-fn is_number(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())
+/// Splits `s` at the first `+` into (before, after-or-empty).
+fn split_plus(s: &[u8]) -> (&[u8], &[u8]) {
+    match s.iter().position(|&c| c == b'+') {
+        Some(p) => (
+            s.get(..p).unwrap_or_default(),
+            s.get(p + 1..).unwrap_or_default(),
+        ),
+        None => (s, &[]),
+    }
 }
 
-fn eq_ci(a: &str, b: &str, ci: bool) -> Ordering {
-    if ci {
-        a.bytes()
-            .map(|c| c.to_ascii_lowercase())
-            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-    } else {
-        a.cmp(b)
+fn cmp_ident(p: &[u8], q: &[u8], ci: bool) -> Ordering {
+    let num = |x: &[u8]| !x.is_empty() && x.iter().all(u8::is_ascii_digit);
+    match (num(p), num(q)) {
+        (true, true) => cmp_decimal(p, q),
+        (false, false) if ci => p
+            .iter()
+            .map(u8::to_ascii_lowercase)
+            .cmp(q.iter().map(u8::to_ascii_lowercase)),
+        (false, false) => p.cmp(q),
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
     }
 }
 
 /// osv-scalibr's `compareBuildComponents`: drop `+metadata`, drop one
 /// leading `-`; no pre-release sorts last; then dot-separated identifiers.
 fn cmp_tail(a: &str, b: &str, ci: bool) -> Ordering {
-    let a = a.split('+').next().unwrap_or_default();
-    let b = b.split('+').next().unwrap_or_default();
-    let a = a.strip_prefix('-').unwrap_or(a);
-    let b = b.strip_prefix('-').unwrap_or(b);
+    let a = split_plus(a.as_bytes()).0;
+    let b = split_plus(b.as_bytes()).0;
+    let a = a.strip_prefix(b"-").unwrap_or(a);
+    let b = b.strip_prefix(b"-").unwrap_or(b);
     match (a.is_empty(), b.is_empty()) {
         (true, true) => return Ordering::Equal,
         (true, false) => return Ordering::Greater,
         (false, true) => return Ordering::Less,
         _ => {}
     }
-    let mut xa = a.split('.');
-    let mut xb = b.split('.');
+    let mut xa = a.split(|&c| c == b'.');
+    let mut xb = b.split(|&c| c == b'.');
     loop {
         match (xa.next(), xb.next()) {
             (None, None) => return Ordering::Equal,
             (None, Some(_)) => return Ordering::Less,
             (Some(_), None) => return Ordering::Greater,
             (Some(p), Some(q)) => {
-                let o = match (is_number(p), is_number(q)) {
-                    (true, true) => cmp_decimal(p.as_bytes(), q.as_bytes()),
-                    (false, false) => eq_ci(p, q, ci),
-                    (true, false) => Ordering::Less,
-                    (false, true) => Ordering::Greater,
-                };
+                let o = cmp_ident(p, q, ci);
                 if o != Ordering::Equal {
                     return o;
                 }
@@ -150,8 +156,13 @@ pub(crate) fn compare(flavor: Flavor, a: &Parsed, b: &Parsed) -> Ordering {
         Flavor::SemVer => cmp_tail(&a.tail, &b.tail, false),
         Flavor::NuGet => cmp_tail(&a.tail, &b.tail, true),
         Flavor::Pub => cmp_tail(&a.tail, &b.tail, false).then_with(|| {
-            let ba = a.tail.split_once('+').map_or("", |x| x.1);
-            let bb = b.tail.split_once('+').map_or("", |x| x.1);
+            let (ba, bb) = (
+                split_plus(a.tail.as_bytes()).1,
+                split_plus(b.tail.as_bytes()).1,
+            );
+            if ba.is_empty() || bb.is_empty() {
+                return (!ba.is_empty()).cmp(&!bb.is_empty());
+            }
             ba.cmp(bb)
         }),
         Flavor::Hackage => a.comps.len().cmp(&b.comps.len()),
