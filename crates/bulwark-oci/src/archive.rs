@@ -117,13 +117,6 @@ pub fn open_docker_archive(
                     d.is_some_and(|d| id_matches(&d, sel))
                 })
             })
-            .or_else(|| {
-                if entries.len() == 1 {
-                    entries.first()
-                } else {
-                    None
-                }
-            })
             .ok_or_else(|| OciError::ImageNotFound {
                 source_name: name.clone(),
                 wanted: sel.to_string(),

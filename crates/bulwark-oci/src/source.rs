@@ -144,18 +144,24 @@ pub fn open_input(
     }
 }
 
-/// Splits `path[:selector]` as used by `oci-archive:` / `oci:` transports, preferring the
-/// whole string when it exists on disk.
+/// Splits `path[:selector]` as used by the archive/layout transports, preferring the whole
+/// string when it exists on disk.
 fn split_path_selector(s: &str) -> (PathBuf, Option<String>) {
     if Path::new(s).exists() {
         return (PathBuf::from(s), None);
     }
-    match s.rsplit_once(':') {
-        Some((p, sel)) if !sel.contains('/') && Path::new(p).exists() => {
-            (PathBuf::from(p), Some(sel.to_string()))
+    // the selector may itself contain ':' (`app:1`, `localhost:5000/app:1`): take the
+    // shortest existing path prefix
+    for (i, _) in s.match_indices(':') {
+        let (p, sel) = (
+            s.get(..i).unwrap_or_default(),
+            s.get(i + 1..).unwrap_or_default(),
+        );
+        if !p.is_empty() && !sel.is_empty() && Path::new(p).exists() {
+            return (PathBuf::from(p), Some(sel.to_string()));
         }
-        _ => (PathBuf::from(s), None),
     }
+    (PathBuf::from(s), None)
 }
 
 /// Resolves `target` to an image.
