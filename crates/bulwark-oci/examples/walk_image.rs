@@ -37,9 +37,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--platform" => {
-                platform = Some(Platform::parse(
-                    &args.next().ok_or("--platform needs a value")?,
-                )?)
+                let v = args.next().ok_or("--platform needs a value")?;
+                platform = Some(Platform::parse(&v)?);
             }
             "--input" => input = Some(args.next().ok_or("--input needs a path")?),
             _ if reference.is_none() && input.is_none() => reference = Some(a),

@@ -430,38 +430,37 @@ fn transports_in_references() {
     let dir = tempfile::tempdir().unwrap();
     let lay = dir.path().join("lay");
     std::fs::create_dir_all(&lay).unwrap();
-    let mut d = write_oci_image(&lay, &layers(), "amd64");
-    d["annotations"] = serde_json::json!({"org.opencontainers.image.ref.name": "v9"});
-    write_index(&lay, &[d]);
+    let mut desc = write_oci_image(&lay, &layers(), "amd64");
+    desc["annotations"] = serde_json::json!({"org.opencontainers.image.ref.name": "v9"});
+    write_index(&lay, &[desc]);
     let opts = bulwark_oci::ResolveOptions::default();
-    let a = bulwark_oci::open_image(&format!("oci:{}:v9", lay.display()), &opts).unwrap();
-    assert_eq!(a.source, SourceKind::OciLayout);
-    let b = bulwark_oci::open_image(&format!("oci:{}", lay.display()), &opts).unwrap();
-    assert_eq!(a.manifest_digest, b.manifest_digest);
-    let e = bulwark_oci::open_image(&format!("oci:{}:v8", lay.display()), &opts).unwrap_err();
-    assert!(matches!(e, OciError::ImageNotFound { .. }), "{e}");
+    let tagged = bulwark_oci::open_image(&format!("oci:{}:v9", lay.display()), &opts).unwrap();
+    assert_eq!(tagged.source, SourceKind::OciLayout);
+    let only = bulwark_oci::open_image(&format!("oci:{}", lay.display()), &opts).unwrap();
+    assert_eq!(tagged.manifest_digest, only.manifest_digest);
+    let err = bulwark_oci::open_image(&format!("oci:{}:v8", lay.display()), &opts).unwrap_err();
+    assert!(matches!(err, OciError::ImageNotFound { .. }), "{err}");
     let ar = dir.path().join("lay.tar");
     tar_dir(&lay, &ar);
-    let c = bulwark_oci::open_image(&format!("oci-archive:{}", ar.display()), &opts).unwrap();
-    assert_eq!(
-        (c.source, c.manifest_digest.clone()),
-        (SourceKind::OciArchive, a.manifest_digest.clone())
-    );
+    let from_ar = bulwark_oci::open_image(&format!("oci-archive:{}", ar.display()), &opts).unwrap();
+    assert_eq!(from_ar.source, SourceKind::OciArchive);
+    assert_eq!(from_ar.manifest_digest, tagged.manifest_digest);
     let dar = dir.path().join("d.tar");
     support::write_docker_archive(&dar, "x:1", &layers());
-    let d =
+    let dimg =
         bulwark_oci::open_image(&format!("docker-archive:{}:x:1", dar.display()), &opts).unwrap();
     assert_eq!(
-        d.reference
+        dimg.reference
             .as_ref()
             .map(bulwark_oci::Reference::familiar)
             .as_deref(),
         Some("x:1")
     );
-    let e = bulwark_oci::open_image(&format!("docker-archive:{}:x:2", dar.display()), &opts)
+    let err = bulwark_oci::open_image(&format!("docker-archive:{}:x:2", dar.display()), &opts)
         .unwrap_err();
-    assert!(e.to_string().contains("x:1"), "{e}");
-    let d = bulwark_oci::open_image(&format!("docker-archive:{}", dar.display()), &opts).unwrap();
-    assert_eq!(d.source, SourceKind::DockerArchive);
-    assert_eq!(d.repo_tags, ["x:1"]);
+    assert!(err.to_string().contains("x:1"), "{err}");
+    let whole =
+        bulwark_oci::open_image(&format!("docker-archive:{}", dar.display()), &opts).unwrap();
+    assert_eq!(whole.source, SourceKind::DockerArchive);
+    assert_eq!(whole.repo_tags, ["x:1"]);
 }
