@@ -168,7 +168,7 @@ impl ImageRef {
             _ => (None, rest),
         };
         let last_slash = path.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match path.get(last_slash..).and_then(|s| s.rfind(':')) {
+        let (name, tag) = match path.get(last_slash..).and_then(first_colon_outside_braces) {
             Some(i) => {
                 let at = last_slash + i;
                 (
@@ -185,6 +185,22 @@ impl ImageRef {
             digest,
         }
     }
+}
+
+/// Position of the first `:` that is not inside `${...}`.
+fn first_colon_outside_braces(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut prev = '\0';
+    for (i, c) in s.char_indices() {
+        match c {
+            '{' if prev == '$' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            ':' if depth == 0 => return Some(i),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
 }
 
 /// `FROM [--platform=...] image [AS name]`.

@@ -719,6 +719,11 @@ pub(crate) fn heredoc_markers(text: &str) -> Vec<(String, bool, bool)> {
                     _ => None,
                 };
                 let start = j;
+                // A delimiter starts with a letter or `_` (so `$((1<<2))` is no heredoc).
+                if !matches!(bytes.get(j), Some(b) if b.is_ascii_alphabetic() || *b == b'_') {
+                    i = j.max(i + 2);
+                    continue;
+                }
                 while matches!(bytes.get(j), Some(b) if b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-' || *b == b'.')
                 {
                     j += 1;

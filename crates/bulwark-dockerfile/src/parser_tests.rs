@@ -250,3 +250,19 @@ mod prop {
         }
     }
 }
+
+#[test]
+fn arithmetic_shift_is_not_a_heredoc() {
+    let doc = parse("FROM x\nRUN echo $((1<<2))\nUSER u\n");
+    assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+    assert_eq!(doc.instructions().count(), 3);
+}
+
+#[test]
+fn image_tags_with_variable_defaults() {
+    use crate::ast::ImageRef;
+    let r = ImageRef::parse("node:${NODE_VERSION:-20}-alpine");
+    assert_eq!((r.name.as_str(), r.tag.as_deref()), ("node", Some("${NODE_VERSION:-20}-alpine")));
+    let r = ImageRef::parse("${REGISTRY}/app:${TAG:-latest}");
+    assert_eq!((r.name.as_str(), r.tag.as_deref()), ("${REGISTRY}/app", Some("${TAG:-latest}")));
+}
