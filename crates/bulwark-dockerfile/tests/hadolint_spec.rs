@@ -175,6 +175,15 @@ fn dl3009() {
     catches_not("DL3009", "FROM debian\nRUN apt-get install -y python");
     catches_not(
         "DL3009",
+        "RUN --mount=type=cache,target=/var/lib/apt \\\n    --mount=type=cache,target=/var/cache/apt \\\n    rm -f /etc/apt/apt.conf.d/docker-clean && \\\n    apt-get update && apt-get install python",
+    );
+    catches(
+        "DL3009",
+        "RUN --mount=type=cache,target=/var/cache/apt \\\n    rm -f /etc/apt/apt.conf.d/docker-clean && \\\n    apt-get update && apt-get install python",
+    );
+    catches("DL3009", "FROM ubuntu as foo\nRUN hey!\nFROM scratch\nRUN apt-get update && apt-get install python");
+    catches_not(
+        "DL3009",
         "FROM debian as build\nRUN apt-get update && apt-get install -y python\nFROM scratch\nCOPY --from=build /x /x",
     );
     catches(
@@ -717,6 +726,12 @@ fn dl3059() {
     );
     catches("DL3059", "FROM a\nRUN foo\n# comment\nRUN bar");
     assert_eq!(lines_of("DL3059", "FROM a\nRUN a\nRUN b\nRUN c"), [3, 4]);
+    catches_not("DL3059", "RUN foo && bar\nRUN foobar");
+    catches_not("DL3059", "RUN foo; bar\nRUN foobar");
+    catches_not("DL3059", "RUN foobar\nRUN foo && bar");
+    catches("DL3059", "RUN foo && bar\nRUN foo\nRUN bar");
+    catches_not("DL3059", "RUN --mount=type=secret,id=foo /foo.sh\nRUN --mount=type=secret,id=bar /bar.sh");
+    catches("DL3059", "RUN --mount=type=secret,id=foo /foo.sh\nRUN --mount=type=secret,id=foo /bar.sh");
 }
 
 #[test]
@@ -813,6 +828,11 @@ fn dl4000_to_dl4006() {
         "FROM a\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Variable PSVersionTable | Select-Object -ExpandProperty Value",
     );
     catches_not("DL4006", "FROM a\nRUN a || b");
+    catches_not("DL4006", "FROM a\nSHELL [\"/usr/local/bin/zsh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b");
+    catches("DL4006", "FROM a\nSHELL [\"/bin/sh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b");
+    catches("DL4006", "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nSHELL [\"/bin/sh\", \"-c\"]\nRUN a | b");
+    catches_not("DL4006", "FROM a\nSHELL [ \"powershell.exe\" ]\nRUN a | b");
+    catches_not("DL4006", "FROM a\nSHELL [ \"cmd.exe\", \"/c\" ]\nRUN a | b");
 }
 
 #[test]

@@ -2,8 +2,9 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `RUN` directly following another `RUN` with the same options when neither runs more
-    /// than two commands.
+    /// Flags a `RUN` directly following another `RUN` with the same options when both run a single
+    /// command (chained commands such as `a && b` show a deliberate split; comments in between do
+    /// not count as a separation).
     ///
     /// ## Why is this bad?
     /// Each `RUN` creates a layer; short consecutive steps are cheaper as one.
@@ -49,7 +50,7 @@ impl Rule for Dl3059 {
                 (Kind::Run(run), Some(shell)) => {
                     let count = shell.commands.len();
                     match prev {
-                        Some((p, pc)) if same_options(p, run) && count <= 2 && pc <= 2 => {
+                        Some((p, pc)) if same_options(p, run) && count <= 1 && pc <= 1 => {
                             out.push(Violation::at(&Self::META, v.ins));
                         }
                         _ => prev = Some((run, count)),
