@@ -107,14 +107,20 @@ impl CredentialStore {
 
     /// Finds a credential for `registry` (a reference's registry domain, e.g. `docker.io`).
     pub fn resolve(&self, registry: &str) -> Result<Option<Credential>> {
+        self.resolve_with_env(registry, &|k| std::env::var(k).ok())
+    }
+
+    /// [`CredentialStore::resolve`] with an explicit environment lookup (tests, embedding).
+    pub fn resolve_with_env(
+        &self,
+        registry: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<Credential>> {
         if let Some(c) = &self.explicit {
             return Ok(Some(c.clone()));
         }
         if self.use_env
-            && let (Ok(u), Ok(p)) = (
-                std::env::var("BULWARK_USERNAME"),
-                std::env::var("BULWARK_PASSWORD"),
-            )
+            && let (Some(u), Some(p)) = (env("BULWARK_USERNAME"), env("BULWARK_PASSWORD"))
             && !u.is_empty()
         {
             return Ok(Some(Credential::Basic {
@@ -358,6 +364,58 @@ mod tests {
                 format!("desktop {DOCKER_HUB_AUTH_KEY}")
             ]
         );
+    }
+
+    #[test]
+    fn precedence_explicit_env_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfgp = dir.path().join("config.json");
+        std::fs::write(&cfgp, r#"{"auths":{"r.io":{"auth":"Y2ZnOnB3"}}}"#).unwrap();
+        let env = |k: &str| match k {
+            "BULWARK_USERNAME" => Some("envuser".to_string()),
+            "BULWARK_PASSWORD" => Some("envpw".to_string()),
+            _ => None,
+        };
+        let no_env = |_: &str| None;
+        let mut store = CredentialStore {
+            explicit: None,
+            use_env: true,
+            docker_config: Some(cfgp),
+            ignore_docker_config: false,
+        };
+        let basic = |u: &str, p: &str| {
+            Some(Credential::Basic {
+                username: u.into(),
+                password: p.into(),
+            })
+        };
+        assert_eq!(
+            store.resolve_with_env("r.io", &env).unwrap(),
+            basic("envuser", "envpw")
+        );
+        assert_eq!(
+            store.resolve_with_env("r.io", &no_env).unwrap(),
+            basic("cfg", "pw")
+        );
+        assert_eq!(store.resolve_with_env("other.io", &no_env).unwrap(), None);
+        store.explicit = basic("cli", "x");
+        assert_eq!(
+            store.resolve_with_env("r.io", &env).unwrap(),
+            basic("cli", "x")
+        );
+        store.explicit = None;
+        store.ignore_docker_config = true;
+        assert_eq!(store.resolve_with_env("r.io", &no_env).unwrap(), None);
+        // unreadable / malformed config names the registry and the file
+        store.ignore_docker_config = false;
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{not json").unwrap();
+        store.docker_config = Some(bad);
+        let e = store
+            .resolve_with_env("r.io", &no_env)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("r.io") && e.contains("bad.json"), "{e}");
     }
 
     #[test]
