@@ -36,40 +36,51 @@ fn absolute(dest: &str) -> bool {
     d.starts_with('/') || tail.starts_with(":\\") || tail.starts_with(":/") || d.starts_with('$')
 }
 
+fn check_seq<'a>(
+    seq: impl Iterator<Item = (&'a Instruction, &'a Instruction, Option<&'a ParsedShell>)>,
+    out: &mut Vec<Violation>,
+) {
+    let mut started = false;
+    let mut current: Option<String> = None;
+    let mut workdir: HashMap<Option<String>, bool> = HashMap::new();
+    for (report, ins, _) in seq {
+        match &ins.kind {
+            Kind::From(f) => {
+                let name = f.alias.clone().unwrap_or_else(|| f.image.name.clone());
+                if started {
+                    let parent = workdir
+                        .get(&Some(f.image.name.clone()))
+                        .copied()
+                        .unwrap_or(false);
+                    workdir.insert(Some(name.clone()), parent);
+                }
+                started = true;
+                current = Some(name);
+            }
+            Kind::Workdir(_) => {
+                if !started {
+                    started = true;
+                    current = None;
+                }
+                workdir.insert(current.clone(), true);
+            }
+            Kind::Copy(c) => {
+                let set = started && workdir.get(&current).copied().unwrap_or(false);
+                if !set && !absolute(&c.dest) {
+                    out.push(Violation::at(&Dl3045::META, report));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl Rule for Dl3045 {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        let mut started = false;
-        let mut current: Option<String> = None;
-        let mut workdir: HashMap<Option<String>, bool> = HashMap::new();
-        for v in &cx.instrs {
-            match &v.ins.kind {
-                Kind::From(f) => {
-                    let name = f.alias.clone().unwrap_or_else(|| f.image.name.clone());
-                    if started {
-                        let parent = workdir.get(&Some(f.image.name.clone())).copied().unwrap_or(false);
-                        workdir.insert(Some(name.clone()), parent);
-                    }
-                    started = true;
-                    current = Some(name);
-                }
-                Kind::Workdir(_) => {
-                    if !started {
-                        started = true;
-                        current = None;
-                    }
-                    workdir.insert(current.clone(), true);
-                }
-                Kind::Copy(c) => {
-                    let set = started && workdir.get(&current).copied().unwrap_or(false);
-                    if !set && !absolute(&c.dest) {
-                        out.push(Violation::at(&Self::META, v.ins));
-                    }
-                }
-                _ => {}
-            }
-        }
+        check_seq(cx.top_sequence(), out);
+        check_seq(cx.onbuild_sequence(), out);
     }
 }
