@@ -262,7 +262,13 @@ fn arithmetic_shift_is_not_a_heredoc() {
 fn image_tags_with_variable_defaults() {
     use crate::ast::ImageRef;
     let r = ImageRef::parse("node:${NODE_VERSION:-20}-alpine");
-    assert_eq!((r.name.as_str(), r.tag.as_deref()), ("node", Some("${NODE_VERSION:-20}-alpine")));
+    assert_eq!(
+        (r.name.as_str(), r.tag.as_deref()),
+        ("node", Some("${NODE_VERSION:-20}-alpine"))
+    );
     let r = ImageRef::parse("${REGISTRY}/app:${TAG:-latest}");
-    assert_eq!((r.name.as_str(), r.tag.as_deref()), ("${REGISTRY}/app", Some("${TAG:-latest}")));
+    assert_eq!(
+        (r.name.as_str(), r.tag.as_deref()),
+        ("${REGISTRY}/app", Some("${TAG:-latest}"))
+    );
 }

@@ -181,7 +181,10 @@ fn dl3009() {
         "DL3009",
         "RUN --mount=type=cache,target=/var/cache/apt \\\n    rm -f /etc/apt/apt.conf.d/docker-clean && \\\n    apt-get update && apt-get install python",
     );
-    catches("DL3009", "FROM ubuntu as foo\nRUN hey!\nFROM scratch\nRUN apt-get update && apt-get install python");
+    catches(
+        "DL3009",
+        "FROM ubuntu as foo\nRUN hey!\nFROM scratch\nRUN apt-get update && apt-get install python",
+    );
     catches_not(
         "DL3009",
         "FROM debian as build\nRUN apt-get update && apt-get install -y python\nFROM scratch\nCOPY --from=build /x /x",
@@ -367,6 +370,15 @@ fn dl3021() {
 #[test]
 fn dl3022() {
     catches("DL3022", "COPY --from=foo bar .");
+    catches_not(
+        "DL3022",
+        "FROM scratch\nCOPY --from=docker:19.03.8 /usr/local/bin/docker /usr/local/bin/",
+    );
+    catches(
+        "DL3022",
+        "FROM scratch\nCOPY --from=hello-world /hello /hello",
+    );
+    catches("DL3022", "FROM scratch\nCOPY --from=$IMAGE /hello /hello");
     catches(
         "DL3022",
         "FROM scratch\nCOPY --from=build foo .\nFROM node as build\nRUN baz",
@@ -730,8 +742,14 @@ fn dl3059() {
     catches_not("DL3059", "RUN foo; bar\nRUN foobar");
     catches_not("DL3059", "RUN foobar\nRUN foo && bar");
     catches("DL3059", "RUN foo && bar\nRUN foo\nRUN bar");
-    catches_not("DL3059", "RUN --mount=type=secret,id=foo /foo.sh\nRUN --mount=type=secret,id=bar /bar.sh");
-    catches("DL3059", "RUN --mount=type=secret,id=foo /foo.sh\nRUN --mount=type=secret,id=foo /bar.sh");
+    catches_not(
+        "DL3059",
+        "RUN --mount=type=secret,id=foo /foo.sh\nRUN --mount=type=secret,id=bar /bar.sh",
+    );
+    catches(
+        "DL3059",
+        "RUN --mount=type=secret,id=foo /foo.sh\nRUN --mount=type=secret,id=foo /bar.sh",
+    );
 }
 
 #[test]
@@ -828,9 +846,18 @@ fn dl4000_to_dl4006() {
         "FROM a\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Variable PSVersionTable | Select-Object -ExpandProperty Value",
     );
     catches_not("DL4006", "FROM a\nRUN a || b");
-    catches_not("DL4006", "FROM a\nSHELL [\"/usr/local/bin/zsh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b");
-    catches("DL4006", "FROM a\nSHELL [\"/bin/sh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b");
-    catches("DL4006", "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nSHELL [\"/bin/sh\", \"-c\"]\nRUN a | b");
+    catches_not(
+        "DL4006",
+        "FROM a\nSHELL [\"/usr/local/bin/zsh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b",
+    );
+    catches(
+        "DL4006",
+        "FROM a\nSHELL [\"/bin/sh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b",
+    );
+    catches(
+        "DL4006",
+        "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nSHELL [\"/bin/sh\", \"-c\"]\nRUN a | b",
+    );
     catches_not("DL4006", "FROM a\nSHELL [ \"powershell.exe\" ]\nRUN a | b");
     catches_not("DL4006", "FROM a\nSHELL [ \"cmd.exe\", \"/c\" ]\nRUN a | b");
 }

@@ -35,7 +35,7 @@ const FLAGS: &[&str] = &[
 ];
 const TEXT: &[&str] = &[
     "AllowInsecureRepositories=true", "AllowInsecureRepositories \"true\"", "AllowUnauthenticated=true",
-    "AllowUnauthenticated \"true\"", "[trusted=yes]", "gpgcheck=0", "--setopt=gpgcheck=0",
+    "AllowUnauthenticated \"true\"", "trusted=yes", "gpgcheck=0", "--setopt=gpgcheck=0",
     "--setopt=*.gpgcheck=0",
 ];
 

@@ -2,7 +2,8 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that `COPY --from=name` names a stage defined earlier in the file.
+    /// Checks that `COPY --from=name` names a stage defined earlier in the file. References with a
+    /// tag (`--from=image:tag`) are taken to be external images and accepted.
     ///
     /// ## Why is this bad?
     /// A misspelt or later-defined stage name is silently treated as an image name and pulled from
@@ -39,7 +40,9 @@ impl Rule for Dl3022 {
             match &v.ins.kind {
                 Kind::From(f) => aliases.extend(f.alias.as_deref()),
                 Kind::Copy(c) => {
+                    // `image:tag` references an external image (Hadolint PR #815).
                     if let Some(src) = &c.from
+                        && !src.contains(':')
                         && !aliases.contains(&src.as_str())
                     {
                         out.push(Violation::at(&Self::META, v.ins));
