@@ -144,6 +144,13 @@ fn run_shell(ins: &Instruction, run: &Run) -> ParsedShell {
             if ins.heredocs.is_empty() {
                 return parse_shell(text);
             }
+            if text.trim_start().starts_with("<<") {
+                // `RUN <<EOF [interpreter]`: the heredoc bodies are the script (as Hadolint
+                // lints them, whatever follows the marker on the first line).
+                let body: String = ins.heredocs.iter().map(|h| h.body.as_str()).collect();
+                return parse_shell(&body);
+            }
+            // `RUN cmd <<EOF`: the heredoc is the command's input, not shell code.
             let mut script = text.clone();
             script.push('\n');
             for h in &ins.heredocs {
@@ -151,14 +158,7 @@ fn run_shell(ins: &Instruction, run: &Run) -> ParsedShell {
                 script.push_str(&h.delimiter);
                 script.push('\n');
             }
-            let parsed = parse_shell(&script);
-            if parsed.commands.is_empty() {
-                // `RUN <<EOF`: the heredoc bodies are the script.
-                let body: String = ins.heredocs.iter().map(|h| h.body.as_str()).collect();
-                parse_shell(&body)
-            } else {
-                parsed
-            }
+            parse_shell(&script)
         }
     }
 }

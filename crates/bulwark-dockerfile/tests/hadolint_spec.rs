@@ -940,3 +940,17 @@ fn reported_line_is_instruction_start() {
     assert!(r.contains(&("DL3008".to_string(), 2)), "{r:?}");
     assert!(r.contains(&("DL3009".to_string(), 2)), "{r:?}");
 }
+
+#[test]
+fn heredoc_scripts_are_linted_like_hadolint() {
+    // The body of `RUN <<EOF` is the script, also with an interpreter after the marker (#1137).
+    catches("DL4006", "FROM a\nRUN <<EOF\nset -eux\necho 'abc' | cat\nEOF\n");
+    catches("DL4006", "FROM a\nRUN <<EOF bash\n    set -euxo pipefail\n    echo 123 | cat\nEOF\n");
+    catches("DL3008", "FROM a\nRUN <<EOF\napt-get install -y curl\nEOF\nRUN echo next\n");
+    // `RUN cmd <<EOF`: the body is input to `cmd`, not shell code.
+    catches_not("DL3008", "FROM a\nRUN python3 <<EOF\napt-get install -y curl\nEOF\n");
+    catches_not("DL4006", "FROM a\nRUN bash <<EOF\necho 123 | cat\nEOF\n");
+    // An instruction right after the terminator is a new instruction (language-docker #115).
+    let r = run("FROM a:1\nRUN <<EOF\necho hi\nEOF\n# comment\nUSER 1000\n", &Config::default());
+    assert!(!r.iter().any(|(c, _)| c == "DL1000"), "{r:?}");
+}
