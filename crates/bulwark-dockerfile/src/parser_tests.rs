@@ -272,3 +272,21 @@ fn image_tags_with_variable_defaults() {
         ("${REGISTRY}/app", Some("${TAG:-latest}"))
     );
 }
+
+#[test]
+fn stage_scoped_variables() {
+    use crate::vars::scopes;
+    let doc = parse(
+        "ARG V=1\nARG G=g\nFROM a\nRUN x\nARG V\nENV E=${V}-e\nRUN y\nFROM b\nRUN z\nARG N=${E:-none}\nRUN w\n",
+    );
+    let s = scopes(&doc);
+    // index = node index (no comments here): 0 ARG, 1 ARG, 2 FROM, 3 RUN, 4 ARG, 5 ENV, 6 RUN,
+    // 7 FROM, 8 RUN, 9 ARG, 10 RUN
+    assert_eq!(s[2].get("V"), Some("1"));
+    assert_eq!(s[3].get("V"), None, "global ARGs are not visible in a stage until re-declared");
+    assert_eq!(s[6].get("V"), Some("1"));
+    assert_eq!(s[6].get("E"), Some("1-e"));
+    assert_eq!(s[8].get("E"), None, "ENV does not leak into the next stage");
+    assert_eq!(s[10].get("N"), Some("none"));
+    assert_eq!(s[6].expand("$E/${G:-x}", '\\').as_deref(), Some("1-e/x"));
+}
