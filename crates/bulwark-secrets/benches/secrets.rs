@@ -4,6 +4,8 @@
 //! `~/.cargo/registry/src`, plus the Rust toolchain sources when `rust-src` is installed),
 //! loaded once, capped at 64 MiB. Reports bytes/second via criterion's throughput.
 
+#![allow(clippy::expect_used)] // benchmark setup
+
 use std::path::{Path, PathBuf};
 
 use bulwark_secrets::Scanner;
@@ -12,7 +14,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 const CAP: usize = 64 * 1024 * 1024;
 
 fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>, total: &mut usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(std::fs::DirEntry::path);
     for e in entries {
@@ -24,7 +28,9 @@ fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>, total: &mut usize) {
         if ft.is_dir() {
             collect(&path, out, total);
         } else if ft.is_file() {
-            let Ok(bytes) = std::fs::read(&path) else { continue };
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
             if bytes.len() > 4 * 1024 * 1024 || bytes.contains(&0) {
                 continue;
             }
@@ -35,18 +41,19 @@ fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>, total: &mut usize) {
 }
 
 fn corpus() -> Vec<(String, Vec<u8>)> {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-    let roots: Vec<PathBuf> = match std::env::var_os("BULWARK_BENCH_CORPUS") {
-        Some(p) => std::env::split_paths(&p).collect(),
-        None => {
-            let mut r = vec![home.join(".cargo/registry/src")];
-            if let Ok(tcs) = std::fs::read_dir(home.join(".rustup/toolchains")) {
-                for tc in tcs.flatten() {
-                    r.push(tc.path().join("lib/rustlib/src"));
-                }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let roots: Vec<PathBuf> = if let Some(p) = std::env::var_os("BULWARK_BENCH_CORPUS") {
+        std::env::split_paths(&p).collect()
+    } else {
+        let mut r = vec![home.join(".cargo/registry/src")];
+        if let Ok(tcs) = std::fs::read_dir(home.join(".rustup/toolchains")) {
+            for tc in tcs.flatten() {
+                r.push(tc.path().join("lib/rustlib/src"));
             }
-            r
         }
+        r
     };
     let mut out = Vec::new();
     let mut total = 0;

@@ -71,6 +71,14 @@ fn walk(scanner: &Scanner, dir: &Path, stats: &mut Stats) {
     }
 }
 
+/// CPU time of this thread in seconds (from `/proc/thread-self/schedstat`), so throughput can
+/// be reported independently of other load on the machine; `None` off Linux.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let no_allow = args.iter().any(|a| a == "--no-path-allow");
@@ -93,10 +101,12 @@ fn main() {
     for dir in &args {
         let mut stats = Stats::default();
         let start = Instant::now();
+        let cpu_start = cpu_seconds();
         walk(&scanner, Path::new(dir), &mut stats);
         let secs = start.elapsed().as_secs_f64();
+        let cpu = cpu_seconds().zip(cpu_start).map(|(b, a)| b - a);
         println!(
-            "SUMMARY {dir}: files={} bytes={} scanned_files={} scanned_bytes={} binary={} too_large={} path_allowed={} unreadable={} findings={} time={secs:.2}s ({:.0} MB/s incl. I/O)",
+            "SUMMARY {dir}: files={} bytes={} scanned_files={} scanned_bytes={} binary={} too_large={} path_allowed={} unreadable={} findings={} time={secs:.2}s ({:.0} MB/s wall incl. I/O; {} MB per CPU-second)",
             stats.files,
             stats.bytes,
             stats.scanned_files,
@@ -107,6 +117,10 @@ fn main() {
             stats.unreadable,
             stats.findings,
             stats.bytes as f64 / 1e6 / secs.max(1e-9),
+            cpu.map_or_else(
+                || "n/a".to_string(),
+                |c| format!("{:.0}", stats.bytes as f64 / 1e6 / c.max(1e-9))
+            ),
         );
     }
 }

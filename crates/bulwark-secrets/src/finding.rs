@@ -86,7 +86,10 @@ impl SecretFinding {
         .with_help(help)
         .with_property(property::TITLE, self.title.clone())
         .with_property(property::MATCH, self.redacted.as_str())
-        .with_property(property::REMOVED_IN_LATER_LAYER, self.removed_in_later_layer);
+        .with_property(
+            property::REMOVED_IN_LATER_LAYER,
+            self.removed_in_later_layer,
+        );
         if let Some(d) = &self.layer_digest {
             finding = finding.with_property(property::LAYER_DIGEST, d.clone());
         }

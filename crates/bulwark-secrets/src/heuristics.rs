@@ -118,7 +118,9 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 /// linter's ARG/ENV check, so all of them agree on what a placeholder is.
 #[must_use]
 pub fn is_placeholder(value: &str) -> bool {
-    let v = value.trim().trim_matches(|c| c == '"' || c == '\'' || c == '`');
+    let v = value
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'' || c == '`');
     if v.is_empty() {
         return true;
     }
@@ -183,9 +185,32 @@ const SECRET_NAME_SUFFIXES: &[&str] = &[
 /// Suffixes that name something about a secret rather than the secret itself
 /// (`PASSWORD_FILE=/run/secrets/db`, `TOKEN_URL`, `SECRET_NAME`).
 const NON_SECRET_NAME_SUFFIXES: &[&str] = &[
-    "_FILE", "_PATH", "_DIR", "_URL", "_URI", "_HOST", "_PORT", "_NAME", "_USER", "_USERNAME",
-    "_TYPE", "_LENGTH", "_LEN", "_TTL", "_EXPIRY", "_EXPIRES", "_TIMEOUT", "_HEADER", "_FIELD",
-    "_ENABLED", "_REQUIRED", "_VERSION", "_SHA256", "_SHA512", "_CHECKSUM", "_ID",
+    "_FILE",
+    "_PATH",
+    "_DIR",
+    "_URL",
+    "_URI",
+    "_HOST",
+    "_PORT",
+    "_NAME",
+    "_USER",
+    "_USERNAME",
+    "_TYPE",
+    "_LENGTH",
+    "_LEN",
+    "_TTL",
+    "_EXPIRY",
+    "_EXPIRES",
+    "_TIMEOUT",
+    "_HEADER",
+    "_FIELD",
+    "_ENABLED",
+    "_REQUIRED",
+    "_VERSION",
+    "_SHA256",
+    "_SHA512",
+    "_CHECKSUM",
+    "_ID",
 ];
 
 /// True when an environment variable, build argument or label name looks like it holds a
@@ -208,7 +233,8 @@ pub fn is_secret_name(name: &str) -> bool {
     if upper.is_empty() || upper == "PWD" || upper == "OLDPWD" {
         return false;
     }
-    if NON_SECRET_NAME_SUFFIXES.iter().any(|s| upper.ends_with(s)) && !upper.ends_with("ACCESS_KEY_ID")
+    if NON_SECRET_NAME_SUFFIXES.iter().any(|s| upper.ends_with(s))
+        && !upper.ends_with("ACCESS_KEY_ID")
     {
         return false;
     }
@@ -229,7 +255,7 @@ pub fn char_classes(s: &[u8]) -> u8 {
     let lower = s.iter().any(u8::is_ascii_lowercase);
     let upper = s.iter().any(u8::is_ascii_uppercase);
     let digit = s.iter().any(u8::is_ascii_digit);
-    let other = s.iter().any(|b| b.is_ascii_punctuation());
+    let other = s.iter().any(u8::is_ascii_punctuation);
     u8::from(lower) + u8::from(upper) + u8::from(digit) + u8::from(other)
 }
 

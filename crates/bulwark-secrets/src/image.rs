@@ -380,8 +380,12 @@ pub fn check_image(input: &ImageInput, scanner: &Scanner) -> Vec<Finding> {
     if user_part.is_empty() || user_part == "root" || user_part == "0" {
         let shown = if user.is_empty() { "(not set)" } else { user };
         out.push(
-            finding("BWI001", format!("Image runs as root (User: {shown})"), here())
-                .with_property("user", user),
+            finding(
+                "BWI001",
+                format!("Image runs as root (User: {shown})"),
+                here(),
+            )
+            .with_property("user", user),
         );
     }
 
@@ -440,7 +444,11 @@ pub fn check_image(input: &ImageInput, scanner: &Scanner) -> Vec<Finding> {
     for p in &input.exposed_ports {
         let (port, proto) = p.split_once('/').unwrap_or((p.as_str(), "tcp"));
         if port.trim() == "22" && proto.eq_ignore_ascii_case("tcp") {
-            out.push(finding("BWI004", format!("Port {p} (SSH) is exposed"), here()));
+            out.push(finding(
+                "BWI004",
+                format!("Port {p} (SSH) is exposed"),
+                here(),
+            ));
         }
     }
 
@@ -466,7 +474,13 @@ pub fn check_image(input: &ImageInput, scanner: &Scanner) -> Vec<Finding> {
             .and_then(|l| l.is_base)
             .or_else(|| input.base_layer_count.map(|n| li < n))
     };
-    let layer_digest = |li: usize| input.layers.get(li).map(|l| l.digest.clone()).unwrap_or_default();
+    let layer_digest = |li: usize| {
+        input
+            .layers
+            .get(li)
+            .map(|l| l.digest.clone())
+            .unwrap_or_default()
+    };
     let file_loc = |f: &FileMeta| Location::file(format!("/{}", norm(&f.path)));
 
     // BWI005 setuid/setgid.
@@ -486,7 +500,11 @@ pub fn check_image(input: &ImageInput, scanner: &Scanner) -> Vec<Finding> {
         };
         let mut fd = finding(
             "BWI005",
-            format!("{bits} file /{} (mode {:o})", norm(&f.path), f.mode & 0o7777),
+            format!(
+                "{bits} file /{} (mode {:o})",
+                norm(&f.path),
+                f.mode & 0o7777
+            ),
             file_loc(f),
         )
         .with_property("layer_digest", layer_digest(li))
@@ -504,14 +522,25 @@ pub fn check_image(input: &ImageInput, scanner: &Scanner) -> Vec<Finding> {
     for &(li, f) in &final_files {
         let writable = f.mode & 0o002 != 0;
         let sticky_dir = f.kind == FileKind::Dir && f.mode & 0o1000 != 0;
-        if !writable || sticky_dir || !matches!(f.kind, FileKind::File | FileKind::Dir | FileKind::Hardlink) {
+        if !writable
+            || sticky_dir
+            || !matches!(f.kind, FileKind::File | FileKind::Dir | FileKind::Hardlink)
+        {
             continue;
         }
-        let what = if f.kind == FileKind::Dir { "directory" } else { "file" };
+        let what = if f.kind == FileKind::Dir {
+            "directory"
+        } else {
+            "file"
+        };
         ww.push(
             finding(
                 "BWI006",
-                format!("World-writable {what} /{} (mode {:o})", norm(&f.path), f.mode & 0o7777),
+                format!(
+                    "World-writable {what} /{} (mode {:o})",
+                    norm(&f.path),
+                    f.mode & 0o7777
+                ),
                 file_loc(f),
             )
             .with_property("layer_digest", layer_digest(li))
@@ -537,27 +566,36 @@ pub fn check_image(input: &ImageInput, scanner: &Scanner) -> Vec<Finding> {
     for (i, h) in input.history.iter().enumerate() {
         let cmd = h.created_by.as_str();
         let lower = cmd.to_ascii_lowercase();
-        let step = || {
-            Location::file(input.reference.clone())
-        };
+        let step = || Location::file(input.reference.clone());
         let shown: String = cmd.chars().take(200).collect();
         if is_remote_add(cmd) {
             out.push(
-                finding("BWI008", format!("ADD of a remote URL in history step {}", i + 1), step())
-                    .with_property("created_by", shown.clone()),
+                finding(
+                    "BWI008",
+                    format!("ADD of a remote URL in history step {}", i + 1),
+                    step(),
+                )
+                .with_property("created_by", shown.clone()),
             );
         }
         if is_run_step(cmd) && has_word(&lower, "sudo") {
             out.push(
-                finding("BWI012", format!("sudo used in history step {}", i + 1), step())
-                    .with_property("created_by", shown.clone()),
+                finding(
+                    "BWI012",
+                    format!("sudo used in history step {}", i + 1),
+                    step(),
+                )
+                .with_property("created_by", shown.clone()),
             );
         }
         if is_run_step(cmd) && update_without_install(&lower) {
             out.push(
                 finding(
                     "BWI013",
-                    format!("Package index update without install in history step {}", i + 1),
+                    format!(
+                        "Package index update without install in history step {}",
+                        i + 1
+                    ),
                     step(),
                 )
                 .with_property("created_by", shown.clone()),
@@ -565,8 +603,12 @@ pub fn check_image(input: &ImageInput, scanner: &Scanner) -> Vec<Finding> {
         }
         if is_run_step(cmd) && lower.contains("dist-upgrade") {
             out.push(
-                finding("BWI016", format!("dist-upgrade in history step {}", i + 1), step())
-                    .with_property("created_by", shown),
+                finding(
+                    "BWI016",
+                    format!("dist-upgrade in history step {}", i + 1),
+                    step(),
+                )
+                .with_property("created_by", shown),
             );
         }
     }
@@ -586,30 +628,56 @@ pub fn check_image(input: &ImageInput, scanner: &Scanner) -> Vec<Finding> {
     }
 
     // BWI010 latest base.
-    for key in ["org.opencontainers.image.base.name", "org.label-schema.base-image"] {
+    for key in [
+        "org.opencontainers.image.base.name",
+        "org.label-schema.base-image",
+    ] {
         if let Some(base) = input.labels.get(key)
             && is_latest_ref(base)
         {
             out.push(
-                finding("BWI010", format!("Base image `{base}` is `latest` or untagged"), here())
-                    .with_property("base", base.clone()),
+                finding(
+                    "BWI010",
+                    format!("Base image `{base}` is `latest` or untagged"),
+                    here(),
+                )
+                .with_property("base", base.clone()),
             );
         }
     }
 
     // BWI011 image tag latest.
-    if !input.reference.is_empty() && is_latest_ref(&input.reference) && looks_like_ref(&input.reference) {
+    if !input.reference.is_empty()
+        && is_latest_ref(&input.reference)
+        && looks_like_ref(&input.reference)
+    {
         out.push(finding(
             "BWI011",
-            format!("Image `{}` is referenced by the `latest` tag", input.reference),
+            format!(
+                "Image `{}` is referenced by the `latest` tag",
+                input.reference
+            ),
             here(),
         ));
     }
 
     // BWI014 sensitive volumes.
     const SENSITIVE: &[&str] = &[
-        "", "etc", "root", "proc", "sys", "dev", "boot", "lib", "lib64", "usr", "bin", "sbin",
-        "var/run/docker.sock", "run/docker.sock", "var/lib/docker",
+        "",
+        "etc",
+        "root",
+        "proc",
+        "sys",
+        "dev",
+        "boot",
+        "lib",
+        "lib64",
+        "usr",
+        "bin",
+        "sbin",
+        "var/run/docker.sock",
+        "run/docker.sock",
+        "var/lib/docker",
     ];
     for v in &input.volumes {
         let p = norm(v.trim()).trim_end_matches('/');
@@ -652,8 +720,12 @@ fn push_capped(out: &mut Vec<Finding>, mut found: Vec<Finding>, code: &str, refe
         let extra = found.len() - MAX_FILE_FINDINGS;
         found.truncate(MAX_FILE_FINDINGS);
         found.push(
-            finding(code, format!("... and {extra} more files"), Location::file(reference))
-                .with_property("omitted", extra),
+            finding(
+                code,
+                format!("... and {extra} more files"),
+                Location::file(reference),
+            )
+            .with_property("omitted", extra),
         );
     }
     out.extend(found);
@@ -678,7 +750,9 @@ fn has_word(haystack: &str, word: &str) -> bool {
 
 fn is_remote_add(cmd: &str) -> bool {
     let c = cmd.trim_start();
-    let c = c.strip_prefix("/bin/sh -c #(nop)").map_or(c, str::trim_start);
+    let c = c
+        .strip_prefix("/bin/sh -c #(nop)")
+        .map_or(c, str::trim_start);
     let Some(rest) = c.strip_prefix("ADD ") else {
         return false;
     };
@@ -691,7 +765,8 @@ fn update_without_install(lower: &str) -> bool {
     lower.split("&&").flat_map(|s| s.split(';')).any(|s| {
         let s = s.trim();
         s.contains("apt-get update") || s.contains("apt update") || s.contains("apk update")
-    }) && !lower.contains(" install") && !lower.contains("apk add")
+    }) && !lower.contains(" install")
+        && !lower.contains("apk add")
 }
 
 fn package_caches(files: &[(usize, &FileMeta)]) -> Vec<(&'static str, u64, u64)> {
@@ -706,7 +781,11 @@ fn package_caches(files: &[(usize, &FileMeta)]) -> Vec<(&'static str, u64, u64)>
         ("pip", &["root/.cache/pip/**", "home/*/.cache/pip/**"], &[]),
         ("yum", &["var/cache/yum/**"], &[]),
         ("dnf", &["var/cache/dnf/**"], &[]),
-        ("npm", &["root/.npm/_cacache/**", "home/*/.npm/_cacache/**"], &[]),
+        (
+            "npm",
+            &["root/.npm/_cacache/**", "home/*/.npm/_cacache/**"],
+            &[],
+        ),
     ];
     let mut out = Vec::new();
     for (name, include, exclude) in kinds {
@@ -775,10 +854,12 @@ fn is_latest_ref(reference: &str) -> bool {
 /// for registry references.
 fn looks_like_ref(reference: &str) -> bool {
     let r = reference.trim();
+    let lower = r.to_ascii_lowercase();
     !(r.starts_with('/')
         || r.starts_with("./")
-        || r.ends_with(".tar")
-        || r.ends_with(".tar.gz")
+        || std::path::Path::new(&lower)
+            .extension()
+            .is_some_and(|e| e == "tar" || e == "gz" || e == "tgz")
         || r.contains("://"))
         && r.rsplit('/').next().is_some_and(|l| l.contains(':'))
 }

@@ -299,9 +299,7 @@ impl Scanner {
         let mut rules = Vec::new();
         for spec in BUILTIN.iter().filter(|s| !disabled(s.id)) {
             let regex = compile_regex(spec.id, spec.regex)?;
-            let secret_group = regex
-                .capture_names()
-                .position(|n| n == Some("secret"));
+            let secret_group = regex.capture_names().position(|n| n == Some("secret"));
             rules.push(CompiledRule {
                 id: spec.id.to_string(),
                 title: spec.title.to_string(),
@@ -390,7 +388,10 @@ impl Scanner {
 
         let disabled_allow = |id: &str| config.disable_allow_rules.iter().any(|d| d == id);
         let mut value_allows = Vec::new();
-        for (id, pattern) in BUILTIN_ALLOW_VALUES.iter().filter(|(id, _)| !disabled_allow(id)) {
+        for (id, pattern) in BUILTIN_ALLOW_VALUES
+            .iter()
+            .filter(|(id, _)| !disabled_allow(id))
+        {
             value_allows.push(ValueAllow {
                 regex: compile_regex(id, pattern)?,
                 path: None,
@@ -623,7 +624,8 @@ impl Scanner {
                 continue;
             };
             let (line, column) = cursor.position(content, c.secret.start);
-            let (end_line, end_column) = cursor.peek(content, c.end.saturating_sub(1).max(c.secret.start));
+            let (end_line, end_column) =
+                cursor.peek(content, c.end.saturating_sub(1).max(c.secret.start));
             let line_offset = base.line.map_or(0, |l| l.saturating_sub(1));
             let mut location = Location::at(base.path.clone(), line + line_offset, Some(column));
             if end_line != line {
@@ -714,7 +716,9 @@ pub(crate) fn looks_binary(content: &[u8]) -> bool {
         Err(_) => {
             let odd = probe
                 .iter()
-                .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b >= 0x80)
+                .filter(|&&b| {
+                    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b >= 0x80
+                })
                 .count();
             odd * 10 > probe.len()
         }
@@ -831,10 +835,10 @@ fn validate(rule: &CompiledRule, ctx: &MatchCtx<'_>) -> Option<(Range<usize>, us
     let entropy_ok = |s: &[u8]| rule.min_entropy <= 0.0 || shannon_entropy(s) >= rule.min_entropy;
     match rule.check {
         Check::Token => (entropy_ok(secret) && !is_obvious_fake(secret)).then_some(keep?),
-        Check::AwsSecret => (entropy_ok(secret)
-            && !is_obvious_fake(secret)
-            && char_classes(secret) >= 3)
-            .then_some(keep?),
+        Check::AwsSecret => {
+            (entropy_ok(secret) && !is_obvious_fake(secret) && char_classes(secret) >= 3)
+                .then_some(keep?)
+        }
         Check::Generic => check_generic(rule, ctx, secret).then_some(keep?),
         Check::NpmAuth => {
             let text = String::from_utf8_lossy(secret);
@@ -843,7 +847,9 @@ fn validate(rule: &CompiledRule, ctx: &MatchCtx<'_>) -> Option<(Range<usize>, us
         Check::Jwt => check_jwt(secret).then_some(keep?),
         Check::DockerAuth => {
             memchr::memmem::find(ctx.content, b"\"auths\"")?;
-            let decoded = base64::engine::general_purpose::STANDARD.decode(secret).ok()?;
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(secret)
+                .ok()?;
             let text = String::from_utf8(decoded).ok()?;
             let (user, pass) = text.split_once(':')?;
             (!user.is_empty() && !is_placeholder(pass)).then_some(keep?)
@@ -879,15 +885,42 @@ fn check_generic(rule: &CompiledRule, ctx: &MatchCtx<'_>, secret: &[u8]) -> bool
     let key_start = ctx.group("key").map_or(0, |r| r.start);
     let key_l = String::from_utf8_lossy(key).to_ascii_lowercase();
     const NON_SECRET_KEYS: &[&str] = &[
-        "csrf", "xsrf", "page", "next", "continuation", "cursor", "public", "sample", "example",
-        "test", "dummy", "fake", "mock", "_name", "name_", "type", "_id", "output_token",
-        "input_token", "purchase", "verification", "update_token", "marker", "pagination",
-        "changetoken", "clienttoken", "client_token", "idempotency",
+        "csrf",
+        "xsrf",
+        "page",
+        "next",
+        "continuation",
+        "cursor",
+        "public",
+        "sample",
+        "example",
+        "test",
+        "dummy",
+        "fake",
+        "mock",
+        "_name",
+        "name_",
+        "type",
+        "_id",
+        "output_token",
+        "input_token",
+        "purchase",
+        "verification",
+        "update_token",
+        "marker",
+        "pagination",
+        "changetoken",
+        "clienttoken",
+        "client_token",
+        "idempotency",
     ];
     if NON_SECRET_KEYS.iter().any(|k| key_l.contains(k)) {
         return false;
     }
-    let before_key = key_start.checked_sub(1).and_then(|i| ctx.content.get(i)).copied();
+    let before_key = key_start
+        .checked_sub(1)
+        .and_then(|i| ctx.content.get(i))
+        .copied();
     if let Some(&kq) = key_quote.first() {
         // A quoted key must be the whole string (`"AWS::IAM::AccessKey"` is not a key named
         // `AccessKey`).
@@ -944,8 +977,11 @@ fn check_generic(rule: &CompiledRule, ctx: &MatchCtx<'_>, secret: &[u8]) -> bool
 /// `a.b.c`, `Foo.Bar[-1].Baz`: a dotted path of identifiers, not a secret.
 fn looks_like_identifier_path(v: &str) -> bool {
     v.contains('.')
-        && v.split('.')
-            .all(|seg| seg.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_'))
+        && v.split('.').all(|seg| {
+            seg.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        })
 }
 
 fn check_jwt(secret: &[u8]) -> bool {
@@ -982,7 +1018,9 @@ fn check_private_key(ctx: &MatchCtx<'_>) -> Option<(Range<usize>, usize)> {
     })?;
     let label = ctx.bytes(label);
     let begin_end = ctx.caps.get(0)?.end() + ctx.offset;
-    let limit = begin_end.saturating_add(MAX_PEM_BODY).min(ctx.content.len());
+    let limit = begin_end
+        .saturating_add(MAX_PEM_BODY)
+        .min(ctx.content.len());
     let tail = ctx.content.get(begin_end..limit)?;
     let mut end_marker = b"-----END ".to_vec();
     end_marker.extend_from_slice(label);
@@ -992,9 +1030,13 @@ fn check_private_key(ctx: &MatchCtx<'_>) -> Option<(Range<usize>, usize)> {
     // Body: optional RFC 1421 headers (`Proc-Type:`, `DEK-Info:`, PGP `Version:`), then base64.
     // Lines may be real newlines or `\n` escapes inside a string literal.
     let mut b64 = 0usize;
-    let text = String::from_utf8_lossy(body).replace("\\n", "\n").replace("\\r", "");
+    let text = String::from_utf8_lossy(body)
+        .replace("\\n", "\n")
+        .replace("\\r", "");
     for line in text.lines() {
-        let line = line.trim().trim_matches(|c| c == '"' || c == '\'' || c == ',' || c == '+');
+        let line = line
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'' || c == ',' || c == '+');
         if line.is_empty() || line.contains(':') {
             continue;
         }
@@ -1014,7 +1056,11 @@ fn check_private_key(ctx: &MatchCtx<'_>) -> Option<(Range<usize>, usize)> {
     }
     // Report the body (trimmed) as the secret; the match ends at the END line.
     let lead = body.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    let trail = body.iter().rev().take_while(|b| b.is_ascii_whitespace()).count();
+    let trail = body
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_whitespace())
+        .count();
     let start = begin_end + lead;
     let end = (begin_end + body.len() - trail).max(start);
     let match_end = begin_end + rel + end_marker.len();

@@ -42,7 +42,12 @@ impl Scanner {
     /// 4 characters, a [`SECRET_IN_VARIABLE`] finding is returned. `location` is copied into
     /// each finding (line numbers of multi-line values are offset from it).
     #[must_use]
-    pub fn scan_assignment(&self, name: &str, value: &str, location: &Location) -> Vec<SecretFinding> {
+    pub fn scan_assignment(
+        &self,
+        name: &str,
+        value: &str,
+        location: &Location,
+    ) -> Vec<SecretFinding> {
         let mut findings = self.scan_bytes(&location.path, value.as_bytes(), location, false);
         let trimmed = value.trim();
         if findings.is_empty()
@@ -139,12 +144,7 @@ fn history_assignments(created_by: &str) -> Vec<(String, String)> {
     for kw in ["ENV ", "ARG ", "LABEL "] {
         if let Some(args) = rest.strip_prefix(kw) {
             let args = args.trim_end_matches("# buildkit").trim();
-            if !args.contains('=') {
-                // Legacy `ENV NAME value`.
-                if let Some((k, v)) = args.split_once(char::is_whitespace) {
-                    out.push((k.to_string(), v.trim().to_string()));
-                }
-            } else {
+            if args.contains('=') {
                 let mut tail = args;
                 while !tail.is_empty() {
                     let (word, next) = split_word(tail);
@@ -153,6 +153,9 @@ fn history_assignments(created_by: &str) -> Vec<(String, String)> {
                     }
                     tail = next;
                 }
+            } else if let Some((k, v)) = args.split_once(char::is_whitespace) {
+                // Legacy `ENV NAME value`.
+                out.push((k.to_string(), v.trim().to_string()));
             }
         }
     }
@@ -192,12 +195,18 @@ mod tests {
         let got = history_assignments("|2 NPM_TOKEN=abc PW=x /bin/sh -c npm ci");
         assert_eq!(
             got,
-            vec![("NPM_TOKEN".into(), "abc".into()), ("PW".into(), "x".into())]
+            vec![
+                ("NPM_TOKEN".into(), "abc".into()),
+                ("PW".into(), "x".into())
+            ]
         );
         let got = history_assignments("/bin/sh -c #(nop)  ENV DB_PASSWORD=hunter2 A=\"b c\"");
         assert_eq!(
             got,
-            vec![("DB_PASSWORD".into(), "hunter2".into()), ("A".into(), "b c".into())]
+            vec![
+                ("DB_PASSWORD".into(), "hunter2".into()),
+                ("A".into(), "b c".into())
+            ]
         );
         let got = history_assignments("ENV API_TOKEN=q1 # buildkit");
         assert_eq!(got, vec![("API_TOKEN".into(), "q1".into())]);

@@ -1,5 +1,7 @@
 //! Image-configuration checks over hand-built inputs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use std::collections::BTreeMap;
 
 use bulwark_report::{Category, Finding, Severity};
@@ -112,8 +114,16 @@ fn each_check_fires() {
     img.layers[1].files.extend([
         file("usr/local/bin/helper", 0o104_755, FileKind::File),
         file("app/config", 0o40_777, FileKind::Dir),
-        file("var/cache/apt/archives/curl_8.deb", 0o100_644, FileKind::File),
-        file("var/lib/apt/lists/deb.debian.org_dists", 0o100_644, FileKind::File),
+        file(
+            "var/cache/apt/archives/curl_8.deb",
+            0o100_644,
+            FileKind::File,
+        ),
+        file(
+            "var/lib/apt/lists/deb.debian.org_dists",
+            0o100_644,
+            FileKind::File,
+        ),
         FileMeta {
             removed_in_later_layer: true,
             ..file("root/.aws/credentials", 0o100_600, FileKind::File)
@@ -169,7 +179,9 @@ fn later_layers_override_and_remove() {
     let s = Scanner::builtin().unwrap();
     let mut img = clean();
     // A later layer fixes the mode of a world-writable directory, and deletes a setuid file.
-    img.layers[1].files.push(file("app/data", 0o40_777, FileKind::Dir));
+    img.layers[1]
+        .files
+        .push(file("app/data", 0o40_777, FileKind::Dir));
     img.layers[1].files.push(FileMeta {
         removed_in_later_layer: true,
         ..file("usr/local/bin/x", 0o104_755, FileKind::File)
@@ -196,7 +208,11 @@ fn secrets_in_history_and_labels() {
     let f = check_image(&img, &s);
     let secrets: Vec<_> = f.iter().filter(|x| x.code == "BWI002").collect();
     assert_eq!(secrets.len(), 2, "{secrets:#?}");
-    assert!(secrets.iter().all(|x| x.properties["secret_rule"] == "github-pat"));
+    assert!(
+        secrets
+            .iter()
+            .all(|x| x.properties["secret_rule"] == "github-pat")
+    );
     let json = serde_json::to_string(&f).unwrap();
     assert!(!json.contains(&tok[4..20]));
 }

@@ -1,6 +1,8 @@
 //! Arbitrary bytes into every entry point: no panic, and no finding ever carries the raw match.
 //! This is also the body of the cargo-fuzz target in `fuzz/` (nightly is not available here).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use bulwark_report::Location;
 use bulwark_secrets::Scanner;
 use proptest::prelude::*;

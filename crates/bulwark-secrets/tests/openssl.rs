@@ -1,5 +1,7 @@
 //! A freshly generated key (never committed) is found in every PEM flavour openssl writes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use std::process::Command;
 
 use bulwark_secrets::Scanner;
@@ -32,14 +34,29 @@ fn finds_freshly_generated_keys() {
     let pkcs8 = std::fs::read(&key).unwrap();
     let traditional = openssl(&["rsa", "-in", key_s, "-traditional"]).unwrap();
     let encrypted = openssl(&[
-        "pkcs8", "-topk8", "-in", key_s, "-v2", "aes-256-cbc", "-passout", "pass:x1y2z3",
+        "pkcs8",
+        "-topk8",
+        "-in",
+        key_s,
+        "-v2",
+        "aes-256-cbc",
+        "-passout",
+        "pass:x1y2z3",
     ])
     .unwrap();
     let ec = openssl(&["ecparam", "-name", "prime256v1", "-genkey", "-noout"]).unwrap();
     for (name, pem, label) in [
         ("pkcs8", pkcs8, "-----BEGIN PRIVATE KEY-----"),
-        ("traditional", traditional, "-----BEGIN RSA PRIVATE KEY-----"),
-        ("encrypted", encrypted, "-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+        (
+            "traditional",
+            traditional,
+            "-----BEGIN RSA PRIVATE KEY-----",
+        ),
+        (
+            "encrypted",
+            encrypted,
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+        ),
         ("ec", ec, "-----BEGIN EC PRIVATE KEY-----"),
     ] {
         let text = String::from_utf8(pem.clone()).unwrap();
@@ -53,6 +70,9 @@ fn finds_freshly_generated_keys() {
         assert_eq!(f[0].location.line, Some(4), "{name}");
         let body_line = text.lines().nth(1).unwrap();
         let shown = format!("{f:?}");
-        assert!(!shown.contains(&body_line[4..30]), "{name}: secret leaked in Debug");
+        assert!(
+            !shown.contains(&body_line[4..30]),
+            "{name}: secret leaked in Debug"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! True and false positives per built-in rule. Fake secrets are generated at run time from a
 //! seeded generator, so no literal that looks like a live credential is committed.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use bulwark_secrets::{Scanner, SecretConfig};
 
 const B62: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -35,7 +37,11 @@ fn rules_found(path: &str, text: &str) -> Vec<String> {
 
 fn assert_finds(rule: &str, text: &str) {
     let got = rules_found("app/config.txt", text);
-    assert_eq!(got, vec![rule.to_string()], "expected exactly {rule} in {text:?}");
+    assert_eq!(
+        got,
+        vec![rule.to_string()],
+        "expected exactly {rule} in {text:?}"
+    );
 }
 
 fn assert_clean(text: &str) {
@@ -47,7 +53,10 @@ fn assert_clean(text: &str) {
 fn aws_access_key_id() {
     let id = format!("AKIA{}", rand(B32, 16, 1));
     assert_finds("aws-access-key-id", &format!("aws_access_key_id = {id}\n"));
-    assert_finds("aws-access-key-id", &format!("key: \"ASIA{}\"", rand(B32, 16, 2)));
+    assert_finds(
+        "aws-access-key-id",
+        &format!("key: \"ASIA{}\"", rand(B32, 16, 2)),
+    );
     // Documentation key: deliberately not reported (Trivy's regex would match it; gitleaks
     // allowlists it; we follow gitleaks).
     assert_clean(&["aws_access_key_id = AKIA", "IOSFODNN7", "EXAMPLE"].concat());
@@ -68,7 +77,13 @@ fn aws_secret_access_key() {
         "aws-secret-access-key",
         &format!("{{\"SecretAccessKey\": \"{secret}\"}}"),
     );
-    assert_clean(&["aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "EXAMPLEKEY"].concat());
+    assert_clean(
+        &[
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY",
+            "EXAMPLEKEY",
+        ]
+        .concat(),
+    );
     assert_clean("aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}");
     // 40 characters without the name next to them: not this rule.
     assert_clean(&format!("checksum {secret}"));
@@ -81,7 +96,10 @@ fn github_tokens() {
     assert_finds("github-oauth", &format!("t: gho_{body}"));
     assert_finds("github-app-token", &format!("t: ghs_{body}"));
     assert_finds("github-app-token", &format!("t: ghu_{body}"));
-    assert_finds("github-refresh-token", &format!("t: ghr_{}", rand(B62, 76, 5)));
+    assert_finds(
+        "github-refresh-token",
+        &format!("t: ghr_{}", rand(B62, 76, 5)),
+    );
     assert_finds(
         "github-fine-grained-pat",
         &format!("github_pat_{}_{}", rand(B62, 22, 6), rand(B62, 59, 7)),
@@ -99,11 +117,19 @@ fn gitlab_bitbucket_slack() {
     );
     assert_finds(
         "bitbucket-client-secret",
-        &format!("bitbucket_client_secret = \"{}\"", rand(B62, 32, 11).to_lowercase()),
+        &format!(
+            "bitbucket_client_secret = \"{}\"",
+            rand(B62, 32, 11).to_lowercase()
+        ),
     );
     assert_finds(
         "slack-access-token",
-        &format!("xoxb-{}-{}-{}", rand(b"0123456789", 12, 12), rand(b"0123456789", 13, 13), rand(B62, 24, 14)),
+        &format!(
+            "xoxb-{}-{}-{}",
+            rand(b"0123456789", 12, 12),
+            rand(b"0123456789", 13, 13),
+            rand(B62, 24, 14)
+        ),
     );
     assert_finds(
         "slack-web-hook",
@@ -120,8 +146,14 @@ fn gitlab_bitbucket_slack() {
 
 #[test]
 fn payment_and_messaging() {
-    assert_finds("stripe-secret-token", &format!("sk_live_{}", rand(B62, 24, 18)));
-    assert_finds("stripe-restricted-token", &format!("rk_live_{}", rand(B62, 24, 19)));
+    assert_finds(
+        "stripe-secret-token",
+        &format!("sk_live_{}", rand(B62, 24, 18)),
+    );
+    assert_finds(
+        "stripe-restricted-token",
+        &format!("rk_live_{}", rand(B62, 24, 19)),
+    );
     assert_clean(&format!("sk_test_{}", rand(B62, 24, 20)));
     let sk = format!("SK{}", rand(HEX, 32, 21));
     assert_finds("twilio-api-key", &format!("TWILIO_API_KEY={sk}"));
@@ -139,10 +171,16 @@ fn payment_and_messaging() {
 
 #[test]
 fn package_registries() {
-    assert_finds("npm-access-token", &format!("token npm_{}", rand(B62, 36, 25)));
+    assert_finds(
+        "npm-access-token",
+        &format!("token npm_{}", rand(B62, 36, 25)),
+    );
     assert_finds(
         "npmrc-auth-token",
-        &format!("//registry.internal/:_authToken={}\n", rand(B62, 40, 26).to_lowercase()),
+        &format!(
+            "//registry.internal/:_authToken={}\n",
+            rand(B62, 40, 26).to_lowercase()
+        ),
     );
     assert_clean("//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n");
     assert_finds(
@@ -163,9 +201,14 @@ fn google_and_azure() {
     let key = format!("{}==", rand(B64, 86, 29));
     assert_finds(
         "azure-storage-connection-string",
-        &format!("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={key};EndpointSuffix=core.windows.net"),
+        &format!(
+            "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={key};EndpointSuffix=core.windows.net"
+        ),
     );
-    assert_finds("azure-storage-account-key", &format!("AZURE_STORAGE_KEY=\"{key}\""));
+    assert_finds(
+        "azure-storage-account-key",
+        &format!("AZURE_STORAGE_KEY=\"{key}\""),
+    );
     // The storage emulator's published key.
     assert_clean(
         &[
@@ -179,10 +222,13 @@ fn google_and_azure() {
 #[test]
 fn docker_config() {
     use base64::Engine as _;
-    let auth = base64::engine::general_purpose::STANDARD.encode(format!("ci:{}", rand(B62, 20, 30)));
+    let auth =
+        base64::engine::general_purpose::STANDARD.encode(format!("ci:{}", rand(B62, 20, 30)));
     assert_finds(
         "docker-config-auth",
-        &format!("{{\n \"auths\": {{\n  \"registry.example.org\": {{\n   \"auth\": \"{auth}\"\n  }}\n }}\n}}"),
+        &format!(
+            "{{\n \"auths\": {{\n  \"registry.example.org\": {{\n   \"auth\": \"{auth}\"\n  }}\n }}\n}}"
+        ),
     );
     // Not base64 of user:pass.
     assert_clean("{\"auths\": {\"r\": {\"auth\": \"bm9jb2xvbg==\"}}}");
@@ -194,7 +240,9 @@ fn docker_config() {
 fn private_keys() {
     for label in ["RSA ", "EC ", "DSA ", "OPENSSH ", "ENCRYPTED ", ""] {
         let body: String = (0..8).map(|i| rand(B64, 64, 200 + i) + "\n").collect();
-        let pem = format!("x\n-----BEGIN {label}PRIVATE KEY-----\n{body}-----END {label}PRIVATE KEY-----\n");
+        let pem = format!(
+            "x\n-----BEGIN {label}PRIVATE KEY-----\n{body}-----END {label}PRIVATE KEY-----\n"
+        );
         let f = scanner().scan_file("k.pem", pem.as_bytes());
         assert_eq!(f.len(), 1, "{label}");
         assert_eq!(f[0].rule_id, "private-key");
@@ -205,18 +253,24 @@ fn private_keys() {
     let pgp_body: String = (0..6).map(|i| rand(B64, 64, 300 + i) + "\n").collect();
     assert_finds(
         "private-key",
-        &format!("-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: x\n\n{pgp_body}-----END PGP PRIVATE KEY BLOCK-----\n"),
+        &format!(
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: x\n\n{pgp_body}-----END PGP PRIVATE KEY BLOCK-----\n"
+        ),
     );
     // Encrypted legacy PEM with headers.
     let body: String = (0..6).map(|i| rand(B64, 64, 400 + i) + "\n").collect();
     assert_finds(
         "private-key",
-        &format!("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n{body}-----END RSA PRIVATE KEY-----"),
+        &format!(
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n{body}-----END RSA PRIVATE KEY-----"
+        ),
     );
     // Documentation stubs and unterminated blocks are not reported.
     assert_clean("-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----\n");
     assert_clean(&format!("-----BEGIN RSA PRIVATE KEY-----\n{body}"));
-    assert_clean(&format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END EC PRIVATE KEY-----"));
+    assert_clean(&format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{body}-----END EC PRIVATE KEY-----"
+    ));
     assert_clean("if line == \"-----BEGIN PRIVATE KEY-----\" { parse() }");
 }
 
@@ -225,9 +279,15 @@ fn jwt() {
     use base64::Engine as _;
     let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let header = e.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = e.encode(format!(r#"{{"sub":"svc-{}","iat":1700000000}}"#, rand(B62, 8, 31)));
+    let payload = e.encode(format!(
+        r#"{{"sub":"svc-{}","iat":1700000000}}"#,
+        rand(B62, 8, 31)
+    ));
     let sig = rand(B62, 43, 32);
-    assert_finds("jwt-token", &format!("Authorization: Bearer {header}.{payload}.{sig}"));
+    assert_finds(
+        "jwt-token",
+        &format!("Authorization: Bearer {header}.{payload}.{sig}"),
+    );
     // Header without alg.
     let bad = e.encode(r#"{"typ":"JWT"}"#);
     assert_clean(&format!("{bad}.{payload}.{sig}"));
@@ -239,7 +299,15 @@ fn jwt() {
 #[test]
 fn database_urls() {
     let pw = rand(B62, 16, 33);
-    for scheme in ["postgres", "postgresql", "mysql", "mongodb", "mongodb+srv", "redis", "amqp"] {
+    for scheme in [
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mongodb",
+        "mongodb+srv",
+        "redis",
+        "amqp",
+    ] {
         assert_finds(
             "database-url-password",
             &format!("url = \"{scheme}://app:{pw}@db.internal:5432/app\""),
@@ -257,9 +325,18 @@ fn database_urls() {
 fn generic_assignments() {
     let pw = format!("{}9!", rand(B62, 14, 34));
     assert_finds("generic-secret-assignment", &format!("DB_PASSWORD={pw}\n"));
-    assert_finds("generic-secret-assignment", &format!("export API_KEY={pw}\n"));
-    assert_finds("generic-secret-assignment", &format!("  client_secret: \"{pw}\"\n"));
-    assert_finds("generic-secret-assignment", &format!("{{\"token\": \"{pw}\"}}"));
+    assert_finds(
+        "generic-secret-assignment",
+        &format!("export API_KEY={pw}\n"),
+    );
+    assert_finds(
+        "generic-secret-assignment",
+        &format!("  client_secret: \"{pw}\"\n"),
+    );
+    assert_finds(
+        "generic-secret-assignment",
+        &format!("{{\"token\": \"{pw}\"}}"),
+    );
     for placeholder in [
         "DB_PASSWORD=changeme123",
         "DB_PASSWORD=${DB_PASSWORD}",
@@ -288,9 +365,15 @@ fn generic_assignments() {
 fn other_vendors() {
     assert_finds(
         "age-secret-key",
-        &format!("AGE-SECRET-KEY-1{}", rand(b"QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58, 35)),
+        &format!(
+            "AGE-SECRET-KEY-1{}",
+            rand(b"QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58, 35)
+        ),
     );
-    assert_finds("hugging-face-access-token", &format!("HF=hf_{}", rand(B62, 34, 36)));
+    assert_finds(
+        "hugging-face-access-token",
+        &format!("HF=hf_{}", rand(B62, 34, 36)),
+    );
     assert_finds("shopify-token", &format!("shpat_{}", rand(HEX, 32, 37)));
     assert_finds(
         "openai-api-key",
@@ -346,7 +429,10 @@ fn skips_binary_large_and_globbed_paths() {
     .unwrap();
     assert_eq!(s.scan_file("app/.env", text.as_bytes()).len(), 1);
     assert!(s.scan_file("var/log/x.log", text.as_bytes()).is_empty());
-    assert!(s.scan_file("/opt/cache/a/b.txt", text.as_bytes()).is_empty());
+    assert!(
+        s.scan_file("/opt/cache/a/b.txt", text.as_bytes())
+            .is_empty()
+    );
     assert!(!s.wants("opt/cache/x", 1));
     let mut big = text.clone().into_bytes();
     big.extend(std::iter::repeat_n(b' ', 100));
@@ -360,13 +446,20 @@ fn skips_binary_large_and_globbed_paths() {
 #[test]
 fn builtin_path_allow_rules_can_be_disabled() {
     let text = format!("t=ghp_{}", rand(B62, 36, 43));
-    assert!(scanner().scan_file("pkg/tests/fixture.txt", text.as_bytes()).is_empty());
+    assert!(
+        scanner()
+            .scan_file("pkg/tests/fixture.txt", text.as_bytes())
+            .is_empty()
+    );
     let s = Scanner::new(&SecretConfig {
         disable_allow_rules: vec!["tests".into()],
         ..SecretConfig::default()
     })
     .unwrap();
-    assert_eq!(s.scan_file("pkg/tests/fixture.txt", text.as_bytes()).len(), 1);
+    assert_eq!(
+        s.scan_file("pkg/tests/fixture.txt", text.as_bytes()).len(),
+        1
+    );
 }
 
 #[test]
@@ -381,7 +474,10 @@ fn custom_rules_and_allow_rules() {
     )
     .unwrap();
     let s = Scanner::new(&cfg).unwrap();
-    let corp = format!("corp_{}", rand(b"abcdefghijklmnopqrstuvwxyz0123456789", 20, 44));
+    let corp = format!(
+        "corp_{}",
+        rand(b"abcdefghijklmnopqrstuvwxyz0123456789", 20, 44)
+    );
     let f = s.scan_file("a.txt", corp.as_bytes());
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].rule_id, "corp-token");
@@ -409,8 +505,17 @@ fn every_builtin_rule_is_documented() {
     let infos = bulwark_secrets::builtin_rule_infos();
     assert!(infos.len() >= 30);
     for info in &infos {
-        for section in ["## What it finds", "## Why it matters", "## Example", "## Fix"] {
-            assert!(info.help_markdown.contains(section), "{} lacks {section}", info.code);
+        for section in [
+            "## What it finds",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+        ] {
+            assert!(
+                info.help_markdown.contains(section),
+                "{} lacks {section}",
+                info.code
+            );
         }
     }
     let mut codes: Vec<_> = infos.iter().map(|i| i.code.clone()).collect();
@@ -423,7 +528,9 @@ fn every_builtin_rule_is_documented() {
 fn long_minified_line_is_handled() {
     let token = format!("ghp_{}", rand(B62, 36, 46));
     let mut text = "a".repeat(20_000);
-    text.push_str(&format!(";var t=\"{token}\";"));
+    text.push_str(";var t=\"");
+    text.push_str(&token);
+    text.push_str("\";");
     text.push_str(&"b".repeat(20_000));
     let f = scanner().scan_file("app.min.js", text.as_bytes());
     assert_eq!(f.len(), 1);
@@ -434,8 +541,9 @@ fn long_minified_line_is_handled() {
 fn source_test_code_and_doc_comments_are_not_reported() {
     let body: String = (0..6).map(|i| rand(B64, 64, 500 + i) + "\n").collect();
     let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----");
-    let doc: String = pem.lines().map(|l| format!("/// {l}\n")).collect();
-    let in_tests = format!("pub fn f() {{}}\n#[cfg(test)]\nmod tests {{\n const K: &str = \"{pem}\";\n}}\n");
+    let doc: String = pem.lines().flat_map(|l| ["/// ", l, "\n"]).collect();
+    let in_tests =
+        format!("pub fn f() {{}}\n#[cfg(test)]\nmod tests {{\n const K: &str = \"{pem}\";\n}}\n");
     let before_tests = format!("const K: &str = \"{pem}\";\n#[cfg(test)]\nmod tests {{}}\n");
     let s = scanner();
     assert!(s.scan_file("src/lib.rs", doc.as_bytes()).is_empty());

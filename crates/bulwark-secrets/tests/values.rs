@@ -1,5 +1,7 @@
 //! `Scanner::scan_assignment`, `scan_env`, `scan_labels`, `scan_created_by`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use bulwark_report::Location;
 use bulwark_secrets::Scanner;
 use bulwark_secrets::values::SECRET_IN_VARIABLE;
@@ -21,7 +23,10 @@ fn secret_looking_names_with_literal_values() {
     assert_eq!(f[0].location, loc());
     assert!(!format!("{f:?}").contains(&value));
     // Dictionary-ish but literal: reported (the name says it is a password).
-    assert_eq!(s().scan_assignment("ADMIN_TOKEN", "letmein", &loc()).len(), 1);
+    assert_eq!(
+        s().scan_assignment("ADMIN_TOKEN", "letmein", &loc()).len(),
+        1
+    );
 }
 
 #[test]
@@ -36,7 +41,10 @@ fn placeholders_and_non_secret_names_are_quiet() {
         ("MYSQL_RANDOM_ROOT_PASSWORD", "1"),
         ("API_TOKEN", "<token>"),
         ("GPG_KEY", "A035C8C19219BA821ECEA86B64E628F8D684696D"),
-        ("PYTHON_SHA256", "8d5e4b3f7a0c1e2d9b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c"),
+        (
+            "PYTHON_SHA256",
+            "8d5e4b3f7a0c1e2d9b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c",
+        ),
         ("PATH", "/usr/local/sbin:/usr/local/bin"),
         ("NODE_VERSION", "20.11.1"),
         ("TOKEN_URL", "https://auth.internal/token"),
@@ -73,7 +81,10 @@ fn env_list_points_at_entries() {
 
 #[test]
 fn labels_and_history() {
-    let labels = [("maintainer", "ops@example.org"), ("ci.secret", "Zr8qL2vX9pT")];
+    let labels = [
+        ("maintainer", "ops@example.org"),
+        ("ci.secret", "Zr8qL2vX9pT"),
+    ];
     let f = s().scan_labels(labels, "image:Labels");
     assert_eq!(f.len(), 1);
     let pw = ["Zr8", "qL2vX9pT"].concat();
@@ -88,7 +99,11 @@ fn labels_and_history() {
         &Location::file("image:history[4]"),
     );
     assert_eq!(f.len(), 1, "{f:?}");
-    assert!(s()
-        .scan_created_by("/bin/sh -c apt-get update && apt-get install -y curl", &Location::file("h"))
-        .is_empty());
+    assert!(
+        s().scan_created_by(
+            "/bin/sh -c apt-get update && apt-get install -y curl",
+            &Location::file("h")
+        )
+        .is_empty()
+    );
 }
