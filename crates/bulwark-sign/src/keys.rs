@@ -664,6 +664,21 @@ mod tests {
     }
 
     #[test]
+    fn crlf_pem_as_written_by_sigstore_rs_loads() {
+        let key = PrivateKey::generate();
+        let pem = key
+            .to_encrypted_pem(b"pw", &fixed(32_768))
+            .unwrap()
+            .replace('\n', "\r\n");
+        let back = PrivateKey::from_encrypted_pem(pem.as_bytes(), b"pw").unwrap();
+        let public = key.public_key().to_pem().replace('\n', "\r\n");
+        assert_eq!(
+            PublicKey::from_pem(public.as_bytes()).unwrap(),
+            back.public_key()
+        );
+    }
+
+    #[test]
     fn wrong_labels_are_refused() {
         let key = PrivateKey::generate();
         let public = key.public_key().to_pem();
