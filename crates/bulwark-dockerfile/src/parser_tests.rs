@@ -283,7 +283,11 @@ fn stage_scoped_variables() {
     // index = node index (no comments here): 0 ARG, 1 ARG, 2 FROM, 3 RUN, 4 ARG, 5 ENV, 6 RUN,
     // 7 FROM, 8 RUN, 9 ARG, 10 RUN
     assert_eq!(s[2].get("V"), Some("1"));
-    assert_eq!(s[3].get("V"), None, "global ARGs are not visible in a stage until re-declared");
+    assert_eq!(
+        s[3].get("V"),
+        None,
+        "global ARGs are not visible in a stage until re-declared"
+    );
     assert_eq!(s[6].get("V"), Some("1"));
     assert_eq!(s[6].get("E"), Some("1-e"));
     assert_eq!(s[8].get("E"), None, "ENV does not leak into the next stage");

@@ -944,13 +944,104 @@ fn reported_line_is_instruction_start() {
 #[test]
 fn heredoc_scripts_are_linted_like_hadolint() {
     // The body of `RUN <<EOF` is the script, also with an interpreter after the marker (#1137).
-    catches("DL4006", "FROM a\nRUN <<EOF\nset -eux\necho 'abc' | cat\nEOF\n");
-    catches("DL4006", "FROM a\nRUN <<EOF bash\n    set -euxo pipefail\n    echo 123 | cat\nEOF\n");
-    catches("DL3008", "FROM a\nRUN <<EOF\napt-get install -y curl\nEOF\nRUN echo next\n");
+    catches(
+        "DL4006",
+        "FROM a\nRUN <<EOF\nset -eux\necho 'abc' | cat\nEOF\n",
+    );
+    catches(
+        "DL4006",
+        "FROM a\nRUN <<EOF bash\n    set -euxo pipefail\n    echo 123 | cat\nEOF\n",
+    );
+    catches(
+        "DL3008",
+        "FROM a\nRUN <<EOF\napt-get install -y curl\nEOF\nRUN echo next\n",
+    );
     // `RUN cmd <<EOF`: the body is input to `cmd`, not shell code.
-    catches_not("DL3008", "FROM a\nRUN python3 <<EOF\napt-get install -y curl\nEOF\n");
+    catches_not(
+        "DL3008",
+        "FROM a\nRUN python3 <<EOF\napt-get install -y curl\nEOF\n",
+    );
     catches_not("DL4006", "FROM a\nRUN bash <<EOF\necho 123 | cat\nEOF\n");
     // An instruction right after the terminator is a new instruction (language-docker #115).
-    let r = run("FROM a:1\nRUN <<EOF\necho hi\nEOF\n# comment\nUSER 1000\n", &Config::default());
+    let r = run(
+        "FROM a:1\nRUN <<EOF\necho hi\nEOF\n# comment\nUSER 1000\n",
+        &Config::default(),
+    );
     assert!(!r.iter().any(|(c, _)| c == "DL1000"), "{r:?}");
+}
+
+#[test]
+fn bulwark_rules_spot_checks() {
+    let all = Config::default();
+    let codes = |src: &str| -> Vec<String> { run(src, &all).into_iter().map(|(c, _)| c).collect() };
+    assert!(codes("FROM debian:12\nRUN true\n").contains(&"BW1001".to_string()));
+    assert!(
+        !codes("FROM gcr.io/distroless/static-debian12:nonroot\n").contains(&"BW1001".to_string())
+    );
+    assert!(!codes("FROM debian:12\nUSER 1000\n").contains(&"BW1001".to_string()));
+    assert!(codes("FROM debian:12\nCOPY id_rsa /root/.ssh/\n").contains(&"BW1003".to_string()));
+    assert!(
+        codes("FROM debian:12\nCOPY .aws/credentials /root/.aws/\n")
+            .contains(&"BW1003".to_string())
+    );
+    assert!(
+        !codes("FROM debian:12\nCOPY id_rsa.pub /root/.ssh/\n").contains(&"BW1003".to_string())
+    );
+    assert!(
+        codes("FROM a:1\nRUN wget -qO- https://x/i.sh | sudo bash\n")
+            .contains(&"BW1004".to_string())
+    );
+    assert!(
+        codes("FROM a:1\nRUN sh -c \"$(curl -fsSL https://x/i.sh)\"\n")
+            .contains(&"BW1004".to_string())
+    );
+    assert!(
+        !codes("FROM a:1\nRUN curl -fsSL https://x/a.tgz | tar xz\n")
+            .contains(&"BW1004".to_string())
+    );
+    assert!(codes("FROM a:1\nRUN chmod 0777 /x\n").contains(&"BW1006".to_string()));
+    assert!(codes("FROM a:1\nRUN chmod -R a+rwx /x\n").contains(&"BW1006".to_string()));
+    assert!(codes("FROM a:1\nCOPY --chmod=666 a /a\n").contains(&"BW1006".to_string()));
+    assert!(!codes("FROM a:1\nRUN chmod 755 /x && chmod u+w /y\n").contains(&"BW1006".to_string()));
+    assert!(codes("FROM a:1\nARG NPM_TOKEN=abc123\n").contains(&"BW1008".to_string()));
+    assert!(!codes("FROM a:1\nARG NPM_TOKEN\n").contains(&"BW1008".to_string()));
+    assert!(
+        codes("FROM a:1\nRUN yum install --nogpgcheck -y x-1\n").contains(&"BW1012".to_string())
+    );
+    assert!(codes("FROM a:1\nRUN apk add --allow-untrusted x=1\n").contains(&"BW1012".to_string()));
+    assert!(
+        codes("FROM a:1\nRUN wget --no-check-certificate https://x/y\n")
+            .contains(&"BW1013".to_string())
+    );
+    assert!(
+        codes("FROM a:1\nRUN pip install --trusted-host pypi.org x==1\n")
+            .contains(&"BW1013".to_string())
+    );
+    assert!(
+        codes("FROM a:1\nRUN npm config set strict-ssl false\n").contains(&"BW1013".to_string())
+    );
+    assert!(
+        codes("FROM a:1\nRUN git config --global http.sslVerify false\n")
+            .contains(&"BW1013".to_string())
+    );
+    assert!(
+        codes("FROM a:1\nENV NODE_TLS_REJECT_UNAUTHORIZED=0\n").contains(&"BW1013".to_string())
+    );
+    assert!(!codes("FROM a:1\nRUN curl -fsSL https://x/y -o y\n").contains(&"BW1013".to_string()));
+    assert!(
+        codes("FROM a:1\nRUN git clone http://example.com/r.git\n").contains(&"BW1014".to_string())
+    );
+    assert!(
+        !codes("FROM a:1\nRUN curl http://localhost:8080/health\n").contains(&"BW1014".to_string())
+    );
+    assert!(codes("FROM a:1\nEXPOSE 20-25\n").contains(&"BW1015".to_string()));
+    let hadolint_only = Config {
+        hadolint_only: true,
+        ..Config::default()
+    };
+    assert!(
+        run("FROM debian:12\nEXPOSE 22\n", &hadolint_only)
+            .iter()
+            .all(|(c, _)| c.starts_with("DL"))
+    );
 }

@@ -33,6 +33,13 @@ declare_rule! {
     }
 }
 
+/// `scratch` has no users at all; `*:nonroot` tags (distroless and others) default to a
+/// non-root user.
+fn runs_as_non_root(f: &crate::ast::From) -> bool {
+    let img = f.resolved.as_ref().unwrap_or(&f.image);
+    img.name == "scratch" || img.tag.as_deref().is_some_and(|t| t.contains("nonroot"))
+}
+
 impl Rule for Bw1001 {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -52,7 +59,7 @@ impl Rule for Bw1001 {
         }
         if let Some(from) = last_from
             && !has_user
-            && !matches!(&from.kind, Kind::From(f) if f.image.name == "scratch")
+            && !matches!(&from.kind, Kind::From(f) if runs_as_non_root(f))
         {
             out.push(Violation::at(&Self::META, from));
         }
