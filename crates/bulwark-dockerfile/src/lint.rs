@@ -163,21 +163,46 @@ fn run_shell(ins: &Instruction, run: &Run) -> ParsedShell {
     }
 }
 
-/// Inline pragmas: `# hadolint ignore=...` (next line), `# hadolint global ignore=...`, and
-/// Bulwark's `# bulwark ignore=...` / `# bulwark global ignore=...` for any code.
+/// Inline pragmas: `# hadolint ignore=...` (next line), `# hadolint global ignore=...`,
+/// `# hadolint stage ignore=...` (the build stage whose `FROM` follows), and Bulwark's
+/// `# bulwark ...` variants of each for any code.
 #[derive(Debug, Default)]
 struct Pragmas {
     /// Codes ignored per line (the line after the pragma), with the pragma's line.
     by_line: HashMap<u32, (BTreeSet<String>, u32)>,
     global: BTreeSet<String>,
+    /// Per stage: (first line, last line, codes, pragma line).
+    stages: Vec<(u32, u32, BTreeSet<String>, u32)>,
 }
 
 impl Pragmas {
     fn collect(doc: &Dockerfile) -> Self {
         let mut p = Self::default();
+        let mut pending_stage: Option<(BTreeSet<String>, u32)> = None;
         for node in &doc.nodes {
-            let Node::Comment(c) = node else { continue };
-            if let Some(codes) = parse_ignore_pragma(&c.text) {
+            let c = match node {
+                Node::Comment(c) => c,
+                Node::Instruction(ins) => {
+                    if let Kind::From(_) = ins.kind {
+                        if let Some(last) = p.stages.last_mut()
+                            && last.1 == u32::MAX
+                        {
+                            last.1 = ins.line().saturating_sub(1);
+                        }
+                        match pending_stage.take() {
+                            Some((codes, at)) if at + 1 == ins.line() => {
+                                p.stages.push((ins.line(), u32::MAX, codes, at));
+                            }
+                            _ => {}
+                        }
+                    }
+                    pending_stage = None;
+                    continue;
+                }
+            };
+            if let Some(codes) = parse_stage_ignore_pragma(&c.text) {
+                pending_stage = Some((codes.into_iter().collect(), c.line));
+            } else if let Some(codes) = parse_ignore_pragma(&c.text) {
                 let entry = p
                     .by_line
                     .entry(c.line + 1)
@@ -200,6 +225,15 @@ impl Pragmas {
         }
         if self.global.contains(code) {
             return Some(format!("pragma `# hadolint global ignore={code}`"));
+        }
+        if let Some((_, _, _, at)) = self
+            .stages
+            .iter()
+            .find(|(from, to, codes, _)| (*from..=*to).contains(&line) && codes.contains(code))
+        {
+            return Some(format!(
+                "pragma `# hadolint stage ignore={code}` on line {at}"
+            ));
         }
         None
     }
@@ -231,6 +265,16 @@ pub(crate) fn parse_ignore_pragma(text: &str) -> Option<Vec<String>> {
 fn parse_global_ignore_pragma(text: &str) -> Option<Vec<String>> {
     let (rest, hadolint) = pragma_head(text)?;
     let rest = rest.strip_prefix("global")?;
+    let trimmed = rest.trim_start_matches(is_space);
+    if trimmed.len() == rest.len() {
+        return None;
+    }
+    rule_list(trimmed.strip_prefix("ignore")?, hadolint)
+}
+
+fn parse_stage_ignore_pragma(text: &str) -> Option<Vec<String>> {
+    let (rest, hadolint) = pragma_head(text)?;
+    let rest = rest.strip_prefix("stage")?;
     let trimmed = rest.trim_start_matches(is_space);
     if trimmed.len() == rest.len() {
         return None;

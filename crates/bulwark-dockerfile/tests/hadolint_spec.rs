@@ -1045,3 +1045,28 @@ fn bulwark_rules_spot_checks() {
             .all(|(c, _)| c.starts_with("DL"))
     );
 }
+
+#[test]
+fn stage_ignore_pragma() {
+    let cfg = Config {
+        hadolint_only: true,
+        ..Config::default()
+    };
+    let src = "FROM debian:foobar\n\nEXPOSE 80000\n\n# hadolint stage ignore=DL3011\nFROM debian:foobar\n\nEXPOSE 80000\n\nFROM debian:foobar\n\nEXPOSE 80000\n";
+    let r = lint("D", src.as_bytes(), &cfg);
+    let lines: Vec<u32> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "DL3011")
+        .filter_map(|f| f.location.line)
+        .collect();
+    assert_eq!(lines, [3, 12]);
+    assert!(
+        r.suppressed
+            .iter()
+            .any(|s| s.finding.location.line == Some(8))
+    );
+    // Not directly followed by FROM: no effect.
+    let src = "# hadolint stage ignore=DL3011\n\nFROM debian:foobar\nEXPOSE 80000\n";
+    assert_eq!(lint("D", src.as_bytes(), &cfg).findings.len(), 1);
+}
