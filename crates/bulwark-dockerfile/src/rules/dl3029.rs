@@ -2,7 +2,8 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `FROM --platform=...`.
+    /// Flags `FROM --platform=...` with a hard-coded platform (the predefined `$BUILDPLATFORM` /
+    /// `$TARGETPLATFORM` arguments are fine).
     ///
     /// ## Why is this bad?
     /// A hard-coded platform breaks multi-platform builds and emulated builds on other
@@ -25,4 +26,9 @@ declare_rule! {
     }
 }
 
-simple_rule!(Dl3029, |ins| !matches!(&ins.kind, Kind::From(f) if f.platform.as_deref().is_some_and(|p| !p.is_empty())));
+simple_rule!(Dl3029, |ins| match &ins.kind {
+    Kind::From(f) => f.platform.as_deref().is_none_or(|p| {
+        p.is_empty() || p.contains("BUILDPLATFORM") || p.contains("TARGETPLATFORM")
+    }),
+    _ => true,
+});
