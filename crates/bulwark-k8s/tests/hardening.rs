@@ -289,3 +289,17 @@ fn every_rule_fires_and_stays_silent() {
         assert!(quiet.is_empty(), "{code} fired on its near miss:\n{quiet}");
     }
 }
+
+/// docs/rules.md must list every rule the registry exposes.
+#[test]
+fn rules_doc_lists_every_code() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md")).unwrap();
+    for r in rules() {
+        assert!(
+            doc.contains(&format!("| {} |", r.code)),
+            "docs/rules.md lacks {}",
+            r.code
+        );
+    }
+}

@@ -490,3 +490,68 @@ fn four_megabytes_of_manifests() {
 fn fifty_megabytes_of_manifests() {
     many_documents(50);
 }
+
+fn pss_codes(text: &str, version: PolicyVersion, relax: bool) -> Vec<String> {
+    let opts = Options {
+        version,
+        hardening: false,
+        relax_user_namespace_pods: relax,
+        ..Options::default()
+    };
+    let mut codes: Vec<String> = check_source("p.yaml", text.as_bytes(), &opts)
+        .findings
+        .into_iter()
+        .map(|f| f.code)
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+#[test]
+fn user_namespace_relaxation_is_opt_in() {
+    let pod = "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostUsers: false
+  securityContext: {runAsUser: 0, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: c
+    image: x:1
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+";
+    assert_eq!(
+        pss_codes(pod, PolicyVersion::Latest, false),
+        ["PSS-runAsNonRoot", "PSS-runAsUser"]
+    );
+    assert!(pss_codes(pod, PolicyVersion::Latest, true).is_empty());
+    let host = pod.replace("hostUsers: false", "hostUsers: true");
+    assert_eq!(
+        pss_codes(&host, PolicyVersion::Latest, true),
+        ["PSS-runAsNonRoot", "PSS-runAsUser"]
+    );
+}
+
+#[test]
+fn windows_pods_are_exempt_from_v1_25() {
+    let pod = "apiVersion: v1
+kind: Pod
+metadata: {name: w}
+spec:
+  os: {name: windows}
+  securityContext: {runAsNonRoot: true}
+  containers: [{name: c, image: x:1}]
+";
+    assert_eq!(
+        pss_codes(pod, PolicyVersion::V1(24), false),
+        [
+            "PSS-allowPrivilegeEscalation",
+            "PSS-capabilities_restricted",
+            "PSS-seccompProfile_restricted"
+        ]
+    );
+    assert!(pss_codes(pod, PolicyVersion::V1(25), false).is_empty());
+    let linux = pod.replace("name: windows", "name: linux");
+    assert_eq!(pss_codes(&linux, PolicyVersion::V1(25), false).len(), 3);
+}
