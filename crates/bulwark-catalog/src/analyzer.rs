@@ -242,7 +242,13 @@ impl Analyzers {
     /// Whether any analyzer wants this tar entry (call for every regular file; `path` may be
     /// relative, `./`-prefixed or absolute).
     pub fn required(&self, path: &str, meta: &EntryMeta) -> bool {
-        let path = normalize_path(path);
+        // tar paths are usually relative; avoid allocating when the path is already normal
+        let path: std::borrow::Cow<'_, str> =
+            if path.starts_with('/') && !path.ends_with('/') && !path.starts_with("/./") {
+                std::borrow::Cow::Borrowed(path)
+            } else {
+                std::borrow::Cow::Owned(normalize_path(path))
+            };
         let mask = self.candidates(&path, meta);
         mask != 0 && self.each(mask).any(|a| a.required(&path, meta))
     }

@@ -14,6 +14,11 @@ pub mod model;
 pub mod purl;
 pub mod sbom;
 
+pub use sbom::{
+    SbomDocument, SbomError, SbomFormat, SbomInput, Subject, SubjectKind, read_sbom,
+    write_cyclonedx, write_spdx,
+};
+
 pub use analyzer::{
     Analyzer, AnalyzerOutput, Analyzers, EntryMeta, FileEntry, LayerFiles, LayerInventory, ScanMode,
 };

@@ -339,3 +339,76 @@ pub fn parse_auditable(compressed: &[u8], path: &str) -> Result<Vec<Package>, An
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Encodes a Go 1.18+ build info blob the way the linker lays it out.
+    fn blob(version: &str, modinfo: &str) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(GO_MAGIC);
+        b.push(8);
+        b.push(2);
+        b.resize(32, 0);
+        let mut push = |s: &[u8]| {
+            let mut n = s.len();
+            loop {
+                let byte = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 {
+                    b.push(byte);
+                    break;
+                }
+                b.push(byte | 0x80);
+            }
+            b.extend_from_slice(s);
+        };
+        push(version.as_bytes());
+        let framed = [&[b'0'; 16][..], modinfo.as_bytes(), &[b'1'; 16][..]].concat();
+        push(&framed);
+        // pad to look like part of a data segment
+        let mut out = vec![0u8; 64];
+        out.extend_from_slice(&b);
+        out
+    }
+
+    #[test]
+    fn modules_with_replacements() {
+        let modinfo = "path\texample.com/app/cmd/app\nmod\texample.com/app\tv1.2.3\th1:abc=\ndep\tgithub.com/a/b\tv0.1.0\th1:x=\ndep\tgolang.org/x/net\tv0.20.0\n=>\tgithub.com/fork/net\tv0.21.0\th1:y=\ndep\texample.com/local\tv0.0.0\n=>\t../local\nbuild\tGOARCH=arm64\n";
+        let data = blob("go1.22.5", modinfo);
+        let info = go_buildinfo(&data).expect("ok").expect("go");
+        assert_eq!(info.go_version, "go1.22.5");
+        assert_eq!(info.main, Some(("example.com/app".into(), "v1.2.3".into())));
+        let pkgs = go_packages(&data, "/app").expect("ok");
+        let purls: Vec<&str> = pkgs.iter().map(|p| p.purl.as_str()).collect();
+        assert_eq!(
+            purls,
+            [
+                "pkg:golang/example.com/app@v1.2.3",
+                "pkg:golang/github.com/a/b@v0.1.0",
+                "pkg:golang/github.com/fork/net@v0.21.0",
+                "pkg:golang/example.com/local@v0.0.0",
+                "pkg:golang/stdlib@go1.22.5",
+            ]
+        );
+        assert_eq!(
+            pkgs[2].metadata.get("go.replaces").map(String::as_str),
+            Some("golang.org/x/net@v0.20.0")
+        );
+        assert!(pkgs.iter().all(|p| p.arch.as_deref() == Some("arm64")));
+    }
+
+    #[test]
+    fn auditable_json() {
+        use std::io::Write;
+        let json = br#"{"packages":[{"name":"myapp","version":"0.1.0","source":"local","root":true,"dependencies":[1]},{"name":"serde","version":"1.0.197","source":"crates.io"},{"name":"cc","version":"1.0.90","source":"crates.io","kind":"build"}]}"#;
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(json).expect("write");
+        let z = enc.finish().expect("finish");
+        let pkgs = parse_auditable(&z, "/bin/app").expect("ok");
+        let purls: Vec<&str> = pkgs.iter().map(|p| p.purl.as_str()).collect();
+        assert_eq!(purls, ["pkg:cargo/myapp@0.1.0", "pkg:cargo/serde@1.0.197"]);
+        assert!(parse_auditable(b"not zlib", "/x").is_err());
+    }
+}

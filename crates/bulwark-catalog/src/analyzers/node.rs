@@ -249,10 +249,12 @@ pub fn parse_pnpm_lock(data: &[u8], path: &str) -> Vec<Package> {
         let key = key.trim_matches(|c| c == '\'' || c == '"');
         let key = key.split('(').next().unwrap_or(key);
         let (name, version) = if let Some(k) = key.strip_prefix('/') {
-            match k.get(1..).and_then(|s| s.find('@')) {
-                Some(i) => (&k[..=i], &k[i + 2..]), // v6 /name@ver
-                None => match k.rsplit_once('/') {
-                    Some((n, v)) => (n, v), // v5 /name/ver
+            match k.rsplit_once('/') {
+                // v5 `/name/1.0.0[_peer@x]`: the last segment is the version
+                Some((n, v)) if v.starts_with(|c: char| c.is_ascii_digit()) => (n, v),
+                // v6 `/name@1.0.0`
+                _ => match k.get(1..).and_then(|s| s.find('@')) {
+                    Some(i) => (&k[..=i], &k[i + 2..]),
                     None => continue,
                 },
             }

@@ -52,7 +52,6 @@ pub fn parse_metadata(data: &[u8], path: &str) -> Result<Package, AnalyzeError> 
     let (mut name, mut version, mut license, mut license_expr, mut author) =
         (None, None, None, None, None);
     let mut classifiers = Vec::new();
-    let mut last: Option<&str> = None;
     for line in text.lines() {
         if line.trim().is_empty() {
             break;
@@ -64,7 +63,6 @@ pub fn parse_metadata(data: &[u8], path: &str) -> Result<Package, AnalyzeError> 
             continue;
         };
         let v = v.trim().to_owned();
-        last = Some(k);
         match k.trim().to_ascii_lowercase().as_str() {
             "name" => name = Some(v),
             "version" => version = Some(v),
@@ -79,7 +77,6 @@ pub fn parse_metadata(data: &[u8], path: &str) -> Result<Package, AnalyzeError> 
             _ => {}
         }
     }
-    let _ = last;
     let (Some(name), Some(version)) = (name, version) else {
         return Err(AnalyzeError::malformed(
             "python-installed",
@@ -148,7 +145,13 @@ pub fn parse_requirements(data: &[u8], path: &str) -> Vec<Package> {
             continue;
         }
         let line = line.split(';').next().unwrap_or_default();
-        let line = line.split(" --").next().unwrap_or_default().trim();
+        let line = line
+            .split(" --")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .trim_end_matches('\\')
+            .trim();
         let Some((name, version)) = line.split_once("==") else {
             continue;
         };
