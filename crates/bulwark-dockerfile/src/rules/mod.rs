@@ -267,7 +267,7 @@ pub(crate) mod prelude {
 
 macro_rules! rule_modules {
     ($($module:ident :: $ty:ident),* $(,)?) => {
-        $(pub mod $module;)*
+        $(mod $module;)*
 
         /// Every rule, in code order.
         pub static ALL: &[&(dyn Rule + 'static)] = &[$(&$module::$ty),*];
