@@ -442,8 +442,13 @@ pub fn split_osv_ecosystem(name: &str) -> (&str, Option<&str>) {
 
 impl Ecosystem {
     /// Maps an OSV ecosystem string (any `:suffix` is ignored).
+    /// `Root:<Distro>:<release>` and `Root:<PackageManager>` (Root's patched
+    /// images) map to the underlying ecosystem.
     pub fn from_osv_ecosystem(name: &str) -> Option<Ecosystem> {
-        let (base, _) = split_osv_ecosystem(name.trim());
+        let (base, rest) = split_osv_ecosystem(name.trim());
+        if base == "Root" {
+            return rest.and_then(Ecosystem::from_osv_ecosystem);
+        }
         Some(match base {
             "Debian" => Ecosystem::Debian,
             "Ubuntu" => Ecosystem::Ubuntu,
@@ -552,6 +557,15 @@ mod tests {
         for (name, scheme) in cases {
             assert_eq!(Scheme::from_osv_ecosystem(name), Some(scheme), "{name}");
         }
+        assert_eq!(
+            Scheme::from_osv_ecosystem("Root:Alpine:3.18"),
+            Some(Scheme::Apk)
+        );
+        assert_eq!(
+            Scheme::from_osv_ecosystem("Root:PyPI"),
+            Some(Scheme::Pep440)
+        );
+        assert_eq!(Scheme::from_osv_ecosystem("Root"), None);
         assert_eq!(Scheme::from_osv_ecosystem("Linux"), None);
         assert_eq!(Scheme::from_osv_ecosystem("debian"), None);
     }

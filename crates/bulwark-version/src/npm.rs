@@ -15,6 +15,8 @@ use crate::{Scheme, VersionError};
 
 /// node-semver's `MAX_LENGTH`.
 pub const MAX_LENGTH: usize = 256;
+/// Longest range accepted (bounds the work spent on untrusted input).
+pub const MAX_RANGE_LENGTH: usize = 4096;
 /// `Number.MAX_SAFE_INTEGER`.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
@@ -687,6 +689,9 @@ impl Range {
     /// Parses a range with node-semver options. Strict mode rejects a range
     /// with any invalid comparator; loose mode drops invalid comparators.
     pub fn parse(input: &str, opts: Options) -> Result<Self, VersionError> {
+        if input.len() > MAX_RANGE_LENGTH {
+            return Err(range_err(input, "longer than 4096 bytes"));
+        }
         let normalized = input.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut sets = Vec::new();
         for raw in normalized.split("||") {

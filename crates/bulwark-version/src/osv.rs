@@ -46,6 +46,18 @@ impl RangeKind {
     }
 }
 
+/// The scheme to evaluate a range of `kind` for a package of OSV
+/// `ecosystem`: `SEMVER` ranges always use SemVer 2.0 (even for ecosystems
+/// without a known ordering, e.g. `GitHub Actions`), `ECOSYSTEM` ranges the
+/// ecosystem's own scheme, and `GIT` ranges none (they need a commit graph).
+pub fn scheme_for_range(ecosystem: &str, kind: RangeKind) -> Option<Scheme> {
+    match kind {
+        RangeKind::Semver => Some(Scheme::SemVer),
+        RangeKind::Ecosystem => Scheme::from_osv_ecosystem(ecosystem),
+        RangeKind::Git => None,
+    }
+}
+
 /// Which field an event sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
@@ -267,6 +279,23 @@ mod tests {
             .unwrap()
             .contains_str(v)
             .unwrap()
+    }
+
+    #[test]
+    fn range_schemes() {
+        assert_eq!(
+            scheme_for_range("GitHub Actions", RangeKind::Semver),
+            Some(Scheme::SemVer)
+        );
+        assert_eq!(
+            scheme_for_range("GitHub Actions", RangeKind::Ecosystem),
+            None
+        );
+        assert_eq!(
+            scheme_for_range("Debian:12", RangeKind::Ecosystem),
+            Some(Scheme::Dpkg)
+        );
+        assert_eq!(scheme_for_range("Debian:12", RangeKind::Git), None);
     }
 
     #[test]
