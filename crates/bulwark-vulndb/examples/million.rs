@@ -1,5 +1,6 @@
 //! Imports N synthetic records (default 1,000,000) into a store, then measures open and
-//! matching 2,000 packages. Run: `cargo run --release -p bulwark-vulndb --example million -- [N] [dir]`.
+//! matching 2,000 packages. Run: `cargo run --release -p bulwark-vulndb --example million -- [N] [dir]`
+//! (set `BWVDB_KEEP=1` to keep the store, e.g. as a fuzzing seed).
 
 use std::time::Instant;
 
@@ -69,6 +70,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             t.elapsed().as_secs_f64() * 1000.0
         );
     }
-    std::fs::remove_file(&db)?;
+    if std::env::var_os("BWVDB_KEEP").is_none() {
+        std::fs::remove_file(&db)?;
+    }
     Ok(())
 }
