@@ -1,4 +1,4 @@
-//! The rule registry. One file per rule; each file declares its rule with [`declare_rule!`],
+//! The rule registry. One file per rule; each file declares its rule with `declare_rule!`,
 //! whose doc comment is the rule's documentation (the single source of `help_markdown`).
 
 use std::borrow::Cow;
