@@ -34,11 +34,24 @@ fn err(input: &str, reason: &'static str) -> VersionError {
 }
 
 impl Version {
-    /// Parses a version as dpkg does, rejecting what `Dpkg::Version::is_valid`
-    /// rejects: empty parts, a non-numeric epoch, an upstream version that does
-    /// not start with a digit, embedded whitespace and invalid characters.
+    /// Parses a version the way `dpkg --compare-versions` accepts it:
+    /// errors for an empty string or part, a non-numeric epoch and embedded
+    /// whitespace; an upstream version not starting with a digit or holding
+    /// unusual characters is accepted (dpkg only warns and still compares),
+    /// because such strings do occur in installed databases and OSV data.
     /// Leading and trailing whitespace is stripped, like dpkg.
     pub fn parse(input: &str) -> Result<Self, VersionError> {
+        Self::parse_inner(input, false)
+    }
+
+    /// Parses like `Dpkg::Version::is_valid`: additionally rejects an
+    /// upstream version that does not start with a digit and characters
+    /// outside `[A-Za-z0-9.+~-:]` (revision: `[A-Za-z0-9.+~]`).
+    pub fn parse_strict(input: &str) -> Result<Self, VersionError> {
+        Self::parse_inner(input, true)
+    }
+
+    fn parse_inner(input: &str, strict: bool) -> Result<Self, VersionError> {
         let text = input.trim();
         if text.is_empty() {
             return Err(err(input, "the version string is empty"));
@@ -70,9 +83,10 @@ impl Version {
                 if revision.is_empty() {
                     return Err(err(input, "the revision after '-' is empty"));
                 }
-                if !revision
-                    .bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'~'))
+                if strict
+                    && !revision
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'~'))
                 {
                     return Err(err(input, "the revision contains an invalid character"));
                 }
@@ -83,7 +97,7 @@ impl Version {
         let upstream = &text[upstream_start..upstream_end];
         match upstream.as_bytes().first() {
             None => return Err(err(input, "the upstream version is empty")),
-            Some(c) if !c.is_ascii_digit() => {
+            Some(c) if strict && !c.is_ascii_digit() => {
                 return Err(err(
                     input,
                     "the upstream version does not start with a digit",
@@ -91,9 +105,10 @@ impl Version {
             }
             Some(_) => {}
         }
-        if !upstream
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-' | b'~' | b':'))
+        if strict
+            && !upstream
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-' | b'~' | b':'))
         {
             return Err(err(
                 input,
@@ -266,6 +281,8 @@ mod tests {
 
     #[test]
     fn invalid_inputs_name_the_problem() {
+        assert!(Version::parse("foo5.2").is_ok());
+        assert!(Version::parse_strict("foo5.2").is_err());
         let e = Version::parse("1.0-").unwrap_err().to_string();
         assert!(
             e.contains("dpkg") && e.contains("1.0-") && e.contains("revision"),

@@ -133,7 +133,7 @@ fn checker(file: &str) -> Option<Checker> {
         | "osv-scalibr-debian-versions-generated.tsv" => {
             |r| check_cmp(r, parse_with::<dpkg::Version>)
         }
-        "dpkg-validity.tsv" => |r| check_validity(r, |v| dpkg::Version::parse(v).is_ok()),
+        "dpkg-validity.tsv" => |r| check_validity(r, |v| dpkg::Version::parse_strict(v).is_ok()),
         "apk.tsv"
         | "osv-scalibr-alpine-versions.tsv"
         | "osv-scalibr-alpine-versions-generated.tsv" => {
