@@ -270,10 +270,11 @@ impl Analyzers {
         for f in batch.iter() {
             let mask = self.candidates(&f.path, &f.meta);
             for (i, a) in self.list.iter().enumerate() {
-                if mask & (1u64 << i) != 0 && a.required(&f.path, &f.meta) {
-                    if let Some(v) = per.get_mut(i) {
-                        v.push(f);
-                    }
+                if mask & (1u64 << i) != 0
+                    && a.required(&f.path, &f.meta)
+                    && let Some(v) = per.get_mut(i)
+                {
+                    v.push(f);
                 }
             }
         }

@@ -38,10 +38,10 @@ fn walk(reg: &Analyzers, p: &Path, batch: &mut LayerFiles, depth: usize) {
             mode: md.permissions().mode(),
         };
         let path = p.to_string_lossy();
-        if reg.required(&path, &meta) {
-            if let Ok(data) = std::fs::read(p) {
-                batch.insert(&path, meta, data);
-            }
+        if reg.required(&path, &meta)
+            && let Ok(data) = std::fs::read(p)
+        {
+            batch.insert(&path, meta, data);
         }
     }
 }

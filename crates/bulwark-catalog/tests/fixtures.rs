@@ -1,6 +1,8 @@
 //! Analyzers over small hand-written fixtures (tests/fixtures), fed through the registry exactly
 //! as the image walker will: `required` per path, then one `analyze_layer` per batch.
 
+#![allow(clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use bulwark_catalog::{
     Analyzers, EntryMeta, LayerFiles, LayerInventory, Package, PackageType, ScanMode,
 };

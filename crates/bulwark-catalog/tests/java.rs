@@ -1,6 +1,8 @@
 //! Java archives built in memory with the zip writer: pom.properties, MANIFEST fallback,
 //! file-name fallback, nested Spring Boot jars, corrupt input.
 
+#![allow(clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use std::io::{Cursor, Write};
 
 use bulwark_catalog::analyzers::java::{name_version_from_file, parse_archive};

@@ -1,6 +1,8 @@
 //! Every parser of untrusted input, fed arbitrary bytes (and mutated real inputs), must return —
 //! never panic. This runs the same bodies as the cargo-fuzz targets in fuzz/ (nightly-only).
 
+#![allow(clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use bulwark_catalog::analyzers::{
     apk, binary, cargo, dotnet, dpkg, java, node, os, php, python, rpm, ruby,
 };

@@ -1,11 +1,17 @@
 //! Analyzers over real files of this Debian machine, checked against independent oracles
 //! (`dpkg-query`, `python3 importlib.metadata`, `node`, `docker version`, `containerd --version`).
 
+#![allow(clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 mod common;
 
 use std::collections::BTreeMap;
 
 use bulwark_catalog::{Analyzers, EntryMeta, PackageType};
+
+/// (name, arch) → (version, source name, source version)
+type DebKey = (String, String);
+type DebVal = (String, Option<String>, Option<String>);
 
 #[test]
 fn dpkg_status_matches_dpkg_query() {
@@ -28,7 +34,7 @@ fn dpkg_status_matches_dpkg_query() {
     let batch = common::collect(&reg, &["/var/lib/dpkg/status"], 0);
     let inv = reg.analyze_layer(&batch);
     assert!(inv.errors.is_empty(), "{:?}", inv.errors);
-    let ours: BTreeMap<(String, String), (String, Option<String>, Option<String>)> = inv
+    let ours: BTreeMap<DebKey, DebVal> = inv
         .packages
         .iter()
         .filter(|p| p.kind == PackageType::Deb)

@@ -1,6 +1,8 @@
 //! rpmdb in all three backends. SQLite and BDB fixtures were written by real rpm / Berkeley DB
 //! tools (see tests/fixtures/rpm/README.md); `rpm -qa` output is the oracle for the values.
 
+#![allow(clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use bulwark_catalog::analyzers::rpm::{bdb, header, ndb, sqlite_blobs};
 use bulwark_catalog::{Analyzers, EntryMeta, LayerFiles, OsInfo, PackageType};
 

@@ -1,6 +1,8 @@
 //! SBOM writers validated against the official schemas (tests/schemas, see README there),
 //! snapshot-tested, and read back by the readers; plus reading Syft- and Trivy-shaped documents.
 
+#![allow(clippy::expect_used, clippy::panic)] // test helpers outside #[test] fns
+
 use bulwark_catalog::sbom::{SbomInput, Subject, SubjectKind};
 use bulwark_catalog::{
     OsInfo, Package, PackageType, SbomFormat, read_sbom, write_cyclonedx, write_spdx,

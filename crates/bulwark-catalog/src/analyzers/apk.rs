@@ -65,13 +65,13 @@ pub fn parse_installed(
             ));
         };
         match k {
-            "P" => rec.name = v.to_owned(),
-            "V" => rec.version = v.to_owned(),
+            "P" => v.clone_into(&mut rec.name),
+            "V" => v.clone_into(&mut rec.version),
             "A" => rec.arch = Some(v.to_owned()),
             "o" => rec.origin = Some(v.to_owned()),
             "L" => rec.license = Some(v.to_owned()),
             "m" => rec.maintainer = Some(v.to_owned()),
-            "F" => rec.dir = v.to_owned(),
+            "F" => v.clone_into(&mut rec.dir),
             "R" => rec.files.push(if rec.dir.is_empty() {
                 v.to_owned()
             } else {

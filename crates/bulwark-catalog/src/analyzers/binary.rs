@@ -49,7 +49,7 @@ impl Analyzer for BinaryAnalyzer {
         meta.size <= MAX_BINARY_SIZE
             && (meta.size == 0 || meta.size >= 1024)
             && (meta.is_executable()
-                || path.ends_with(".exe")
+                || path.to_ascii_lowercase().ends_with(".exe")
                 || BIN_DIRS.iter().any(|d| path.starts_with(d)))
     }
     fn analyze(&self, files: &[&FileEntry]) -> AnalyzerOutput {
@@ -84,6 +84,9 @@ pub fn is_executable_format(data: &[u8]) -> bool {
         )
 }
 
+/// One `dep` line of Go module info: (path, version, `=>` replacement (path, version)).
+pub type GoDep = (String, String, Option<(String, String)>);
+
 /// Go build info decoded from a binary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GoBuildInfo {
@@ -94,7 +97,7 @@ pub struct GoBuildInfo {
     /// Main module (path, version).
     pub main: Option<(String, String)>,
     /// Dependencies: (path, version, replacement (path, version)).
-    pub deps: Vec<(String, String, Option<(String, String)>)>,
+    pub deps: Vec<GoDep>,
     /// `build` settings (`-ldflags`, `GOOS`, `vcs.revision`, ...).
     pub settings: BTreeMap<String, String>,
 }
@@ -106,15 +109,14 @@ pub fn go_buildinfo(data: &[u8]) -> Result<Option<GoBuildInfo>, String> {
             .find(|s| matches!(s.name(), Ok(".go.buildinfo" | "__go_buildinfo")))
             .and_then(|s| s.data().ok())
     });
-    let blob = match section.filter(|s| s.starts_with(GO_MAGIC)) {
-        Some(s) => s,
-        None => {
-            // stripped section headers: the blob is 16-byte aligned somewhere in the data segment
-            let Some(off) = memchr::memmem::find_iter(data, GO_MAGIC).find(|o| o % 16 == 0) else {
-                return Ok(None);
-            };
-            data.get(off..).unwrap_or_default()
-        }
+    let blob = if let Some(s) = section.filter(|s| s.starts_with(GO_MAGIC)) {
+        s
+    } else {
+        // stripped section headers: the blob is 16-byte aligned somewhere in the data segment
+        let Some(off) = memchr::memmem::find_iter(data, GO_MAGIC).find(|o| o % 16 == 0) else {
+            return Ok(None);
+        };
+        data.get(off..).unwrap_or_default()
     };
     let ptr_size = usize::from(*blob.get(14).ok_or("buildinfo header truncated")?);
     let flags = *blob.get(15).ok_or("buildinfo header truncated")?;
@@ -265,7 +267,7 @@ pub fn go_packages(data: &[u8], path: &str) -> Result<Vec<Package>, AnalyzeError
     for (dp, dv, rep) in &info.deps {
         match rep {
             Some((rp, rv)) if !rv.is_empty() => {
-                add(rp, rv, &[("go.replaces", &format!("{dp}@{dv}"))])
+                add(rp, rv, &[("go.replaces", &format!("{dp}@{dv}"))]);
             }
             _ => add(dp, dv, &[]),
         }

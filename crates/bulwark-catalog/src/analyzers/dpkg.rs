@@ -35,7 +35,7 @@ impl Analyzer for DpkgAnalyzer {
                 .is_some_and(|n| !n.is_empty() && !n.contains('/'))
             || path
                 .strip_prefix(INFO)
-                .is_some_and(|n| n.ends_with(".list") && !n.contains('/'))
+                .is_some_and(|n| n.to_ascii_lowercase().ends_with(".list") && !n.contains('/'))
     }
     fn analyze(&self, files: &[&FileEntry]) -> AnalyzerOutput {
         let mut out = AnalyzerOutput::default();
@@ -131,10 +131,10 @@ fn paragraph_to_package(fields: &[(String, String)], path: &str) -> Option<Packa
     };
     let name = get("Package")?;
     let version = get("Version")?;
-    if let Some(status) = get("Status") {
-        if status.split_whitespace().collect::<Vec<_>>() != ["install", "ok", "installed"] {
-            return None;
-        }
+    if let Some(status) = get("Status")
+        && status.split_whitespace().collect::<Vec<_>>() != ["install", "ok", "installed"]
+    {
+        return None;
     }
     if name.is_empty() || version.is_empty() {
         return None;

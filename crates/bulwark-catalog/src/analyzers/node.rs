@@ -216,14 +216,15 @@ pub fn parse_yarn_lock(data: &[u8], path: &str) -> Vec<Package> {
             continue;
         }
         let t = line.trim();
-        if let (Some(name), Some(v)) = (current.as_ref(), t.strip_prefix("version")) {
-            if line.starts_with("  ") && !line.starts_with("   ") {
-                let v = v.trim_start_matches(':').trim().trim_matches('"');
-                if !v.is_empty() {
-                    out.push(Package::new(PackageType::Npm, name.as_str(), v, path));
-                }
-                current = None;
+        if let (Some(name), Some(v)) = (current.as_ref(), t.strip_prefix("version"))
+            && line.starts_with("  ")
+            && !line.starts_with("   ")
+        {
+            let v = v.trim_start_matches(':').trim().trim_matches('"');
+            if !v.is_empty() {
+                out.push(Package::new(PackageType::Npm, name.as_str(), v, path));
             }
+            current = None;
         }
     }
     out

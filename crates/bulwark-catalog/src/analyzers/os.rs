@@ -68,10 +68,10 @@ impl Analyzer for OsReleaseAnalyzer {
                 }
             }
         }
-        if let Some(v) = get("/etc/redhat-release") {
-            if os.is_none() {
-                os = parse_redhat_release(&v);
-            }
+        if let Some(v) = get("/etc/redhat-release")
+            && os.is_none()
+        {
+            os = parse_redhat_release(&v);
         }
         if let Some(o) = os.as_mut() {
             o.distroless = files.iter().any(|f| f.path.starts_with(STATUS_D));

@@ -115,7 +115,7 @@ impl Analyzer for PythonLockAnalyzer {
     fn required(&self, path: &str, _meta: &EntryMeta) -> bool {
         let n = file_name(path);
         matches!(n, "poetry.lock" | "Pipfile.lock" | "uv.lock")
-            || (n.starts_with("requirements") && n.ends_with(".txt"))
+            || (n.starts_with("requirements") && n.to_ascii_lowercase().ends_with(".txt"))
     }
     fn analyze(&self, files: &[&FileEntry]) -> AnalyzerOutput {
         let mut out = AnalyzerOutput::default();

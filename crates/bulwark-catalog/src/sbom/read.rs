@@ -96,7 +96,7 @@ pub fn package_from_purl(purl_str: &str, path: &str) -> Option<Package> {
             }
         }
     }
-    p.purl = purl_str.to_owned();
+    purl_str.clone_into(&mut p.purl);
     Some(p)
 }
 
@@ -193,7 +193,7 @@ fn read_cyclonedx(v: &Value) -> SbomDocument {
             .and_then(Value::as_str)
             .filter(|n| !n.is_empty())
         {
-            p.name = n.to_owned();
+            n.clone_into(&mut p.name);
         }
         if let Some(t) = prop_value(props, &[props::PACKAGE_TYPE]).and_then(PackageType::parse) {
             p.kind = t;
@@ -208,10 +208,10 @@ fn read_cyclonedx(v: &Value) -> SbomDocument {
             p.source_version = Some(s.to_owned());
         }
         p.owned_by_os_package = prop_value(props, &[props::OWNED_BY]).map(str::to_owned);
-        if let Some(version) = c.get("version").and_then(Value::as_str) {
-            if p.version.is_empty() {
-                p.version = version.to_owned();
-            }
+        if let Some(version) = c.get("version").and_then(Value::as_str)
+            && p.version.is_empty()
+        {
+            version.clone_into(&mut p.version);
         }
         p.licenses = c
             .get("licenses")
@@ -304,7 +304,7 @@ fn read_spdx(v: &Value) -> SbomDocument {
             .and_then(Value::as_str)
             .filter(|n| !n.is_empty())
         {
-            p.name = n.to_owned();
+            n.clone_into(&mut p.name);
         }
         p.location.layer_digest = ann(props::LAYER_DIGEST);
         p.owned_by_os_package = ann(props::OWNED_BY);

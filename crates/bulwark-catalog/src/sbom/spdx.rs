@@ -60,7 +60,7 @@ fn license_expression(ls: &[String]) -> String {
     }
 }
 
-fn annotation(ts: &str, tool: &str, comment: String) -> Value {
+fn annotation(ts: &str, tool: &str, comment: &str) -> Value {
     json!({ "annotationDate": ts, "annotationType": "OTHER", "annotator": format!("Tool: {tool}"), "comment": comment })
 }
 
@@ -115,19 +115,23 @@ fn package(p: &Package, ts: &str, tool: &str) -> Value {
         annotation(
             ts,
             tool,
-            format!("{}={}", props::PACKAGE_TYPE, p.kind.as_str()),
+            &format!("{}={}", props::PACKAGE_TYPE, p.kind.as_str()),
         ),
         annotation(
             ts,
             tool,
-            format!("{}={}", props::PACKAGE_PATH, p.location.path),
+            &format!("{}={}", props::PACKAGE_PATH, p.location.path),
         ),
     ];
     if let Some(d) = &p.location.layer_digest {
-        ann.push(annotation(ts, tool, format!("{}={d}", props::LAYER_DIGEST)));
+        ann.push(annotation(
+            ts,
+            tool,
+            &format!("{}={d}", props::LAYER_DIGEST),
+        ));
     }
     if let Some(o) = &p.owned_by_os_package {
-        ann.push(annotation(ts, tool, format!("{}={o}", props::OWNED_BY)));
+        ann.push(annotation(ts, tool, &format!("{}={o}", props::OWNED_BY)));
     }
     m.insert("annotations".into(), Value::Array(ann));
     Value::Object(m)
@@ -165,25 +169,27 @@ pub fn write_spdx(input: &SbomInput<'_>) -> String {
         root_ann.push(annotation(
             input.timestamp,
             &tool,
-            format!("{}={d}", props::IMAGE_DIGEST),
+            &format!("{}={d}", props::IMAGE_DIGEST),
         ));
-        if let Some((alg, hexv)) = d.split_once(':') {
-            if alg == "sha256" && hexv.len() == 64 && hexv.bytes().all(|b| b.is_ascii_hexdigit()) {
-                let name = s.name.split(['@', ':']).next().unwrap_or(&s.name);
-                let purl = format!(
-                    "pkg:oci/{}@{}",
-                    encode(name.rsplit('/').next().unwrap_or(name)),
-                    encode(d)
-                );
-                root.insert("externalRefs".into(), json!([{ "referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": purl }]));
-            }
+        if let Some((alg, hexv)) = d.split_once(':')
+            && alg == "sha256"
+            && hexv.len() == 64
+            && hexv.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            let name = s.name.split(['@', ':']).next().unwrap_or(&s.name);
+            let purl = format!(
+                "pkg:oci/{}@{}",
+                encode(name.rsplit('/').next().unwrap_or(name)),
+                encode(d)
+            );
+            root.insert("externalRefs".into(), json!([{ "referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": purl }]));
         }
     }
     if let Some(d) = &s.config_digest {
         root_ann.push(annotation(
             input.timestamp,
             &tool,
-            format!("{}={d}", props::IMAGE_CONFIG),
+            &format!("{}={d}", props::IMAGE_CONFIG),
         ));
     }
     if !root_ann.is_empty() {
