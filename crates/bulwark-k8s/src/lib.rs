@@ -18,6 +18,26 @@
 //!
 //! Suppression: the annotation `bulwark.dev/ignore: "CODE1,CODE2=reason"` on an object (or its
 //! pod template) moves matching findings of that object to [`CheckResult::suppressed`].
+//!
+//! ```
+//! use bulwark_k8s::{Level, Options, PolicyVersion, check_source};
+//!
+//! let manifest = b"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: nginx:1.27}]\n";
+//! let opts = Options {
+//!     level: Level::Baseline,
+//!     version: "v1.30".parse::<PolicyVersion>().unwrap(),
+//!     hardening: false,
+//!     ..Options::default()
+//! };
+//! let result = check_source("pod.yaml", manifest, &opts);
+//! assert_eq!(result.findings.len(), 1);
+//! let f = &result.findings[0];
+//! assert_eq!(f.code, "PSS-hostNamespaces");
+//! assert_eq!((f.location.line, f.location.column), (Some(5), Some(3)));
+//! ```
+//!
+//! For several files at once (so a Namespace in one file governs workloads in another), use
+//! [`Checker`]; [`collect_inputs`] expands directories; [`rules`] lists every code.
 
 pub mod hardening;
 pub mod model;
@@ -677,5 +697,30 @@ fn clamp_to_text(text: &str, pos: Pos) -> Pos {
     Pos {
         line: lines as u32,
         col: last.chars().count() as u32 + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_registry_is_complete_and_unique() {
+        let all: Vec<RuleInfo> = rules().collect();
+        let mut codes: Vec<&str> = all.iter().map(|r| r.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len(), "duplicate codes");
+        assert_eq!(
+            all.iter().filter(|r| r.code.starts_with("PSS-")).count(),
+            19
+        );
+        assert_eq!(all.iter().filter(|r| r.code.starts_with("BWK")).count(), 23);
+        for r in all.iter().filter(|r| !r.code.starts_with("K8S-")) {
+            assert!(!r.help_markdown.is_empty(), "{} undocumented", r.code);
+        }
+        let sev = |c: &str| all.iter().find(|r| r.code == c).map(|r| r.default_severity);
+        assert_eq!(sev("PSS-privileged"), Some(Severity::High));
+        assert_eq!(sev("PSS-runAsNonRoot"), Some(Severity::Medium));
     }
 }
