@@ -421,7 +421,10 @@ impl Checker {
             return;
         }
         let meta = model::meta(&mut ctx, node, "");
-        let (pod_meta, spec) = extract_template(&mut ctx, node, template);
+        let (mut pod_meta, spec) = extract_template(&mut ctx, node, template);
+        if template == TemplatePath::Pod {
+            pod_meta = meta.clone();
+        }
         self.type_errors(path, document, ctx.errors);
         let w = Workload {
             path: path.to_string(),
@@ -554,7 +557,12 @@ fn extract_template(ctx: &mut Ctx, node: &Node, template: TemplatePath) -> (Meta
         }
     }
     let dotted = path_to_template.join(".");
-    let meta = model::meta(ctx, cur, &dotted);
+    // A Pod's template metadata is the object's own, already read by the caller.
+    let meta = if dotted.is_empty() {
+        Meta::default()
+    } else {
+        model::meta(ctx, cur, &dotted)
+    };
     let spec_path = if dotted.is_empty() {
         "spec".to_string()
     } else {

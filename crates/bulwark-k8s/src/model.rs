@@ -28,6 +28,15 @@ pub struct TypeError {
     pub found: &'static str,
 }
 
+/// `path.key`, or `key` at the top level.
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
 /// Collects type errors while extracting.
 #[derive(Debug, Default)]
 pub struct Ctx {
@@ -54,7 +63,7 @@ impl Ctx {
                 pos: e.key_pos,
             }),
             _ => {
-                self.wrong(&e.value, e.key_pos, &format!("{path}.{key}"), "boolean");
+                self.wrong(&e.value, e.key_pos, &join(path, key), "boolean");
                 None
             }
         }
@@ -69,7 +78,7 @@ impl Ctx {
                 pos: e.key_pos,
             }),
             _ => {
-                self.wrong(&e.value, e.key_pos, &format!("{path}.{key}"), "string");
+                self.wrong(&e.value, e.key_pos, &join(path, key), "string");
                 None
             }
         }
@@ -84,7 +93,7 @@ impl Ctx {
                 pos: e.key_pos,
             }),
             _ => {
-                self.wrong(&e.value, e.key_pos, &format!("{path}.{key}"), "integer");
+                self.wrong(&e.value, e.key_pos, &join(path, key), "integer");
                 None
             }
         }
@@ -97,7 +106,7 @@ impl Ctx {
             Value::Null => None,
             Value::Map(_) => Some((e.key_pos, &e.value)),
             _ => {
-                self.wrong(&e.value, e.key_pos, &format!("{path}.{key}"), "object");
+                self.wrong(&e.value, e.key_pos, &join(path, key), "object");
                 None
             }
         }
@@ -109,7 +118,7 @@ impl Ctx {
             Value::Null => None,
             Value::Seq(items) => Some((e.key_pos, items)),
             _ => {
-                self.wrong(&e.value, e.key_pos, &format!("{path}.{key}"), "array");
+                self.wrong(&e.value, e.key_pos, &join(path, key), "array");
                 None
             }
         }
@@ -494,7 +503,7 @@ fn container(ctx: &mut Ctx, kind: ContainerKind, node: &Node, path: &str) -> Con
         ("startupProbe", 2),
     ] {
         if let Some((pos, probe)) = ctx.map(node, key, path) {
-            handler_hosts(ctx, probe, &format!("{path}.{key}"), &mut c.handler_hosts);
+            handler_hosts(ctx, probe, &join(path, key), &mut c.handler_hosts);
             let p = Some(Probe { pos });
             match slot {
                 0 => c.liveness = p,
@@ -658,7 +667,7 @@ pub fn meta(ctx: &mut Ctx, obj: &Node, path: &str) -> Meta {
     let Some((_, m)) = ctx.map(obj, "metadata", path) else {
         return Meta::default();
     };
-    let mpath = format!("{path}.metadata");
+    let mpath = join(path, "metadata");
     Meta {
         name: ctx.string(m, "name", &mpath).map(|f| f.value),
         namespace: ctx.string(m, "namespace", &mpath),

@@ -555,3 +555,31 @@ spec:
     let linux = pod.replace("name: windows", "name: linux");
     assert_eq!(pss_codes(&linux, PolicyVersion::V1(25), false).len(), 3);
 }
+
+#[test]
+fn invalid_field_paths_name_the_field() {
+    let fs = run(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: [a]\nspec:\n  containers: [{name: c, image: x:1}]\n",
+    );
+    let inv = with_code(&fs, CODE_INVALID);
+    assert_eq!(inv.len(), 1, "{fs:#?}");
+    assert!(
+        inv[0]
+            .message
+            .starts_with("metadata.labels: expected object, found array"),
+        "{}",
+        inv[0].message
+    );
+    assert_eq!(at(inv[0]), (5, 3));
+    let fs = run(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      hostPID: 1\n      containers: [{name: c, image: x:1}]\n",
+    );
+    let inv = with_code(&fs, CODE_INVALID);
+    assert!(
+        inv[0]
+            .message
+            .starts_with("spec.template.spec.hostPID: expected boolean, found number"),
+        "{}",
+        inv[0].message
+    );
+}
