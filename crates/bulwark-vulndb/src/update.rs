@@ -201,6 +201,11 @@ enum Fetch {
 
 /// Downloads every ecosystem's `all.zip` (conditionally), then rebuilds the store from the
 /// cached archives and swaps it in atomically. On any failure the previous store stays.
+///
+/// The rebuilt store holds exactly the listed ecosystems (a store made by [`crate::import()`]
+/// is replaced, not merged). When every archive answers 304 and the store already reflects
+/// the cached archives, nothing is rebuilt and only the store's mtime (its "last checked"
+/// time used by [`store_age`]/[`ensure_fresh`]) is refreshed.
 pub fn update(
     opts: &UpdateOptions,
     progress: &mut dyn FnMut(Progress),
