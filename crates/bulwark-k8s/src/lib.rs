@@ -315,9 +315,15 @@ impl Checker {
         }
     }
 
-    fn type_errors(&mut self, path: &str, document: usize, errors: Vec<TypeError>) {
+    fn type_errors(
+        &mut self,
+        path: &str,
+        document: usize,
+        item: Option<usize>,
+        errors: Vec<TypeError>,
+    ) {
         for e in errors {
-            self.findings.push(input_error(
+            let mut f = input_error(
                 path,
                 CODE_INVALID,
                 format!(
@@ -326,7 +332,11 @@ impl Checker {
                 ),
                 Some(e.pos),
                 Some(document),
-            ));
+            );
+            if let Some(i) = item {
+                f = f.with_property("item", i);
+            }
+            self.findings.push(f);
         }
     }
 
@@ -389,7 +399,7 @@ impl Checker {
                     .and_then(|l| l.value.parse::<PolicyVersion>().ok());
                 self.namespaces.insert(name.clone(), (level, version));
             }
-            self.type_errors(path, document, ctx.errors);
+            self.type_errors(path, document, item, ctx.errors);
             return;
         }
         let Some((template, api_versions)) = model::workload_kind(kind) else {
@@ -425,7 +435,7 @@ impl Checker {
         if template == TemplatePath::Pod {
             pod_meta = meta.clone();
         }
-        self.type_errors(path, document, ctx.errors);
+        self.type_errors(path, document, item, ctx.errors);
         let w = Workload {
             path: path.to_string(),
             document,
