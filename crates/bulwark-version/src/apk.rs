@@ -506,6 +506,12 @@ mod tests {
 }
 
 /// osv-scalibr's Alpine comparator, used for strings apk itself rejects.
+///
+/// One deliberate difference: for two strings that osv-scalibr flags as
+/// invalid it compares plain strings, while we compare the parsed parts
+/// first and use the string order only to break ties. That keeps the order
+/// transitive on digit-led strings (see `tests/properties.rs`), and every
+/// row of osv-scalibr's Alpine fixtures still holds.
 mod scalibr {
     use std::cmp::Ordering;
 
@@ -633,9 +639,14 @@ mod scalibr {
 
     pub(super) fn compare(a: &str, b: &str) -> Ordering {
         let (v, w) = (parse(a), parse(b));
-        if v.invalid && w.invalid {
+        let o = structural(&v, &w);
+        if o == Ordering::Equal && v.invalid && w.invalid {
             return a.cmp(b);
         }
+        o
+    }
+
+    fn structural(v: &Parsed<'_>, w: &Parsed<'_>) -> Ordering {
         let zero: (&[u8], usize) = (b"0", 0);
         for k in 0..v.comps.len().max(w.comps.len()) {
             let x = v.comps.get(k).unwrap_or(&zero);

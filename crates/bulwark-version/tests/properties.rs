@@ -164,6 +164,16 @@ scheme_props! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
+    /// apk orders strings its validator rejects with osv-scalibr's rules;
+    /// mixed with valid ones the order must stay a total order.
+    #[test]
+    fn apk_mixed_valid_and_invalid_is_a_total_order(
+        raw in prop::collection::vec("[0-9][0-9a-z._~-]{0,6}", 3..6)
+    ) {
+        let vs = parse_all(Scheme::Apk, &raw);
+        check_order(Scheme::Apk, &vs)?;
+    }
+
     #[test]
     fn range_parsers_never_panic(data in prop::collection::vec(any::<u8>(), 0..64)) {
         fuzzing::parse_ranges(&data);
