@@ -316,9 +316,23 @@ pub fn rules() -> impl Iterator<Item = RuleInfo> {
     rules::ALL.iter().map(|r| rule_info(r.meta()))
 }
 
-/// Metadata of one rule by code (case-insensitive).
+/// Metadata of one rule by code (case-insensitive). `DL1000` (syntax error) is not a rule but
+/// has metadata too, so every code [`lint`] can report resolves here.
 #[must_use]
 pub fn rule(code: &str) -> Option<RuleInfo> {
+    if code.eq_ignore_ascii_case(PARSE_ERROR_CODE) {
+        return Some(RuleInfo {
+            code: PARSE_ERROR_CODE.to_string(),
+            name: Some("syntax-error".to_string()),
+            summary: "The Dockerfile could not be parsed.".to_string(),
+            help_markdown: "The file is not a valid Dockerfile (unknown instruction, missing \
+                            arguments, unterminated heredoc, invalid UTF-8, ...). No other rule \
+                            runs on a file that does not parse; fix the reported position first."
+                .to_string(),
+            default_severity: Severity::Error,
+            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL1000".to_string()),
+        });
+    }
     rules::ALL
         .iter()
         .map(|r| r.meta())

@@ -457,7 +457,10 @@ fn dl3028() {
 fn dl3029() {
     catches("DL3029", "FROM --platform=linux debian:jessie");
     catches_not("DL3029", "FROM debian:jessie");
-    catches_not("DL3029", "FROM --platform=$BUILDPLATFORM golang:1.22 AS build");
+    catches_not(
+        "DL3029",
+        "FROM --platform=$BUILDPLATFORM golang:1.22 AS build",
+    );
     catches_not("DL3029", "FROM --platform=${TARGETPLATFORM} debian:12");
 }
 

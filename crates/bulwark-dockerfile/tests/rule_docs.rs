@@ -102,4 +102,8 @@ fn rule_metadata_is_complete() {
         );
     }
     assert!(bulwark_dockerfile::rule("dl3008").is_some());
+    assert_eq!(
+        bulwark_dockerfile::rule("DL1000").map(|r| r.default_severity),
+        Some(bulwark_report::Severity::Error)
+    );
 }
