@@ -11,7 +11,7 @@
 //! [`Version::is_valid`]; [`Version::parse_strict`] rejects invalid ones.
 //!
 //! Fuzzy operators (`~`, `<~`, `>~`, and the `!` conflict prefix) are
-//! available through [`Op`] and [`matches`].
+//! available through [`Op`] and [`matches()`].
 
 use std::cmp::Ordering;
 use std::fmt;

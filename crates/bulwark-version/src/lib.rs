@@ -14,10 +14,31 @@
 //!   OSV schema's evaluation pseudocode says.
 //! * Range syntaxes: npm ([`npm::Range`]), PEP 440 specifiers
 //!   ([`pep440::SpecifierSet`]), RubyGems requirements
-//!   ([`rubygems::Requirement`]) and apk's fuzzy operators ([`apk::matches`]).
+//!   ([`rubygems::Requirement`]) and apk's fuzzy operators ([`apk::matches()`]).
 //!
 //! No parser panics on any input; errors name the scheme, the input and the
 //! problem.
+//!
+//! # Policies for strings an ecosystem's own tool rejects
+//!
+//! Vulnerability data and installed-package databases contain versions that
+//! the strict grammar refuses; a scanner must still order them. Each choice
+//! below is exercised by `tests/conformance.rs`:
+//!
+//! * PyPI: non-PEP 440 strings parse as *legacy* versions that sort below all
+//!   PEP 440 versions (osv-scalibr's rule); [`pep440::Version::parse_strict`]
+//!   rejects them.
+//! * apk: strings apk-tools 3 rejects (e.g. `6.0.2p1-r1` from the apk-tools 2
+//!   era) are ordered with osv-scalibr's Alpine rules; see [`apk::compare_raw`].
+//! * dpkg: [`dpkg::Version::parse`] accepts what `dpkg --compare-versions`
+//!   accepts (it only warns about e.g. a non-digit start);
+//!   [`dpkg::Version::parse_strict`] is `Dpkg::Version::is_valid`.
+//! * RubyGems: `1beta` is accepted (as `1.beta`); `parse_strict` is
+//!   `Gem::Version.correct?`.
+//! * npm: [`Scheme::Npm`] parses in node-semver's `loose` mode.
+//! * Maven: [`maven::Version`] follows current Maven (4.x `ComparableVersion`);
+//!   [`maven::v38::Version`] reproduces maven-artifact 3.8.6, which the two
+//!   disagree on for a few dotted qualifiers (`2.9.0-1` vs `2.9.0.RC1`).
 
 // Comparators conventionally name operands `a`/`b` and cursors `i`/`j`,
 // mirroring the upstream C/Go/Java code they follow.

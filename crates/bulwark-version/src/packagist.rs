@@ -56,8 +56,9 @@ fn is_num(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())
 }
 
-fn cmp_comps(a: &[Box<str>], b: &[Box<str>]) -> Ordering {
+fn cmp_comps<A: AsRef<str>, B: AsRef<str>>(a: &[A], b: &[B]) -> Ordering {
     for (x, y) in a.iter().zip(b.iter()) {
+        let (x, y) = (x.as_ref(), y.as_ref());
         let o = match (is_num(x), is_num(y)) {
             (true, true) => cmp_decimal(x.as_bytes(), y.as_bytes()),
             (false, false) => weight(x).cmp(&weight(y)),
@@ -68,21 +69,21 @@ fn cmp_comps(a: &[Box<str>], b: &[Box<str>]) -> Ordering {
             return o;
         }
     }
-    let hash: [Box<str>; 1] = ["#".into()];
+    const HASH: [&str; 1] = ["#"];
     match a.len().cmp(&b.len()) {
         Ordering::Greater => {
             let rest = a.get(b.len()..).unwrap_or_default();
-            if rest.first().is_some_and(|s| is_num(s)) {
+            if rest.first().is_some_and(|s| is_num(s.as_ref())) {
                 return Ordering::Greater;
             }
-            cmp_comps(rest, &hash)
+            cmp_comps(rest, &HASH)
         }
         Ordering::Less => {
             let rest = b.get(a.len()..).unwrap_or_default();
-            if rest.first().is_some_and(|s| is_num(s)) {
+            if rest.first().is_some_and(|s| is_num(s.as_ref())) {
                 return Ordering::Less;
             }
-            cmp_comps(&hash, rest)
+            cmp_comps(&HASH, rest)
         }
         Ordering::Equal => Ordering::Equal,
     }
