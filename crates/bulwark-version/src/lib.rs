@@ -19,6 +19,26 @@
 //! No parser panics on any input; errors name the scheme, the input and the
 //! problem.
 //!
+//! ```
+//! use bulwark_version::osv::{self, CompiledRange, Event, RangeKind};
+//! use bulwark_version::Scheme;
+//!
+//! // Map the OSV ecosystem, parse the installed version once.
+//! let scheme = Scheme::from_osv_ecosystem("Debian:12").unwrap();
+//! let installed = scheme.parse("1:2.36.1-8+deb12u1").unwrap();
+//!
+//! // Compile a range once, test many versions against it.
+//! let events = [Event::introduced("0"), Event::fixed("1:2.36.1-8+deb12u2")];
+//! let kind = RangeKind::from_osv("ECOSYSTEM").unwrap();
+//! let range = CompiledRange::compile(scheme, kind, &events).unwrap();
+//! assert!(range.contains(&installed).unwrap());
+//!
+//! // Or evaluate a whole `affected[]` entry (ranges + versions list).
+//! let ranges = [osv::Range { kind, events: events.to_vec() }];
+//! assert!(osv::is_affected(scheme, "1:2.36.1-8", &ranges, &[]).unwrap());
+//! assert!(!osv::is_affected(scheme, "1:2.36.1-8+deb12u2", &ranges, &[]).unwrap());
+//! ```
+//!
 //! # Policies for strings an ecosystem's own tool rejects
 //!
 //! Vulnerability data and installed-package databases contain versions that
