@@ -123,9 +123,6 @@ pub enum VersionError {
     /// An OSV ecosystem name with no known version ordering.
     #[error("unsupported OSV ecosystem {0:?}: no version ordering is known for it")]
     UnsupportedEcosystem(String),
-    /// An OSV range that cannot be evaluated.
-    #[error("invalid OSV range: {0}")]
-    InvalidOsvRange(&'static str),
 }
 
 fn clip(s: &str) -> String {
@@ -229,6 +226,12 @@ impl Scheme {
     /// version ordering (GIT-only ones such as `Linux`, `Android`, `OSS-Fuzz`).
     pub fn from_osv_ecosystem(name: &str) -> Option<Scheme> {
         Ecosystem::from_osv_ecosystem(name).map(Ecosystem::scheme)
+    }
+
+    /// Like [`Scheme::from_osv_ecosystem`], with an error naming the ecosystem.
+    pub fn for_osv_ecosystem(name: &str) -> Result<Scheme, VersionError> {
+        Scheme::from_osv_ecosystem(name)
+            .ok_or_else(|| VersionError::UnsupportedEcosystem(clip(name)))
     }
 
     /// Parses a version under this scheme.
@@ -608,6 +611,8 @@ mod tests {
         );
         assert_eq!(Scheme::from_osv_ecosystem("Root"), None);
         assert_eq!(Scheme::from_osv_ecosystem("Linux"), None);
+        let e = Scheme::for_osv_ecosystem("Linux").unwrap_err().to_string();
+        assert!(e.contains("\"Linux\""), "{e}");
         assert_eq!(Scheme::from_osv_ecosystem("debian"), None);
     }
 
