@@ -12,10 +12,7 @@ use std::path::PathBuf;
 #[must_use]
 pub fn conformance_dir(sub: &str) -> Option<PathBuf> {
     let root = std::env::var_os("BULWARK_CONFORMANCE").map_or_else(
-        || {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/conformance")
-        },
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"),
         PathBuf::from,
     );
     let dir = root.join(sub);

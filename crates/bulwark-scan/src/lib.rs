@@ -1,0 +1,316 @@
+//! The scan pipeline of `bulwark image` and `bulwark fs`, after Trivy's analyzer → applier
+//! shape:
+//!
+//! 1. **Walk**: every layer's tar stream is read exactly once, layers in parallel
+//!    ([`bulwark_oci::walk_layers`]); the catalog analyzers say which paths they want and only
+//!    those files' bytes are kept.
+//! 2. **Analyze per layer**: each layer's wanted files go to [`Analyzers::analyze_layer`]; the
+//!    result (packages, OS, file ownership, layer metadata) is cached under the layer's diff id
+//!    plus the analyzers' versions, so a sibling image on the same base costs only its new layers.
+//! 3. **Apply**: layers are merged in order ([`MergedFs`]); a package survives only if the file
+//!    that recorded it is still in the final image as written by that layer (a later `dpkg`
+//!    status, a whiteout or an overwrite supersedes it). OS packages keep the earliest layer that
+//!    installed the same version as evidence, as Trivy reports it.
+//! 4. **Inventory**: OS, packages with PURLs and evidence, language packages owned by OS
+//!    packages marked, plus the merged file view for the secret and configuration checks.
+
+mod cache;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use bulwark_catalog::{
+    Analyzers, FileOwnership, LayerFiles, OsInfo, Package, ScanMode, Subject, SubjectKind,
+    mark_os_owned,
+};
+use bulwark_oci::{
+    EntryKind, EntryMeta, Image, ImageConfig, LayerReport, LayerVisitor, MergedFs, OciError,
+    WalkOptions, WantedFile, walk_dir, walk_layers,
+};
+use serde::{Deserialize, Serialize};
+
+pub use cache::LayerCache;
+
+/// Version of the cached per-layer record; bump when [`LayerResult`] changes shape or meaning.
+const CACHE_FORMAT: u32 = 1;
+
+/// Errors of a scan; each names the image or directory.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// Reading the image or its layers failed.
+    #[error(transparent)]
+    Oci(#[from] OciError),
+}
+
+/// How to scan.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Layer-walk bounds (decompression-bomb guard, file size cap, skipped directories).
+    pub walk: WalkOptions,
+    /// Per-layer cache; `None` disables caching (`--no-cache`).
+    pub cache: Option<LayerCache>,
+}
+
+/// What one layer (or directory) contributed, as cached.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LayerResult {
+    /// Entries, whiteouts, opaque dirs of the layer.
+    pub report: LayerReport,
+    /// OS identified by this layer's release files.
+    pub os: Option<OsInfo>,
+    /// Packages recorded by this layer's files (layer digest not yet set).
+    pub packages: Vec<Package>,
+    /// Files owned by OS packages whose databases are in this layer.
+    pub owned: FileOwnership,
+    /// Per-file analysis problems, as text.
+    pub errors: Vec<String>,
+}
+
+/// One layer in the inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerInfo {
+    /// Position, 0 = base.
+    pub index: usize,
+    /// Blob digest.
+    pub digest: String,
+    /// Diff id (digest of the uncompressed tar), when the config records it.
+    pub diff_id: Option<String>,
+    /// The Dockerfile step that created the layer, from the config history.
+    pub created_by: Option<String>,
+    /// True when the layer's analysis came from the cache.
+    pub cached: bool,
+}
+
+/// The result of a scan: what is in the image or directory.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    /// The scanned thing.
+    pub subject: Subject,
+    /// Its operating system.
+    pub os: Option<OsInfo>,
+    /// Every package, sorted, with PURL and evidence.
+    pub packages: Vec<Package>,
+    /// Layers (one pseudo-layer for a directory).
+    pub layers: Vec<LayerInfo>,
+    /// Image configuration (images only).
+    pub config: Option<ImageConfig>,
+    /// Per-layer walk reports, base first.
+    pub reports: Vec<LayerReport>,
+    /// The merged file view.
+    pub merged: MergedFs,
+    /// Per-file analysis problems (the scan went on).
+    pub errors: Vec<String>,
+}
+
+/// Collects the files the analyzers want from one layer.
+struct CatalogVisitor<'a> {
+    analyzers: &'a Analyzers,
+    files: LayerFiles,
+}
+
+fn catalog_meta(entry: &EntryMeta) -> bulwark_catalog::EntryMeta {
+    bulwark_catalog::EntryMeta {
+        size: entry.size,
+        mode: entry.mode,
+    }
+}
+
+impl LayerVisitor for CatalogVisitor<'_> {
+    fn wants(&self, path: &str, entry: &EntryMeta) -> bool {
+        entry.kind == EntryKind::File && self.analyzers.required(path, &catalog_meta(entry))
+    }
+
+    fn visit(&mut self, file: &WantedFile<'_>) {
+        self.files
+            .insert(file.path, catalog_meta(file.meta), file.data.to_vec());
+    }
+}
+
+fn analyze(analyzers: &Analyzers, report: LayerReport, files: &LayerFiles) -> LayerResult {
+    let inv = analyzers.analyze_layer(files);
+    LayerResult {
+        report,
+        os: inv.os,
+        packages: inv.packages,
+        owned: inv.owned,
+        errors: inv.errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// Scans an image: walk, analyze, apply, inventory.
+pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanError> {
+    let analyzers = Analyzers::for_mode(ScanMode::Image);
+    let key_suffix = format!("{CACHE_FORMAT}|{}", analyzers.cache_key());
+    let cached: Vec<Option<LayerResult>> = image
+        .layers
+        .iter()
+        .map(|l| {
+            opts.cache
+                .as_ref()
+                .and_then(|c| c.get(&l.cache_key(), &key_suffix))
+        })
+        .collect();
+    let walked = walk_layers(image, &opts.walk, |layer| {
+        cached
+            .get(layer.index)
+            .is_some_and(Option::is_none)
+            .then(|| CatalogVisitor {
+                analyzers: &analyzers,
+                files: LayerFiles::new(),
+            })
+    })?;
+    let mut results = Vec::with_capacity(image.layers.len());
+    let mut layers = Vec::with_capacity(image.layers.len());
+    for ((layer, hit), walked) in image.layers.iter().zip(cached).zip(walked) {
+        let from_cache = hit.is_some();
+        let result = match (hit, walked) {
+            (Some(r), _) => r,
+            (None, Some(w)) => {
+                let r = analyze(&analyzers, w.report, &w.visitor.files);
+                if let Some(c) = &opts.cache {
+                    c.put(&layer.cache_key(), &key_suffix, &r);
+                }
+                r
+            }
+            // walk_layers returns a slot for every layer we asked it to walk.
+            (None, None) => continue,
+        };
+        layers.push(LayerInfo {
+            index: layer.index,
+            digest: layer.digest.to_string(),
+            diff_id: layer.diff_id.as_ref().map(ToString::to_string),
+            created_by: layer.history.as_ref().map(|h| h.created_by.clone()),
+            cached: from_cache,
+        });
+        results.push(result);
+    }
+    let digests: Vec<Option<String>> = layers.iter().map(|l| Some(l.digest.clone())).collect();
+    let subject = Subject {
+        name: image.name.clone(),
+        kind: SubjectKind::Image,
+        digest: image.manifest_digest.as_ref().map(ToString::to_string),
+        config_digest: Some(image.config_digest.to_string()),
+    };
+    let mut inv = apply(subject, results, &digests);
+    inv.layers = layers;
+    inv.config = Some(image.config.clone());
+    Ok(inv)
+}
+
+/// Scans a directory (`bulwark fs` reads lock files too; `bulwark rootfs` only installed
+/// packages, like an image).
+pub fn scan_dir(root: &Path, mode: ScanMode, opts: &ScanOptions) -> Result<Inventory, ScanError> {
+    let analyzers = Analyzers::for_mode(mode);
+    let mut visitor = CatalogVisitor {
+        analyzers: &analyzers,
+        files: LayerFiles::new(),
+    };
+    let report = walk_dir(root, &mut visitor, &opts.walk)?;
+    let result = analyze(&analyzers, report, &visitor.files);
+    let subject = Subject {
+        name: root.display().to_string(),
+        kind: SubjectKind::Directory,
+        digest: None,
+        config_digest: None,
+    };
+    let mut inv = apply(subject, vec![result], &[None]);
+    inv.layers = vec![LayerInfo {
+        index: 0,
+        digest: String::new(),
+        diff_id: None,
+        created_by: None,
+        cached: false,
+    }];
+    Ok(inv)
+}
+
+/// The tar path (no leading `/`) of the file that recorded a package; for nested archives
+/// (`/app.jar/BOOT-INF/lib/x.jar`) the outermost archive.
+fn evidence_file(path: &str) -> &str {
+    let trimmed = path.trim_start_matches('/');
+    for ext in [".jar/", ".war/", ".ear/", ".par/", ".sar/", ".jpi/", ".hpi/"] {
+        if let Some(i) = trimmed.find(ext) {
+            return &trimmed[..i + ext.len() - 1];
+        }
+    }
+    trimmed
+}
+
+fn apply(subject: Subject, results: Vec<LayerResult>, digests: &[Option<String>]) -> Inventory {
+    let merged = MergedFs::apply(results.iter().map(|r| &r.report));
+    // Earliest layer in which each OS package version appears (Trivy's "layer that added it").
+    let mut first_seen: HashMap<(String, String, String), usize> = HashMap::new();
+    for (i, r) in results.iter().enumerate() {
+        for p in r.packages.iter().filter(|p| p.kind.is_os()) {
+            first_seen
+                .entry((p.kind.as_str().to_string(), p.name.clone(), p.version.clone()))
+                .or_insert(i);
+        }
+    }
+    let os = results
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(_, r)| r.os.clone());
+    let mut owned = FileOwnership::default();
+    let mut packages = Vec::new();
+    let mut errors = Vec::new();
+    let mut reports = Vec::with_capacity(results.len());
+    for (i, r) in results.into_iter().enumerate() {
+        reports.push(r.report);
+        owned.extend(r.owned);
+        errors.extend(r.errors);
+        for mut p in r.packages {
+            let file = evidence_file(&p.location.path);
+            let survives = merged.get(file).is_some_and(|o| o.layer == i);
+            if !survives {
+                continue;
+            }
+            let layer = if p.kind.is_os() {
+                first_seen
+                    .get(&(p.kind.as_str().to_string(), p.name.clone(), p.version.clone()))
+                    .copied()
+                    .unwrap_or(i)
+            } else {
+                i
+            };
+            p.location.layer_digest = digests.get(layer).cloned().flatten();
+            packages.push(p);
+        }
+    }
+    mark_os_owned(&mut packages, &owned);
+    for p in &mut packages {
+        p.refresh_purl(os.as_ref());
+    }
+    packages.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.location.cmp(&b.location))
+    });
+    packages.dedup();
+    Inventory {
+        subject,
+        os,
+        packages,
+        layers: Vec::new(),
+        config: None,
+        reports,
+        merged,
+        errors,
+    }
+}
+
+/// The user cache directory for Bulwark (`$XDG_CACHE_HOME/bulwark`, `~/.cache/bulwark`).
+#[must_use]
+pub fn default_cache_dir() -> Option<PathBuf> {
+    std::env::var_os("BULWARK_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .filter(|v| !v.is_empty())
+                .map(|x| PathBuf::from(x).join("bulwark"))
+        })
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("bulwark"))
+        })
+}
