@@ -96,6 +96,7 @@ pub fn parse(source: &str) -> Dockerfile {
             number: (i + 1) as u32,
         })
         .collect();
+    doc.nodes.reserve(lines.len() / 2);
     let mut i = 0;
     // Parser directives.
     let mut directives_open = true;

@@ -29,14 +29,28 @@ declare_rule! {
 }
 
 fn insecure_command(c: &Command) -> bool {
-    let args = c.args();
     match c.basename() {
-        "curl" => c.has_flag("insecure") || c.arguments.iter().any(|a| a.arg.starts_with('-') && !a.arg.starts_with("--") && a.arg.contains('k')),
+        "curl" => {
+            c.has_flag("insecure")
+                || c.arguments.iter().any(|a| {
+                    a.arg.starts_with('-') && !a.arg.starts_with("--") && a.arg.contains('k')
+                })
+        }
         "wget" => c.has_flag("no-check-certificate"),
-        "pip" | "pip3" => c.has_flag("trusted-host"),
-        "npm" | "yarn" | "pnpm" => args.windows(2).any(|w| matches!(w, ["strict-ssl", "false"])) || args.contains(&"strict-ssl=false") || args.contains(&"--strict-ssl=false"),
-        "git" => args.iter().any(|a| a.eq_ignore_ascii_case("http.sslVerify=false")) || args.windows(2).any(|w| w[0].eq_ignore_ascii_case("http.sslverify") && w[1] == "false"),
-        _ => c.basename().starts_with("pip") && c.has_flag("trusted-host"),
+        "npm" | "yarn" | "pnpm" => {
+            let args = c.args();
+            args.windows(2).any(|w| matches!(w, ["strict-ssl", "false"]))
+                || args.contains(&"strict-ssl=false")
+                || args.contains(&"--strict-ssl=false")
+        }
+        "git" => {
+            let args = c.args();
+            args.iter().any(|a| a.eq_ignore_ascii_case("http.sslVerify=false"))
+                || args
+                    .windows(2)
+                    .any(|w| w[0].eq_ignore_ascii_case("http.sslverify") && w[1] == "false")
+        }
+        name => name.starts_with("pip") && c.has_flag("trusted-host"),
     }
 }
 
