@@ -24,13 +24,20 @@ pub(crate) struct Output {
 #[derive(Debug, Default)]
 struct Word {
     text: String,
-    /// Unquoted source text up to the first quote or expansion (used for assignment detection).
-    bare_prefix: String,
+    /// Length of the prefix of `text` that was unquoted literal source (for assignment
+    /// detection).
+    bare_len: usize,
     offset: usize,
     literal: bool,
     quoted: bool,
     /// A redirection target (`> file`), not an argument.
     redirect: bool,
+}
+
+impl Word {
+    fn bare_prefix(&self) -> &str {
+        self.text.get(..self.bare_len).unwrap_or("")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -393,7 +400,7 @@ impl<'a> Lexer<'a> {
                 _ => {}
             }
         }
-        if at_start && is_assignment(&word.bare_prefix) {
+        if at_start && is_assignment(word.bare_prefix()) {
             return;
         }
         self.command_words += 1;
@@ -458,7 +465,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 b'(' => {
-                    if word.bare_prefix.ends_with('=') && is_assignment(&word.bare_prefix) {
+                    if word.bare_prefix().ends_with('=') && is_assignment(word.bare_prefix()) {
                         // Array assignment `name=(a b c)`.
                         let start = self.pos + 1;
                         let end = find_close_paren(self.src, start, self.depth)
@@ -517,13 +524,15 @@ impl<'a> Lexer<'a> {
                 b'$' => {
                     if self.dollar(&mut word)? {
                         bare = false;
+                    } else if bare {
+                        word.bare_len = word.text.len();
                     }
                 }
                 _ => {
                     let ch = self.char_at(self.pos);
                     word.text.push(ch);
                     if bare {
-                        word.bare_prefix.push(ch);
+                        word.bare_len = word.text.len();
                     }
                     self.pos += ch.len_utf8();
                 }
@@ -608,7 +617,6 @@ impl<'a> Lexer<'a> {
             }
             _ => {
                 word.text.push('$');
-                word.bare_prefix.push('$');
                 self.pos += 1;
                 Ok(false)
             }
