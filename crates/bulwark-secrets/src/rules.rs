@@ -653,8 +653,9 @@ pub fn builtin_rule_infos() -> Vec<RuleInfo> {
         .iter()
         .map(|spec| RuleInfo {
             code: spec.id.to_string(),
-            name: Some(spec.title.to_string()),
-            summary: format!("{} found", spec.title),
+            // The code is already the kebab-case name.
+            name: None,
+            summary: spec.title.to_string(),
             help_markdown: help_markdown(spec),
             default_severity: spec.severity,
             help_uri: None,

@@ -318,8 +318,8 @@ impl Scanner {
                 path: None,
                 info: RuleInfo {
                     code: spec.id.to_string(),
-                    name: Some(spec.title.to_string()),
-                    summary: format!("{} found", spec.title),
+                    name: None,
+                    summary: spec.title.to_string(),
                     help_markdown: help_markdown(spec),
                     default_severity: spec.severity,
                     help_uri: None,
@@ -366,7 +366,7 @@ impl Scanner {
                 path,
                 info: RuleInfo {
                     code: custom.id.clone(),
-                    name: Some(custom.description.clone()),
+                    name: None,
                     summary: custom.description.clone(),
                     help_markdown: format!(
                         "Custom rule from the secret configuration.\n\n```\n{}\n```\n",

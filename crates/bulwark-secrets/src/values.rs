@@ -17,8 +17,8 @@ pub const SECRET_IN_VARIABLE: &str = "secret-in-variable";
 pub fn secret_in_variable_info() -> RuleInfo {
     RuleInfo {
         code: SECRET_IN_VARIABLE.to_string(),
-        name: Some("Secret in Environment Variable or Build Argument".to_string()),
-        summary: "A variable named like a credential holds a literal value".to_string(),
+        name: None,
+        summary: "Secret in environment variable, build argument or label".to_string(),
         help_markdown: "## What it finds\n\nAn environment variable, build argument or label \
             whose name ends like a credential (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, \
             `*_API_KEY`, `*_ACCESS_KEY`, `*_PRIVATE_KEY`, `*_CREDENTIALS`) with a literal, \

@@ -558,3 +558,18 @@ fn source_test_code_and_doc_comments_are_not_reported() {
     .unwrap();
     assert_eq!(strict.scan_file("src/lib.rs", in_tests.as_bytes()).len(), 1);
 }
+
+#[test]
+fn scanner_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    let s = scanner();
+    assert_send_sync(&s);
+    let text = format!("t=ghp_{}", rand(B62, 36, 47));
+    let counts: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| s.scan_file("a.env", text.as_bytes()).len()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(counts, vec![1, 1]);
+}
