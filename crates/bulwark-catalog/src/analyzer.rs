@@ -127,8 +127,9 @@ pub trait Analyzer: Send + Sync {
     fn analyze(&self, files: &[&FileEntry]) -> AnalyzerOutput;
 }
 
-/// Everything found in one layer (or directory).
-#[derive(Debug, Default)]
+/// Everything found in one layer (or directory). Serializable so the caller can cache it by
+/// layer digest + [`Analyzers::cache_key`]; `errors` are not cached.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct LayerInventory {
     /// OS identified from this layer's release files, if any.
     pub os: Option<OsInfo>,
@@ -137,6 +138,7 @@ pub struct LayerInventory {
     /// Files owned by OS packages whose databases are in this layer.
     pub owned: FileOwnership,
     /// Per-file problems (analysis continued past them).
+    #[serde(skip)]
     pub errors: Vec<AnalyzeError>,
 }
 

@@ -140,6 +140,26 @@ mod tests {
     }
 
     #[test]
+    fn layer_inventory_survives_a_cache_round_trip() {
+        let inv = layer(&[
+            ("/etc/os-release", "ID=alpine\nVERSION_ID=3.20.1\n"),
+            (
+                "/lib/apk/db/installed",
+                "P:musl\nV:1.2.5-r0\nA:x86_64\nF:lib\nR:libc.so\n",
+            ),
+        ]);
+        let json = serde_json::to_string(&inv).expect("serialize");
+        let back: LayerInventory = serde_json::from_str(&json).expect("deserialize");
+        assert_eq!(back.packages, inv.packages);
+        assert_eq!(back.os, inv.os);
+        assert_eq!(back.owned, inv.owned);
+        assert_eq!(
+            back.packages[0].purl,
+            "pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64&distro=alpine-3.20.1"
+        );
+    }
+
+    #[test]
     fn nested_archive_evidence() {
         assert_eq!(evidence_file("/app.jar/BOOT-INF/lib/x.jar"), "/app.jar");
         assert_eq!(evidence_file("/a/b.WAR/WEB-INF/lib/y.jar"), "/a/b.WAR");
