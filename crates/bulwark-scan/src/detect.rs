@@ -1,0 +1,422 @@
+//! Vulnerability detection: every package of an [`Inventory`] (or of an SBOM) is turned into
+//! a [`PackageQuery`] and matched against the OSV store, giving one [`Finding`] per
+//! vulnerability per package, as Trivy reports them.
+//!
+//! * OS packages (deb, apk, rpm) are queried under the distribution's OSV ecosystem and the
+//!   image's release (`debian` 12.5 → `Debian:12`, `alpine` 3.20.3 → `Alpine:v3.20`,
+//!   `ubuntu` 22.04 → `Ubuntu:22.04`; the release trimming is `bulwark-vulndb`'s), by source
+//!   package name and version (Debian `Source:`, binNMU rebuilds, rpm `SOURCERPM`, apk origin),
+//!   rpm versions with their epoch (`E:V-R`). Their target is `<subject> (<os> <version>)`.
+//! * Language packages are queried by ecosystem (PyPI, npm, Go — `stdlib` with the binary's Go
+//!   toolchain version —, crates.io, Maven `group:artifact`, RubyGems, NuGet, Packagist); their
+//!   target is the file that recorded them (lock file, package directory, jar, binary).
+//!   Packages owned by an OS package are skipped: the distribution's data covers them.
+//!
+//! Finding properties (stable keys): `package`, `installed_version`, `fixed_version`
+//! (comma-joined, empty when unfixed), `package_type`, `purl`, `layer_digest`, `file_path`,
+//! `aliases` (array), `severity_source`, `data_source`, `evidence` (array of objects).
+
+use bulwark_catalog::{OsInfo, Package, PackageType};
+use bulwark_report::{Category, Finding, Location, RuleInfo, Severity};
+use bulwark_vulndb::{
+    BulwarkVersions, Match, PackageQuery, SeveritySource, Store, match_package_with,
+};
+use serde_json::{Value, json};
+
+use crate::Inventory;
+
+/// Settings of [`detect`].
+#[derive(Debug, Clone, Default)]
+pub struct DetectOptions {
+    /// Also match language packages owned by an OS package (default `false`: the
+    /// distribution's advisories cover them, as in Trivy).
+    pub include_os_owned: bool,
+}
+
+/// Things detection could not do, reported instead of swallowed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetectDiagnostics {
+    /// Packages that were looked up.
+    pub packages_checked: usize,
+    /// Packages skipped because an OS package owns them.
+    pub skipped_os_owned: usize,
+    /// Packages that could not be turned into a query, with the reason.
+    pub unsupported: Vec<String>,
+    /// GIT ranges skipped by the matcher.
+    pub git_ranges_skipped: u64,
+    /// Ranges skipped because a version did not parse.
+    pub unparsable: Vec<String>,
+    /// Store read errors (per package).
+    pub errors: Vec<String>,
+}
+
+/// The result of [`detect`].
+#[derive(Debug, Clone, Default)]
+pub struct Detection {
+    /// One finding per vulnerability per package, sorted by target, package, ID.
+    pub findings: Vec<Finding>,
+    /// Rule metadata per vulnerability ID (summary, severity, advisory URL) for SARIF.
+    pub rules: Vec<RuleInfo>,
+    /// What could not be evaluated.
+    pub diagnostics: DetectDiagnostics,
+}
+
+/// Matches every package of `inventory` against `store`.
+pub fn detect(inventory: &Inventory, store: &Store, opts: &DetectOptions) -> Detection {
+    detect_packages(
+        &inventory.subject.name,
+        inventory.os.as_ref(),
+        &inventory.packages,
+        store,
+        opts,
+    )
+}
+
+/// Matches `packages` (of the scanned thing `subject_name`, with OS `os`) against `store`.
+/// Used directly for SBOM input, which has packages and an OS but no file system.
+pub fn detect_packages(
+    subject_name: &str,
+    os: Option<&OsInfo>,
+    packages: &[Package],
+    store: &Store,
+    opts: &DetectOptions,
+) -> Detection {
+    let mut out = Detection::default();
+    let mut rules = std::collections::BTreeMap::<String, RuleInfo>::new();
+    let os_target = os_target(subject_name, os);
+    for pkg in packages {
+        if pkg.owned_by_os_package.is_some() && !opts.include_os_owned && !pkg.kind.is_os() {
+            out.diagnostics.skipped_os_owned += 1;
+            continue;
+        }
+        let query = match package_query(pkg, os) {
+            Ok(q) => q,
+            Err(reason) => {
+                out.diagnostics
+                    .unsupported
+                    .push(format!("{} {}: {reason}", pkg.name, pkg.version));
+                continue;
+            }
+        };
+        out.diagnostics.packages_checked += 1;
+        let (matches, diag) = match match_package_with(store, &query, &BulwarkVersions) {
+            Ok(r) => r,
+            Err(e) => {
+                out.diagnostics
+                    .errors
+                    .push(format!("{} {}: {e}", pkg.name, pkg.version));
+                continue;
+            }
+        };
+        out.diagnostics.git_ranges_skipped += diag.git_ranges_skipped;
+        out.diagnostics.unparsable.extend(diag.unparsable);
+        let target = if pkg.kind.is_os() {
+            os_target.clone()
+        } else {
+            pkg.location.path.clone()
+        };
+        for m in matches {
+            let f = finding(pkg, &query, &m, &target);
+            rules.entry(m.id.clone()).or_insert_with(|| RuleInfo {
+                code: m.id.clone(),
+                name: None,
+                summary: if m.summary.is_empty() {
+                    m.id.clone()
+                } else {
+                    m.summary.clone()
+                },
+                help_markdown: String::new(),
+                default_severity: f.severity,
+                help_uri: m.url.clone(),
+            });
+            out.findings.push(f);
+        }
+    }
+    out.findings.sort_by(|a, b| {
+        (&a.location.path, prop_str(a, "package"), &a.code).cmp(&(
+            &b.location.path,
+            prop_str(b, "package"),
+            &b.code,
+        ))
+    });
+    out.rules = rules.into_values().collect();
+    out
+}
+
+fn prop_str<'a>(f: &'a Finding, key: &str) -> &'a str {
+    f.properties.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The target label of OS packages, like Trivy's: `alpine:3.20 (alpine 3.20.3)`.
+pub fn os_target(subject_name: &str, os: Option<&OsInfo>) -> String {
+    match os {
+        Some(os) => {
+            let label = match &os.version_id {
+                Some(v) => format!("{} {v}", os.id),
+                None => os.id.clone(),
+            };
+            format!("{subject_name} ({label})")
+        }
+        None => subject_name.to_owned(),
+    }
+}
+
+/// The OSV ecosystem of an OS package type on the distribution `os_id`.
+fn distro_ecosystem(kind: PackageType, os: &OsInfo) -> Option<&'static str> {
+    let id = os.id.to_ascii_lowercase();
+    let by_id = |id: &str| -> Option<&'static str> {
+        Some(match (kind, id) {
+            (PackageType::Deb, "debian") => "Debian",
+            (PackageType::Deb, "ubuntu") => "Ubuntu",
+            (PackageType::Apk, "alpine") => "Alpine",
+            (PackageType::Apk, "wolfi") => "Wolfi",
+            (PackageType::Apk, "chainguard") => "Chainguard",
+            (PackageType::Rpm, "rhel" | "redhat") => "Red Hat",
+            (PackageType::Rpm, "almalinux") => "AlmaLinux",
+            (PackageType::Rpm, "rocky") => "Rocky Linux",
+            (PackageType::Rpm, "ol" | "oracle") => "Oracle Linux",
+            _ => return None,
+        })
+    };
+    by_id(&id).or_else(|| {
+        os.id_like
+            .iter()
+            .find_map(|l| by_id(&l.to_ascii_lowercase()))
+    })
+}
+
+/// Builds the matcher query for `pkg` on `os`; `Err` says why a package cannot be queried.
+pub fn package_query(pkg: &Package, os: Option<&OsInfo>) -> Result<PackageQuery, String> {
+    let lang = |eco: &str, name: String| PackageQuery {
+        ecosystem: eco.to_owned(),
+        release: None,
+        name,
+        source_name: None,
+        version: pkg.version.clone(),
+        source_version: None,
+        purl: Some(pkg.purl.clone()).filter(|p| !p.is_empty()),
+    };
+    if pkg.version.trim().is_empty() {
+        return Err("no version".into());
+    }
+    Ok(match pkg.kind {
+        PackageType::Deb | PackageType::Apk | PackageType::Rpm => {
+            let Some(os) = os else {
+                // SBOM input without an OS component: the purl's `distro` qualifier may say.
+                return PackageQuery::from_purl(&pkg.purl)
+                    .ok_or_else(|| "OS package without a known distribution".to_owned());
+            };
+            let Some(eco) = distro_ecosystem(pkg.kind, os) else {
+                return Err(format!(
+                    "no vulnerability data source for {} packages on {}",
+                    pkg.kind.as_str(),
+                    os.id
+                ));
+            };
+            let with_epoch = |v: &str| match pkg.epoch {
+                Some(e) if e > 0 && !v.contains(':') => format!("{e}:{v}"),
+                _ => v.to_owned(),
+            };
+            let source_name = pkg.source_name.clone().or_else(|| {
+                pkg.metadata
+                    .get("sourcerpm")
+                    .and_then(|s| srpm_name(s))
+                    .map(str::to_owned)
+            });
+            PackageQuery {
+                ecosystem: eco.to_owned(),
+                release: os.version_id.clone(),
+                name: pkg.name.clone(),
+                source_name,
+                version: with_epoch(&pkg.version),
+                source_version: pkg.source_version.as_deref().map(with_epoch),
+                purl: Some(pkg.purl.clone()).filter(|p| !p.is_empty()),
+            }
+        }
+        PackageType::Python => lang("PyPI", pkg.name.clone()),
+        PackageType::Npm => lang("npm", pkg.name.clone()),
+        PackageType::GoModule => lang("Go", pkg.name.clone()),
+        PackageType::RustCrate => lang("crates.io", pkg.name.clone()),
+        PackageType::JavaArchive => {
+            let Some(group) = pkg.group.as_deref().filter(|g| !g.is_empty()) else {
+                return Err("Java archive without a Maven groupId".into());
+            };
+            lang("Maven", format!("{group}:{}", pkg.name))
+        }
+        PackageType::Gem => lang("RubyGems", pkg.name.clone()),
+        PackageType::Composer => lang("Packagist", pkg.name.clone()),
+        PackageType::Nuget => lang("NuGet", pkg.name.clone()),
+    })
+}
+
+/// `openssl-3.0.7-27.el9.src.rpm` → `openssl`.
+fn srpm_name(srpm: &str) -> Option<&str> {
+    let base = srpm.strip_suffix(".rpm").unwrap_or(srpm);
+    let base = base.strip_suffix(".src").unwrap_or(base);
+    let mut parts = base.rsplitn(3, '-');
+    let (_rel, _ver, name) = (parts.next()?, parts.next()?, parts.next()?);
+    Some(name).filter(|n| !n.is_empty())
+}
+
+/// Maps the matcher's severity to the report's (distributions' "negligible" shows as low,
+/// as Trivy does).
+pub fn report_severity(s: bulwark_vulndb::Severity) -> Severity {
+    use bulwark_vulndb::Severity as V;
+    match s {
+        V::Critical => Severity::Critical,
+        V::High => Severity::High,
+        V::Medium => Severity::Medium,
+        V::Low | V::Negligible => Severity::Low,
+        V::Unknown => Severity::Unknown,
+    }
+}
+
+fn severity_source_text(s: &SeveritySource) -> String {
+    match s {
+        SeveritySource::Vendor { vendor, rating } => format!("{vendor} ({rating})"),
+        SeveritySource::Ghsa(r) => format!("GHSA ({r})"),
+        SeveritySource::Cvss { vector, score } => format!("{vector} (score {score:.1})"),
+        SeveritySource::None => String::new(),
+    }
+}
+
+fn finding(pkg: &Package, q: &PackageQuery, m: &Match, target: &str) -> Finding {
+    let severity = report_severity(m.severity);
+    let message = if m.summary.is_empty() {
+        format!(
+            "{} {} is affected by {}",
+            m.package, m.installed_version, m.id
+        )
+    } else {
+        m.summary.clone()
+    };
+    let fixed = m.fixed_versions.join(", ");
+    let evidence: Vec<Value> = m
+        .evidence
+        .iter()
+        .map(|e| {
+            json!({
+                "record": e.record_id,
+                "ecosystem": e.ecosystem,
+                "package": e.package,
+                "range_type": e.range_type,
+                "introduced": e.introduced,
+                "closing_event": e.closing_event,
+                "compared_version": e.compared_version,
+            })
+        })
+        .collect();
+    let mut f = Finding::new(
+        m.id.clone(),
+        severity,
+        Category::Vulnerability,
+        message,
+        Location::file(target),
+    )
+    .with_property("package", pkg.name.clone())
+    .with_property("installed_version", pkg.version.clone())
+    .with_property("fixed_version", fixed.clone())
+    .with_property("package_type", pkg.kind.as_str())
+    .with_property("purl", pkg.purl.clone())
+    .with_property("file_path", pkg.location.path.clone())
+    .with_property("ecosystem", q.ecosystem.clone())
+    .with_property("aliases", m.aliases.clone())
+    .with_property("severity_source", severity_source_text(&m.severity_source))
+    .with_property("evidence", evidence);
+    if let Some(d) = &pkg.location.layer_digest {
+        f = f.with_property("layer_digest", d.clone());
+    }
+    if let Some(src) = &m.source_package {
+        f = f.with_property("source_package", src.clone());
+    }
+    if let Some(url) = &m.url {
+        f = f.with_property("data_source", url.clone());
+        f.links.push(url.clone());
+    }
+    f.help = Some(if fixed.is_empty() {
+        format!("No fixed version of {} is known yet.", pkg.name)
+    } else {
+        format!("Upgrade {} to {fixed}.", pkg.name)
+    });
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(id: &str, v: &str) -> OsInfo {
+        OsInfo {
+            id: id.into(),
+            version_id: Some(v.into()),
+            ..OsInfo::default()
+        }
+    }
+
+    #[test]
+    fn debian_binnmu_query_uses_source() {
+        let mut p = Package::new(
+            PackageType::Deb,
+            "libssl3",
+            "3.0.7-1+b1",
+            "/var/lib/dpkg/status",
+        );
+        p.source_name = Some("openssl".into());
+        let q = package_query(&p, Some(&os("debian", "12.5"))).expect("query");
+        assert_eq!(q.ecosystem, "Debian");
+        assert_eq!(q.release.as_deref(), Some("12.5"));
+        assert_eq!(q.source_name.as_deref(), Some("openssl"));
+        assert_eq!(q.version, "3.0.7-1+b1");
+    }
+
+    #[test]
+    fn rpm_epoch_and_srpm() {
+        let mut p = Package::new(PackageType::Rpm, "openssl-libs", "3.0.7-27.el9", "/rpmdb");
+        p.epoch = Some(1);
+        p.metadata
+            .insert("sourcerpm".into(), "openssl-3.0.7-27.el9.src.rpm".into());
+        let q = package_query(&p, Some(&os("almalinux", "9.4"))).expect("query");
+        assert_eq!(q.ecosystem, "AlmaLinux");
+        assert_eq!(q.version, "1:3.0.7-27.el9");
+        assert_eq!(q.source_name.as_deref(), Some("openssl"));
+    }
+
+    #[test]
+    fn id_like_fallback_and_unsupported_distro() {
+        let mut o = os("linuxmint", "21");
+        o.id_like = vec!["ubuntu".into()];
+        let p = Package::new(PackageType::Deb, "bash", "5.1-6", "/var/lib/dpkg/status");
+        assert_eq!(
+            package_query(&p, Some(&o)).expect("query").ecosystem,
+            "Ubuntu"
+        );
+        assert!(package_query(&p, Some(&os("gentoo", "2"))).is_err());
+    }
+
+    #[test]
+    fn maven_needs_group() {
+        let mut p = Package::new(PackageType::JavaArchive, "log4j-core", "2.14.1", "/app.jar");
+        assert!(package_query(&p, None).is_err());
+        p.group = Some("org.apache.logging.log4j".into());
+        assert_eq!(
+            package_query(&p, None).expect("query").name,
+            "org.apache.logging.log4j:log4j-core"
+        );
+    }
+
+    #[test]
+    fn os_target_like_trivy() {
+        assert_eq!(
+            os_target("alpine:3.20", Some(&os("alpine", "3.20.3"))),
+            "alpine:3.20 (alpine 3.20.3)"
+        );
+        assert_eq!(os_target("dir", None), "dir");
+    }
+
+    #[test]
+    fn srpm_names() {
+        assert_eq!(srpm_name("openssl-3.0.7-27.el9.src.rpm"), Some("openssl"));
+        assert_eq!(srpm_name("a-b-c-1-2.src.rpm"), Some("a-b-c"));
+        assert_eq!(srpm_name("x.rpm"), None);
+    }
+}

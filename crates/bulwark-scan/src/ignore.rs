@@ -1,0 +1,555 @@
+//! Vulnerability policy: ignore files and the `--severity` / `--ignore-unfixed` filters.
+//!
+//! Two ignore-file formats are read:
+//!
+//! * Bulwark's YAML (`.bulwarkignore.yaml`): a list of entries
+//!   ```yaml
+//!   - id: CVE-2023-0286            # vulnerability ID or any of its aliases
+//!     reason: not reachable: we never parse X.400 addresses   # required
+//!     paths: ["app/**/requirements.txt"]   # optional globs on the package's file / target
+//!     purls: ["pkg:pypi/django"]           # optional; with or without @version
+//!     expires: 2026-12-31                  # optional; from that day on the entry no longer applies
+//!   ```
+//!   (a top-level mapping `{ vulnerabilities: [...] }` is accepted too).
+//! * Trivy's `.trivyignore`: one ID per line, `#` comments, and Trivy's `exp:YYYY-MM-DD`
+//!   suffix.
+//!
+//! Matching and the date check are pure: the caller passes today's date.
+
+use std::path::{Path, PathBuf};
+
+use bulwark_report::{Finding, Report, Severity, Suppressed};
+use globset::{Glob, GlobMatcher};
+use saphyr::{LoadableYamlNode, Yaml};
+use serde_json::Value;
+
+/// Why an ignore file could not be used; names the file and the entry.
+#[derive(Debug, thiserror::Error)]
+pub enum IgnoreError {
+    /// The file is not YAML.
+    #[error("{path}: not valid YAML: {message}")]
+    Yaml {
+        /// The file.
+        path: PathBuf,
+        /// Parser message.
+        message: String,
+    },
+    /// An entry is malformed.
+    #[error("{path}: entry {index}: {message}")]
+    Entry {
+        /// The file.
+        path: PathBuf,
+        /// 1-based entry number.
+        index: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A calendar date (UTC), ordered year, month, day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month 1–12.
+    pub month: u32,
+    /// Day 1–31.
+    pub day: u32,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut it = s.trim().splitn(3, '-');
+        let year = it.next()?.parse().ok()?;
+        let month: u32 = it.next()?.parse().ok()?;
+        let day: u32 = it.next()?.parse().ok()?;
+        ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date { year, month, day })
+    }
+
+    /// Today in UTC, from the system clock.
+    pub fn today_utc() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0))
+    }
+
+    /// The civil date of day `days` since 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn from_unix_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date {
+            year: i32::try_from(year).unwrap_or(i32::MAX),
+            month: u32::try_from(month).unwrap_or(1),
+            day: u32::try_from(day).unwrap_or(1),
+        }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// One ignore entry.
+#[derive(Debug, Clone)]
+pub struct IgnoreEntry {
+    /// Vulnerability ID (matches the primary ID or any alias).
+    pub id: String,
+    /// Globs on the package's file path or the finding's target; empty: anywhere.
+    pub paths: Vec<String>,
+    matchers: Vec<GlobMatcher>,
+    /// Package URLs (with or without version, qualifiers ignored); empty: any package.
+    pub purls: Vec<String>,
+    /// From this date on the entry no longer applies.
+    pub expires: Option<Date>,
+    /// Why the finding is accepted (shown with the suppressed finding).
+    pub reason: String,
+    /// The file it came from and its 1-based position, for messages.
+    pub origin: String,
+}
+
+impl IgnoreEntry {
+    /// True when the entry has expired on `today`.
+    pub fn expired(&self, today: Date) -> bool {
+        self.expires.is_some_and(|e| today >= e)
+    }
+
+    /// True when the entry covers `f` (ignoring expiry).
+    pub fn matches(&self, f: &Finding) -> bool {
+        let id_ok = f.code.eq_ignore_ascii_case(&self.id)
+            || f.properties
+                .get("aliases")
+                .and_then(Value::as_array)
+                .is_some_and(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .any(|x| x.eq_ignore_ascii_case(&self.id))
+                });
+        if !id_ok {
+            return false;
+        }
+        if !self.matchers.is_empty() {
+            let file = f
+                .properties
+                .get("file_path")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let candidates = [
+                file,
+                file.trim_start_matches('/'),
+                f.location.path.as_str(),
+                f.location.path.trim_start_matches('/'),
+            ];
+            if !self
+                .matchers
+                .iter()
+                .any(|m| candidates.iter().any(|c| !c.is_empty() && m.is_match(c)))
+            {
+                return false;
+            }
+        }
+        if !self.purls.is_empty() {
+            let purl = f
+                .properties
+                .get("purl")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if !self.purls.iter().any(|p| purl_matches(p, purl)) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn strip_qualifiers(p: &str) -> &str {
+    p.split(['?', '#']).next().unwrap_or(p)
+}
+
+/// `pattern` with a version must equal `purl` (qualifiers ignored); without one, the names
+/// must be equal.
+fn purl_matches(pattern: &str, purl: &str) -> bool {
+    let pat = strip_qualifiers(pattern.trim());
+    let got = strip_qualifiers(purl.trim());
+    if pat.contains('@') {
+        pat.eq_ignore_ascii_case(got)
+    } else {
+        got.split('@')
+            .next()
+            .is_some_and(|n| n.eq_ignore_ascii_case(pat))
+    }
+}
+
+/// All ignore entries of a run.
+#[derive(Debug, Clone, Default)]
+pub struct IgnoreRules {
+    /// Entries in file order.
+    pub entries: Vec<IgnoreEntry>,
+}
+
+fn scalar(y: &Yaml<'_>) -> Option<String> {
+    if let Some(s) = y.as_str() {
+        return Some(s.to_owned());
+    }
+    y.as_integer().map(|i| i.to_string())
+}
+
+impl IgnoreRules {
+    /// Parses Bulwark's YAML format; `path` names the file in errors.
+    pub fn parse_yaml(text: &str, path: &Path) -> Result<IgnoreRules, IgnoreError> {
+        let docs = Yaml::load_from_str(text).map_err(|e| IgnoreError::Yaml {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        let entry_err = |index: usize, message: &str| IgnoreError::Entry {
+            path: path.to_owned(),
+            index,
+            message: message.to_owned(),
+        };
+        let Some(root) = docs.first().filter(|r| !r.is_null()) else {
+            return Ok(IgnoreRules::default());
+        };
+        let list = if let Some(seq) = root.as_sequence() {
+            seq
+        } else if let Some(m) = root.as_mapping() {
+            match m
+                .iter()
+                .find(|(k, _)| k.as_str() == Some("vulnerabilities"))
+                .and_then(|(_, v)| v.as_sequence())
+            {
+                Some(seq) => seq,
+                None => {
+                    return Err(entry_err(
+                        0,
+                        "expected a list of entries (or `vulnerabilities:` with a list)",
+                    ));
+                }
+            }
+        } else {
+            return Err(entry_err(0, "expected a list of entries"));
+        };
+        let mut entries = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let index = i + 1;
+            let Some(map) = item.as_mapping() else {
+                return Err(entry_err(
+                    index,
+                    "expected a mapping with `id` and `reason`",
+                ));
+            };
+            let get = |key: &str| {
+                map.iter()
+                    .find(|(k, _)| k.as_str() == Some(key))
+                    .map(|(_, v)| v)
+            };
+            let list_of = |key: &str| -> Result<Vec<String>, IgnoreError> {
+                match get(key) {
+                    None => Ok(Vec::new()),
+                    Some(v) if v.is_null() => Ok(Vec::new()),
+                    Some(v) => {
+                        if let Some(s) = scalar(v) {
+                            return Ok(vec![s]);
+                        }
+                        v.as_sequence()
+                            .ok_or_else(|| entry_err(index, &format!("`{key}` must be a list")))?
+                            .iter()
+                            .map(|x| {
+                                scalar(x).ok_or_else(|| {
+                                    entry_err(index, &format!("`{key}` must list strings"))
+                                })
+                            })
+                            .collect()
+                    }
+                }
+            };
+            let id = get("id")
+                .and_then(scalar)
+                .filter(|s| !s.trim().is_empty())
+                .ok_or_else(|| entry_err(index, "`id` is required"))?;
+            let reason = get("reason")
+                .and_then(scalar)
+                .filter(|s| !s.trim().is_empty())
+                .ok_or_else(|| entry_err(index, &format!("`reason` is required (id {id})")))?;
+            let expires = match get("expires").and_then(scalar) {
+                None => None,
+                Some(s) => Some(Date::parse(&s).ok_or_else(|| {
+                    entry_err(index, &format!("`expires` must be YYYY-MM-DD, got `{s}`"))
+                })?),
+            };
+            let paths = list_of("paths")?;
+            let matchers = paths
+                .iter()
+                .map(|p| {
+                    Glob::new(p.trim_start_matches('/'))
+                        .map(|g| g.compile_matcher())
+                        .map_err(|e| entry_err(index, &format!("bad glob `{p}`: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            entries.push(IgnoreEntry {
+                id: id.trim().to_owned(),
+                paths,
+                matchers,
+                purls: list_of("purls")?,
+                expires,
+                reason: reason.trim().to_owned(),
+                origin: format!("{}:{index}", path.display()),
+            });
+        }
+        Ok(IgnoreRules { entries })
+    }
+
+    /// Parses a `.trivyignore` file: IDs one per line, `#` comments, `exp:YYYY-MM-DD`.
+    pub fn parse_trivyignore(text: &str, path: &Path) -> IgnoreRules {
+        let mut entries = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            let mut words = line.split_whitespace();
+            let Some(id) = words.next() else { continue };
+            let expires = words
+                .find_map(|w| w.strip_prefix("exp:"))
+                .and_then(Date::parse);
+            entries.push(IgnoreEntry {
+                id: id.to_owned(),
+                paths: Vec::new(),
+                matchers: Vec::new(),
+                purls: Vec::new(),
+                expires,
+                reason: format!("listed in {}", path.display()),
+                origin: format!("{}:{}", path.display(), i + 1),
+            });
+        }
+        IgnoreRules { entries }
+    }
+
+    /// Adds another file's entries.
+    pub fn extend(&mut self, other: IgnoreRules) {
+        self.entries.extend(other.entries);
+    }
+}
+
+/// `--severity`, `--ignore-unfixed` and the ignore rules together.
+#[derive(Debug, Clone, Default)]
+pub struct VulnPolicy {
+    /// Keep only these severities; empty keeps all.
+    pub severities: Vec<Severity>,
+    /// Drop findings without a fixed version.
+    pub ignore_unfixed: bool,
+    /// Ignore entries.
+    pub ignore: IgnoreRules,
+}
+
+/// What [`VulnPolicy::apply`] did besides filtering.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyOutcome {
+    /// Warnings for the user (expired entries that matched a finding).
+    pub warnings: Vec<String>,
+    /// Findings dropped by `--severity`.
+    pub dropped_severity: usize,
+    /// Findings dropped by `--ignore-unfixed`.
+    pub dropped_unfixed: usize,
+}
+
+impl VulnPolicy {
+    /// Filters `findings` into `report`: severity and unfixed filters drop findings; ignore
+    /// entries move them to `report.suppressed` with their reason; expired entries do not
+    /// suppress and produce a warning.
+    pub fn apply(&self, findings: Vec<Finding>, today: Date, report: &mut Report) -> PolicyOutcome {
+        let mut out = PolicyOutcome::default();
+        for f in findings {
+            if !self.severities.is_empty() && !self.severities.contains(&f.severity) {
+                out.dropped_severity += 1;
+                continue;
+            }
+            let unfixed = f
+                .properties
+                .get("fixed_version")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty);
+            if self.ignore_unfixed && unfixed {
+                out.dropped_unfixed += 1;
+                continue;
+            }
+            let mut suppressed_by = None;
+            for e in self.ignore.entries.iter().filter(|e| e.matches(&f)) {
+                if e.expired(today) {
+                    let w = format!(
+                        "ignore entry {} for {} expired on {}; the finding is reported",
+                        e.origin,
+                        e.id,
+                        e.expires.map(|d| d.to_string()).unwrap_or_default()
+                    );
+                    if !out.warnings.contains(&w) {
+                        out.warnings.push(w);
+                    }
+                } else {
+                    suppressed_by = Some(e);
+                    break;
+                }
+            }
+            match suppressed_by {
+                Some(e) => report.suppressed.push(Suppressed {
+                    finding: f,
+                    reason: e.reason.clone(),
+                }),
+                None => report.findings.push(f),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bulwark_report::{Category, Location};
+
+    fn finding(id: &str, sev: Severity, fixed: &str, file: &str, purl: &str) -> Finding {
+        Finding::new(id, sev, Category::Vulnerability, "x", Location::file(file))
+            .with_property("fixed_version", fixed)
+            .with_property("file_path", file)
+            .with_property("purl", purl)
+            .with_property("aliases", vec!["GHSA-aaaa-bbbb-cccc".to_owned()])
+    }
+
+    const D: Date = Date {
+        year: 2026,
+        month: 6,
+        day: 1,
+    };
+
+    #[test]
+    fn unix_days_to_dates() {
+        assert_eq!(Date::from_unix_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_unix_days(19_723).to_string(), "2024-01-01");
+        assert_eq!(Date::from_unix_days(11_016).to_string(), "2000-02-29");
+    }
+
+    #[test]
+    fn yaml_requires_reason_and_valid_date() {
+        let p = Path::new("i.yaml");
+        let e = IgnoreRules::parse_yaml("- id: CVE-1\n", p).expect_err("no reason");
+        assert!(e.to_string().contains("reason"), "{e}");
+        let e = IgnoreRules::parse_yaml("- id: CVE-1\n  reason: r\n  expires: soon\n", p)
+            .expect_err("bad date");
+        assert!(e.to_string().contains("entry 1"), "{e}");
+        assert!(IgnoreRules::parse_yaml("id: x", p).is_err());
+        assert!(IgnoreRules::parse_yaml("- [", p).is_err());
+        assert!(
+            IgnoreRules::parse_yaml("", p)
+                .expect("empty")
+                .entries
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn suppress_by_alias_path_purl_and_expiry() {
+        let yaml = "vulnerabilities:\n\
+- id: GHSA-aaaa-bbbb-cccc\n  reason: accepted risk\n  paths: ['app/**']\n\
+- id: CVE-2\n  reason: old\n  expires: 2026-06-01\n\
+- id: CVE-3\n  reason: only django\n  purls: ['pkg:pypi/django']\n";
+        let rules = IgnoreRules::parse_yaml(yaml, Path::new("b.yaml")).expect("parse");
+        let policy = VulnPolicy {
+            ignore: rules,
+            ..VulnPolicy::default()
+        };
+        let findings = vec![
+            finding(
+                "CVE-1",
+                Severity::High,
+                "1.0",
+                "/app/x/requirements.txt",
+                "pkg:pypi/a@1",
+            ),
+            finding(
+                "CVE-1",
+                Severity::High,
+                "1.0",
+                "/other/requirements.txt",
+                "pkg:pypi/a@1",
+            ),
+            finding("CVE-2", Severity::Low, "", "/r.txt", "pkg:pypi/a@1"),
+            finding(
+                "CVE-3",
+                Severity::Low,
+                "",
+                "/r.txt",
+                "pkg:pypi/django@3.2?x=y",
+            ),
+            finding("CVE-3", Severity::Low, "", "/r.txt", "pkg:pypi/flask@1"),
+        ];
+        let mut report = Report::default();
+        let out = policy.apply(findings, D, &mut report);
+        let kept: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| (f.code.as_str(), f.location.path.as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("CVE-1", "/other/requirements.txt"),
+                ("CVE-2", "/r.txt"),
+                ("CVE-3", "/r.txt")
+            ]
+        );
+        let reasons: Vec<_> = report
+            .suppressed
+            .iter()
+            .map(|s| s.reason.as_str())
+            .collect();
+        assert_eq!(reasons, ["accepted risk", "only django"]);
+        assert_eq!(out.warnings.len(), 1);
+        assert!(out.warnings[0].contains("b.yaml:2"), "{:?}", out.warnings);
+    }
+
+    #[test]
+    fn severity_and_unfixed_filters() {
+        let policy = VulnPolicy {
+            severities: vec![Severity::Critical, Severity::High],
+            ignore_unfixed: true,
+            ignore: IgnoreRules::default(),
+        };
+        let findings = vec![
+            finding("A", Severity::High, "", "/f", ""),
+            finding("B", Severity::High, "2.0", "/f", ""),
+            finding("C", Severity::Medium, "2.0", "/f", ""),
+        ];
+        let mut report = Report::default();
+        let out = policy.apply(findings, D, &mut report);
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(report.findings[0].code, "B");
+        assert_eq!((out.dropped_severity, out.dropped_unfixed), (1, 1));
+    }
+
+    #[test]
+    fn trivyignore_lines() {
+        let rules = IgnoreRules::parse_trivyignore(
+            "# comment\nCVE-1\n\n  CVE-2 exp:2026-01-01 # old\n",
+            Path::new(".trivyignore"),
+        );
+        let ids: Vec<_> = rules.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["CVE-1", "CVE-2"]);
+        assert!(rules.entries[1].expired(D));
+        assert!(!rules.entries[0].expired(D));
+    }
+
+    #[test]
+    fn arbitrary_yaml_never_panics() {
+        use proptest::prelude::*;
+        proptest!(|(s in "\\PC{0,200}")| {
+            let _ = IgnoreRules::parse_yaml(&s, Path::new("f"));
+            let _ = IgnoreRules::parse_trivyignore(&s, Path::new("f"));
+        });
+    }
+}
