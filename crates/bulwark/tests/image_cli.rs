@@ -92,9 +92,17 @@ fn run_json(cmd: &mut Command) -> Value {
 
 fn scan(args: &[&str], cache: &Path) -> Value {
     let mut cmd = bulwark();
-    cmd.args(["image", "-f", "json", "--list-all-pkgs", "--cache-dir"])
-        .arg(cache)
-        .args(args);
+    cmd.args([
+        "image",
+        "-f",
+        "json",
+        "--scanners",
+        "none",
+        "--list-all-pkgs",
+        "--cache-dir",
+    ])
+    .arg(cache)
+    .args(args);
     run_json(&mut cmd)
 }
 
