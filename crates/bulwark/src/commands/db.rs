@@ -1,0 +1,229 @@
+//! `bulwark db`: download (`update`), import local OSV data (`import`) and inspect (`status`)
+//! the vulnerability database.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use bulwark_vulndb::{Progress, UpdateOutcome};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use super::UsageError;
+use super::vuln::{DEFAULT_ECOSYSTEMS, DbArgs};
+use crate::output::Ui;
+
+/// Flags for `bulwark db`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: DbCommand,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// `bulwark db` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum DbCommand {
+    /// Download osv.dev's per-ecosystem archives (conditionally) and rebuild the database.
+    Update {
+        /// OSV ecosystems to download (repeatable; default: the distributions and language
+        /// ecosystems Bulwark matches).
+        #[arg(long = "ecosystem", value_name = "NAME")]
+        ecosystems: Vec<String>,
+    },
+    /// Build the database from local OSV data: directories of JSON records, `all.zip`
+    /// archives, tarballs. Replaces the existing database.
+    Import {
+        /// OSV sources.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Show the database's age, size, sources and record counts.
+    Status {
+        /// Output format: table or json.
+        #[arg(short = 'f', long, default_value = "table")]
+        format: String,
+    },
+}
+
+/// Turns update progress events into a progress bar (terminal) or nothing (piped, `--quiet`).
+pub struct ProgressReporter {
+    bar: Option<ProgressBar>,
+}
+
+/// A reporter for `ui`: a spinner/bar on an interactive stderr, silent otherwise.
+pub fn progress_reporter(ui: Ui) -> ProgressReporter {
+    let bar = (!ui.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {msg} {bytes}/{total_bytes} ({bytes_per_sec})",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
+    ProgressReporter { bar }
+}
+
+impl ProgressReporter {
+    /// Shows one event.
+    pub fn event(&mut self, p: &Progress) {
+        let Some(bar) = &self.bar else { return };
+        match p {
+            Progress::Requesting { ecosystem, .. } => {
+                bar.set_position(0);
+                bar.set_message(format!("{ecosystem}: requesting"));
+            }
+            Progress::Downloading {
+                ecosystem,
+                bytes,
+                total,
+            } => {
+                if let Some(t) = total {
+                    bar.set_length(*t);
+                }
+                bar.set_position(*bytes);
+                bar.set_message(format!("{ecosystem}: downloading"));
+            }
+            Progress::NotModified { ecosystem } => {
+                bar.println(format!("{ecosystem}: up to date"));
+            }
+            Progress::Retrying {
+                url,
+                attempt,
+                error,
+                delay,
+            } => bar.println(format!(
+                "{url}: attempt {attempt} failed ({error}); retrying in {delay:?}"
+            )),
+            Progress::NextMirror { failed } => bar.println(format!("{failed}: trying the next mirror")),
+            Progress::Compiling => bar.set_message("compiling the database"),
+        }
+        bar.tick();
+    }
+
+    /// Clears the bar.
+    pub fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Runs `bulwark db ...`.
+pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
+    let path = args.db.path()?;
+    match &args.command {
+        DbCommand::Update { ecosystems } => {
+            let ecos = if ecosystems.is_empty() {
+                DEFAULT_ECOSYSTEMS.iter().map(|s| (*s).to_owned()).collect()
+            } else {
+                ecosystems.clone()
+            };
+            let opts = args.db.update_options(ecos)?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            let mut progress = progress_reporter(ui);
+            let result = bulwark_vulndb::update(&opts, &mut |p| progress.event(&p));
+            progress.finish();
+            let outcome = result.with_context(|| {
+                format!("cannot update the vulnerability database {}", path.display())
+            })?;
+            if !ui.quiet {
+                match outcome {
+                    UpdateOutcome::Updated(m) => eprintln!(
+                        "bulwark: database {} updated: {} records, {} packages",
+                        path.display(),
+                        m.stats.records,
+                        m.stats.packages
+                    ),
+                    _ => eprintln!("bulwark: database {} is up to date", path.display()),
+                }
+            }
+            Ok(0)
+        }
+        DbCommand::Import { paths } => {
+            for p in paths {
+                if !p.exists() {
+                    return Err(UsageError(format!("{}: no such file or directory", p.display())).into());
+                }
+            }
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            let m = bulwark_vulndb::import(paths, &path)
+                .with_context(|| format!("cannot import into {}", path.display()))?;
+            if !ui.quiet {
+                eprintln!(
+                    "bulwark: imported {} records ({} withdrawn skipped, {} malformed) into {}",
+                    m.stats.records,
+                    m.stats.withdrawn,
+                    m.stats.malformed,
+                    path.display()
+                );
+            }
+            Ok(0)
+        }
+        DbCommand::Status { format } => {
+            let st = bulwark_vulndb::status(&path).with_context(|| {
+                format!(
+                    "no usable vulnerability database at {} (run `bulwark db update` or `bulwark db import`)",
+                    path.display()
+                )
+            })?;
+            let m = &st.metadata;
+            match format.as_str() {
+                "json" => {
+                    let v = json!({
+                        "path": st.path.display().to_string(),
+                        "size_bytes": st.size_bytes,
+                        "age_seconds": st.age.map(|a| a.as_secs()),
+                        "built_at_unix": m.built_at_unix,
+                        "format_version": m.format_version,
+                        "builder": m.builder,
+                        "packages": st.packages,
+                        "records": m.stats.records,
+                        "withdrawn": m.stats.withdrawn,
+                        "malformed": m.stats.malformed,
+                        "records_per_ecosystem": m.stats.records_per_ecosystem,
+                        "sources": m.sources.iter().map(|s| json!({
+                            "kind": s.kind, "location": s.location, "ecosystem": s.ecosystem,
+                            "etag": s.etag, "last_modified": s.last_modified, "records": s.records,
+                        })).collect::<Vec<_>>(),
+                    });
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                }
+                "table" => {
+                    println!("Path:       {}", st.path.display());
+                    println!("Size:       {} bytes", st.size_bytes);
+                    match st.age {
+                        Some(a) => println!("Age:        {}h{:02}m", a.as_secs() / 3600, (a.as_secs() / 60) % 60),
+                        None => println!("Age:        unknown"),
+                    }
+                    println!("Records:    {} ({} withdrawn skipped, {} malformed)", m.stats.records, m.stats.withdrawn, m.stats.malformed);
+                    println!("Packages:   {}", st.packages);
+                    println!();
+                    println!("{:<24} {:>10}", "Ecosystem", "Records");
+                    for (eco, n) in &m.stats.records_per_ecosystem {
+                        println!("{eco:<24} {n:>10}");
+                    }
+                    if !m.sources.is_empty() {
+                        println!();
+                        println!("Sources:");
+                        for s in &m.sources {
+                            println!("  {} {} ({} records)", s.kind, s.location, s.records);
+                        }
+                    }
+                }
+                other => {
+                    return Err(UsageError(format!("unknown format `{other}` (use table or json)")).into());
+                }
+            }
+            Ok(0)
+        }
+    }
+}
