@@ -7,8 +7,9 @@
 //! - [`rekor`]: offline Rekor bundle (SignedEntryTimestamp) verification.
 //! - [`verify`]: `cosign verify` semantics over a fetched signature set.
 //! - [`store`]: the [`store::SignatureStore`] seam and an OCI-layout implementation.
+//! - [`registry`]: the registry implementation (`sha256-<hex>.sig` tags) over `bulwark-oci`.
 //!
-//! Registry transport lives in `bulwark-oci`, which implements [`store::SignatureStore`].
+//! The registry HTTP client lives in `bulwark-oci`; [`registry::RegistryStore`] adapts it.
 
 pub mod canonical;
 pub mod digest;
@@ -17,6 +18,7 @@ pub mod keys;
 pub mod manifest;
 pub mod payload;
 pub mod rekor;
+pub mod registry;
 pub mod signature;
 pub mod store;
 pub mod verify;
@@ -28,6 +30,7 @@ pub use keys::{
 pub use manifest::{ManifestError, SignatureLayer, SignatureManifest};
 pub use payload::{PayloadError, SimpleSigningPayload};
 pub use rekor::{RekorError, TlogStatus, verify_bundle};
+pub use registry::{AppendPolicy, RegistryStore, RegistryStoreError};
 pub use signature::{VerifyError, sign_blob, sign_payload, verify_blob, verify_payload};
 pub use store::{OciLayoutStore, SignatureStore, StoreError};
 pub use verify::{NoValidSignature, VerifiedSignature, VerifyOptions, verify_image_signatures};
