@@ -2,7 +2,9 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `CMD` and `ENTRYPOINT` in shell form.
+    /// Flags `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` in shell form (Hadolint 2.15.1 flags the
+    /// shell form of `HEALTHCHECK CMD` too, under the same message; `ONBUILD` forms are not
+    /// checked).
     ///
     /// ## Why is this bad?
     /// Shell form runs the program under `/bin/sh -c`, so it is not PID 1 and does not receive
@@ -27,5 +29,7 @@ declare_rule! {
 
 simple_rule!(Dl3025, |ins| !matches!(
     &ins.kind,
-    Kind::Cmd(Args::Shell(_)) | Kind::Entrypoint(Args::Shell(_))
+    Kind::Cmd(Args::Shell(_))
+        | Kind::Entrypoint(Args::Shell(_))
+        | Kind::Healthcheck(Some(Args::Shell(_)))
 ));
