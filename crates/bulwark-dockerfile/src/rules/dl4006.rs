@@ -26,9 +26,17 @@ declare_rule! {
     }
 }
 
-use bulwark_shell::{parse_shell, shell_basename};
+use bulwark_shell::parse_shell;
 
-const NON_POSIX: &[&str] = &["pwsh", "powershell", "cmd", "/usr/bin/pwsh", "/opt/microsoft/powershell"];
+/// `SHELL` texts starting with one of these are not POSIX shells: pipes there need no pipefail.
+/// Hadolint 2.15.1 matches them as a plain prefix of the `SHELL` text, so `/usr/bin/pwsh` is
+/// *not* recognised (probed: it is flagged), while `pwsh.exe` and `cmdfoo` are.
+const NON_POSIX: &[&str] = &["pwsh", "powershell", "cmd"];
+
+/// The shell names whose `-o pipefail` Hadolint 2.15.1 accepts. Probed: `/usr/bin/bash`,
+/// `/usr/local/bin/zsh`, `/sbin/ash` and `/bin//bash` are all flagged, so this is an exact list,
+/// not a basename match.
+const PIPEFAIL_SHELLS: &[&str] = &["bash", "zsh", "ash", "/bin/bash", "/bin/zsh", "/bin/ash"];
 
 fn pipefail(args: &Args) -> bool {
     let text = args.text();
@@ -36,7 +44,7 @@ fn pipefail(args: &Args) -> bool {
         return true;
     }
     parse_shell(&text).commands.iter().any(|c| {
-        matches!(shell_basename(&c.name), "bash" | "zsh" | "ash")
+        PIPEFAIL_SHELLS.contains(&c.name.as_str())
             && c.has_flag("o")
             && c.has_arg("pipefail")
     })
