@@ -57,7 +57,9 @@ fn packages(c: &Command) -> Vec<String> {
 }
 
 fn forgot(c: &Command) -> bool {
-    if !c.is_pip_install() {
+    // Hadolint 2.15.1 never flags `pipenv install` (probed: `pipenv install django`, and any
+    // name starting with `pipenv`), while `pipx install django` is flagged.
+    if !c.is_pip_install() || c.name.starts_with("pipenv") {
         return false;
     }
     let constraint = c.has_flag("constraint") || c.has_flag("c");
