@@ -51,6 +51,29 @@ fn catches_not_ob(code: &str, src: &str) {
     catches_not(code, &onbuild(src));
 }
 
+/// A case probed against the real Hadolint 2.15.1 binary: with the default configuration and
+/// only Hadolint's rules, Bulwark must report exactly the `(code, line)` pairs Hadolint reported
+/// (ShellCheck's `SC` codes left out). `what` names the behaviour; the expected pairs are
+/// Hadolint's output, copied from `hadolint --no-fail -f json`.
+fn catches_exactly(what: &str, src: &str, expected: &[(&str, u32)]) {
+    let config = Config {
+        hadolint_only: true,
+        ..Config::default()
+    };
+    let mut found = run(src, &config);
+    found.sort();
+    found.dedup();
+    let mut want: Vec<(String, u32)> = expected
+        .iter()
+        .map(|(c, l)| ((*c).to_string(), *l))
+        .collect();
+    want.sort();
+    assert_eq!(
+        found, want,
+        "{what}: Hadolint 2.15.1 reports {want:?} on:\n{src}"
+    );
+}
+
 fn lines_of(code: &str, src: &str) -> Vec<u32> {
     run(src, &enabled(code))
         .into_iter()
@@ -476,7 +499,9 @@ fn dl3030_to_dl3041_package_managers() {
     );
     catches_ob("DL3033", "RUN yum install -y httpd && yum clean all");
     catches_not_ob("DL3033", "RUN yum install -y httpd-2.4.24 && yum clean all");
-    catches_not_ob("DL3033", "RUN yum install -y /tmp/x.rpm");
+    // Hadolint's spec has this as a non-match, but Hadolint 2.15.1 flags it (an `.rpm` file
+    // counts as versioned only when its name has a `-`): see `probed_dl3033`.
+    catches_ob("DL3033", "RUN yum install -y /tmp/x.rpm");
     catches_ob("DL3033", "RUN yum module install -y nodejs");
     catches_not_ob("DL3033", "RUN yum module install -y nodejs:14");
     catches_ob("DL3034", "RUN zypper install httpd=2.4.24 && zypper clean");
@@ -851,7 +876,9 @@ fn dl4000_to_dl4006() {
         "FROM a\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Variable PSVersionTable | Select-Object -ExpandProperty Value",
     );
     catches_not("DL4006", "FROM a\nRUN a || b");
-    catches_not(
+    // Hadolint's spec has this as a non-match, but Hadolint 2.15.1 flags it: only `bash`, `zsh`,
+    // `ash` and their `/bin/` paths count (see `probed_dl4006`).
+    catches(
         "DL4006",
         "FROM a\nSHELL [\"/usr/local/bin/zsh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b",
     );
@@ -1074,4 +1101,240 @@ fn stage_ignore_pragma() {
     // Not directly followed by FROM: no effect.
     let src = "# hadolint stage ignore=DL3011\n\nFROM debian:foobar\nEXPOSE 80000\n";
     assert_eq!(lint("D", src.as_bytes(), &cfg).findings.len(), 1);
+}
+#[test]
+fn probed_dl3025() {
+    catches_exactly(
+        "HEALTHCHECK CMD in shell form",
+        "FROM a:1\nHEALTHCHECK CMD /bin/true\n",
+        &[("DL3025", 2)],
+    );
+    catches_exactly(
+        "HEALTHCHECK CMD in JSON form",
+        "FROM a:1\nHEALTHCHECK CMD [\"/bin/true\"]\n",
+        &[],
+    );
+    catches_exactly("HEALTHCHECK NONE", "FROM a:1\nHEALTHCHECK NONE\n", &[]);
+    catches_exactly(
+        "HEALTHCHECK with options over two lines",
+        "FROM a:1\nHEALTHCHECK --interval=5s \\\n  CMD curl -f http://x/ || exit 1\n",
+        &[("DL3025", 2)],
+    );
+    catches_exactly(
+        "ONBUILD forms are not checked",
+        "FROM a:1\nONBUILD HEALTHCHECK CMD /bin/true\nONBUILD CMD /bin/true\nONBUILD ENTRYPOINT /bin/true\n",
+        &[],
+    );
+}
+
+#[test]
+fn probed_dl4006() {
+    catches_exactly(
+        "SHELL [/usr/bin/bash, -o, pipefail, -c]",
+        "FROM a:1\nSHELL [\"/usr/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\n",
+        &[("DL4006", 3)],
+    );
+    catches_exactly(
+        "SHELL [/bin/zsh, -o, pipefail, -c]",
+        "FROM a:1\nSHELL [\"/bin/zsh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\n",
+        &[],
+    );
+    catches_exactly(
+        "SHELL [zsh, -o, pipefail, -c]",
+        "FROM a:1\nSHELL [\"zsh\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\n",
+        &[],
+    );
+    catches_exactly(
+        "SHELL [/sbin/ash, -o, pipefail, -c]",
+        "FROM a:1\nSHELL [\"/sbin/ash\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\n",
+        &[("DL4006", 3)],
+    );
+    catches_exactly(
+        "SHELL [/usr/bin/pwsh, -c]",
+        "FROM a:1\nSHELL [\"/usr/bin/pwsh\", \"-c\"]\nRUN a | b\n",
+        &[("DL4006", 3)],
+    );
+    catches_exactly(
+        "SHELL [pwsh.exe, -c]",
+        "FROM a:1\nSHELL [\"pwsh.exe\", \"-c\"]\nRUN a | b\n",
+        &[],
+    );
+    catches_exactly(
+        "SHELL [cmdfoo, -c]",
+        "FROM a:1\nSHELL [\"cmdfoo\", \"-c\"]\nRUN a | b\n",
+        &[],
+    );
+    catches_exactly(
+        "SHELL [bash, -c, set -o pipefail]",
+        "FROM a:1\nSHELL [\"bash\", \"-c\", \"set -o pipefail\"]\nRUN a | b\n",
+        &[],
+    );
+    catches_exactly(
+        "SHELL [/bin/bash, -euxo, pipefail, -c]",
+        "FROM a:1\nSHELL [\"/bin/bash\", \"-euxo\", \"pipefail\", \"-c\"]\nRUN a | b\n",
+        &[],
+    );
+    catches_exactly(
+        "SHELL [/bin/bash, -c, -opipefail]",
+        "FROM a:1\nSHELL [\"/bin/bash\", \"-c\", \"-opipefail\"]\nRUN a | b\n",
+        &[("DL4006", 3)],
+    );
+    catches_exactly(
+        "SHELL [/usr/bin/env, bash, -o, pipefail, -c]",
+        "FROM a:1\nSHELL [\"/usr/bin/env\", \"bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\n",
+        &[("DL4006", 3)],
+    );
+    catches_exactly(
+        "SHELL [/bin//bash, -o, pipefail, -c]",
+        "FROM a:1\nSHELL [\"/bin//bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN a | b\n",
+        &[("DL4006", 3)],
+    );
+    catches_exactly(
+        "set -o pipefail inside RUN does not count",
+        "FROM a:1\nRUN set -o pipefail && a | b\n",
+        &[("DL4006", 2)],
+    );
+}
+
+#[test]
+fn probed_dl3013() {
+    catches_exactly(
+        "pipenv install is never flagged",
+        "FROM a:1\nRUN pipenv install django\n",
+        &[],
+    );
+    catches_exactly(
+        "any name starting with pipenv",
+        "FROM a:1\nRUN pipenvx install django\n",
+        &[],
+    );
+    catches_exactly(
+        "pipx install is flagged (DL3013, not DL3042)",
+        "FROM a:1\nRUN pipx install django\n",
+        &[("DL3013", 2)],
+    );
+    catches_exactly(
+        "pip with a version suffix",
+        "FROM a:1\nRUN pip2.7 install django\n",
+        &[("DL3013", 2), ("DL3042", 2)],
+    );
+    catches_exactly(
+        "pip by absolute path is not recognised",
+        "FROM a:1\nRUN /usr/bin/pip install django\n",
+        &[],
+    );
+}
+
+#[test]
+fn probed_dl3033() {
+    catches_exactly(
+        "yum install /tmp/x.rpm",
+        "FROM a:1\nRUN yum install -y /tmp/x.rpm && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install x.rpm",
+        "FROM a:1\nRUN yum install -y x.rpm && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo-1.0",
+        "FROM a:1\nRUN yum install -y foo-1.0 && yum clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "yum install https://x/y.rpm",
+        "FROM a:1\nRUN yum install -y https://x/y.rpm && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install ./x.rpm",
+        "FROM a:1\nRUN yum install -y ./x.rpm && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo-bar",
+        "FROM a:1\nRUN yum install -y foo-bar && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo-x1",
+        "FROM a:1\nRUN yum install -y foo-x1 && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo-v1",
+        "FROM a:1\nRUN yum install -y foo-v1 && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo_1",
+        "FROM a:1\nRUN yum install -y foo_1 && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo-1x",
+        "FROM a:1\nRUN yum install -y foo-1x && yum clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "yum install foo-$V",
+        "FROM a:1\nRUN yum install -y foo-$V && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo.x86_64",
+        "FROM a:1\nRUN yum install -y foo.x86_64 && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo-1.0.x86_64",
+        "FROM a:1\nRUN yum install -y foo-1.0.x86_64 && yum clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "yum install httpd-*",
+        "FROM a:1\nRUN yum install -y httpd-* && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo-.1",
+        "FROM a:1\nRUN yum install -y foo-.1 && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo-bar.rpm",
+        "FROM a:1\nRUN yum install -y foo-bar.rpm && yum clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "yum install a/b-c",
+        "FROM a:1\nRUN yum install -y a/b-c && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install a/b-1",
+        "FROM a:1\nRUN yum install -y a/b-1 && yum clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "yum install x1-",
+        "FROM a:1\nRUN yum install -y x1- && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum install foo--1",
+        "FROM a:1\nRUN yum install -y foo--1 && yum clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "yum module without stream",
+        "FROM a:1\nRUN yum module install -y php && yum clean all\n",
+        &[("DL3033", 2)],
+    );
+    catches_exactly(
+        "yum module with stream",
+        "FROM a:1\nRUN yum module install -y php:7.4 && yum clean all\n",
+        &[],
+    );
 }
