@@ -42,6 +42,16 @@ enum Command {
     K8s(commands::k8s::Args),
     /// List every rule, or print one rule's documentation.
     Rules(commands::rules::Args),
+    /// Manage Cosign-compatible signing keys.
+    Key(commands::key::Args),
+    /// Sign an image with a cosign key and store the signature next to it (`cosign sign`).
+    Sign(commands::sign::Args),
+    /// Verify an image's cosign signatures with a public key (`cosign verify`).
+    Verify(commands::verify::Args),
+    /// Sign a file with a cosign key; prints the base64 signature (`cosign sign-blob`).
+    SignBlob(commands::sign::BlobArgs),
+    /// Verify a file's signature with a public key (`cosign verify-blob`).
+    VerifyBlob(commands::verify::BlobArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +64,11 @@ fn main() -> ExitCode {
         Command::Dockerfile(args) => commands::dockerfile::run(&args, ui),
         Command::K8s(args) => commands::k8s::run(&args, ui),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Key(args) => commands::key::run(&args, ui),
+        Command::Sign(args) => commands::sign::run(&args, ui),
+        Command::Verify(args) => commands::verify::run(&args, ui),
+        Command::SignBlob(args) => commands::sign::run_blob(&args),
+        Command::VerifyBlob(args) => commands::verify::run_blob(&args, ui),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

@@ -2,7 +2,10 @@
 
 pub mod dockerfile;
 pub mod k8s;
+pub mod key;
 pub mod rules;
+pub mod sign;
+pub mod verify;
 
 use std::fmt;
 

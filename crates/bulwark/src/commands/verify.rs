@@ -1,0 +1,162 @@
+//! `bulwark verify` and `bulwark verify-blob` (Cosign-compatible, key-based).
+//!
+//! `verify` reads the image's `sha256-<hex>.sig` manifest, checks every simple-signing layer
+//! (signature, digest binding, `-a` annotations, and the Rekor bundle when `--rekor-key` is
+//! given), prints the verified payloads as one JSON array line and exits 0 when at least
+//! one signature verifies, 1 when none does.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use bulwark_sign::{VerifyOptions, verify_image_signatures};
+
+use super::UsageError;
+use super::key::load_public_key;
+use super::sign::{RegistryArgs, parse_annotations, resolve_image};
+use crate::output::Ui;
+
+/// Exit status when no signature verifies.
+const EXIT_NOT_VERIFIED: i32 = 1;
+
+/// `bulwark verify` flags (cosign's names).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The image: a registry reference, `oci:DIR[:TAG]`, or an OCI layout directory.
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// PEM public key (`cosign.pub`).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// Annotation `key=value` every accepted payload must carry (repeatable).
+    #[arg(short = 'a', long = "annotations", value_name = "KEY=VALUE")]
+    pub annotations: Vec<String>,
+    /// Rekor's public key: check each signature's Rekor bundle (SignedEntryTimestamp) offline.
+    #[arg(long, value_name = "FILE")]
+    pub rekor_key: Option<PathBuf>,
+    /// With --rekor-key: reject signatures without a verified transparency-log bundle.
+    #[arg(long, requires = "rekor_key")]
+    pub require_tlog: bool,
+    /// Accepted for cosign compatibility; bulwark never contacts a transparency log.
+    #[arg(long)]
+    pub insecure_ignore_tlog: bool,
+    /// Output format of the verified payloads (only `json`, cosign's default).
+    #[arg(short = 'o', long, default_value = "json", value_name = "FORMAT")]
+    pub output: String,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// Runs `bulwark verify`.
+pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
+    if args.output != "json" {
+        return Err(UsageError(format!(
+            "--output {:?} is not supported (only json)",
+            args.output
+        ))
+        .into());
+    }
+    let options = VerifyOptions {
+        annotations: parse_annotations(&args.annotations)?,
+        rekor_key: args.rekor_key.as_deref().map(load_public_key).transpose()?,
+        require_tlog: args.require_tlog,
+    };
+    let key = load_public_key(&args.key)?;
+    let target = resolve_image(&args.image, &args.registry, ui, false)?;
+    let Some(sigs) = target
+        .store
+        .get_signatures(&target.digest)
+        .with_context(|| format!("cannot read signatures from {}", target.store_display))?
+    else {
+        eprintln!(
+            "bulwark: error: no signatures found for {} ({}): looked for {}",
+            target.display, target.digest, target.store_display
+        );
+        return Ok(EXIT_NOT_VERIFIED);
+    };
+    let verified = match verify_image_signatures(&sigs, &target.digest, &key, &options) {
+        Ok(v) => v,
+        Err(none) => {
+            eprintln!(
+                "bulwark: error: {} ({}): {none}",
+                target.display, target.digest
+            );
+            return Ok(EXIT_NOT_VERIFIED);
+        }
+    };
+    if !ui.quiet {
+        eprintln!("\nVerification for {} --", target.display);
+        eprintln!("The following checks were performed on each of these signatures:");
+        eprintln!("  - The cosign claims were validated");
+        eprintln!("  - The signatures were verified against the specified public key");
+        for v in &verified {
+            eprintln!("  - signature {}: {}", v.layer_index, v.tlog.describe());
+        }
+    }
+    let payloads: Vec<serde_json::Value> = verified
+        .iter()
+        .filter_map(|v| sigs.layers.get(v.layer_index))
+        .map(|layer| serde_json::from_slice(&layer.payload).unwrap_or(serde_json::Value::Null))
+        .collect();
+    let line = serde_json::to_string(&payloads).context("rendering the verified payloads")?;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{line}").and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(e).context("writing to standard output");
+    }
+    Ok(0)
+}
+
+/// `bulwark verify-blob` flags.
+#[derive(Debug, clap::Args)]
+pub struct BlobArgs {
+    /// The signed file (`-` for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// PEM public key (`cosign.pub`).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The signature: a file holding the base64 signature, or the base64 text itself.
+    #[arg(long, value_name = "SIG")]
+    pub signature: String,
+    /// Accepted for cosign compatibility; bulwark never contacts a transparency log.
+    #[arg(long)]
+    pub insecure_ignore_tlog: bool,
+}
+
+/// Runs `bulwark verify-blob`: exit 0 and "Verified OK" when the signature matches, else 1.
+pub fn run_blob(args: &BlobArgs, ui: Ui) -> anyhow::Result<i32> {
+    let key = load_public_key(&args.key)?;
+    let signature = if std::path::Path::new(&args.signature).is_file() {
+        std::fs::read_to_string(&args.signature)
+            .with_context(|| format!("cannot read the signature file {}", args.signature))?
+    } else {
+        args.signature.clone()
+    };
+    let result = if args.file == "-" {
+        bulwark_sign::verify_blob(&key, std::io::stdin().lock(), &signature)
+    } else {
+        let file = std::fs::File::open(&args.file)
+            .with_context(|| format!("cannot open {}", args.file))?;
+        bulwark_sign::verify_blob(&key, std::io::BufReader::new(file), &signature)
+    };
+    match result {
+        Ok(()) => {
+            if !ui.quiet {
+                eprintln!("Verified OK");
+            }
+            Ok(0)
+        }
+        Err(bulwark_sign::VerifyError::Io(e)) => {
+            Err(e).with_context(|| format!("cannot read {}", args.file))
+        }
+        Err(e) => {
+            eprintln!(
+                "bulwark: error: {}: signature does not verify: {e}",
+                args.file
+            );
+            Ok(EXIT_NOT_VERIFIED)
+        }
+    }
+}
