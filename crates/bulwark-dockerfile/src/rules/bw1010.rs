@@ -18,7 +18,7 @@ declare_rule! {
     /// ## How to fix
     /// ```dockerfile
     /// FROM nginx:1.25
-    /// HEALTHCHECK CMD curl -fsS http://localhost/ || exit 1
+    /// HEALTHCHECK CMD ["curl", "-fsS", "http://localhost/"]
     /// ```
     Bw1010 {
         code: "BW1010",

@@ -16,6 +16,7 @@ declare_rule! {
     /// ## How to fix
     /// ```dockerfile
     /// # no SSH server; use docker exec
+    /// EXPOSE 8080
     /// ```
     Bw1015 {
         code: "BW1015",

@@ -9,13 +9,13 @@ declare_rule! {
     ///
     /// ## Example
     /// ```dockerfile
-    /// HEALTHCHECK CMD curl -f http://localhost/
-    /// HEALTHCHECK CMD wget -q -O- http://localhost/
+    /// HEALTHCHECK CMD ["curl", "-f", "http://localhost/"]
+    /// HEALTHCHECK CMD ["wget", "-q", "-O-", "http://localhost/"]
     /// ```
     ///
     /// ## How to fix
     /// ```dockerfile
-    /// HEALTHCHECK CMD curl -f http://localhost/
+    /// HEALTHCHECK CMD ["curl", "-f", "http://localhost/"]
     /// ```
     Dl3012 {
         code: "DL3012",

@@ -17,7 +17,7 @@ declare_rule! {
     /// ## How to fix
     /// ```dockerfile
     /// FROM nginx:1.25
-    /// HEALTHCHECK CMD curl -f http://localhost/ || exit 1
+    /// HEALTHCHECK CMD ["curl", "-f", "http://localhost/"]
     /// ```
     Dl3057 {
         code: "DL3057",
