@@ -30,17 +30,34 @@ pub fn lint(display_path: &str, source: &[u8], config: &Config) -> LintResult {
     lint_parsed(display_path, &doc, config)
 }
 
+/// Message of the `DL1000` finding for a file without any instruction.
+pub const EMPTY_FILE_MESSAGE: &str =
+    "file is empty: a Dockerfile needs at least a FROM instruction";
+
 /// Lints an already parsed Dockerfile.
+///
+/// A file without any instruction (0 bytes, or only whitespace, comments and parser
+/// directives) yields one `DL1000` finding at line 1 ([`EMPTY_FILE_MESSAGE`]), as `docker build`
+/// refuses such a file. This deliberately deviates from Hadolint 2.15.1, which reports nothing
+/// on an empty file (probed): an empty input is almost always a mistake (a wrong path, a
+/// truncated checkout) and a linter that passes it silently hides that.
 #[must_use]
 pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> LintResult {
     let mut result = LintResult::default();
-    if let Some(err) = doc.errors.first() {
+    let first_error = if let Some(err) = doc.errors.first() {
+        Some((err.message.as_str(), err.line, err.column))
+    } else if doc.instructions().next().is_none() {
+        Some((EMPTY_FILE_MESSAGE, 1, 1))
+    } else {
+        None
+    };
+    if let Some((message, line, column)) = first_error {
         let finding = Finding::new(
             PARSE_ERROR_CODE,
             Severity::Error,
             Category::Dockerfile,
-            err.message.clone(),
-            Location::at(display_path, err.line, Some(err.column)),
+            message.to_string(),
+            Location::at(display_path, line, Some(column)),
         );
         if config.ignored.contains(PARSE_ERROR_CODE) {
             result.suppressed.push(Suppressed {
@@ -327,7 +344,11 @@ pub fn rule(code: &str) -> Option<RuleInfo> {
             summary: "The Dockerfile could not be parsed.".to_string(),
             help_markdown: "The file is not a valid Dockerfile (unknown instruction, missing \
                             arguments, unterminated heredoc, invalid UTF-8, ...). No other rule \
-                            runs on a file that does not parse; fix the reported position first."
+                            runs on a file that does not parse; fix the reported position first.\n\n\
+                            An empty file (no instruction at all: 0 bytes, or only whitespace, \
+                            comments and parser directives) is reported here too, at line 1, \
+                            because `docker build` rejects it. Hadolint 2.15.1 reports nothing \
+                            for an empty file; Bulwark deliberately differs."
                 .to_string(),
             default_severity: Severity::Error,
             help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL1000".to_string()),

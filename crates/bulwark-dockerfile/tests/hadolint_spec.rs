@@ -1338,3 +1338,40 @@ fn probed_dl3033() {
         &[],
     );
 }
+
+/// Deliberate deviation: Hadolint 2.15.1 reports nothing on an empty file (probed with 0 bytes,
+/// blank lines, a lone comment and a lone `# syntax=` directive); Bulwark reports one `DL1000`
+/// at line 1, because `docker build` rejects a file without instructions.
+#[test]
+fn empty_file_is_one_dl1000() {
+    for src in [
+        "",
+        "\n  \n\t\n",
+        "# just a comment\n",
+        "# syntax=docker/dockerfile:1\n\n",
+    ] {
+        let r = lint("empty", src.as_bytes(), &Config::default());
+        let got: Vec<_> = r
+            .findings
+            .iter()
+            .map(|f| (f.code.as_str(), f.location.line, f.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("DL1000", Some(1), bulwark_dockerfile::EMPTY_FILE_MESSAGE)],
+            "{src:?}"
+        );
+    }
+    // One instruction is enough to be linted normally.
+    let r = lint("one", b"# c\nFROM alpine:3.20\n", &Config::default());
+    assert!(
+        r.findings.iter().all(|f| f.code != "DL1000"),
+        "{:?}",
+        r.findings
+    );
+    // `ignored: [DL1000]` suppresses it like any syntax error.
+    let mut c = Config::default();
+    c.ignored.insert("DL1000".into());
+    let r = lint("empty", b"", &c);
+    assert!(r.findings.is_empty() && r.suppressed.len() == 1, "{r:?}");
+}
