@@ -34,8 +34,7 @@ impl LayerCache {
         h.update(layer_key.as_bytes());
         h.update([0]);
         h.update(analyzers_key.as_bytes());
-        let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join(format!("{hex}.json"))
+        self.dir.join(format!("{}.json", crate::hex(&h.finalize())))
     }
 
     /// The cached result, if present and readable.
@@ -56,7 +55,9 @@ impl LayerCache {
         }
         let tmp = self.dir.join(format!(
             ".{}.{}.tmp",
-            target.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            target
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             std::process::id()
         ));
         if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &target).is_err() {

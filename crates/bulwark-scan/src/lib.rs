@@ -15,6 +15,9 @@
 //!    packages marked, plus the merged file view for the secret and configuration checks.
 
 mod cache;
+pub mod detect;
+pub mod ignore;
+pub mod secrets;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,7 +35,7 @@ use serde::{Deserialize, Serialize};
 pub use cache::LayerCache;
 
 /// Version of the cached per-layer record; bump when [`LayerResult`] changes shape or meaning.
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 
 /// Errors of a scan; each names the image or directory.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +52,8 @@ pub struct ScanOptions {
     pub walk: WalkOptions,
     /// Per-layer cache; `None` disables caching (`--no-cache`).
     pub cache: Option<LayerCache>,
+    /// Secret scanning of every layer's files; `None` skips it.
+    pub secrets: Option<secrets::SecretScanning>,
 }
 
 /// What one layer (or directory) contributed, as cached.
@@ -64,6 +69,9 @@ pub struct LayerResult {
     pub owned: FileOwnership,
     /// Per-file analysis problems, as text.
     pub errors: Vec<String>,
+    /// Secrets found in this layer's files (layer digest and removal not yet set).
+    #[serde(default)]
+    pub secrets: Vec<bulwark_secrets::SecretFinding>,
 }
 
 /// One layer in the inventory.
@@ -100,12 +108,20 @@ pub struct Inventory {
     pub merged: MergedFs,
     /// Per-file analysis problems (the scan went on).
     pub errors: Vec<String>,
+    /// Secrets in any layer's files, as findings (with layer, Dockerfile step, and whether a
+    /// later layer removed the file).
+    pub secrets: Vec<bulwark_report::Finding>,
 }
 
-/// Collects the files the analyzers want from one layer.
+/// Collects the files the analyzers want from one layer, and scans files for secrets as they
+/// stream past (their bytes are not kept).
 struct CatalogVisitor<'a> {
     analyzers: &'a Analyzers,
     files: LayerFiles,
+    secrets: Option<&'a bulwark_secrets::Scanner>,
+    found: Vec<bulwark_secrets::SecretFinding>,
+    /// Prefix shown before a walked path in secret findings (`/` in images, `DIR/` for dirs).
+    display_prefix: String,
 }
 
 fn catalog_meta(entry: &EntryMeta) -> bulwark_catalog::EntryMeta {
@@ -117,30 +133,65 @@ fn catalog_meta(entry: &EntryMeta) -> bulwark_catalog::EntryMeta {
 
 impl LayerVisitor for CatalogVisitor<'_> {
     fn wants(&self, path: &str, entry: &EntryMeta) -> bool {
-        entry.kind == EntryKind::File && self.analyzers.required(path, &catalog_meta(entry))
+        entry.kind == EntryKind::File
+            && (self.analyzers.required(path, &catalog_meta(entry))
+                || self.secrets.is_some_and(|s| s.wants(path, entry.size)))
     }
 
     fn visit(&mut self, file: &WantedFile<'_>) {
-        self.files
-            .insert(file.path, catalog_meta(file.meta), file.data.to_vec());
+        if let Some(scanner) = self.secrets
+            && scanner.wants(file.path, file.meta.size)
+        {
+            let shown = format!(
+                "{}{}",
+                self.display_prefix,
+                file.path.trim_start_matches('/')
+            );
+            self.found.extend(scanner.scan_file(&shown, file.data));
+        }
+        if self.analyzers.required(file.path, &catalog_meta(file.meta)) {
+            self.files
+                .insert(file.path, catalog_meta(file.meta), file.data.to_vec());
+        }
     }
 }
 
-fn analyze(analyzers: &Analyzers, report: LayerReport, files: &LayerFiles) -> LayerResult {
-    let inv = analyzers.analyze_layer(files);
+fn analyze(analyzers: &Analyzers, report: LayerReport, visitor: CatalogVisitor<'_>) -> LayerResult {
+    let inv = analyzers.analyze_layer(&visitor.files);
     LayerResult {
         report,
         os: inv.os,
         packages: inv.packages,
         owned: inv.owned,
         errors: inv.errors.iter().map(ToString::to_string).collect(),
+        secrets: visitor.found,
+    }
+}
+
+fn visitor<'a>(
+    analyzers: &'a Analyzers,
+    opts: &'a ScanOptions,
+    display_prefix: String,
+) -> CatalogVisitor<'a> {
+    CatalogVisitor {
+        analyzers,
+        files: LayerFiles::new(),
+        secrets: opts.secrets.as_ref().map(|s| &*s.scanner),
+        found: Vec::new(),
+        display_prefix,
     }
 }
 
 /// Scans an image: walk, analyze, apply, inventory.
 pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanError> {
     let analyzers = Analyzers::for_mode(ScanMode::Image);
-    let key_suffix = format!("{CACHE_FORMAT}|{}", analyzers.cache_key());
+    let key_suffix = format!(
+        "{CACHE_FORMAT}|{}|secrets={}",
+        analyzers.cache_key(),
+        opts.secrets
+            .as_ref()
+            .map_or("off", |s| s.cache_key.as_str())
+    );
     let cached: Vec<Option<LayerResult>> = image
         .layers
         .iter()
@@ -154,10 +205,7 @@ pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanEr
         cached
             .get(layer.index)
             .is_some_and(Option::is_none)
-            .then(|| CatalogVisitor {
-                analyzers: &analyzers,
-                files: LayerFiles::new(),
-            })
+            .then(|| visitor(&analyzers, opts, "/".to_string()))
     })?;
     let mut results = Vec::with_capacity(image.layers.len());
     let mut layers = Vec::with_capacity(image.layers.len());
@@ -166,7 +214,7 @@ pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanEr
         let result = match (hit, walked) {
             (Some(r), _) => r,
             (None, Some(w)) => {
-                let r = analyze(&analyzers, w.report, &w.visitor.files);
+                let r = analyze(&analyzers, w.report, w.visitor);
                 if let Some(c) = &opts.cache {
                     c.put(&layer.cache_key(), &key_suffix, &r);
                 }
@@ -191,7 +239,8 @@ pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanEr
         digest: image.manifest_digest.as_ref().map(ToString::to_string),
         config_digest: Some(image.config_digest.to_string()),
     };
-    let mut inv = apply(subject, results, &digests);
+    let created_by: Vec<Option<String>> = layers.iter().map(|l| l.created_by.clone()).collect();
+    let mut inv = apply(subject, results, &digests, &created_by, "/");
     inv.layers = layers;
     inv.config = Some(image.config.clone());
     Ok(inv)
@@ -201,19 +250,17 @@ pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanEr
 /// packages, like an image).
 pub fn scan_dir(root: &Path, mode: ScanMode, opts: &ScanOptions) -> Result<Inventory, ScanError> {
     let analyzers = Analyzers::for_mode(mode);
-    let mut visitor = CatalogVisitor {
-        analyzers: &analyzers,
-        files: LayerFiles::new(),
-    };
-    let report = walk_dir(root, &mut visitor, &opts.walk)?;
-    let result = analyze(&analyzers, report, &visitor.files);
+    let prefix = format!("{}/", root.display().to_string().trim_end_matches('/'));
+    let mut v = visitor(&analyzers, opts, prefix.clone());
+    let report = walk_dir(root, &mut v, &opts.walk)?;
+    let result = analyze(&analyzers, report, v);
     let subject = Subject {
         name: root.display().to_string(),
         kind: SubjectKind::Directory,
         digest: None,
         config_digest: None,
     };
-    let mut inv = apply(subject, vec![result], &[None]);
+    let mut inv = apply(subject, vec![result], &[None], &[None], &prefix);
     inv.layers = vec![LayerInfo {
         index: 0,
         digest: String::new(),
@@ -228,7 +275,9 @@ pub fn scan_dir(root: &Path, mode: ScanMode, opts: &ScanOptions) -> Result<Inven
 /// (`/app.jar/BOOT-INF/lib/x.jar`) the outermost archive.
 fn evidence_file(path: &str) -> &str {
     let trimmed = path.trim_start_matches('/');
-    for ext in [".jar/", ".war/", ".ear/", ".par/", ".sar/", ".jpi/", ".hpi/"] {
+    for ext in [
+        ".jar/", ".war/", ".ear/", ".par/", ".sar/", ".jpi/", ".hpi/",
+    ] {
         if let Some(i) = trimmed.find(ext) {
             return &trimmed[..i + ext.len() - 1];
         }
@@ -236,14 +285,24 @@ fn evidence_file(path: &str) -> &str {
     trimmed
 }
 
-fn apply(subject: Subject, results: Vec<LayerResult>, digests: &[Option<String>]) -> Inventory {
+fn apply(
+    subject: Subject,
+    results: Vec<LayerResult>,
+    digests: &[Option<String>],
+    created_by: &[Option<String>],
+    display_prefix: &str,
+) -> Inventory {
     let merged = MergedFs::apply(results.iter().map(|r| &r.report));
     // Earliest layer in which each OS package version appears (Trivy's "layer that added it").
     let mut first_seen: HashMap<(String, String, String), usize> = HashMap::new();
     for (i, r) in results.iter().enumerate() {
         for p in r.packages.iter().filter(|p| p.kind.is_os()) {
             first_seen
-                .entry((p.kind.as_str().to_string(), p.name.clone(), p.version.clone()))
+                .entry((
+                    p.kind.as_str().to_string(),
+                    p.name.clone(),
+                    p.version.clone(),
+                ))
                 .or_insert(i);
         }
     }
@@ -256,7 +315,24 @@ fn apply(subject: Subject, results: Vec<LayerResult>, digests: &[Option<String>]
     let mut packages = Vec::new();
     let mut errors = Vec::new();
     let mut reports = Vec::with_capacity(results.len());
+    let mut secrets = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
+        let digest = digests.get(i).cloned().flatten();
+        for s in r.secrets {
+            let path = s
+                .location
+                .path
+                .strip_prefix(display_prefix)
+                .unwrap_or(&s.location.path)
+                .to_string();
+            let removed = merged.is_hidden(&path, i);
+            let step = created_by.get(i).cloned().flatten();
+            let mut f = s.with_removed_in_later_layer(removed);
+            if let Some(d) = &digest {
+                f = f.with_layer(d.clone(), step);
+            }
+            secrets.push(f.to_finding());
+        }
         reports.push(r.report);
         owned.extend(r.owned);
         errors.extend(r.errors);
@@ -268,7 +344,11 @@ fn apply(subject: Subject, results: Vec<LayerResult>, digests: &[Option<String>]
             }
             let layer = if p.kind.is_os() {
                 first_seen
-                    .get(&(p.kind.as_str().to_string(), p.name.clone(), p.version.clone()))
+                    .get(&(
+                        p.kind.as_str().to_string(),
+                        p.name.clone(),
+                        p.version.clone(),
+                    ))
                     .copied()
                     .unwrap_or(i)
             } else {
@@ -297,7 +377,19 @@ fn apply(subject: Subject, results: Vec<LayerResult>, digests: &[Option<String>]
         reports,
         merged,
         errors,
+        secrets,
     }
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// The user cache directory for Bulwark (`$XDG_CACHE_HOME/bulwark`, `~/.cache/bulwark`).

@@ -42,6 +42,18 @@ enum Command {
     K8s(commands::k8s::Args),
     /// List every rule, or print one rule's documentation.
     Rules(commands::rules::Args),
+    /// Scan a container image: packages (SBOM) and findings.
+    Image(commands::image::ImageArgs),
+    /// Scan a directory (source tree): installed packages and lock files.
+    Fs(commands::image::DirArgs),
+    /// Scan a root filesystem on disk like an image: installed packages only.
+    Rootfs(commands::image::DirArgs),
+    /// Scan a CycloneDX or SPDX JSON SBOM for known vulnerabilities.
+    Sbom(commands::sbom::Args),
+    /// Manage the OSV vulnerability database (update, import, status).
+    Db(commands::db::Args),
+    /// Delete the per-layer scan cache.
+    Clean(commands::clean::Args),
     /// Manage Cosign-compatible signing keys.
     Key(commands::key::Args),
     /// Sign an image with a cosign key and store the signature next to it (`cosign sign`).
@@ -64,6 +76,14 @@ fn main() -> ExitCode {
         Command::Dockerfile(args) => commands::dockerfile::run(&args, ui),
         Command::K8s(args) => commands::k8s::run(&args, ui),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Image(args) => commands::image::run_image(&args, ui),
+        Command::Fs(args) => {
+            commands::image::run_dir(&args, bulwark_catalog::ScanMode::Filesystem, ui)
+        }
+        Command::Rootfs(args) => commands::image::run_dir(&args, bulwark_catalog::ScanMode::Image, ui),
+        Command::Sbom(args) => commands::sbom::run(&args, ui),
+        Command::Db(args) => commands::db::run(&args, ui),
+        Command::Clean(args) => commands::clean::run(&args, ui),
         Command::Key(args) => commands::key::run(&args, ui),
         Command::Sign(args) => commands::sign::run(&args, ui),
         Command::Verify(args) => commands::verify::run(&args, ui),

@@ -1,11 +1,16 @@
 //! One module per subcommand.
 
+pub mod clean;
+pub mod db;
 pub mod dockerfile;
+pub mod image;
 pub mod k8s;
 pub mod key;
 pub mod rules;
+pub mod sbom;
 pub mod sign;
 pub mod verify;
+pub mod vuln;
 
 use std::fmt;
 
