@@ -36,14 +36,22 @@ impl Rule for Dl3022 {
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
         let mut aliases: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        // Number of `FROM`s so far, the current stage included: `--from=N` is valid for
+        // `N < stages` (Hadolint 2.15.1, probed: `--from=0` inside stage 0 passes, `--from=1`
+        // before a second `FROM` is flagged).
+        let mut stages = 0usize;
         for v in &cx.instrs {
             match &v.ins.kind {
-                Kind::From(f) => aliases.extend(f.alias.as_deref()),
+                Kind::From(f) => {
+                    aliases.extend(f.alias.as_deref());
+                    stages += 1;
+                }
                 Kind::Copy(c) => {
                     // `image:tag` references an external image (Hadolint PR #815).
                     if let Some(src) = &c.from
                         && !src.contains(':')
                         && !aliases.contains(&src.as_str())
+                        && !src.parse::<usize>().is_ok_and(|n| n < stages)
                     {
                         out.push(Violation::at(&Self::META, v.ins));
                     }
