@@ -1375,3 +1375,76 @@ fn empty_file_is_one_dl1000() {
     let r = lint("empty", b"", &c);
     assert!(r.findings.is_empty() && r.suppressed.len() == 1, "{r:?}");
 }
+
+#[test]
+fn probed_dl3022() {
+    catches_exactly(
+        "numeric index of an earlier stage",
+        "FROM a:1\nRUN x\nFROM b:1\nCOPY --from=0 /a /b\n",
+        &[],
+    );
+    catches_exactly(
+        "index of the current stage",
+        "FROM a:1\nCOPY --from=0 /a /b\n",
+        &[],
+    );
+    catches_exactly(
+        "index of a later stage",
+        "FROM a:1\nCOPY --from=1 /a /b\nFROM b:1\n",
+        &[("DL3022", 2)],
+    );
+    catches_exactly(
+        "index past every stage",
+        "FROM a:1\nFROM b:1\nCOPY --from=5 /a /b\n",
+        &[("DL3022", 3)],
+    );
+    catches_exactly(
+        "alias",
+        "FROM a:1 AS x\nFROM b:1\nCOPY --from=x /a /b\n",
+        &[],
+    );
+}
+
+#[test]
+fn probed_dl3060() {
+    catches_exactly(
+        "yarn install in the last stage",
+        "FROM golang:1\nRUN go build\nFROM node:1\nRUN yarn install --pure-lockfile\n",
+        &[("DL3060", 4)],
+    );
+    catches_exactly(
+        "yarn install in an earlier stage is not reported",
+        "FROM node:1\nRUN yarn install\nFROM debian:1\nRUN echo\n",
+        &[],
+    );
+    catches_exactly(
+        "a later FROM drops it even with aliases",
+        "FROM a:1\nRUN yarn install\nFROM b:1 AS c\nFROM d:1\n",
+        &[],
+    );
+    catches_exactly(
+        "ARG does not end the stage",
+        "FROM a:1\nRUN yarn install\nARG X\n",
+        &[("DL3060", 2)],
+    );
+    catches_exactly(
+        "yarn cache clean in a later RUN does not count",
+        "FROM node:1\nRUN yarn install\nRUN yarn cache clean\n",
+        &[("DL3059", 3), ("DL3060", 2)],
+    );
+    catches_exactly(
+        "every RUN of the last stage",
+        "FROM node:1\nRUN yarn install\nRUN yarn install\n",
+        &[("DL3059", 3), ("DL3060", 2), ("DL3060", 3)],
+    );
+    catches_exactly(
+        "ONBUILD RUN is reported even in an earlier stage",
+        "FROM a:1\nONBUILD RUN yarn install\nFROM b:1\n",
+        &[("DL3060", 2)],
+    );
+    catches_exactly(
+        "before any FROM",
+        "RUN yarn install\n",
+        &[("DL3060", 1), ("DL3061", 1)],
+    );
+}
