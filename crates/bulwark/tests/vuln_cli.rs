@@ -15,7 +15,7 @@ fn bulwark() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_bulwark"));
     c.env_remove("BULWARK_DB_PATH")
         .env_remove("BULWARK_FORMAT")
-        .env("BULWARK_NO_COLOR", "1");
+        .env("BULWARK_NO_COLOR", "true");
     c
 }
 
@@ -57,7 +57,7 @@ fn project(dir: &Path) {
         dir.join("package-lock.json"),
         r#"{"name":"app","version":"1.0.0","lockfileVersion":3,"requires":true,
 "packages":{"":{"name":"app","version":"1.0.0"},
-"node_modules/lodash":{"version":"4.17.20","resolved":"https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz"}}}"#,
+"node_modules/lodash":{"version":"4.17.11","resolved":"https://registry.npmjs.org/lodash/-/lodash-4.17.11.tgz"}}}"#,
     )
     .expect("w");
     std::fs::write(
@@ -212,7 +212,7 @@ fn fs_scan_reports_the_records_that_affect_each_package() {
     let all = findings(&json(&r));
     check_package(&all, &osv.join("PyPI"), "PyPI", "django", "3.2.0", "/requirements.txt");
     check_package(&all, &osv.join("PyPI"), "PyPI", "urllib3", "1.26.4", "/requirements.txt");
-    check_package(&all, &osv.join("npm"), "npm", "lodash", "4.17.20", "/package-lock.json");
+    check_package(&all, &osv.join("npm"), "npm", "lodash", "4.17.11", "/package-lock.json");
     check_package(&all, &osv.join("crates"), "crates.io", "regex", "1.5.4", "/Cargo.lock");
     check_package(&all, &osv.join("crates"), "crates.io", "time", "0.1.43", "/Cargo.lock");
     // One finding per vulnerability per package: no ID twice for the same package.
@@ -377,9 +377,9 @@ fn sbom_scan_of_our_cyclonedx_and_a_syft_spdx() {
  {"name":"urllib3","SPDXID":"SPDXRef-Package-python-urllib3","versionInfo":"1.26.4",
   "downloadLocation":"NOASSERTION","externalRefs":[{"referenceCategory":"PACKAGE-MANAGER",
   "referenceType":"purl","referenceLocator":"pkg:pypi/urllib3@1.26.4"}]},
- {"name":"lodash","SPDXID":"SPDXRef-Package-npm-lodash","versionInfo":"4.17.20",
+ {"name":"lodash","SPDXID":"SPDXRef-Package-npm-lodash","versionInfo":"4.17.11",
   "downloadLocation":"NOASSERTION","externalRefs":[{"referenceCategory":"PACKAGE-MANAGER",
-  "referenceType":"purl","referenceLocator":"pkg:npm/lodash@4.17.20"}]}]}"#,
+  "referenceType":"purl","referenceLocator":"pkg:npm/lodash@4.17.11"}]}]}"#,
     )
     .expect("w");
     let r = run(bulwark()
