@@ -103,21 +103,20 @@ pub fn resolve_image(
         ))
     })?;
     let client = reg.client();
-    let digest = match reference.digest() {
-        Some(d) => d.to_string(),
-        None => {
-            let fetched = client
-                .get_manifest(&reference)
-                .with_context(|| format!("cannot resolve {image} to a digest"))?;
-            if warn_tag && !ui.quiet {
-                eprintln!(
-                    "bulwark: warning: {image} is a tag, which can be moved; signing the digest it points at now: {}@{}",
-                    reference.name(),
-                    fetched.digest
-                );
-            }
-            fetched.digest.to_string()
+    let digest = if let Some(d) = reference.digest() {
+        d.to_string()
+    } else {
+        let fetched = client
+            .get_manifest(&reference)
+            .with_context(|| format!("cannot resolve {image} to a digest"))?;
+        if warn_tag && !ui.quiet {
+            eprintln!(
+                "bulwark: warning: {image} is a tag, which can be moved; signing the digest it points at now: {}@{}",
+                reference.name(),
+                fetched.digest
+            );
         }
+        fetched.digest.to_string()
     };
     let digest: Digest = digest
         .parse()
@@ -174,10 +173,12 @@ fn resolve_layout(display: &str, dir: &Path, tag: Option<&str>) -> anyhow::Resul
     let images: Vec<&serde_json::Value> = entries
         .iter()
         .filter(|e| {
-            !annotation(e, bulwark_sign::store::REF_NAME_ANNOTATION)
-                .is_some_and(|n| n.starts_with("sha256-") && n.ends_with(".sig"))
-                && annotation(e, bulwark_sign::store::COSIGN_KIND_ANNOTATION)
-                    .is_none_or(|k| k == bulwark_sign::store::COSIGN_KIND_IMAGE)
+            !annotation(e, bulwark_sign::store::REF_NAME_ANNOTATION).is_some_and(|n| {
+                n.strip_prefix("sha256-")
+                    .and_then(|r| r.strip_suffix(".sig"))
+                    .is_some()
+            }) && annotation(e, bulwark_sign::store::COSIGN_KIND_ANNOTATION)
+                .is_none_or(|k| k == bulwark_sign::store::COSIGN_KIND_IMAGE)
         })
         .collect();
     let chosen = match tag {
