@@ -1448,3 +1448,77 @@ fn probed_dl3060() {
         &[("DL3060", 1), ("DL3061", 1)],
     );
 }
+
+#[test]
+fn probed_known_variable_versions() {
+    catches_exactly(
+        "dnf package with a stage ENV variable",
+        "FROM a:1\nENV V 1.0\nRUN dnf install -y \"foo-$V\" && dnf clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "the value does not matter",
+        "FROM a:1\nENV V x\nRUN dnf install -y foo-$V && dnf clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "ARG without a value",
+        "FROM a:1\nARG V\nRUN dnf install -y foo-${V} && dnf clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "global ARG",
+        "ARG V\nFROM a:1\nRUN dnf install -y foo-$V && dnf clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "variable of another stage",
+        "FROM a:1\nENV V 1.0\nFROM b:1\nRUN dnf install -y foo-$V && dnf clean all\n",
+        &[("DL3041", 4)],
+    );
+    catches_exactly(
+        "unknown variable",
+        "FROM a:1\nARG V\nRUN dnf install -y foo-$W && dnf clean all\n",
+        &[("DL3041", 3)],
+    );
+    catches_exactly(
+        "no dash",
+        "FROM a:1\nARG V\nRUN dnf install -y foo$V && dnf clean all\n",
+        &[("DL3041", 3)],
+    );
+    catches_exactly(
+        "dash before, variable later",
+        "FROM a:1\nARG V\nRUN dnf install -y foo-bar$V && dnf clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "quoted variable",
+        "FROM a:1\nARG V\nRUN dnf install -y foo-\"$V\" && dnf clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "a default modifier does not count",
+        "FROM a:1\nARG V\nRUN dnf install -y foo-${V:-1} && dnf clean all\n",
+        &[("DL3041", 3)],
+    );
+    catches_exactly(
+        "not inside ONBUILD",
+        "FROM a:1\nENV V=1\nONBUILD RUN dnf install -y foo-$V && dnf clean all\n",
+        &[("DL3041", 3)],
+    );
+    catches_exactly(
+        "microdnf",
+        "FROM a:1\nENV MYSQL_VERSION 8.0.35-1.el8\nRUN set -eux; microdnf install -y \"mysql-community-server-minimal-$MYSQL_VERSION\"; microdnf clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "yum with a stage ENV variable",
+        "FROM a:1\nENV V 1.0\nRUN yum install -y foo-$V && yum clean all\n",
+        &[],
+    );
+    catches_exactly(
+        "yum without a dash",
+        "FROM a:1\nARG V\nRUN yum install -y foo$V && yum clean all\n",
+        &[("DL3033", 3)],
+    );
+}

@@ -1,3 +1,7 @@
+use std::collections::HashSet;
+
+use bulwark_shell::CmdPart;
+
 use super::prelude::*;
 
 declare_rule! {
@@ -7,7 +11,8 @@ declare_rule! {
     ///
     /// As in Hadolint 2.15.1 (probed), a package counts as versioned when a `-` is directly
     /// followed by a digit (`httpd-2.4`, not `python3-devel`), or when it is an `.rpm` file whose
-    /// name has a `-` (`foo-bar.rpm`, not `/tmp/x.rpm`).
+    /// name has a `-` (`foo-bar.rpm`, not `/tmp/x.rpm`), or when it has a `-` and references an
+    /// `ARG`/`ENV` variable declared before it in the stage (`foo-$VERSION`; not in `ONBUILD`).
     ///
     /// ## Why is this bad?
     /// Unpinned packages make rebuilds pick up whatever is newest.
@@ -29,11 +34,16 @@ declare_rule! {
     }
 }
 
-fn install_args(c: &Command) -> Vec<&str> {
+/// The package arguments of `yum install` (flags, `install` and `module` left out).
+fn install_parts(c: &Command) -> Vec<&CmdPart> {
     if !c.has_args("yum", &["install"]) {
         return Vec::new();
     }
-    c.args_no_flags().into_iter().filter(|a| *a != "install" && *a != "module").collect()
+    c.arguments
+        .iter()
+        .filter(|a| !c.flags.iter().any(|f| f.id == a.id))
+        .filter(|a| a.arg != "install" && a.arg != "module")
+        .collect()
 }
 
 /// `-` followed by a digit anywhere, or an `.rpm` file name containing a `-`.
@@ -45,11 +55,31 @@ fn package_version_fixed(p: &str) -> bool {
     dash_digit || (p.ends_with(".rpm") && p.contains('-'))
 }
 
-simple_run_rule!(Dl3033, Scope::WithOnbuild, |s| {
+fn ok(s: &ParsedShell, known: &HashSet<String>) -> bool {
     s.commands.iter().all(|c| {
         let module = c.has_args("yum", &["module"]);
-        install_args(c).into_iter().all(|p| {
-            if module { p.contains(':') } else { package_version_fixed(p) }
+        install_parts(c).into_iter().all(|p| {
+            if module {
+                p.arg.contains(':')
+            } else {
+                package_version_fixed(&p.arg)
+                    || (p.arg.contains('-') && references_known_var(s, p, known))
+            }
         })
     })
-});
+}
+
+impl Rule for Dl3033 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        for (v, known) in cx.instrs.iter().zip(known_vars(cx)) {
+            if let Some(s) = &v.shell
+                && !ok(s, &known)
+            {
+                out.push(Violation::at(&Self::META, v.ins));
+            }
+        }
+    }
+}

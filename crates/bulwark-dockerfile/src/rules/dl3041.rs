@@ -1,9 +1,15 @@
+use std::collections::HashSet;
+
+use bulwark_shell::CmdPart;
+
 use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
     /// Checks that packages given to `dnf`/`microdnf install` carry a version (`name-1.2.3`, or an
-    /// `.rpm` file) and modules a stream (`name:stream`).
+    /// `.rpm` file) and modules a stream (`name:stream`). As in Hadolint 2.15.1 (probed), a package
+    /// with a `-` that references an `ARG`/`ENV` variable declared before it in the stage
+    /// (`foo-$VERSION`) counts as versioned, except inside `ONBUILD`.
     ///
     /// ## Why is this bad?
     /// Unpinned packages make rebuilds pick up whatever is newest.
@@ -27,11 +33,15 @@ declare_rule! {
 
 const DNF: &[&str] = &["dnf", "microdnf"];
 
-fn install_args(c: &Command) -> Vec<&str> {
+fn install_parts(c: &Command) -> Vec<&CmdPart> {
     if !c.names_have_args(DNF, &["install"]) {
         return Vec::new();
     }
-    c.args_no_flags().into_iter().filter(|a| *a != "install" && *a != "module").collect()
+    c.arguments
+        .iter()
+        .filter(|a| !c.flags.iter().any(|f| f.id == a.id))
+        .filter(|a| a.arg != "install" && a.arg != "module")
+        .collect()
 }
 
 fn version_like(parts: &[&str]) -> bool {
@@ -48,14 +58,31 @@ fn package_fixed(p: &str) -> bool {
     p.ends_with(".rpm") || version_like(parts.get(1..).unwrap_or_default())
 }
 
-simple_run_rule!(Dl3041, Scope::WithOnbuild, |s| {
+fn ok(s: &ParsedShell, known: &HashSet<String>) -> bool {
     s.commands.iter().all(|c| {
         if c.names_have_args(DNF, &["module"]) {
-            install_args(c).into_iter().all(|m| m.contains(':'))
+            install_parts(c).into_iter().all(|m| m.arg.contains(':'))
         } else if c.names_have_args(DNF, &["group"]) {
             true
         } else {
-            install_args(c).into_iter().all(package_fixed)
+            install_parts(c).into_iter().all(|p| {
+                package_fixed(&p.arg) || (p.arg.contains('-') && references_known_var(s, p, known))
+            })
         }
     })
-});
+}
+
+impl Rule for Dl3041 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        for (v, known) in cx.instrs.iter().zip(known_vars(cx)) {
+            if let Some(s) = &v.shell
+                && !ok(s, &known)
+            {
+                out.push(Violation::at(&Self::META, v.ins));
+            }
+        }
+    }
+}

@@ -207,9 +207,94 @@ macro_rules! declare_rule {
     };
 }
 
+/// For each entry of [`Context::instrs`], the names of the `ARG`/`ENV` variables Hadolint 2.15.1
+/// treats as known there: global `ARG`s (before the first `FROM`) plus the `ARG`s and `ENV`s
+/// declared earlier in the current stage. `ONBUILD` instructions get an empty set (probed: a
+/// known variable does not count inside `ONBUILD RUN`).
+pub(crate) fn known_vars(cx: &Context<'_>) -> Vec<std::collections::HashSet<String>> {
+    use std::collections::HashSet;
+    let mut globals: HashSet<String> = HashSet::new();
+    let mut stage: HashSet<String> = HashSet::new();
+    let mut in_stage = false;
+    let mut out = Vec::with_capacity(cx.instrs.len());
+    for v in &cx.instrs {
+        out.push(if matches!(v.ins.kind, Kind::Onbuild(_)) {
+            HashSet::new()
+        } else {
+            stage.clone()
+        });
+        match &v.ins.kind {
+            Kind::From(_) => {
+                in_stage = true;
+                stage.clone_from(&globals);
+            }
+            Kind::Arg(decls) => {
+                for (name, _) in decls {
+                    if !in_stage {
+                        globals.insert(name.clone());
+                    }
+                    stage.insert(name.clone());
+                }
+            }
+            Kind::Env(pairs) => stage.extend(pairs.iter().map(|(k, _)| k.clone())),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// True when the raw word of `part` in `shell` references one of `known` as plain `$NAME` or
+/// `${NAME}` (a `${NAME:-x}` form does not count, as in Hadolint 2.15.1).
+pub(crate) fn references_known_var(
+    shell: &ParsedShell,
+    part: &bulwark_shell::CmdPart,
+    known: &std::collections::HashSet<String>,
+) -> bool {
+    if known.is_empty() {
+        return false;
+    }
+    let raw = shell.original.get(part.offset..).unwrap_or("");
+    // The word ends at the first unquoted blank.
+    let mut quote: Option<char> = None;
+    let mut end = raw.len();
+    for (i, c) in raw.char_indices() {
+        match (quote, c) {
+            (None, ' ' | '\t' | '\n' | ';' | '&' | '|') => {
+                end = i;
+                break;
+            }
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+    }
+    let word = raw.get(..end).unwrap_or("");
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut rest = word;
+    while let Some(i) = rest.find('$') {
+        rest = rest.get(i + 1..).unwrap_or("");
+        let name = if let Some(braced) = rest.strip_prefix('{') {
+            let n: String = braced.chars().take_while(|c| is_name(*c)).collect();
+            if braced.get(n.len()..).is_some_and(|r| r.starts_with('}')) {
+                n
+            } else {
+                String::new()
+            }
+        } else {
+            rest.chars().take_while(|c| is_name(*c)).collect()
+        };
+        if !name.is_empty() && known.contains(&name) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Items every rule file needs.
 pub(crate) mod prelude {
-    pub(crate) use super::{Context, Rule, RuleMeta, Scope, Violation};
+    pub(crate) use super::{
+        Context, Rule, RuleMeta, Scope, Violation, known_vars, references_known_var,
+    };
     pub(crate) use crate::ast::{Args, Instruction, Kind};
     pub(crate) use bulwark_shell::{Command, ParsedShell};
 
