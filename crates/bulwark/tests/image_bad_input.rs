@@ -4,6 +4,7 @@
 
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)] // test helpers
 
+use std::fmt::Write as _;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,10 @@ fn sha256(data: &[u8]) -> String {
     let h = sha2::Sha256::digest(data);
     format!(
         "sha256:{}",
-        h.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        h.iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
     )
 }
 
@@ -200,7 +204,7 @@ fn expect_failure(
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("spawn bulwark");
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + Duration::from_mins(2);
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
