@@ -4,6 +4,7 @@
 //!
 //! Expected IDs are derived from the records themselves (a small independent range evaluator
 //! for purely numeric versions below), not from Bulwark's output.
+#![allow(clippy::expect_used, clippy::panic)] // test helpers: a failure should abort the test
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -52,7 +53,11 @@ fn import(sources: &[&Path]) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn project(dir: &Path) {
-    std::fs::write(dir.join("requirements.txt"), "django==3.2.0\nurllib3==1.26.4\n").expect("w");
+    std::fs::write(
+        dir.join("requirements.txt"),
+        "django==3.2.0\nurllib3==1.26.4\n",
+    )
+    .expect("w");
     std::fs::write(
         dir.join("package-lock.json"),
         r#"{"name":"app","version":"1.0.0","lockfileVersion":3,"requires":true,
@@ -69,8 +74,19 @@ fn project(dir: &Path) {
 
 // ---- independent expectation from the records ------------------------------------------
 
-fn numeric(v: &str) -> Option<Vec<u64>> {
-    v.split('.').map(|p| p.parse().ok()).collect()
+/// A purely numeric version as a sort key; `X-0` (SemVer's lowest pre-release of X, used by
+/// RustSec ranges) sorts just before `X`.
+fn numeric(v: &str) -> Option<(Vec<u64>, u8)> {
+    let (core, rank) = match v.strip_suffix("-0") {
+        Some(c) => (c, 0),
+        None => (v, 1),
+    };
+    Some((
+        core.split('.')
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?,
+        rank,
+    ))
 }
 
 /// Whether `version` is affected per the record's ranges for (`eco`, `name`); `None` when a
@@ -80,9 +96,7 @@ fn affected(record: &Value, eco: &str, name: &str, version: &str) -> Option<bool
     let mut any = false;
     for aff in record["affected"].as_array()? {
         let pkg = &aff["package"];
-        if pkg["ecosystem"].as_str()? != eco
-            || !pkg["name"].as_str()?.eq_ignore_ascii_case(name)
-        {
+        if pkg["ecosystem"].as_str()? != eco || !pkg["name"].as_str()?.eq_ignore_ascii_case(name) {
             continue;
         }
         if aff["versions"]
@@ -95,11 +109,15 @@ fn affected(record: &Value, eco: &str, name: &str, version: &str) -> Option<bool
             if range["type"] == "GIT" {
                 continue;
             }
-            let mut events: Vec<(Vec<u64>, &str)> = Vec::new();
+            let mut events: Vec<((Vec<u64>, u8), &str)> = Vec::new();
             for ev in range["events"].as_array()? {
                 let (kind, val) = ev.as_object()?.iter().next()?;
                 let val = val.as_str()?;
-                let key = if val == "0" { vec![0] } else { numeric(val)? };
+                let key = if val == "0" {
+                    (vec![0], 0)
+                } else {
+                    numeric(val)?
+                };
                 events.push((key, kind.as_str()));
             }
             events.sort();
@@ -123,7 +141,12 @@ fn affected(record: &Value, eco: &str, name: &str, version: &str) -> Option<bool
 
 /// Record IDs under `dir` affecting (eco, name, version); the second set holds records the
 /// evaluator could not judge.
-fn expected(dir: &Path, eco: &str, name: &str, version: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+fn expected(
+    dir: &Path,
+    eco: &str,
+    name: &str,
+    version: &str,
+) -> (BTreeSet<String>, BTreeSet<String>) {
     let (mut yes, mut unsure) = (BTreeSet::new(), BTreeSet::new());
     for e in std::fs::read_dir(dir).expect("dir") {
         let p = e.expect("entry").path();
@@ -162,7 +185,10 @@ fn ids_of(f: &Value) -> BTreeSet<String> {
 
 fn check_package(findings: &[Value], dir: &Path, eco: &str, name: &str, version: &str, file: &str) {
     let (yes, unsure) = expected(dir, eco, name, version);
-    assert!(!yes.is_empty(), "test data: no record affects {name} {version}");
+    assert!(
+        !yes.is_empty(),
+        "test data: no record affects {name} {version}"
+    );
     let mine: Vec<&Value> = findings
         .iter()
         .filter(|f| f["properties"]["package"] == name)
@@ -192,7 +218,16 @@ fn conformance() -> Option<PathBuf> {
 fn fs_json(db: &Path, dir: &Path, extra: &[&str]) -> Run {
     run(bulwark()
         .current_dir(dir)
-        .args(["fs", ".", "-f", "json", "--scanners", "vuln", "--skip-db-update", "--db-path"])
+        .args([
+            "fs",
+            ".",
+            "-f",
+            "json",
+            "--scanners",
+            "vuln",
+            "--skip-db-update",
+            "--db-path",
+        ])
         .arg(db)
         .args(extra))
 }
@@ -210,15 +245,53 @@ fn fs_scan_reports_the_records_that_affect_each_package() {
     let r = fs_json(&db, dir.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let all = findings(&json(&r));
-    check_package(&all, &osv.join("PyPI"), "PyPI", "django", "3.2.0", "/requirements.txt");
-    check_package(&all, &osv.join("PyPI"), "PyPI", "urllib3", "1.26.4", "/requirements.txt");
-    check_package(&all, &osv.join("npm"), "npm", "lodash", "4.17.11", "/package-lock.json");
-    check_package(&all, &osv.join("crates"), "crates.io", "regex", "1.5.4", "/Cargo.lock");
-    check_package(&all, &osv.join("crates"), "crates.io", "time", "0.1.43", "/Cargo.lock");
+    check_package(
+        &all,
+        &osv.join("PyPI"),
+        "PyPI",
+        "django",
+        "3.2.0",
+        "/requirements.txt",
+    );
+    check_package(
+        &all,
+        &osv.join("PyPI"),
+        "PyPI",
+        "urllib3",
+        "1.26.4",
+        "/requirements.txt",
+    );
+    check_package(
+        &all,
+        &osv.join("npm"),
+        "npm",
+        "lodash",
+        "4.17.11",
+        "/package-lock.json",
+    );
+    check_package(
+        &all,
+        &osv.join("crates"),
+        "crates.io",
+        "regex",
+        "1.5.4",
+        "/Cargo.lock",
+    );
+    check_package(
+        &all,
+        &osv.join("crates"),
+        "crates.io",
+        "time",
+        "0.1.43",
+        "/Cargo.lock",
+    );
     // One finding per vulnerability per package: no ID twice for the same package.
     let mut seen = BTreeSet::new();
     for f in &all {
-        let key = (f["properties"]["package"].to_string(), f["code"].to_string());
+        let key = (
+            f["properties"]["package"].to_string(),
+            f["code"].to_string(),
+        );
         assert!(seen.insert(key), "duplicate finding {f}");
     }
 }
@@ -239,7 +312,11 @@ fn severity_unfixed_and_exit_code_policy() {
 
     let fixed = all
         .iter()
-        .filter(|f| f["properties"]["fixed_version"].as_str().is_some_and(|s| !s.is_empty()))
+        .filter(|f| {
+            f["properties"]["fixed_version"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty())
+        })
         .count();
     let r = fs_json(&db, dir.path(), &["--ignore-unfixed"]);
     assert_eq!(findings(&json(&r)).len(), fixed);
@@ -293,11 +370,19 @@ fn ignore_files_suppress_with_reason_and_expire() {
     std::fs::write(dir.path().join("bad.yaml"), format!("- id: {lodash_id}\n")).expect("w");
     let r = fs_json(&db, dir.path(), &["--ignorefile", "bad.yaml"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("bad.yaml") && r.stderr.contains("reason"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bad.yaml") && r.stderr.contains("reason"),
+        "{}",
+        r.stderr
+    );
 
     // `.trivyignore` (plain IDs) is read from the current directory too.
     std::fs::remove_file(dir.path().join(".bulwarkignore.yaml")).expect("rm");
-    std::fs::write(dir.path().join(".trivyignore"), format!("# accepted\n{regex_id}\n")).expect("w");
+    std::fs::write(
+        dir.path().join(".trivyignore"),
+        format!("# accepted\n{regex_id}\n"),
+    )
+    .expect("w");
     let v = json(&fs_json(&db, dir.path(), &[]));
     assert!(!findings(&v).iter().any(|f| f["code"] == regex_id.as_str()));
     assert!(v["suppressed"].as_array().is_some_and(|s| !s.is_empty()));
@@ -312,7 +397,16 @@ fn sarif_has_one_rule_per_vulnerability_located_at_the_lock_file() {
     let all = findings(&json(&fs_json(&db, dir.path(), &[])));
     let r = run(bulwark()
         .current_dir(dir.path())
-        .args(["fs", ".", "-f", "sarif", "--scanners", "vuln", "--skip-db-update", "--db-path"])
+        .args([
+            "fs",
+            ".",
+            "-f",
+            "sarif",
+            "--scanners",
+            "vuln",
+            "--skip-db-update",
+            "--db-path",
+        ])
         .arg(&db));
     let v = json(&r);
     let sarif_run = &v["runs"][0];
@@ -348,7 +442,12 @@ fn sbom_scan_of_our_cyclonedx_and_a_syft_spdx() {
     let direct = findings(&json(&fs_json(&db, dir.path(), &[])));
     let pairs = |fs: &[Value]| -> BTreeSet<(String, String)> {
         fs.iter()
-            .map(|f| (f["properties"]["package"].to_string(), f["code"].to_string()))
+            .map(|f| {
+                (
+                    f["properties"]["package"].to_string(),
+                    f["code"].to_string(),
+                )
+            })
             .collect()
     };
     let out = tempfile::tempdir().expect("tempdir");
@@ -385,7 +484,14 @@ fn sbom_scan_of_our_cyclonedx_and_a_syft_spdx() {
     let r = run(bulwark()
         .arg("sbom")
         .arg(&spdx)
-        .args(["-f", "json", "--skip-db-update", "--exit-code", "4", "--db-path"])
+        .args([
+            "-f",
+            "json",
+            "--skip-db-update",
+            "--exit-code",
+            "4",
+            "--db-path",
+        ])
         .arg(&db));
     assert_eq!(r.code, 4, "{}", r.stderr);
     let got = findings(&json(&r));
@@ -421,7 +527,15 @@ fn rootfs_debian_source_and_binnmu_and_alpine_origin() {
     )
     .expect("w");
     let out = run(bulwark()
-        .args(["rootfs", "-f", "json", "--scanners", "vuln", "--skip-db-update", "--db-path"])
+        .args([
+            "rootfs",
+            "-f",
+            "json",
+            "--scanners",
+            "vuln",
+            "--skip-db-update",
+            "--db-path",
+        ])
         .arg(&db)
         .arg(r));
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -431,13 +545,20 @@ fn rootfs_debian_source_and_binnmu_and_alpine_origin() {
         .filter(|f| f["properties"]["package"] == "libssl3")
         .collect();
     assert!(
-        libssl.iter().any(|f| ids_of(f).contains("DEBIAN-CVE-2023-0286")),
+        libssl
+            .iter()
+            .any(|f| ids_of(f).contains("DEBIAN-CVE-2023-0286")),
         "{fs:?}"
     );
     let f = libssl[0];
     assert_eq!(f["properties"]["installed_version"], "3.0.7-1+b1");
     assert_eq!(f["properties"]["fixed_version"], "3.0.8-1");
-    assert!(f["location"]["path"].as_str().expect("path").ends_with("(debian 12)"));
+    assert!(
+        f["location"]["path"]
+            .as_str()
+            .expect("path")
+            .ends_with("(debian 12)")
+    );
     assert!(
         !fs.iter().any(|f| f["properties"]["package"] == "openssl"
             && ids_of(f).contains("DEBIAN-CVE-2023-0286")),
@@ -456,7 +577,15 @@ fn rootfs_debian_source_and_binnmu_and_alpine_origin() {
     )
     .expect("w");
     let out = run(bulwark()
-        .args(["rootfs", "-f", "json", "--scanners", "vuln", "--skip-db-update", "--db-path"])
+        .args([
+            "rootfs",
+            "-f",
+            "json",
+            "--scanners",
+            "vuln",
+            "--skip-db-update",
+            "--db-path",
+        ])
         .arg(&db)
         .arg(r));
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -466,8 +595,9 @@ fn rootfs_debian_source_and_binnmu_and_alpine_origin() {
             && ids_of(f).contains("ALPINE-CVE-2019-5481")),
         "{fs:?}"
     );
-    assert!(!fs.iter().any(|f| f["properties"]["package"] == "curl"
-        && ids_of(f).contains("ALPINE-CVE-2019-5481")));
+    assert!(!fs.iter().any(
+        |f| f["properties"]["package"] == "curl" && ids_of(f).contains("ALPINE-CVE-2019-5481")
+    ));
 }
 
 #[test]
@@ -484,7 +614,10 @@ fn scan_without_database_fails_with_a_hint() {
 
 #[test]
 fn db_update_from_a_local_http_server_then_status() {
-    let has_python = Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success());
+    let has_python = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !has_python {
         eprintln!("skipping: python3 not available for the local HTTP server");
         return;
@@ -498,7 +631,10 @@ fn db_update_from_a_local_http_server_then_status() {
         zip_path.display().to_string(),
         fixtures().display().to_string()
     );
-    let st = Command::new("python3").args(["-c", &script]).status().expect("python");
+    let st = Command::new("python3")
+        .args(["-c", &script])
+        .status()
+        .expect("python");
     assert!(st.success());
     let mut server = Command::new("python3")
         .args(["-c", "import http.server,socketserver,sys\nclass H(http.server.SimpleHTTPRequestHandler):\n    def log_message(self,*a): pass\ns=socketserver.TCPServer(('127.0.0.1',0),H)\nprint(s.server_address[1],flush=True)\ns.serve_forever()\n"])
@@ -510,7 +646,9 @@ fn db_update_from_a_local_http_server_then_status() {
     {
         use std::io::BufRead;
         let stdout = server.stdout.take().expect("stdout");
-        std::io::BufReader::new(stdout).read_line(&mut line).expect("port");
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("port");
     }
     let port = line.trim().to_owned();
     let db_dir = tempfile::tempdir().expect("tempdir");
@@ -520,7 +658,9 @@ fn db_update_from_a_local_http_server_then_status() {
         .arg(format!("http://127.0.0.1:{port}"))
         .arg("--db-path")
         .arg(&db));
-    let status = run(bulwark().args(["db", "status", "-f", "json", "--db-path"]).arg(&db));
+    let status = run(bulwark()
+        .args(["db", "status", "-f", "json", "--db-path"])
+        .arg(&db));
     let _ = server.kill();
     let _ = server.wait();
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -534,5 +674,8 @@ fn db_update_from_a_local_http_server_then_status() {
         })
         .count();
     assert_eq!(v["records"], u64::try_from(n).expect("n"));
-    assert_eq!(v["records_per_ecosystem"]["Debian"], u64::try_from(n).expect("n"));
+    assert_eq!(
+        v["records_per_ecosystem"]["Debian"],
+        u64::try_from(n).expect("n")
+    );
 }

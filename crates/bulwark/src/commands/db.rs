@@ -56,9 +56,9 @@ pub struct ProgressReporter {
 pub fn progress_reporter(ui: Ui) -> ProgressReporter {
     let bar = (!ui.quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} {msg} {bytes}/{total_bytes} ({bytes_per_sec})",
-        ) {
+        if let Ok(style) =
+            ProgressStyle::with_template("{spinner} {msg} {bytes}/{total_bytes} ({bytes_per_sec})")
+        {
             bar.set_style(style);
         }
         bar
@@ -97,7 +97,9 @@ impl ProgressReporter {
             } => bar.println(format!(
                 "{url}: attempt {attempt} failed ({error}); retrying in {delay:?}"
             )),
-            Progress::NextMirror { failed } => bar.println(format!("{failed}: trying the next mirror")),
+            Progress::NextMirror { failed } => {
+                bar.println(format!("{failed}: trying the next mirror"));
+            }
             Progress::Compiling => bar.set_message("compiling the database"),
         }
         bar.tick();
@@ -130,7 +132,10 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
             let result = bulwark_vulndb::update(&opts, &mut |p| progress.event(&p));
             progress.finish();
             let outcome = result.with_context(|| {
-                format!("cannot update the vulnerability database {}", path.display())
+                format!(
+                    "cannot update the vulnerability database {}",
+                    path.display()
+                )
             })?;
             if !ui.quiet {
                 match outcome {
@@ -148,7 +153,9 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         DbCommand::Import { paths } => {
             for p in paths {
                 if !p.exists() {
-                    return Err(UsageError(format!("{}: no such file or directory", p.display())).into());
+                    return Err(
+                        UsageError(format!("{}: no such file or directory", p.display())).into(),
+                    );
                 }
             }
             if let Some(dir) = path.parent() {
@@ -201,10 +208,17 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
                     println!("Path:       {}", st.path.display());
                     println!("Size:       {} bytes", st.size_bytes);
                     match st.age {
-                        Some(a) => println!("Age:        {}h{:02}m", a.as_secs() / 3600, (a.as_secs() / 60) % 60),
+                        Some(a) => println!(
+                            "Age:        {}h{:02}m",
+                            a.as_secs() / 3600,
+                            (a.as_secs() / 60) % 60
+                        ),
                         None => println!("Age:        unknown"),
                     }
-                    println!("Records:    {} ({} withdrawn skipped, {} malformed)", m.stats.records, m.stats.withdrawn, m.stats.malformed);
+                    println!(
+                        "Records:    {} ({} withdrawn skipped, {} malformed)",
+                        m.stats.records, m.stats.withdrawn, m.stats.malformed
+                    );
                     println!("Packages:   {}", st.packages);
                     println!();
                     println!("{:<24} {:>10}", "Ecosystem", "Records");
@@ -220,7 +234,10 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
                     }
                 }
                 other => {
-                    return Err(UsageError(format!("unknown format `{other}` (use table or json)")).into());
+                    return Err(UsageError(format!(
+                        "unknown format `{other}` (use table or json)"
+                    ))
+                    .into());
                 }
             }
             Ok(0)

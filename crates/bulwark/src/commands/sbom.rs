@@ -55,5 +55,10 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
             "skipped_components": doc.skipped,
         }),
     );
-    emit(&mut report, &args.output, ui, exit_policy(args.output.exit_code))
+    emit(
+        &mut report,
+        &args.output,
+        ui,
+        exit_policy(args.output.exit_code),
+    )
 }

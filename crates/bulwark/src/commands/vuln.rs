@@ -14,7 +14,7 @@ use bulwark_vulndb::{Store, UpdateOptions, UpdateOutcome};
 use serde_json::json;
 
 use super::UsageError;
-use crate::output::{Ui, parse_severity_list};
+use crate::output::Ui;
 
 /// Ecosystems `bulwark db update` downloads unless `--ecosystem` says otherwise.
 pub const DEFAULT_ECOSYSTEMS: &[&str] = &[
@@ -45,7 +45,13 @@ pub struct DbArgs {
     pub db_path: Option<PathBuf>,
     /// Base URL(s) serving `<Ecosystem>/all.zip` (osv.dev's bucket by default); later ones are
     /// mirrors tried when the first fails.
-    #[arg(long, value_name = "URL", env = "BULWARK_DB_REPOSITORY", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "BULWARK_DB_REPOSITORY",
+        value_delimiter = ',',
+        global = true
+    )]
     pub db_repository: Vec<String>,
 }
 
@@ -58,14 +64,19 @@ impl DbArgs {
         bulwark_scan::default_cache_dir()
             .map(|d| d.join("db").join("osv.db"))
             .ok_or_else(|| {
-                anyhow::anyhow!("no cache directory (HOME unset?): pass --db-path or BULWARK_DB_PATH")
+                anyhow::anyhow!(
+                    "no cache directory (HOME unset?): pass --db-path or BULWARK_DB_PATH"
+                )
             })
     }
 
     /// Update settings for `ecosystems` with this database path and repositories.
     pub fn update_options(&self, ecosystems: Vec<String>) -> anyhow::Result<UpdateOptions> {
         let mut opts = UpdateOptions::new(self.path()?, ecosystems);
-        let mut repos = self.db_repository.iter().map(|u| u.trim_end_matches('/').to_owned());
+        let mut repos = self
+            .db_repository
+            .iter()
+            .map(|u| u.trim_end_matches('/').to_owned());
         if let Some(first) = repos.next() {
             opts.base_url = first;
         }
@@ -78,8 +89,8 @@ impl DbArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct VulnArgs {
     /// Report only these severities (comma-separated, e.g. `CRITICAL,HIGH`).
-    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_parser = parse_severity_list)]
-    pub severity: Option<Vec<Severity>>,
+    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
     /// Drop vulnerabilities that have no fixed version yet.
     #[arg(long, env = "BULWARK_IGNORE_UNFIXED")]
     pub ignore_unfixed: bool,
@@ -100,12 +111,17 @@ pub struct VulnArgs {
     pub db: DbArgs,
 }
 
+/// Parses one severity name (`CRITICAL`, `high`, ...).
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.trim().parse::<Severity>().map_err(|e| e.to_string())
+}
+
 /// Parses `24h`, `90m`, `7d`, `30s` (a bare number is hours).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let (num, unit) = s
-        .find(|c: char| !c.is_ascii_digit())
-        .map_or((s, "h"), |i| (s.get(..i).unwrap_or(""), s.get(i..).unwrap_or("")));
+    let (num, unit) = s.find(|c: char| !c.is_ascii_digit()).map_or((s, "h"), |i| {
+        (s.get(..i).unwrap_or(""), s.get(i..).unwrap_or(""))
+    });
     let n: u64 = num
         .parse()
         .map_err(|_| format!("`{s}` is not a duration like 24h, 90m, 7d"))?;
@@ -128,7 +144,8 @@ pub fn exit_policy(exit_code: Option<i32>) -> ExitPolicy {
     }
 }
 
-const HINT: &str = "run `bulwark db update` (downloads osv.dev data) or `bulwark db import PATH` first";
+const HINT: &str =
+    "run `bulwark db update` (downloads osv.dev data) or `bulwark db import PATH` first";
 
 /// Opens the database, updating it first when it is missing or older than `--db-max-age`
 /// (unless `--skip-db-update`/`--offline`). A failed update falls back to an existing
@@ -150,7 +167,10 @@ pub fn open_store(args: &VulnArgs, ui: Ui) -> anyhow::Result<Store> {
         Ok((store, outcome)) => {
             progress.finish();
             if !ui.quiet && matches!(outcome, UpdateOutcome::Updated(_)) {
-                eprintln!("bulwark: vulnerability database updated ({})", path.display());
+                eprintln!(
+                    "bulwark: vulnerability database updated ({})",
+                    path.display()
+                );
             }
             Ok(store)
         }
@@ -236,7 +256,7 @@ pub fn packages_report(
         eprintln!("bulwark: warning: vulnerability lookup failed: {e}");
     }
     let policy = VulnPolicy {
-        severities: args.severity.clone().unwrap_or_default(),
+        severities: args.severity.clone(),
         ignore_unfixed: args.ignore_unfixed,
         ignore,
     };
@@ -247,7 +267,10 @@ pub fn packages_report(
     }
     for rule in detection.rules {
         if report.findings.iter().any(|f| f.code == rule.code)
-            || report.suppressed.iter().any(|s| s.finding.code == rule.code)
+            || report
+                .suppressed
+                .iter()
+                .any(|s| s.finding.code == rule.code)
         {
             report.add_rule(rule);
         }
