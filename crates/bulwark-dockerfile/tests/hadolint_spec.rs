@@ -1522,3 +1522,22 @@ fn probed_known_variable_versions() {
         &[("DL3033", 3)],
     );
 }
+
+/// Deliberate deviation: a line ending in `\\` continues the instruction, as in BuildKit (its
+/// continuation pattern is an escape character followed only by blanks, whatever precedes it).
+/// Hadolint 2.15.1 instead ends the instruction there and reports DL1000 on the next line
+/// (probed on a real-world file that writes `&& \\` at line ends).
+#[test]
+fn double_backslash_at_line_end_continues_like_buildkit() {
+    let src = "FROM alpine:3.20\nRUN mkdir /a && \\\\\n    mkdir /b\n";
+    let cfg = Config {
+        hadolint_only: true,
+        ..Config::default()
+    };
+    let r = lint("D", src.as_bytes(), &cfg);
+    assert!(
+        r.findings.iter().all(|f| f.code != "DL1000"),
+        "{:?}",
+        r.findings
+    );
+}
