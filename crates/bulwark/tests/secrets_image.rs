@@ -12,7 +12,10 @@ use std::process::Command;
 use sha2::{Digest as _, Sha256};
 
 fn sha256_hex(b: &[u8]) -> String {
-    Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
+    Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
 }
 
 fn layer_tar(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
@@ -41,7 +44,10 @@ fn fixture() -> Option<Fixture> {
         .ok()
         .filter(|o| o.status.success());
     let Some(out) = out else {
-        assert!(!bulwark_testutil::is_ci(), "openssl is needed to generate the RSA key");
+        assert!(
+            !bulwark_testutil::is_ci(),
+            "openssl is needed to generate the RSA key"
+        );
         eprintln!("SKIPPED: openssl not available");
         return None;
     };
@@ -92,7 +98,10 @@ fn write_archive(dir: &Path, fx: &Fixture) -> (std::path::PathBuf, Vec<String>) 
     let archive = dir.join("secrets.tar");
     let mut b = tar::Builder::new(std::fs::File::create(&archive).unwrap());
     for (name, data) in [
-        ("manifest.json".to_string(), serde_json::to_vec(&manifest).unwrap()),
+        (
+            "manifest.json".to_string(),
+            serde_json::to_vec(&manifest).unwrap(),
+        ),
         (config_name, config_bytes),
         (format!("{d1}/layer.tar"), l1),
         (format!("{d2}/layer.tar"), l2),
@@ -104,18 +113,32 @@ fn write_archive(dir: &Path, fx: &Fixture) -> (std::path::PathBuf, Vec<String>) 
         b.append_data(&mut h, name, data.as_slice()).unwrap();
     }
     b.finish().unwrap();
-    (archive, vec![format!("sha256:{d1}"), format!("sha256:{d2}")])
+    (
+        archive,
+        vec![format!("sha256:{d1}"), format!("sha256:{d2}")],
+    )
 }
 
 fn scan(args: &[&str], cache: &Path) -> (serde_json::Value, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_bulwark"))
-        .args(["image", "-f", "json", "--scanners", "secret,config", "--cache-dir"])
+        .args([
+            "image",
+            "-f",
+            "json",
+            "--scanners",
+            "secret,config",
+            "--cache-dir",
+        ])
         .arg(cache)
         .args(args)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (serde_json::from_str(&stdout).unwrap(), stdout)
 }
 
@@ -134,7 +157,12 @@ fn check(report: &serde_json::Value, raw: &str, fx: &Fixture, layers: &[String])
     let key = find("private-key");
     assert_eq!(key["location"]["path"], "/root/.ssh/id_rsa");
     assert_eq!(key["properties"]["removed_in_later_layer"], true);
-    let layer_of = |f: &serde_json::Value| f["properties"]["layer_digest"].as_str().unwrap().to_string();
+    let layer_of = |f: &serde_json::Value| {
+        f["properties"]["layer_digest"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     // docker-save layers are uncompressed: their blob digest is the diff id.
     assert_eq!(layer_of(aws), layers[0]);
     assert_eq!(layer_of(key), layers[0]);
@@ -142,7 +170,10 @@ fn check(report: &serde_json::Value, raw: &str, fx: &Fixture, layers: &[String])
     // The token in Env is an image-configuration finding.
     assert!(
         findings.iter().any(|f| f["category"] == "image-config"
-            && f["message"].as_str().unwrap_or_default().contains("GITHUB_TOKEN")),
+            && f["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("GITHUB_TOKEN")),
         "{raw}"
     );
     // Never the full secret.
@@ -167,16 +198,32 @@ fn secrets_in_layers_and_env_are_found_with_layer_and_path() {
     check(&report, &raw, &fx, &layers);
     // Second run comes from the per-layer cache and says the same.
     let (again, raw2) = scan(&["--input", archive.to_str().unwrap()], &cache);
-    assert!(again["metadata"]["layers"].as_array().unwrap().iter().all(|l| l["cached"] == true));
+    assert!(
+        again["metadata"]["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["cached"] == true)
+    );
     check(&again, &raw2, &fx, &layers);
 
     // The same image from the Docker engine.
     if !bulwark_testutil::docker_available() {
         return;
     }
-    let load = Command::new("docker").args(["load", "-i"]).arg(&archive).output().unwrap();
-    assert!(load.status.success(), "{}", String::from_utf8_lossy(&load.stderr));
+    let load = Command::new("docker")
+        .args(["load", "-i"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(
+        load.status.success(),
+        "{}",
+        String::from_utf8_lossy(&load.stderr)
+    );
     let (report, raw) = scan(&["--image-src", "docker", "bulwark-test/secrets:1"], &cache);
-    let _ = Command::new("docker").args(["rmi", "-f", "bulwark-test/secrets:1"]).output();
+    let _ = Command::new("docker")
+        .args(["rmi", "-f", "bulwark-test/secrets:1"])
+        .output();
     check(&report, &raw, &fx, &layers);
 }

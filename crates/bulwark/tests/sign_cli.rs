@@ -768,7 +768,7 @@ fn case_layer(dir: &Path) -> SignatureLayer {
         sig.trim().to_owned(),
         bundle.map(|b| b.trim().to_owned()),
     );
-    layer.media_type = media_type.trim().to_owned();
+    media_type.trim().clone_into(&mut layer.media_type);
     layer
 }
 

@@ -26,7 +26,10 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         .clear()
         .with_context(|| format!("cannot clean {}", cache.dir().display()))?;
     if !ui.quiet {
-        eprintln!("bulwark: removed {n} cached layer result(s) from {}", cache.dir().display());
+        eprintln!(
+            "bulwark: removed {n} cached layer result(s) from {}",
+            cache.dir().display()
+        );
     }
     Ok(0)
 }

@@ -174,7 +174,6 @@ fn scan_options(out: &ScanOutput) -> anyhow::Result<ScanOptions> {
         cache,
         secrets: secret_scanning(out)?,
         walk,
-        ..ScanOptions::default()
     })
 }
 
@@ -239,7 +238,9 @@ pub fn run_image(args: &ImageArgs, ui: Ui) -> anyhow::Result<i32> {
                     .map_err(|e| anyhow::anyhow!("built-in secret rules: {e}"))?,
             ),
         };
-        findings.extend(bulwark_scan::secrets::check_image_config(&image, &inv, &scanner));
+        findings.extend(bulwark_scan::secrets::check_image_config(
+            &image, &inv, &scanner,
+        ));
     }
     finish(&inv, &args.out, ui, findings)
 }
@@ -306,23 +307,24 @@ fn timestamp() -> String {
 }
 
 fn write_out(out: &ScanOutput, text: &str) -> anyhow::Result<()> {
-    match &out.output {
-        Some(p) => std::fs::write(p, text)
-            .with_context(|| format!("cannot write the output to {}", p.display())),
-        None => {
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(e).context("writing to standard output")
-                }
-                _ => Ok(()),
-            }
+    use std::io::Write;
+    if let Some(p) = &out.output {
+        return std::fs::write(p, text)
+            .with_context(|| format!("cannot write the output to {}", p.display()));
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("writing to standard output")
         }
+        _ => Ok(()),
     }
 }
 
-fn inventory_metadata(inv: &Inventory, with_packages: bool) -> serde_json::Map<String, serde_json::Value> {
+fn inventory_metadata(
+    inv: &Inventory,
+    with_packages: bool,
+) -> serde_json::Map<String, serde_json::Value> {
     let mut m = serde_json::Map::new();
     m.insert(
         "artifact".into(),
