@@ -54,7 +54,7 @@ if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   ctx=$(mktemp -d)
   trap 'rm -rf "$ctx"' EXIT
   # Python: pure-Python wheels for the image's Python 3.11, with their dependencies.
-  python3 -m pip install -q --disable-pip-version-check --no-compile --target "$ctx/site" \
+  python3 -m pip install -q --disable-pip-version-check --no-warn-conflicts --no-compile --target "$ctx/site" \
     --python-version 3.11 --only-binary=:all: --implementation py \
     requests==2.25.0 urllib3==1.26.4 django==3.2.0 \
     chardet==3.0.4 idna==2.10 certifi==2026.10.19.post1 asgiref==3.13.0 pytz==2026.6 sqlparse==0.6.1
