@@ -80,7 +80,9 @@ fn main() -> ExitCode {
         Command::Fs(args) => {
             commands::image::run_dir(&args, bulwark_catalog::ScanMode::Filesystem, ui)
         }
-        Command::Rootfs(args) => commands::image::run_dir(&args, bulwark_catalog::ScanMode::Image, ui),
+        Command::Rootfs(args) => {
+            commands::image::run_dir(&args, bulwark_catalog::ScanMode::Image, ui)
+        }
         Command::Sbom(args) => commands::sbom::run(&args, ui),
         Command::Db(args) => commands::db::run(&args, ui),
         Command::Clean(args) => commands::clean::run(&args, ui),

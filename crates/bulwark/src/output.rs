@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use bulwark_report::{ExitPolicy, Format, RenderOptions, Report, Severity, render};
+use bulwark_report::{ExitPolicy, Format, RenderOptions, Report, render};
 use clap::Args;
 
 /// `--format`, `--output`, `--exit-code`: the same on every scanning command.
@@ -87,13 +87,4 @@ pub fn emit(
         }
     }
     Ok(policy.exit_status(report))
-}
-
-/// Parses a comma-separated severity list (`CRITICAL,HIGH`), Trivy's `--severity`.
-#[allow(dead_code)]
-pub fn parse_severity_list(s: &str) -> Result<Vec<Severity>, String> {
-    s.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| p.trim().parse::<Severity>().map_err(|e| e.to_string()))
-        .collect()
 }

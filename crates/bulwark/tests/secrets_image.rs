@@ -12,10 +12,11 @@ use std::process::Command;
 use sha2::{Digest as _, Sha256};
 
 fn sha256_hex(b: &[u8]) -> String {
-    Sha256::digest(b)
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect()
+    use std::fmt::Write as _;
+    Sha256::digest(b).iter().fold(String::new(), |mut s, x| {
+        let _ = write!(s, "{x:02x}");
+        s
+    })
 }
 
 fn layer_tar(files: &[(&str, &[u8], u32)]) -> Vec<u8> {
@@ -145,10 +146,9 @@ fn scan(args: &[&str], cache: &Path) -> (serde_json::Value, String) {
 fn check(report: &serde_json::Value, raw: &str, fx: &Fixture, layers: &[String]) {
     let findings = report["findings"].as_array().unwrap();
     let find = |code: &str| {
-        findings
-            .iter()
-            .find(|f| f["code"] == code)
-            .unwrap_or_else(|| panic!("{code} not found in {raw}"))
+        let f = findings.iter().find(|f| f["code"] == code);
+        assert!(f.is_some(), "{code} not found in {raw}");
+        f.unwrap()
     };
     let aws = find("aws-access-key-id");
     assert_eq!(aws["location"]["path"], "/app/config.ini");

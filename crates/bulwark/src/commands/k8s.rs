@@ -6,7 +6,7 @@ use bulwark_k8s::{Checker, Level, Options, PolicyVersion};
 use bulwark_report::{ExitPolicy, Report, Severity};
 
 use super::{UsageError, read_input, report_input_error};
-use crate::output::{OutputArgs, Ui, emit, parse_severity_list};
+use crate::output::{OutputArgs, Ui, emit};
 
 /// Flags for `bulwark k8s`.
 #[derive(Debug, clap::Args)]
@@ -29,8 +29,8 @@ pub struct Args {
     #[arg(long)]
     pub user_namespaces: bool,
     /// Report only these severities (comma-separated, e.g. `HIGH,CRITICAL,ERROR`).
-    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_parser = parse_severity_list)]
-    pub severity: Option<Vec<Severity>>,
+    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
     /// Fail only for findings at or above this severity (default: any finding).
     #[arg(
         short = 't',
@@ -41,6 +41,12 @@ pub struct Args {
     pub failure_threshold: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.trim()
+        .parse()
+        .map_err(|e: bulwark_report::ParseSeverityError| e.to_string())
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
@@ -104,7 +110,8 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         suppressed: result.suppressed,
         ..Report::default()
     };
-    if let Some(keep) = &args.severity {
+    if !args.severity.is_empty() {
+        let keep = &args.severity;
         report.findings.retain(|f| keep.contains(&f.severity));
     }
     let codes: std::collections::BTreeSet<&str> =

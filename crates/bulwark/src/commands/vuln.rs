@@ -298,9 +298,9 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
-        assert_eq!(parse_duration("90m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("2"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("24h"), Ok(Duration::from_hours(24)));
+        assert_eq!(parse_duration("90m"), Ok(Duration::from_mins(90)));
+        assert_eq!(parse_duration("2"), Ok(Duration::from_hours(2)));
         assert!(parse_duration("1y").is_err());
         assert!(parse_duration("h").is_err());
     }
