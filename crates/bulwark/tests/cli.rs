@@ -249,6 +249,23 @@ fn k8s_example_and_stdin() {
     let f = &v["findings"][0];
     assert_eq!(f["code"], "PSS-privileged");
     assert_eq!(f["location"]["line"], 10);
+    let (code, stdout, stderr) = run(bulwark(&root).args([
+        "k8s",
+        "--severity",
+        "HIGH,medium",
+        "-f",
+        "json",
+        "examples/k8s",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let sevs: std::collections::BTreeSet<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(sevs, ["high", "medium"].into_iter().collect());
     let (code, _, stderr) = run(bulwark(&root)
         .args(["k8s", "--pss-version", "v9", "-"])
         .write_stdin(pod));
