@@ -659,3 +659,36 @@ fn agrees_with_syft() {
         set_agreement * 100.0
     );
 }
+
+/// Secret-scanning precision: the clean Debian bookworm base (a full mmdebstrap rootfs with
+/// /usr/share/doc and /etc) must produce no secret finding at all.
+#[test]
+fn clean_bookworm_rootfs_has_no_secret_findings() {
+    if test_image().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = bulwark();
+    cmd.args([
+        "image",
+        "-f",
+        "json",
+        "--scanners",
+        "secret",
+        "--image-src",
+        "docker",
+        "--cache-dir",
+    ])
+    .arg(dir.path())
+    .arg("bulwark-test/debian:bookworm");
+    let report = run_json(&mut cmd);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(
+        report["metadata"]["package_count"].as_u64().unwrap() > 50,
+        "not the full rootfs: {report}"
+    );
+    assert!(
+        findings.is_empty(),
+        "secret findings on a clean rootfs: {findings:#?}"
+    );
+}
