@@ -10,7 +10,6 @@
 pub mod analyzer;
 pub mod analyzers;
 pub mod error;
-pub mod merge;
 pub mod model;
 pub mod purl;
 pub mod sbom;
@@ -24,5 +23,4 @@ pub use analyzer::{
     Analyzer, AnalyzerOutput, Analyzers, EntryMeta, FileEntry, LayerFiles, LayerInventory, ScanMode,
 };
 pub use error::AnalyzeError;
-pub use merge::merge_layers;
 pub use model::{FileOwnership, Location, OsInfo, Package, PackageType, mark_os_owned};
