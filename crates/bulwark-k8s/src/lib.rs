@@ -4,15 +4,17 @@
 //! Input is YAML or JSON, multi-document streams and `kind: List` / `*List` objects. Workloads
 //! (Pod, Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, CronJob,
 //! PodTemplate) are checked through their pod template; other kinds are read and passed over.
-//! A `Namespace` object in the input with `pod-security.kubernetes.io/enforce` (and
-//! `-version`) labels sets the level and version for workloads in that namespace.
+//! A `Namespace` object in the input with `pod-security.kubernetes.io/<MODE>` (and
+//! `<MODE>-version`) labels sets the policy of each admission [`Mode`] (enforce, warn, audit)
+//! for workloads in that namespace; see `docs/rules.md` for how each mode is evaluated.
 //!
 //! Every finding points at the line and column of the offending field (or of the container or
 //! object when a field is missing) and carries these properties: `document` (0-based index in
 //! the stream), `item` (index in a List, when inside one), `kind`, `name`, `namespace`,
-//! `container`, and for PSS findings `level`, `version` and `check`.
+//! `container`, and for PSS findings `mode`, `level`, `version` and `check`.
 //!
-//! Severity: a PSS baseline check fails with `high`, a restricted-only check with `medium`;
+//! Severity: an enforce violation of a PSS baseline check is `high`, of a restricted-only check
+//! `medium`; a warn violation is `low`, an audit violation `info`;
 //! hardening rules use lint levels (`error`, `warning`, `info`); unreadable input is an
 //! `error` with [`Category::InputError`].
 //!
@@ -236,8 +238,120 @@ pub struct Checker {
     opts: Options,
     pending: Vec<Workload>,
     suppressed: Vec<Suppressed>,
-    namespaces: HashMap<String, (Option<Level>, Option<PolicyVersion>)>,
+    namespaces: HashMap<String, NamespaceLabels>,
     findings: Vec<Finding>,
+}
+
+/// How admission acts on a Pod Security violation: the `<MODE>` of the namespace labels
+/// `pod-security.kubernetes.io/<MODE>` and `pod-security.kubernetes.io/<MODE>-version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    /// The pod is rejected.
+    Enforce,
+    /// The API server returns a warning to the client (`kubectl` prints it) and admits it.
+    Warn,
+    /// An audit annotation is added to the request's audit event; the object is admitted.
+    Audit,
+}
+
+impl Mode {
+    /// Every mode, strongest first.
+    pub const ALL: [Self; 3] = [Self::Enforce, Self::Warn, Self::Audit];
+
+    /// The name used in the namespace labels and in the `mode` property.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Enforce => "enforce",
+            Self::Warn => "warn",
+            Self::Audit => "audit",
+        }
+    }
+
+    /// The severity of a violation of `level`'s check in this mode: enforce rejections are
+    /// `high` (baseline checks) or `medium` (restricted checks), warnings `low`, audit
+    /// annotations `info`.
+    #[must_use]
+    pub fn severity(self, check_level: Level) -> Severity {
+        match self {
+            Self::Enforce => pss_severity(check_level),
+            Self::Warn => Severity::Low,
+            Self::Audit => Severity::Info,
+        }
+    }
+
+    const fn index(self) -> usize {
+        match self {
+            Self::Enforce => 0,
+            Self::Warn => 1,
+            Self::Audit => 2,
+        }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A level at a policy version (upstream `LevelVersion`, printed `restricted:v1.30`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LevelVersion {
+    /// The level.
+    pub level: Level,
+    /// The policy version.
+    pub version: PolicyVersion,
+}
+
+impl std::fmt::Display for LevelVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.level, self.version)
+    }
+}
+
+/// The policy of every mode for one namespace (upstream `api.Policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Policy {
+    /// Indexed by [`Mode`]: enforce, warn, audit.
+    modes: [LevelVersion; 3],
+}
+
+impl Policy {
+    /// The policy of `mode`.
+    #[must_use]
+    pub const fn get(&self, mode: Mode) -> LevelVersion {
+        self.modes[mode.index()]
+    }
+}
+
+/// The Pod Security labels a Namespace object sets, already resolved the way upstream
+/// `PolicyToEvaluate` resolves them: an invalid enforce level reads as `restricted`, an invalid
+/// warn or audit level as `privileged` (fail open), an invalid version as `latest`; an absent
+/// label (`None`) falls back to the defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct NamespaceLabels {
+    levels: [Option<Level>; 3],
+    versions: [Option<PolicyVersion>; 3],
+}
+
+/// The namespace label that sets `mode`'s level, and its version label.
+#[must_use]
+pub fn mode_labels(mode: Mode) -> (&'static str, &'static str) {
+    match mode {
+        Mode::Enforce => (
+            "pod-security.kubernetes.io/enforce",
+            "pod-security.kubernetes.io/enforce-version",
+        ),
+        Mode::Warn => (
+            "pod-security.kubernetes.io/warn",
+            "pod-security.kubernetes.io/warn-version",
+        ),
+        Mode::Audit => (
+            "pod-security.kubernetes.io/audit",
+            "pod-security.kubernetes.io/audit-version",
+        ),
+    }
 }
 
 const MAX_LIST_DEPTH: usize = 8;
@@ -390,16 +504,11 @@ impl Checker {
         let mut ctx = Ctx::default();
         if kind == "Namespace" && api_version == Some("v1") {
             let meta = model::meta(&mut ctx, node, "");
-            if let Some(name) = &meta.name {
-                let level = meta
-                    .label("pod-security.kubernetes.io/enforce")
-                    .and_then(|l| l.value.parse::<Level>().ok());
-                let version = meta
-                    .label("pod-security.kubernetes.io/enforce-version")
-                    .and_then(|l| l.value.parse::<PolicyVersion>().ok());
-                self.namespaces.insert(name.clone(), (level, version));
-            }
             self.type_errors(path, document, item, ctx.errors);
+            if let Some(name) = &meta.name {
+                let labels = self.namespace_labels(path, document, item, &meta);
+                self.namespaces.insert(name.clone(), labels);
+            }
             return;
         }
         let Some((template, api_versions)) = model::workload_kind(kind) else {
@@ -460,38 +569,149 @@ impl Checker {
         }
     }
 
-    fn evaluate(&mut self, w: &Workload) {
-        let (mut level, mut version) = (self.opts.level, self.opts.version);
-        if let Some(ns) = &w.meta.namespace
-            && let Some((l, v)) = self.namespaces.get(&ns.value)
-        {
-            level = l.unwrap_or(level);
-            version = v.unwrap_or(version);
+    /// Reads the Pod Security labels of a Namespace; an invalid value is a [`CODE_INVALID`]
+    /// finding (the API server rejects such a Namespace) and resolves as upstream does.
+    fn namespace_labels(
+        &mut self,
+        path: &str,
+        document: usize,
+        item: Option<usize>,
+        meta: &Meta,
+    ) -> NamespaceLabels {
+        let mut out = NamespaceLabels::default();
+        for mode in Mode::ALL {
+            let (level_key, version_key) = mode_labels(mode);
+            if let Some(l) = meta.label(level_key) {
+                let level = Level::from_label(&l.value).unwrap_or_else(|| {
+                    let fallback = if mode == Mode::Enforce {
+                        Level::Restricted
+                    } else {
+                        Level::Privileged
+                    };
+                    self.label_error(
+                        path,
+                        document,
+                        item,
+                        level_key,
+                        l,
+                        "must be one of privileged, baseline, restricted",
+                        format_args!("{mode} evaluates as {fallback}"),
+                    );
+                    fallback
+                });
+                out.levels[mode.index()] = Some(level);
+            }
+            if let Some(v) = meta.label(version_key) {
+                let version = PolicyVersion::from_label(&v.value).unwrap_or_else(|| {
+                    self.label_error(
+                        path,
+                        document,
+                        item,
+                        version_key,
+                        v,
+                        "must be \"latest\" or \"v1.x\"",
+                        format_args!("{mode} evaluates at latest"),
+                    );
+                    PolicyVersion::Latest
+                });
+                out.versions[mode.index()] = Some(version);
+            }
         }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn label_error(
+        &mut self,
+        path: &str,
+        document: usize,
+        item: Option<usize>,
+        key: &str,
+        value: &model::Field<String>,
+        expected: &str,
+        consequence: std::fmt::Arguments<'_>,
+    ) {
+        let mut f = input_error(
+            path,
+            CODE_INVALID,
+            format!(
+                "metadata.labels[{key}]: {:?} {expected} (the API server would reject this Namespace; {consequence})",
+                value.value
+            ),
+            Some(value.pos),
+            Some(document),
+        );
+        if let Some(i) = item {
+            f = f.with_property("item", i);
+        }
+        self.findings.push(f);
+    }
+
+    /// The policy that applies to `w`: its namespace's labels over the defaults (the
+    /// `--pss-level`/`--pss-version` options for enforce, `privileged:latest` for warn and
+    /// audit, as in upstream's default admission configuration).
+    #[must_use]
+    fn policy_for(&self, w: &Workload) -> Policy {
+        let defaults = [
+            (self.opts.level, self.opts.version),
+            (Level::Privileged, PolicyVersion::Latest),
+            (Level::Privileged, PolicyVersion::Latest),
+        ];
+        let labels = w
+            .meta
+            .namespace
+            .as_ref()
+            .and_then(|ns| self.namespaces.get(&ns.value))
+            .copied()
+            .unwrap_or_default();
+        let mut modes = [LevelVersion {
+            level: Level::Privileged,
+            version: PolicyVersion::Latest,
+        }; 3];
+        for (i, (level, version)) in defaults.into_iter().enumerate() {
+            modes[i] = LevelVersion {
+                level: labels.levels[i].unwrap_or(level),
+                version: labels.versions[i].unwrap_or(version),
+            };
+        }
+        Policy { modes }
+    }
+
+    fn evaluate(&mut self, w: &Workload) {
+        let policy = self.policy_for(w);
         let mut found = Vec::new();
         let view = pss::PodView {
             meta: &w.pod_meta,
             spec: &w.spec,
             relax_user_namespace_pods: self.opts.relax_user_namespace_pods,
         };
-        for (check, v) in pss::evaluate(&view, level, version) {
-            let mut f = w
-                .finding(
-                    &check.code(),
-                    pss_severity(check.level),
-                    format_args!("{} ({})", v.reason, v.detail),
-                    v.pos,
-                    v.container.as_deref(),
-                )
-                .with_property("level", level.as_str())
-                .with_property("version", version.to_string())
-                .with_property("check", check.id)
-                .with_help(format!(
-                    "{}; required by Pod Security Standards {level}:{version}",
-                    v.help
-                ));
-            f.links.push(PSS_LINK.to_string());
-            found.push(f);
+        // Upstream evaluates enforce on Pods only, warn and audit on Pods and pod controllers;
+        // a Pod that enforce rejects gets no warning. A controller's pods are rejected when
+        // they are created, so a pre-deploy check reports enforce for controllers too.
+        let mut reported: Vec<(&'static str, Pos, Option<String>)> = Vec::new();
+        let mut evaluated: Vec<LevelVersion> = Vec::new();
+        let mut rejected = false;
+        for mode in Mode::ALL {
+            if mode == Mode::Warn && rejected && w.kind == "Pod" {
+                continue;
+            }
+            let lv = policy.get(mode);
+            // The same level and version finds the same fields, all reported already under a
+            // stronger mode.
+            if lv.level == Level::Privileged || evaluated.contains(&lv) {
+                continue;
+            }
+            evaluated.push(lv);
+            for (check, v) in pss::evaluate(&view, lv.level, lv.version) {
+                let key = (check.id, v.pos, v.container.clone());
+                // Each offending field once, under the strongest mode that catches it.
+                if reported.contains(&key) {
+                    continue;
+                }
+                reported.push(key);
+                rejected |= mode == Mode::Enforce;
+                found.push(pss_finding(w, mode, lv, check, &v));
+            }
         }
         if self.opts.hardening {
             found.extend(hardening::check(w));
@@ -538,6 +758,56 @@ impl Checker {
             .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
         result
     }
+}
+
+fn pss_finding(
+    w: &Workload,
+    mode: Mode,
+    lv: LevelVersion,
+    check: &pss::Check,
+    v: &pss::Violation,
+) -> Finding {
+    let (message, help) = match mode {
+        Mode::Enforce => (
+            format!("{} ({})", v.reason, v.detail),
+            format!("{}; required by Pod Security Standards {lv}", v.help),
+        ),
+        Mode::Warn => (
+            format!(
+                "would violate PodSecurity \"{lv}\" (warn): {} ({})",
+                v.reason, v.detail
+            ),
+            format!(
+                "{}; the API server warns about it (namespace label pod-security.kubernetes.io/warn: {})",
+                v.help, lv.level
+            ),
+        ),
+        Mode::Audit => (
+            format!(
+                "would violate PodSecurity \"{lv}\" (audit): {} ({})",
+                v.reason, v.detail
+            ),
+            format!(
+                "{}; the API server records it in the audit log (namespace label pod-security.kubernetes.io/audit: {})",
+                v.help, lv.level
+            ),
+        ),
+    };
+    let mut f = w
+        .finding(
+            &check.code(),
+            mode.severity(check.level),
+            message,
+            v.pos,
+            v.container.as_deref(),
+        )
+        .with_property("mode", mode.as_str())
+        .with_property("level", lv.level.as_str())
+        .with_property("version", lv.version.to_string())
+        .with_property("check", check.id)
+        .with_help(help);
+    f.links.push(PSS_LINK.to_string());
+    f
 }
 
 fn extract_template(ctx: &mut Ctx, node: &Node, template: TemplatePath) -> (Meta, PodSpec) {

@@ -47,6 +47,20 @@ impl Level {
     }
 }
 
+impl Level {
+    /// Parses a namespace label value exactly as upstream `ParseLevel` does (case-sensitive,
+    /// no surrounding space); `None` when the API server would reject it.
+    #[must_use]
+    pub fn from_label(s: &str) -> Option<Self> {
+        match s {
+            "privileged" => Some(Self::Privileged),
+            "baseline" => Some(Self::Baseline),
+            "restricted" => Some(Self::Restricted),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -95,6 +109,28 @@ impl PolicyVersion {
             Self::Latest => LATEST_MINOR,
             Self::V1(m) => m.min(LATEST_MINOR),
         }
+    }
+}
+
+impl PolicyVersion {
+    /// Parses a namespace label value exactly as upstream `ParseVersion` does: `latest` or
+    /// `v1.N` with no leading zero (`^v1\.([0-9]|[1-9][0-9]*)$`); `None` when the API server
+    /// would reject it.
+    #[must_use]
+    pub fn from_label(s: &str) -> Option<Self> {
+        if s == "latest" {
+            return Some(Self::Latest);
+        }
+        let digits = s.strip_prefix("v1.")?;
+        let canonical = !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'));
+        if !canonical {
+            return None;
+        }
+        // Go's Atoi fails beyond int64; anything newer than the newest policy evaluates alike.
+        let n = digits.parse::<i64>().ok()?;
+        Some(Self::V1(u32::try_from(n).unwrap_or(u32::MAX)))
     }
 }
 
@@ -229,6 +265,42 @@ mod tests {
         assert!("v2.0".parse::<PolicyVersion>().is_err());
         assert_eq!("Restricted".parse::<Level>().unwrap(), Level::Restricted);
         assert!("strict".parse::<Level>().is_err());
+    }
+
+    #[test]
+    fn labels_parse_strictly_like_upstream() {
+        assert_eq!(Level::from_label("baseline"), Some(Level::Baseline));
+        assert_eq!(Level::from_label("Baseline"), None);
+        assert_eq!(Level::from_label(" baseline"), None);
+        assert_eq!(
+            PolicyVersion::from_label("latest"),
+            Some(PolicyVersion::Latest)
+        );
+        assert_eq!(
+            PolicyVersion::from_label("v1.0"),
+            Some(PolicyVersion::V1(0))
+        );
+        assert_eq!(
+            PolicyVersion::from_label("v1.30"),
+            Some(PolicyVersion::V1(30))
+        );
+        assert_eq!(
+            PolicyVersion::from_label("v1.9999999999"),
+            Some(PolicyVersion::V1(u32::MAX))
+        );
+        for bad in [
+            "v1.99999999999999999999",
+            "Latest",
+            "v1.030",
+            "v1.",
+            "1.30",
+            "v2.1",
+            "v1.3a",
+            "v1.-1",
+            "",
+        ] {
+            assert_eq!(PolicyVersion::from_label(bad), None, "{bad}");
+        }
     }
 
     #[test]
