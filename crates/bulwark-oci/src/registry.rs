@@ -774,6 +774,45 @@ impl RegistryClient {
         digest: &Digest,
         artifact_type: Option<&str>,
     ) -> Result<ImageIndex> {
+        let empty = ImageIndex {
+            schema_version: 2,
+            media_type: Some(media_type::OCI_INDEX.into()),
+            manifests: Vec::new(),
+            annotations: std::collections::BTreeMap::default(),
+        };
+        let mut index = if let Some(index) = self.referrers_api(reference, digest, artifact_type)? {
+            index
+        } else {
+            let tag = format!("{}-{}", digest.algorithm(), digest.hex());
+            match self.get_manifest(&reference.with_tag(&tag)) {
+                Ok(m) => match ManifestDocument::parse(
+                    &m.bytes,
+                    Some(&m.media_type),
+                    &format!("{reference}: {tag}"),
+                )? {
+                    ManifestDocument::Index(i) => i,
+                    ManifestDocument::Manifest(_) => empty,
+                },
+                Err(OciError::ManifestNotFound { .. }) => empty,
+                Err(e) => return Err(e),
+            }
+        };
+        if let Some(at) = artifact_type {
+            index
+                .manifests
+                .retain(|d| d.artifact_type.as_deref() == Some(at));
+        }
+        Ok(index)
+    }
+
+    /// The referrers API alone: `Ok(None)` when the registry does not implement it
+    /// (404 or 400, the answers go-containerregistry also takes as "use the tag schema").
+    pub fn referrers_api(
+        &self,
+        reference: &Reference,
+        digest: &Digest,
+        artifact_type: Option<&str>,
+    ) -> Result<Option<ImageIndex>> {
         let mut url = self.repo_url(reference, &format!("referrers/{digest}"));
         if let Some(at) = artifact_type {
             url.push_str("?artifactType=");
@@ -787,13 +826,7 @@ impl RegistryClient {
             None,
             Access::Pull,
         )?;
-        let empty = ImageIndex {
-            schema_version: 2,
-            media_type: Some(media_type::OCI_INDEX.into()),
-            manifests: Vec::new(),
-            annotations: std::collections::BTreeMap::default(),
-        };
-        let mut index = match resp.status().as_u16() {
+        match resp.status().as_u16() {
             200 => {
                 let bytes = resp
                     .into_body()
@@ -806,31 +839,12 @@ impl RegistryClient {
                         detail: e.to_string(),
                     })?;
                 serde_json::from_slice(&bytes)
-                    .map_err(|e| OciError::json(format!("{reference}: referrers"), e))?
+                    .map(Some)
+                    .map_err(|e| OciError::json(format!("{reference}: referrers"), e))
             }
-            404 => {
-                let tag = format!("{}-{}", digest.algorithm(), digest.hex());
-                match self.get_manifest(&reference.with_tag(&tag)) {
-                    Ok(m) => match ManifestDocument::parse(
-                        &m.bytes,
-                        Some(&m.media_type),
-                        &format!("{reference}: {tag}"),
-                    )? {
-                        ManifestDocument::Index(i) => i,
-                        ManifestDocument::Manifest(_) => empty,
-                    },
-                    Err(OciError::ManifestNotFound { .. }) => empty,
-                    Err(e) => return Err(e),
-                }
-            }
-            _ => return Err(Self::status_error(reference, &url, resp)),
-        };
-        if let Some(at) = artifact_type {
-            index
-                .manifests
-                .retain(|d| d.artifact_type.as_deref() == Some(at));
+            400 | 404 => Ok(None),
+            _ => Err(Self::status_error(reference, &url, resp)),
         }
-        Ok(index)
     }
 }
 

@@ -46,6 +46,26 @@ impl Digest {
         &self.hex
     }
 
+    /// The raw 32 bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        let nibble = |c: u8| match c {
+            b'0'..=b'9' => c - b'0',
+            _ => c.wrapping_sub(b'a').wrapping_add(10) & 0xf,
+        };
+        for (i, pair) in self.hex.as_bytes().chunks_exact(2).enumerate() {
+            if let (Some(slot), [hi, lo]) = (out.get_mut(i), pair) {
+                *slot = (nibble(*hi) << 4) | nibble(*lo);
+            }
+        }
+        out
+    }
+
+    /// The referrers tag-schema fallback tag for this digest: `sha256-<hex>`.
+    pub fn referrers_tag(&self) -> String {
+        format!("sha256-{}", self.hex)
+    }
+
     /// The tag cosign uses for the signatures of this image digest: `sha256-<hex>.sig`.
     pub fn signature_tag(&self) -> String {
         format!("sha256-{}.sig", self.hex)
@@ -124,6 +144,8 @@ mod tests {
             "sha256:ABC".parse::<Digest>(),
             Err(DigestError::BadHex { .. })
         ));
+        assert_eq!(Digest::from_sha256(&d.to_bytes()), d);
+        assert_eq!(d.referrers_tag(), format!("sha256-{}", d.hex()));
         assert!(
             s.to_uppercase()
                 .replace("SHA256", "sha256")

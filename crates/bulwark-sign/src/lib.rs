@@ -6,29 +6,40 @@
 //! - [`manifest`]: the `.sig` OCI manifest (one layer per signature) and its config.
 //! - [`rekor`]: offline Rekor bundle (SignedEntryTimestamp) verification.
 //! - [`verify`]: `cosign verify` semantics over a fetched signature set.
+//! - [`bundle`]: Sigstore bundles (v0.1–v0.3), DSSE/in-toto, Cosign v3 `--new-bundle-format`.
+//! - [`referrers`]: the OCI 1.1 referrer manifest and tag-schema fallback index for bundles.
+//! - [`x509`]: the public key of a certificate (no chain validation).
 //! - [`store`]: the [`store::SignatureStore`] seam and an OCI-layout implementation.
 //! - [`registry`]: the registry implementation (`sha256-<hex>.sig` tags) over `bulwark-oci`.
 //!
 //! The registry HTTP client lives in `bulwark-oci`; [`registry::RegistryStore`] adapts it.
 
+pub mod bundle;
 pub mod canonical;
 pub mod digest;
 mod gojson;
 pub mod keys;
 pub mod manifest;
 pub mod payload;
+pub mod referrers;
 pub mod registry;
 pub mod rekor;
 pub mod signature;
 pub mod store;
 pub mod verify;
+pub mod x509;
 
+pub use bundle::{
+    Bundle, BundleError, BundleFailure, COSIGN_SIGN_PREDICATE_TYPE, VerifiedBundle,
+    sign_image_bundle, verify_bundle_for_image,
+};
 pub use digest::{Digest, DigestError};
 pub use keys::{
     GeneratedKeyPair, KeyEncryption, KeyError, PrivateKey, PublicKey, generate_key_pair,
 };
 pub use manifest::{ManifestError, SignatureLayer, SignatureManifest};
 pub use payload::{PayloadError, SimpleSigningPayload};
+pub use referrers::{BundleStore, FoundBundle, PutBundle};
 pub use registry::{AppendPolicy, RegistryStore, RegistryStoreError};
 pub use rekor::{RekorError, TlogStatus, verify_bundle};
 pub use signature::{VerifyError, sign_blob, sign_payload, verify_blob, verify_payload};
@@ -63,6 +74,14 @@ pub mod fuzzing {
         Digest, PrivateKey, PublicKey, SignatureManifest, SimpleSigningPayload, signature,
     };
 
+    // An arbitrary P-256 key generated for this harness; signatures never verify
+    // against it, the point is to drive the parsers behind each check.
+    const FUZZ_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEdM67XX2qCzRDLe1rWYqiPqFt6Z3t
+iS2lHuo0e04a4HoMIbQeUfVyRRtQnIkrJATcfOfQgaSP6MawAfMrpUh18A==
+-----END PUBLIC KEY-----
+";
+
     /// Runs the key parsers (encrypted private key PEM, public key PEM/DER, PKCS#8).
     pub fn keys(data: &[u8]) {
         let _ = PrivateKey::from_encrypted_pem(data, b"");
@@ -73,13 +92,6 @@ pub mod fuzzing {
 
     /// Runs the signature, payload, manifest, bundle and digest parsers.
     pub fn signatures(data: &[u8]) {
-        // An arbitrary P-256 key generated for this harness; signatures never verify
-        // against it, the point is to drive the parsers behind each check.
-        const FUZZ_KEY: &str = "-----BEGIN PUBLIC KEY-----
-MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEdM67XX2qCzRDLe1rWYqiPqFt6Z3t
-iS2lHuo0e04a4HoMIbQeUfVyRRtQnIkrJATcfOfQgaSP6MawAfMrpUh18A==
------END PUBLIC KEY-----
-";
         let key = PublicKey::from_pem(FUZZ_KEY.as_bytes()).ok();
         let text = String::from_utf8_lossy(data);
         let _ = signature::decode_signature(&text);
@@ -96,5 +108,39 @@ iS2lHuo0e04a4HoMIbQeUfVyRRtQnIkrJATcfOfQgaSP6MawAfMrpUh18A==
         let _ = text.parse::<Digest>();
         let _ = serde_json::from_slice::<serde_json::Value>(data)
             .map(|v| crate::canonical::canonicalize(&v));
+    }
+
+    /// Runs the Sigstore bundle, in-toto statement, referrer manifest, tag-schema index
+    /// and certificate parsers, and bundle verification on whatever parses.
+    pub fn bundles(data: &[u8]) {
+        let image = Digest::of(b"fuzz image");
+        let key = PublicKey::from_pem(FUZZ_KEY.as_bytes()).ok();
+        if let Ok(bundle) = crate::bundle::Bundle::parse(data) {
+            let _ = bundle.to_json();
+            if let Some(key) = key.as_ref() {
+                let options = crate::VerifyOptions {
+                    rekor_key: Some(key.clone()),
+                    ..crate::VerifyOptions::default()
+                };
+                let _ =
+                    crate::bundle::verify_bundle_for_image(&bundle, &image, key, None, &options);
+            }
+        }
+        let _ = crate::bundle::check_statement(data, &image, None);
+        let _ = crate::referrers::parse_bundle_referrer(&image, data);
+        let entry = serde_json::json!({"digest": image.to_string()});
+        let _ = crate::referrers::append_to_fallback_index("t", Some(data), &entry);
+        let _ = crate::x509::certificate_public_key(data);
+        let _ = crate::x509::pem_public_key(data);
+        if let Some(key) = key.as_ref() {
+            let _ = crate::rekor::check_entry(
+                data,
+                &crate::rekor::Logged::DssePayload(b"payload"),
+                b"sig",
+                key,
+            );
+            let _ =
+                crate::rekor::check_entry(data, &crate::rekor::Logged::Hash(&image), b"sig", key);
+        }
     }
 }

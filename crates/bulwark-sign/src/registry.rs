@@ -20,6 +20,10 @@ use crate::digest::Digest;
 use crate::manifest::{
     MAX_SIGNATURE_BLOB, OCI_MANIFEST_MEDIA_TYPE, SignatureLayer, SignatureManifest,
 };
+use crate::referrers::{
+    BundleStore, Candidate, EMPTY_CONFIG, FoundBundle, OCI_INDEX_MEDIA_TYPE, PutBundle, Subject,
+    append_to_fallback_index, bundle_layer_for, bundle_referrer_manifest, classify, rfc3339_utc,
+};
 use crate::store::{SignatureStore, StoreError};
 
 /// How hard [`RegistryStore::append_signature`] works to keep its signature when other
@@ -180,6 +184,189 @@ impl SignatureStore for RegistryStore {
         }
         Err(Self::backend(RegistryStoreError::LostToConcurrentWriters {
             tag: self.signature_reference(image).to_string(),
+            attempts,
+        }))
+    }
+}
+
+impl RegistryStore {
+    fn by_digest(&self, digest: &Digest) -> Result<Reference, StoreError> {
+        let d = Self::oci_digest(digest)?;
+        Reference::from_parts(
+            self.repository.registry(),
+            self.repository.repository(),
+            None,
+            Some(&d),
+        )
+        .map_err(Self::backend)
+    }
+
+    /// The tag-schema index of `image`, `None` when the tag does not exist.
+    fn get_fallback_index(&self, image: &Digest) -> Result<Option<Vec<u8>>, StoreError> {
+        match self
+            .client
+            .get_manifest(&self.repository.with_tag(&image.referrers_tag()))
+        {
+            Ok(m) => Ok(Some(m.bytes)),
+            Err(OciError::ManifestNotFound { .. }) => Ok(None),
+            Err(e) => Err(Self::backend(e)),
+        }
+    }
+
+    fn fallback_lists(&self, image: &Digest, referrer: &Digest) -> Result<bool, StoreError> {
+        let Some(bytes) = self.get_fallback_index(image)? else {
+            return Ok(false);
+        };
+        let index: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let wanted = referrer.to_string();
+        Ok(index
+            .get("manifests")
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|m| {
+                m.iter().any(|e| {
+                    e.get("digest").and_then(serde_json::Value::as_str) == Some(wanted.as_str())
+                })
+            }))
+    }
+}
+
+impl BundleStore for RegistryStore {
+    fn get_bundles(&self, image: &Digest) -> Result<Vec<FoundBundle>, StoreError> {
+        let index = self
+            .client
+            .referrers(&self.repository, &Self::oci_digest(image)?, None)
+            .map_err(Self::backend)?;
+        let mut found = Vec::new();
+        for desc in &index.manifests {
+            if classify(desc.artifact_type.as_deref()) == Candidate::Other {
+                continue;
+            }
+            let Ok(referrer) = desc.digest.to_string().parse::<Digest>() else {
+                continue;
+            };
+            let manifest = match self.client.get_manifest(&self.by_digest(&referrer)?) {
+                Ok(m) => m.bytes,
+                Err(e) => {
+                    found.push(FoundBundle {
+                        referrer,
+                        bundle: Err(e.to_string()),
+                    });
+                    continue;
+                }
+            };
+            let layer = match bundle_layer_for(image, &referrer, &manifest) {
+                Ok(Some(layer)) => layer,
+                Ok(None) => continue,
+                Err(why) => {
+                    found.push(FoundBundle {
+                        referrer,
+                        bundle: Err(why),
+                    });
+                    continue;
+                }
+            };
+            let bundle = Self::oci_digest(&layer.digest)
+                .map_err(|e| e.to_string())
+                .and_then(|d| {
+                    self.client
+                        .get_blob_bytes(&self.repository, &d, MAX_SIGNATURE_BLOB)
+                        .map_err(|e| e.to_string())
+                })
+                .and_then(|bytes| {
+                    layer
+                        .check_blob(&bytes)
+                        .map(|()| bytes)
+                        .map_err(|e| e.to_string())
+                });
+            found.push(FoundBundle { referrer, bundle });
+        }
+        Ok(found)
+    }
+
+    fn put_bundle(
+        &self,
+        image: &Digest,
+        bundle_json: &[u8],
+        content_kind: &str,
+        predicate_type: Option<&str>,
+    ) -> Result<PutBundle, StoreError> {
+        let image_ref = self.by_digest(image)?;
+        let fetched = self
+            .client
+            .get_manifest(&image_ref)
+            .map_err(Self::backend)?;
+        let subject = Subject {
+            media_type: fetched.media_type,
+            size: fetched.bytes.len() as u64,
+            digest: image.clone(),
+        };
+        let created = rfc3339_utc(std::time::SystemTime::now());
+        let referrer = bundle_referrer_manifest(
+            &subject,
+            bundle_json,
+            content_kind,
+            predicate_type,
+            &created,
+        );
+        for blob in [EMPTY_CONFIG, bundle_json] {
+            self.client
+                .put_blob(&self.repository, blob)
+                .map_err(Self::backend)?;
+        }
+        self.client
+            .put_manifest(
+                &self.by_digest(&referrer.digest)?,
+                OCI_MANIFEST_MEDIA_TYPE,
+                &referrer.bytes,
+            )
+            .map_err(Self::backend)?;
+        // As go-containerregistry: a registry answering the referrers API indexes the
+        // manifest itself; otherwise maintain the `sha256-<hex>` tag.
+        if self
+            .client
+            .referrers_api(&self.repository, &Self::oci_digest(image)?, None)
+            .map_err(Self::backend)?
+            .is_some()
+        {
+            return Ok(PutBundle {
+                referrer: referrer.digest,
+                via: "referrers API".into(),
+            });
+        }
+        let tag = image.referrers_tag();
+        let entry = referrer.index_entry();
+        let attempts = self.policy.max_attempts.max(1);
+        for _ in 0..attempts {
+            let started = Instant::now();
+            let existing = self.get_fallback_index(image)?;
+            let Some(updated) = append_to_fallback_index(&tag, existing.as_deref(), &entry)
+                .map_err(Self::backend)?
+            else {
+                break;
+            };
+            self.client
+                .put_manifest(
+                    &self.repository.with_tag(&tag),
+                    OCI_INDEX_MEDIA_TYPE,
+                    &updated,
+                )
+                .map_err(Self::backend)?;
+            self.settle(started.elapsed());
+            if self.fallback_lists(image, &referrer.digest)? {
+                return Ok(PutBundle {
+                    referrer: referrer.digest,
+                    via: format!("tag {tag}"),
+                });
+            }
+        }
+        if self.fallback_lists(image, &referrer.digest)? {
+            return Ok(PutBundle {
+                referrer: referrer.digest,
+                via: format!("tag {tag}"),
+            });
+        }
+        Err(Self::backend(RegistryStoreError::LostToConcurrentWriters {
+            tag: self.repository.with_tag(&tag).to_string(),
             attempts,
         }))
     }

@@ -142,23 +142,15 @@ pub fn verify_bundle(
     let bundle: BundleJson =
         serde_json::from_str(bundle_json).map_err(|e| RekorError::Json(e.to_string()))?;
     let p = bundle.payload;
-    let expected_id = rekor_key.fingerprint();
-    if p.log_id != expected_id {
-        return Err(RekorError::LogId {
-            found: p.log_id,
-            expected: expected_id,
-        });
-    }
-
-    let mut signed = Map::new();
-    signed.insert("body".into(), p.body.clone());
-    signed.insert("integratedTime".into(), p.integrated_time.into());
-    signed.insert("logIndex".into(), p.log_index.into());
-    signed.insert("logID".into(), p.log_id.clone().into());
-    let canonical = canonicalize(&Value::Object(signed));
     let set = decode_signature(&bundle.signed_entry_timestamp).map_err(RekorError::Set)?;
-    verify_prehash_der(rekor_key, &Sha256::digest(&canonical).into(), &set)
-        .map_err(RekorError::Set)?;
+    verify_set(
+        rekor_key,
+        &p.body,
+        p.integrated_time,
+        p.log_index,
+        &p.log_id,
+        &set,
+    )?;
 
     check_body(&p.body, payload, signature_der, signer)?;
     Ok(TlogStatus::Verified {
@@ -166,6 +158,42 @@ pub fn verify_bundle(
         integrated_time: p.integrated_time,
         log_id: p.log_id,
     })
+}
+
+/// Checks a SignedEntryTimestamp: Rekor's signature over the RFC 8785 canonical JSON of
+/// `{body, integratedTime, logIndex, logID}` (the same bytes for a `dev.sigstore.cosign/bundle`
+/// annotation and for a Sigstore bundle's `inclusionPromise`).
+pub(crate) fn verify_set(
+    rekor_key: &PublicKey,
+    body: &Value,
+    integrated_time: i64,
+    log_index: i64,
+    log_id_hex: &str,
+    set_der: &[u8],
+) -> Result<(), RekorError> {
+    let expected_id = rekor_key.fingerprint();
+    if log_id_hex != expected_id {
+        return Err(RekorError::LogId {
+            found: log_id_hex.to_owned(),
+            expected: expected_id,
+        });
+    }
+    let mut signed = Map::new();
+    signed.insert("body".into(), body.clone());
+    signed.insert("integratedTime".into(), integrated_time.into());
+    signed.insert("logIndex".into(), log_index.into());
+    signed.insert("logID".into(), log_id_hex.into());
+    let canonical = canonicalize(&Value::Object(signed));
+    verify_prehash_der(rekor_key, &Sha256::digest(&canonical).into(), set_der)
+        .map_err(RekorError::Set)
+}
+
+/// What a log entry must record for the signature being verified.
+pub(crate) enum Logged<'a> {
+    /// A `hashedrekord`: the sha256 of the signed artifact.
+    Hash(&'a Digest),
+    /// A `dsse` entry: the envelope payload.
+    DssePayload(&'a [u8]),
 }
 
 fn check_body(
@@ -180,32 +208,114 @@ fn check_body(
     let body_bytes = B64
         .decode(body_b64)
         .map_err(|e| RekorError::Body(format!("body is not base64: {e}")))?;
+    check_entry(
+        &body_bytes,
+        &Logged::Hash(&Digest::of(payload)),
+        signature_der,
+        signer,
+    )
+}
+
+/// Checks a decoded log entry body records `logged`, `signature_der` and `signer`.
+pub(crate) fn check_entry(
+    body_bytes: &[u8],
+    logged: &Logged<'_>,
+    signature_der: &[u8],
+    signer: &PublicKey,
+) -> Result<(), RekorError> {
     let entry: HashedRekord =
-        serde_json::from_slice(&body_bytes).map_err(|e| RekorError::Body(e.to_string()))?;
-    if entry.kind != "hashedrekord" || entry.api_version != "0.0.1" {
-        return Err(RekorError::Kind {
+        serde_json::from_slice(body_bytes).map_err(|e| RekorError::Body(e.to_string()))?;
+    match (entry.kind.as_str(), entry.api_version.as_str(), logged) {
+        ("hashedrekord", "0.0.1", Logged::Hash(hash)) => {
+            check_hashedrekord(&entry.spec, hash, signature_der, signer)
+        }
+        ("dsse", "0.0.1", Logged::DssePayload(payload)) => {
+            check_dsse(&entry.spec, payload, signature_der, signer)
+        }
+        _ => Err(RekorError::Kind {
             kind: entry.kind,
             version: entry.api_version,
+        }),
+    }
+}
+
+fn spec_str<'a>(spec: &'a Value, path: &[&str]) -> Result<&'a str, RekorError> {
+    let mut v = spec;
+    for key in path {
+        v = v
+            .get(key)
+            .ok_or_else(|| RekorError::Body(format!("spec.{} is missing", path.join("."))))?;
+    }
+    v.as_str()
+        .ok_or_else(|| RekorError::Body(format!("spec.{} is not a string", path.join("."))))
+}
+
+fn check_logged_key(pem_b64: &str, what: &str, signer: &PublicKey) -> Result<(), RekorError> {
+    let key_pem = B64
+        .decode(pem_b64)
+        .map_err(|e| RekorError::Body(format!("{what} is not base64: {e}")))?;
+    let logged_key = crate::x509::pem_public_key(&key_pem)
+        .map_err(|e| RekorError::Body(format!("logged public key: {e}")))?;
+    if &logged_key != signer {
+        return Err(RekorError::KeyMismatch {
+            logged: logged_key.fingerprint(),
+            expected: signer.fingerprint(),
         });
     }
-    let field = |path: &[&str]| -> Result<&str, RekorError> {
-        let mut v = &entry.spec;
-        for key in path {
-            v = v
-                .get(key)
-                .ok_or_else(|| RekorError::Body(format!("spec.{} is missing", path.join("."))))?;
-        }
-        v.as_str()
-            .ok_or_else(|| RekorError::Body(format!("spec.{} is not a string", path.join("."))))
-    };
+    Ok(())
+}
 
-    let algorithm = field(&["data", "hash", "algorithm"])?;
-    let logged_hash = field(&["data", "hash", "value"])?;
+/// A `dsse` 0.0.1 entry: `payloadHash` must be the payload's sha256 and one of
+/// `signatures` must be ours, by our key (`verifier`: base64 PEM key or certificate).
+fn check_dsse(
+    spec: &Value,
+    payload: &[u8],
+    signature_der: &[u8],
+    signer: &PublicKey,
+) -> Result<(), RekorError> {
+    let algorithm = spec_str(spec, &["payloadHash", "algorithm"])?;
+    let logged_hash = spec_str(spec, &["payloadHash", "value"])?;
     let actual = Digest::of(payload);
     if algorithm != "sha256" || logged_hash != actual.hex() {
         return Err(RekorError::Hash {
             logged: format!("{algorithm}:{logged_hash}"),
             actual: actual.to_string(),
+        });
+    }
+    let signatures = spec
+        .get("signatures")
+        .and_then(Value::as_array)
+        .ok_or_else(|| RekorError::Body("spec.signatures is not an array".into()))?;
+    let ours = signatures.iter().find(|s| {
+        s.get("signature")
+            .and_then(Value::as_str)
+            .and_then(|b| B64.decode(b).ok())
+            .is_some_and(|sig| sig == signature_der)
+    });
+    let Some(ours) = ours else {
+        return Err(RekorError::SignatureMismatch);
+    };
+    let verifier = ours
+        .get("verifier")
+        .and_then(Value::as_str)
+        .ok_or_else(|| RekorError::Body("spec.signatures[].verifier is missing".into()))?;
+    check_logged_key(verifier, "spec.signatures[].verifier", signer)
+}
+
+fn check_hashedrekord(
+    spec: &Value,
+    hash: &Digest,
+    signature_der: &[u8],
+    signer: &PublicKey,
+) -> Result<(), RekorError> {
+    let field = |path: &[&str]| spec_str(spec, path);
+
+    let algorithm = field(&["data", "hash", "algorithm"])?;
+    let logged_hash = field(&["data", "hash", "value"])?;
+    if algorithm != "sha256" || logged_hash != hash.hex() {
+        return Err(RekorError::Hash {
+            logged: format!("{algorithm}:{logged_hash}"),
+            actual: hash.to_string(),
         });
     }
 
@@ -215,21 +325,9 @@ fn check_body(
     if logged_sig != signature_der {
         return Err(RekorError::SignatureMismatch);
     }
-
-    let key_pem = B64
-        .decode(field(&["signature", "publicKey", "content"])?)
-        .map_err(|e| {
-            RekorError::Body(format!(
-                "spec.signature.publicKey.content is not base64: {e}"
-            ))
-        })?;
-    let logged_key = PublicKey::from_pem(&key_pem)
-        .map_err(|e| RekorError::Body(format!("logged public key: {e}")))?;
-    if &logged_key != signer {
-        return Err(RekorError::KeyMismatch {
-            logged: logged_key.fingerprint(),
-            expected: signer.fingerprint(),
-        });
-    }
-    Ok(())
+    check_logged_key(
+        field(&["signature", "publicKey", "content"])?,
+        "spec.signature.publicKey.content",
+        signer,
+    )
 }

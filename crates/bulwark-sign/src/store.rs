@@ -16,6 +16,10 @@ use crate::manifest::{
     Descriptor, MAX_SIGNATURE_BLOB, ManifestError, OCI_MANIFEST_MEDIA_TYPE, SignatureLayer,
     SignatureManifest,
 };
+use crate::referrers::{
+    BundleStore, Candidate, EMPTY_CONFIG, FoundBundle, OCI_INDEX_MEDIA_TYPE, PutBundle, Subject,
+    append_to_fallback_index, bundle_layer_for, bundle_referrer_manifest, classify, rfc3339_utc,
+};
 
 /// The index annotation naming a manifest's tag in an OCI layout.
 pub const REF_NAME_ANNOTATION: &str = "org.opencontainers.image.ref.name";
@@ -411,4 +415,220 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         return Err(io_err(path, e));
     }
     Ok(())
+}
+
+impl OciLayoutStore {
+    /// The `(mediaType, size)` of manifest `digest`: from its index.json entry, else
+    /// from the blob itself.
+    fn manifest_subject(
+        &self,
+        index: &Map<String, Value>,
+        digest: &Digest,
+    ) -> Result<Subject, StoreError> {
+        let text = digest.to_string();
+        let entry = index
+            .get("manifests")
+            .and_then(Value::as_array)
+            .and_then(|a| {
+                a.iter()
+                    .find(|e| e.get("digest").and_then(Value::as_str) == Some(text.as_str()))
+            });
+        let from_entry = entry.and_then(|e| {
+            Some((
+                e.get("mediaType")?.as_str()?.to_owned(),
+                e.get("size")?.as_u64()?,
+            ))
+        });
+        let (media_type, size) = if let Some(found) = from_entry {
+            found
+        } else {
+            let bytes = self.read_blob(digest, MAX_SIGNATURE_BLOB)?;
+            let media_type = serde_json::from_slice::<Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("mediaType")?.as_str().map(str::to_owned))
+                .unwrap_or_else(|| OCI_MANIFEST_MEDIA_TYPE.to_owned());
+            (media_type, bytes.len() as u64)
+        };
+        Ok(Subject {
+            media_type,
+            size,
+            digest: digest.clone(),
+        })
+    }
+
+    /// The index.json entry carrying `tag` in `org.opencontainers.image.ref.name`.
+    fn tagged_entry<'a>(index: &'a Map<String, Value>, tag: &str) -> Option<&'a Value> {
+        index
+            .get("manifests")
+            .and_then(Value::as_array)?
+            .iter()
+            .rev()
+            .find(|e| {
+                e.get("annotations")
+                    .and_then(|a| a.get(REF_NAME_ANNOTATION))
+                    .and_then(Value::as_str)
+                    == Some(tag)
+            })
+    }
+
+    fn entry_digest(entry: &Value) -> Option<Digest> {
+        entry.get("digest")?.as_str()?.parse().ok()
+    }
+
+    /// Referrer descriptors of `image`: the `sha256-<hex>` index's entries, then
+    /// index.json entries with a bundle `artifactType` (their subject is checked later).
+    fn referrer_candidates(
+        &self,
+        index: &Map<String, Value>,
+        image: &Digest,
+    ) -> Result<Vec<Digest>, StoreError> {
+        let mut out: Vec<Digest> = Vec::new();
+        let mut push = |d: Digest| {
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        };
+        if let Some(entry) = Self::tagged_entry(index, &image.referrers_tag())
+            && let Some(d) = Self::entry_digest(entry)
+        {
+            let bytes = self.read_blob(&d, MAX_SIGNATURE_BLOB)?;
+            let fallback: Value =
+                serde_json::from_slice(&bytes).map_err(|e| StoreError::Index {
+                    path: self.blob_path(&d),
+                    detail: format!("referrers index {}: {e}", image.referrers_tag()),
+                })?;
+            for m in fallback
+                .get("manifests")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                let at = m.get("artifactType").and_then(Value::as_str);
+                if classify(at) != Candidate::Other
+                    && let Some(d) = Self::entry_digest(m)
+                {
+                    push(d);
+                }
+            }
+        }
+        for e in index
+            .get("manifests")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let at = e.get("artifactType").and_then(Value::as_str);
+            if classify(at) == Candidate::Bundle
+                && let Some(d) = Self::entry_digest(e)
+            {
+                push(d);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl BundleStore for OciLayoutStore {
+    fn get_bundles(&self, image: &Digest) -> Result<Vec<FoundBundle>, StoreError> {
+        let _lock = self.lock(false)?;
+        let index = self.read_index()?;
+        let mut found = Vec::new();
+        for referrer in self.referrer_candidates(&index, image)? {
+            let manifest = match self.read_blob(&referrer, MAX_SIGNATURE_BLOB) {
+                Ok(m) => m,
+                Err(e) => {
+                    found.push(FoundBundle {
+                        referrer,
+                        bundle: Err(e.to_string()),
+                    });
+                    continue;
+                }
+            };
+            if Digest::of(&manifest) != referrer {
+                found.push(FoundBundle {
+                    referrer,
+                    bundle: Err("the manifest blob does not hash to its digest".into()),
+                });
+                continue;
+            }
+            let bundle = match bundle_layer_for(image, &referrer, &manifest) {
+                Ok(None) => continue,
+                Err(why) => Err(why),
+                Ok(Some(layer)) => self
+                    .read_blob(&layer.digest, MAX_SIGNATURE_BLOB)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| layer.check_blob(&b).map(|()| b).map_err(|e| e.to_string())),
+            };
+            found.push(FoundBundle { referrer, bundle });
+        }
+        Ok(found)
+    }
+
+    fn put_bundle(
+        &self,
+        image: &Digest,
+        bundle_json: &[u8],
+        content_kind: &str,
+        predicate_type: Option<&str>,
+    ) -> Result<PutBundle, StoreError> {
+        let _lock = self.lock(true)?;
+        let mut index = self.read_index()?;
+        let subject = self.manifest_subject(&index, image)?;
+        let created = rfc3339_utc(std::time::SystemTime::now());
+        let referrer = bundle_referrer_manifest(
+            &subject,
+            bundle_json,
+            content_kind,
+            predicate_type,
+            &created,
+        );
+        self.write_blob(EMPTY_CONFIG)?;
+        self.write_blob(bundle_json)?;
+        self.write_blob(&referrer.bytes)?;
+
+        let tag = image.referrers_tag();
+        let existing = match Self::tagged_entry(&index, &tag).and_then(Self::entry_digest) {
+            Some(d) => Some(self.read_blob(&d, MAX_SIGNATURE_BLOB)?),
+            None => None,
+        };
+        let via = PutBundle {
+            referrer: referrer.digest.clone(),
+            via: format!("tag {tag}"),
+        };
+        let Some(updated) =
+            append_to_fallback_index(&tag, existing.as_deref(), &referrer.index_entry()).map_err(
+                |e| StoreError::Index {
+                    path: self.index_path(),
+                    detail: e.to_string(),
+                },
+            )?
+        else {
+            return Ok(via);
+        };
+        let digest = self.write_blob(&updated)?;
+        let mut manifests = match index.remove("manifests") {
+            Some(Value::Array(a)) => a,
+            _ => Vec::new(),
+        };
+        manifests.retain(|e| {
+            e.get("annotations")
+                .and_then(|a| a.get(REF_NAME_ANNOTATION))
+                .and_then(Value::as_str)
+                != Some(tag.as_str())
+        });
+        let mut annotations = Map::new();
+        annotations.insert(REF_NAME_ANNOTATION.into(), tag.clone().into());
+        let mut entry = Map::new();
+        entry.insert("mediaType".into(), OCI_INDEX_MEDIA_TYPE.into());
+        entry.insert("digest".into(), digest.to_string().into());
+        entry.insert("size".into(), (updated.len() as u64).into());
+        entry.insert("annotations".into(), Value::Object(annotations));
+        manifests.push(Value::Object(entry));
+        if !index.contains_key("schemaVersion") {
+            index.insert("schemaVersion".into(), 2.into());
+        }
+        index.insert("manifests".into(), Value::Array(manifests));
+        write_atomic(&self.index_path(), &json_bytes(&Value::Object(index)))?;
+        Ok(via)
+    }
 }
