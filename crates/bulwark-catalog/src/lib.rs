@@ -15,8 +15,8 @@ pub mod purl;
 pub mod sbom;
 
 pub use sbom::{
-    SbomDocument, SbomError, SbomFormat, SbomInput, Subject, SubjectKind, read_sbom,
-    write_cyclonedx, write_spdx,
+    SbomDocument, SbomError, SbomFormat, SbomInput, SbomVulnerability, Subject, SubjectKind,
+    read_sbom, write_cyclonedx, write_cyclonedx_with_vulnerabilities, write_spdx,
 };
 
 pub use analyzer::{

@@ -366,6 +366,17 @@ impl FileOwnership {
     }
 }
 
+/// True for paths naming an archive that can hold other packages (Java, Python wheels/eggs,
+/// NuGet, zip).
+fn is_archive_path(path: &str) -> bool {
+    const EXTS: [&str; 12] = [
+        ".jar", ".war", ".ear", ".par", ".sar", ".jpi", ".hpi", ".kar", ".zip", ".whl", ".egg",
+        ".nupkg",
+    ];
+    let lower = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    EXTS.iter().any(|e| lower.ends_with(e))
+}
+
 /// Sets [`Package::owned_by_os_package`] on language packages whose evidence file is owned by an
 /// OS package (e.g. `python3-yaml` owning `/usr/lib/python3/dist-packages/PyYAML-*.dist-info/METADATA`).
 /// Nested paths (`/x.jar/inner.jar`) are checked by their outer file.
@@ -377,14 +388,59 @@ pub fn mark_os_owned(packages: &mut [Package], owned: &FileOwnership) {
         let path = p.location.path.as_str();
         let mut owner = owned.owner(path);
         if owner.is_none() {
-            // nested archive path (`/app.jar/BOOT-INF/lib/x.jar`): the outer file decides.
+            // nested archive path (`/app.jar/BOOT-INF/lib/x.jar`): the outer archive decides.
+            // Only archive prefixes count: package file lists also name directories
+            // (`/usr/local/lib`), and owning a directory says nothing about files put in it.
             owner = path
                 .match_indices('/')
                 .skip(1)
-                .find_map(|(i, _)| path.get(..i).and_then(|prefix| owned.owner(prefix)));
+                .filter_map(|(i, _)| path.get(..i))
+                .filter(|prefix| is_archive_path(prefix))
+                .find_map(|prefix| owned.owner(prefix));
         }
         if let Some(o) = owner {
             p.owned_by_os_package = Some(o.to_owned());
         }
+    }
+}
+
+#[cfg(test)]
+mod ownership_tests {
+    use super::*;
+
+    #[test]
+    fn owned_directories_do_not_own_the_files_put_in_them() {
+        let mut owned = FileOwnership::default();
+        // dpkg file lists name directories too (base-files, zlib1g, ... list `/usr/local/lib`).
+        owned.insert("/usr/local/lib", "base-files");
+        owned.insert(
+            "/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA",
+            "python3-yaml",
+        );
+        owned.insert("/usr/share/java/app.jar", "libapp-java");
+        let mut pkgs = vec![
+            Package::new(
+                PackageType::Python,
+                "Django",
+                "3.2",
+                "/usr/local/lib/python3.11/dist-packages/Django-3.2.dist-info/METADATA",
+            ),
+            Package::new(
+                PackageType::Python,
+                "PyYAML",
+                "6.0",
+                "/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA",
+            ),
+            Package::new(
+                PackageType::JavaArchive,
+                "inner",
+                "1.0",
+                "/usr/share/java/app.jar/BOOT-INF/lib/inner-1.0.jar",
+            ),
+        ];
+        mark_os_owned(&mut pkgs, &owned);
+        assert_eq!(pkgs[0].owned_by_os_package, None);
+        assert_eq!(pkgs[1].owned_by_os_package.as_deref(), Some("python3-yaml"));
+        assert_eq!(pkgs[2].owned_by_os_package.as_deref(), Some("libapp-java"));
     }
 }

@@ -323,6 +323,19 @@ fn finding(pkg: &Package, q: &PackageQuery, m: &Match, target: &str) -> Finding 
     .with_property("aliases", m.aliases.clone())
     .with_property("severity_source", severity_source_text(&m.severity_source))
     .with_property("evidence", evidence);
+    match &m.severity_source {
+        SeveritySource::Vendor { vendor, .. } => {
+            f = f.with_property("rating_source", vendor.clone());
+        }
+        SeveritySource::Ghsa(_) => f = f.with_property("rating_source", "GHSA"),
+        SeveritySource::Cvss { vector, score } => {
+            f = f
+                .with_property("rating_source", "CVSS")
+                .with_property("cvss_vector", vector.clone())
+                .with_property("cvss_score", *score);
+        }
+        SeveritySource::None => {}
+    }
     if let Some(d) = &pkg.location.layer_digest {
         f = f.with_property("layer_digest", d.clone());
     }

@@ -450,6 +450,90 @@ fn sboms_of_the_image_validate() {
     assert_eq!(spdx_purls, purls, "SPDX packages vs JSON packages");
 }
 
+/// `--format cyclonedx --scanners vuln` carries the same vulnerabilities as the JSON report
+/// (one entry per ID, `affects` pointing at the affected components) and stays schema-valid.
+#[test]
+fn cyclonedx_with_vulnerabilities_matches_the_json_report() {
+    let Some(dir) = test_image() else { return };
+    let Some(osv) = bulwark_testutil::conformance_dir("osv") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("osv.db");
+    let out = bulwark()
+        .args(["db", "import", "--db-path"])
+        .arg(&db)
+        .arg(&osv)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a = dir.join("image.tar");
+    let a = a.to_str().unwrap();
+    let common = ["--scanners", "vuln", "--skip-db-update", "--cache-dir"];
+    let report = run_json(
+        bulwark()
+            .args(["image", "--input", a, "-f", "json"])
+            .args(common)
+            .arg(tmp.path())
+            .arg("--db-path")
+            .arg(&db),
+    );
+    let want: BTreeSet<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["purl"].as_str().unwrap().to_string(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // The image holds django 3.2.0, urllib3 1.26.4, lodash 4.17.20 ...: real records match.
+    assert!(
+        want.len() > 10,
+        "too few vulnerabilities to compare: {want:?}"
+    );
+
+    let cdx = run_json(
+        bulwark()
+            .args(["image", "--input", a, "-f", "cyclonedx"])
+            .args(common)
+            .arg(tmp.path())
+            .arg("--db-path")
+            .arg(&db),
+    );
+    let v = jsonschema::options()
+        .with_retriever(LocalSchemas)
+        .build(&schema("bom-1.6.schema.json"))
+        .unwrap();
+    assert_valid("CycloneDX with vulnerabilities", &v, &cdx);
+    let purl_of: std::collections::BTreeMap<&str, &str> = cdx["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| Some((c["bom-ref"].as_str()?, c["purl"].as_str()?)))
+        .collect();
+    let vulns = cdx["vulnerabilities"].as_array().unwrap();
+    let ids: Vec<&str> = vulns.iter().map(|v| v["id"].as_str().unwrap()).collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "one entry per vulnerability ID");
+    let mut got = BTreeSet::new();
+    for v in vulns {
+        assert!(v["ratings"][0]["severity"].is_string(), "{v}");
+        for a in v["affects"].as_array().unwrap() {
+            let r = a["ref"].as_str().unwrap();
+            let purl = purl_of.get(r).unwrap_or_else(|| panic!("dangling ref {r}"));
+            got.insert((purl.to_string(), v["id"].as_str().unwrap().to_string()));
+        }
+    }
+    assert_eq!(got, want, "CycloneDX vulnerabilities vs JSON findings");
+}
+
 fn cache_entries(cache: &Path) -> usize {
     std::fs::read_dir(cache.join("layers")).map_or(0, |d| {
         d.flatten()

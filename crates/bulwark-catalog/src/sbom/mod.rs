@@ -6,8 +6,9 @@ mod cyclonedx;
 mod read;
 mod spdx;
 
-pub use cyclonedx::write_cyclonedx;
+pub use cyclonedx::{write_cyclonedx, write_cyclonedx_with_vulnerabilities};
 pub use read::{SbomDocument, SbomError, SbomFormat, read_sbom};
+
 pub use spdx::write_spdx;
 
 use sha2::{Digest, Sha256};
@@ -70,6 +71,32 @@ pub struct SbomInput<'a> {
     pub timestamp: &'a str,
     /// Tool name and version recorded as creator (`bulwark`, `0.1.0`).
     pub tool: (&'a str, &'a str),
+}
+
+/// A known vulnerability of packages in the SBOM, written as a CycloneDX `vulnerabilities[]`
+/// entry (one per vulnerability ID; `affects` lists every package it was found in).
+#[derive(Debug, Clone, Default)]
+pub struct SbomVulnerability<'a> {
+    /// Primary ID (`CVE-2024-1234`, `GHSA-...`, `DSA-...`).
+    pub id: String,
+    /// Other IDs of the same vulnerability (CVE, GHSA, distro advisories).
+    pub aliases: Vec<String>,
+    /// Advisory URL of the record that matched.
+    pub url: Option<String>,
+    /// Summary or details.
+    pub description: String,
+    /// CycloneDX severity: `critical`, `high`, `medium`, `low`, `info`, `none` or `unknown`.
+    pub severity: String,
+    /// Who rated it (`Debian`, `GHSA`, `NVD`, ...), when known.
+    pub rating_source: Option<String>,
+    /// CVSS vector the severity was computed from, when it was.
+    pub cvss_vector: Option<String>,
+    /// Base score of that vector.
+    pub cvss_score: Option<f64>,
+    /// Versions that fix it (empty: no fix known).
+    pub fixed_versions: Vec<String>,
+    /// Affected packages of the SBOM; each must be one of [`SbomInput::packages`].
+    pub affects: Vec<&'a Package>,
 }
 
 pub(crate) fn sorted(packages: &[Package]) -> Vec<&Package> {

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use bulwark_catalog::{SbomInput, ScanMode, write_cyclonedx, write_spdx};
+use bulwark_catalog::{
+    SbomInput, SbomVulnerability, ScanMode, write_cyclonedx_with_vulnerabilities, write_spdx,
+};
 use bulwark_oci::{
     Credential, CredentialStore, ImageSource, Platform, RegistryOptions, ResolveOptions,
 };
@@ -392,6 +394,93 @@ fn packages_table(inv: &Inventory) -> String {
     s
 }
 
+/// Groups vulnerability findings by ID into CycloneDX vulnerabilities, each affecting the
+/// inventory packages the findings name (matched by PURL, file and version).
+fn sbom_vulnerabilities<'a>(
+    packages: &'a [bulwark_catalog::Package],
+    findings: &[bulwark_report::Finding],
+) -> Vec<SbomVulnerability<'a>> {
+    let prop = |f: &bulwark_report::Finding, k: &str| -> Option<String> {
+        f.properties
+            .get(k)
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let index: std::collections::HashMap<(&str, &str, &str, &str), &'a bulwark_catalog::Package> =
+        packages
+            .iter()
+            .map(|p| {
+                (
+                    (
+                        p.name.as_str(),
+                        p.version.as_str(),
+                        p.purl.as_str(),
+                        p.location.path.as_str(),
+                    ),
+                    p,
+                )
+            })
+            .collect();
+    let mut by_id: std::collections::BTreeMap<String, SbomVulnerability<'a>> =
+        std::collections::BTreeMap::new();
+    for f in findings {
+        if f.category != bulwark_report::Category::Vulnerability {
+            continue;
+        }
+        let purl = prop(f, "purl").unwrap_or_default();
+        let file = prop(f, "file_path").unwrap_or_default();
+        let name = prop(f, "package").unwrap_or_default();
+        let version = prop(f, "installed_version").unwrap_or_default();
+        let Some(pkg) = index
+            .get(&(
+                name.as_str(),
+                version.as_str(),
+                purl.as_str(),
+                file.as_str(),
+            ))
+            .copied()
+        else {
+            continue;
+        };
+        let v = by_id
+            .entry(f.code.clone())
+            .or_insert_with(|| SbomVulnerability {
+                id: f.code.clone(),
+                aliases: f
+                    .properties
+                    .get("aliases")
+                    .and_then(|a| a.as_array())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                url: prop(f, "data_source"),
+                description: f.message.clone(),
+                severity: f.severity.as_str().to_owned(),
+                rating_source: prop(f, "rating_source"),
+                cvss_vector: prop(f, "cvss_vector"),
+                cvss_score: f
+                    .properties
+                    .get("cvss_score")
+                    .and_then(serde_json::Value::as_f64),
+                fixed_versions: Vec::new(),
+                affects: Vec::new(),
+            });
+        if let Some(fixed) = prop(f, "fixed_version") {
+            for x in fixed.split(", ") {
+                if !v.fixed_versions.iter().any(|y| y == x) {
+                    v.fixed_versions.push(x.to_owned());
+                }
+            }
+        }
+        v.affects.push(pkg);
+    }
+    by_id.into_values().collect()
+}
+
 fn finish(
     inv: &Inventory,
     out: &ScanOutput,
@@ -399,23 +488,35 @@ fn finish(
     extra: Vec<bulwark_report::Finding>,
 ) -> anyhow::Result<i32> {
     let tool = ("bulwark", env!("CARGO_PKG_VERSION"));
-    let sbom = |f: fn(&SbomInput<'_>) -> String| {
-        let ts = timestamp();
-        f(&SbomInput {
-            subject: &inv.subject,
-            os: inv.os.as_ref(),
-            packages: &inv.packages,
-            timestamp: &ts,
-            tool,
-        })
+    let ts = timestamp();
+    let input = SbomInput {
+        subject: &inv.subject,
+        os: inv.os.as_ref(),
+        packages: &inv.packages,
+        timestamp: &ts,
+        tool,
     };
     match out.format.to_ascii_lowercase().as_str() {
         "cyclonedx" | "cyclonedx-json" => {
-            write_out(out, &sbom(write_cyclonedx))?;
-            return Ok(0);
+            // Like `trivy image --format cyclonedx --scanners vuln`: the BOM carries the
+            // vulnerabilities (after --severity, --ignore-unfixed and ignore files).
+            let report = if out.enabled(Scanner::Vuln) {
+                Some(super::vuln::vulnerability_report(inv, &out.vuln, ui)?)
+            } else {
+                None
+            };
+            let vulns = report
+                .as_ref()
+                .map(|r| sbom_vulnerabilities(&inv.packages, &r.findings))
+                .unwrap_or_default();
+            write_out(out, &write_cyclonedx_with_vulnerabilities(&input, &vulns))?;
+            return Ok(match (&report, out.exit_code) {
+                (Some(r), Some(code)) if !r.findings.is_empty() => code,
+                _ => 0,
+            });
         }
         "spdx-json" | "spdx" => {
-            write_out(out, &sbom(write_spdx))?;
+            write_out(out, &write_spdx(&input))?;
             return Ok(0);
         }
         _ => {}
