@@ -1,10 +1,8 @@
 //! CVSS base scores from vector strings.
 //!
 //! Implemented: CVSS v3.0 and v3.1 (FIRST specification §7 formulas, including the 3.1
-//! `Roundup` definition and the 3.0 ceiling rounding) and CVSS v2 (NVD base equation).
-//! Not implemented: CVSS v4.0 scoring (its MacroVector lookup/interpolation). A v4 vector
-//! yields `None` from [`base_score`]; the matcher then falls back to the other severity
-//! sources (distro rating, GHSA rating, v3/v2 vectors) and never approximates a v4 score.
+//! `Roundup` definition and the 3.0 ceiling rounding), CVSS v2 (NVD base equation) and
+//! CVSS v4.0 (MacroVector lookup and interpolation, in [`crate::cvss4`]).
 
 /// CVSS version of a vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,13 +49,14 @@ pub fn version_of(vector: &str) -> Option<CvssVersion> {
     }
 }
 
-/// Base score of a v2 or v3.x vector; `None` for malformed vectors and for v4 (not implemented).
+/// Score of a v2, v3.x or v4.0 vector; `None` for malformed vectors. For v4.0 this is the
+/// score of the metrics present (CVSS-B, -BT, -BE or -BTE, see [`crate::cvss4`]).
 pub fn base_score(vector: &str) -> Option<f64> {
     match version_of(vector)? {
         CvssVersion::V3_0 => v3_score(vector, false),
         CvssVersion::V3_1 => v3_score(vector, true),
         CvssVersion::V2 => v2_score(vector),
-        CvssVersion::V4_0 => None,
+        CvssVersion::V4_0 => crate::cvss4::score(vector),
     }
 }
 
@@ -289,10 +288,12 @@ mod tests {
         assert_eq!(base_score("CVSS:3.1/AV:X/AC:L"), None);
         assert_eq!(base_score("CVSS:3.1/AV:N/AV:N"), None);
         assert_eq!(base_score(""), None);
+        // v4.0: FIRST's calculator gives 9.3.
         assert_eq!(
             base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
-            None
+            Some(9.3)
         );
+        assert_eq!(base_score("CVSS:4.0/AV:N/AC:L/AT:N"), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod advisory;
 pub mod cvss;
+pub mod cvss4;
 pub mod ecosystem;
 pub mod error;
 pub mod import;
