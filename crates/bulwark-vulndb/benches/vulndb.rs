@@ -37,24 +37,12 @@ fn benches(c: &mut Criterion) {
     let db = build(dir.path(), &recs);
     g.sample_size(100);
     g.bench_function("open", |b| b.iter(|| Store::open(&db).unwrap()));
-    let store = Store::open(&db).unwrap();
-    let mut qrng = Rng::new(7);
-    let queries: Vec<PackageQuery> = (0..2000)
-        .map(|_| {
-            let eco = ECOSYSTEMS[qrng.below(ECOSYSTEMS.len() as u64) as usize];
-            let (base, release) = eco.split_once(':').unwrap_or((eco, ""));
-            PackageQuery {
-                ecosystem: base.into(),
-                release: (!release.is_empty()).then(|| release.trim_start_matches('v').into()),
-                name: package(eco, qrng.below(RECORDS / 10)),
-                version: version(eco, qrng.below(5), qrng.below(20), qrng.below(30)),
-                ..PackageQuery::default()
-            }
-        })
-        .collect();
+    let queries = queries_for(&mut Rng::new(7), RECORDS / 10);
     g.sample_size(10);
     g.bench_function("match_2000_packages", |b| {
         b.iter(|| {
+            // A fresh store per iteration, as a scan has (nothing preloaded up front).
+            let store = Store::open(&db).unwrap();
             queries
                 .iter()
                 .map(|q| match_package(&store, q).unwrap().len())
@@ -71,7 +59,46 @@ fn benches(c: &mut Criterion) {
                 .sum::<usize>()
         });
     });
+    // Dense store: 40,000 records over 200 packages per ecosystem (≈ 33 records per
+    // package, like Debian's openssl/linux/glibc), 2,000 queries over those packages.
+    let dense_recs: Vec<String> = {
+        let mut rng = Rng::new(4242);
+        (0..DENSE_RECORDS)
+            .map(|i| record(&mut rng, i, DENSE_PACKAGES))
+            .collect()
+    };
+    let dense_dir = tempfile::tempdir().unwrap();
+    let dense_db = build(dense_dir.path(), &dense_recs);
+    let dense_queries = queries_for(&mut Rng::new(9), DENSE_PACKAGES);
+    g.bench_function("match_2000_packages_dense", |b| {
+        b.iter(|| {
+            let store = Store::open(&dense_db).unwrap();
+            dense_queries
+                .iter()
+                .map(|q| match_package(&store, q).unwrap().len())
+                .sum::<usize>()
+        });
+    });
     g.finish();
+}
+
+const DENSE_RECORDS: u64 = 40_000;
+const DENSE_PACKAGES: u64 = 200;
+
+fn queries_for(qrng: &mut Rng, packages: u64) -> Vec<PackageQuery> {
+    (0..2000)
+        .map(|_| {
+            let eco = ECOSYSTEMS[qrng.below(ECOSYSTEMS.len() as u64) as usize];
+            let (base, release) = eco.split_once(':').unwrap_or((eco, ""));
+            PackageQuery {
+                ecosystem: base.into(),
+                release: (!release.is_empty()).then(|| release.trim_start_matches('v').into()),
+                name: package(eco, qrng.below(packages)),
+                version: version(eco, qrng.below(5), qrng.below(20), qrng.below(30)),
+                ..PackageQuery::default()
+            }
+        })
+        .collect()
 }
 
 criterion_group!(vulndb, benches);

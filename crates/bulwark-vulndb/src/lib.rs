@@ -29,8 +29,8 @@ pub use ecosystem::{EcosystemKey, VersionKind, normalize_name};
 pub use error::VulnDbError;
 pub use import::{Importer, SourceKind, import};
 pub use matcher::{
-    Diagnostics, Evidence, Match, PackageQuery, Severity, SeveritySource, VersionScheme,
-    evaluate_range, match_advisories, match_package, match_package_with,
+    Diagnostics, Evidence, Match, PackageQuery, ParsedVersion, Severity, SeveritySource,
+    VersionScheme, evaluate_range, match_advisories, match_package, match_package_with,
 };
 pub use model::{OsvRecord, RecordError, parse_record};
 pub use store::{ImportStats, Metadata, SourceInfo, Store};

@@ -16,7 +16,7 @@
 //!   record ID — stable across runs and close to what Trivy shows.
 //! * Severity: distribution rating first (Ubuntu priority, Debian urgency, Red Hat-family
 //!   advisory impact), then the GHSA rating, then the highest CVSS v3.x base score computed
-//!   from a vector, then CVSS v2. CVSS v4 vectors are kept but not scored (see [`crate::cvss`]).
+//!   from a vector, then the highest CVSS v4.0 score (see [`crate::cvss4`]), then CVSS v2.
 
 use std::cmp::Ordering;
 
@@ -31,6 +31,40 @@ use crate::store::Store;
 pub trait VersionScheme: Send + Sync {
     /// Orders `a` against `b` under `kind`; `Err` with a reason when either does not parse.
     fn compare(&self, kind: VersionKind, a: &str, b: &str) -> Result<Ordering, String>;
+
+    /// Parses `v` once so it can be compared many times with
+    /// [`VersionScheme::compare_parsed`]. Must fail exactly when `compare(kind, v, v)` fails,
+    /// with the same reason. The default validates with `compare` and keeps the string.
+    fn parse<'a>(&self, kind: VersionKind, v: &'a str) -> Result<ParsedVersion<'a>, String> {
+        self.compare(kind, v, v)?;
+        Ok(ParsedVersion {
+            raw: v,
+            parsed: None,
+        })
+    }
+
+    /// Orders two versions from [`VersionScheme::parse`]; must agree with `compare` on their
+    /// strings. Uses the parsed forms when both have one, else `compare`.
+    fn compare_parsed(
+        &self,
+        kind: VersionKind,
+        a: &ParsedVersion<'_>,
+        b: &ParsedVersion<'_>,
+    ) -> Result<Ordering, String> {
+        match (&a.parsed, &b.parsed) {
+            (Some(x), Some(y)) => x.try_cmp(y).map_err(|e| e.to_string()),
+            _ => self.compare(kind, a.raw, b.raw),
+        }
+    }
+}
+
+/// A version string with its parsed form (when the scheme parses ahead of comparing).
+#[derive(Debug, Clone)]
+pub struct ParsedVersion<'a> {
+    /// The version as written.
+    pub raw: &'a str,
+    /// Its `bulwark-version` form; `None` when the scheme compares strings.
+    pub parsed: Option<bulwark_version::AnyVersion>,
 }
 
 /// An installed package to check.
@@ -343,6 +377,7 @@ pub fn match_advisories(
     let mut diag = Diagnostics::default();
     let version = effective_version(q, key);
     let eco_kind = key.version_kind();
+    let installed = Installed::new(&version, scheme);
     let mut hits: Vec<Hit<'_>> = Vec::new();
     for adv in advisories {
         let mut hit = Hit {
@@ -356,7 +391,7 @@ pub fn match_advisories(
                 continue;
             }
             let before = hit.evidence.len();
-            evaluate_affected(aff, adv, &version, eco_kind, scheme, &mut hit, &mut diag);
+            evaluate_affected(aff, adv, &installed, eco_kind, scheme, &mut hit, &mut diag);
             if hit.evidence.len() > before {
                 hit.affected.push(aff);
             }
@@ -377,10 +412,47 @@ fn stream_applies(stream: &str, key: &EcosystemKey) -> bool {
     }
 }
 
+/// The installed version, parsed at most once per comparator family (a query compares it
+/// under its ecosystem's ordering and, for `SEMVER` ranges, under SemVer).
+struct Installed<'v> {
+    raw: &'v str,
+    scheme: &'v dyn VersionScheme,
+    parsed: std::cell::RefCell<Vec<(VersionKind, Result<ParsedVersion<'v>, String>)>>,
+}
+
+impl<'v> Installed<'v> {
+    fn new(raw: &'v str, scheme: &'v dyn VersionScheme) -> Self {
+        Installed {
+            raw,
+            scheme,
+            parsed: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Runs `f` with the installed version parsed under `kind`.
+    fn with<R>(
+        &self,
+        kind: VersionKind,
+        f: impl FnOnce(&Result<ParsedVersion<'v>, String>) -> R,
+    ) -> R {
+        let mut cache = self.parsed.borrow_mut();
+        let pos = if let Some(pos) = cache.iter().position(|(k, _)| *k == kind) {
+            pos
+        } else {
+            cache.push((kind, self.scheme.parse(kind, self.raw)));
+            cache.len() - 1
+        };
+        match cache.get(pos) {
+            Some((_, parsed)) => f(parsed),
+            None => f(&Err("internal: parsed-version cache miss".to_owned())),
+        }
+    }
+}
+
 fn evaluate_affected<'a>(
     aff: &'a Affected,
     adv: &'a Advisory,
-    version: &str,
+    installed: &Installed<'_>,
     eco_kind: VersionKind,
     scheme: &dyn VersionScheme,
     hit: &mut Hit<'a>,
@@ -394,8 +466,9 @@ fn evaluate_affected<'a>(
             range_type: range_type.to_owned(),
             introduced,
             closing_event: closing,
-            compared_version: version.to_owned(),
+            compared_version: installed.raw.to_owned(),
         };
+    let version = installed.raw;
     let mut matched = false;
     for range in &aff.ranges {
         let kind = match range.kind {
@@ -412,7 +485,10 @@ fn evaluate_affected<'a>(
         } else {
             "ECOSYSTEM"
         };
-        match evaluate_range(&range.events, version, kind, scheme) {
+        let result = installed.with(kind, |parsed| {
+            evaluate_range_parsed(&range.events, parsed, kind, scheme)
+        });
+        match result {
             Ok(Some((intro, closing))) => {
                 if let Some(Event::Fixed(f)) = &closing
                     && !hit.fixed.contains(f)
@@ -433,11 +509,17 @@ fn evaluate_affected<'a>(
         }
     }
     if !matched
-        && aff.versions.iter().any(|listed| {
-            listed == version
-                || scheme
-                    .compare(eco_kind, listed, version)
-                    .is_ok_and(|o| o == Ordering::Equal)
+        && !aff.versions.is_empty()
+        && installed.with(eco_kind, |parsed| {
+            aff.versions.iter().any(|listed| {
+                listed == version
+                    || parsed.as_ref().is_ok_and(|v| {
+                        scheme
+                            .parse(eco_kind, listed)
+                            .and_then(|l| scheme.compare_parsed(eco_kind, &l, v))
+                            .is_ok_and(|o| o == Ordering::Equal)
+                    })
+            })
         })
     {
         hit.evidence.push(evidence("versions", None, None));
@@ -462,51 +544,73 @@ pub fn evaluate_range(
     if kind == VersionKind::Unknown {
         return Err("ecosystem has no known version ordering".into());
     }
-    // Validate every event version first so sorting never sees an error.
+    evaluate_range_parsed(events, &scheme.parse(kind, version), kind, scheme)
+}
+
+/// [`evaluate_range`] with the installed version already parsed: every event version is
+/// parsed once, then sorting and evaluation compare parsed forms.
+fn evaluate_range_parsed(
+    events: &[Event],
+    version: &Result<ParsedVersion<'_>, String>,
+    kind: VersionKind,
+    scheme: &dyn VersionScheme,
+) -> Result<Option<RangeHit>, String> {
+    if events.is_empty() {
+        return Ok(None);
+    }
+    if kind == VersionKind::Unknown {
+        return Err("ecosystem has no known version ordering".into());
+    }
+    // Parse (and so validate) every event version first so sorting never sees an error;
+    // `introduced: "0"` is "before everything" and is not parsed.
+    let mut parsed: Vec<(&Event, Option<ParsedVersion<'_>>)> = Vec::with_capacity(events.len());
     for e in events {
         let v = e.version();
         if matches!(e, Event::Introduced(_)) && v == "0" {
-            continue;
+            parsed.push((e, None));
+        } else {
+            parsed.push((e, Some(scheme.parse(kind, v)?)));
         }
-        scheme.compare(kind, v, v)?;
     }
-    scheme.compare(kind, version, version)?;
-    let mut sorted: Vec<&Event> = events.iter().collect();
-    sorted.sort_by(|a, b| {
-        let za = matches!(a, Event::Introduced(v) if v == "0");
-        let zb = matches!(b, Event::Introduced(v) if v == "0");
-        match (za, zb) {
-            (true, true) => Ordering::Equal,
-            (true, false) => Ordering::Less,
-            (false, true) => Ordering::Greater,
-            (false, false) => scheme
-                .compare(kind, a.version(), b.version())
-                .unwrap_or(Ordering::Equal)
-                .then_with(|| rank(a).cmp(&rank(b))),
-        }
+    let version = version.as_ref().map_err(Clone::clone)?;
+    parsed.sort_by(|(a, pa), (b, pb)| match (pa, pb) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(x), Some(y)) => scheme
+            .compare_parsed(kind, x, y)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| rank(a).cmp(&rank(b))),
     });
-    let cmp = |x: &str| scheme.compare(kind, version, x);
     let mut vulnerable = false;
     let mut introduced: Option<String> = None;
     let mut closing: Option<Event> = None;
-    for e in sorted {
+    for (e, pv) in parsed {
+        let Some(pv) = pv else {
+            // introduced: "0"
+            vulnerable = true;
+            introduced = Some(e.version().to_owned());
+            closing = None;
+            continue;
+        };
+        let cmp = scheme.compare_parsed(kind, version, &pv)?;
         match e {
             Event::Introduced(x) => {
-                if x == "0" || cmp(x)? != Ordering::Less {
+                if cmp != Ordering::Less {
                     vulnerable = true;
                     introduced = Some(x.clone());
                     closing = None;
                 }
             }
-            Event::Fixed(x) | Event::Limit(x) => {
-                if cmp(x)? != Ordering::Less {
+            Event::Fixed(_) | Event::Limit(_) => {
+                if cmp != Ordering::Less {
                     vulnerable = false;
                 } else if vulnerable && closing.is_none() {
                     closing = Some(e.clone());
                 }
             }
-            Event::LastAffected(x) => {
-                if cmp(x)? == Ordering::Greater {
+            Event::LastAffected(_) => {
+                if cmp == Ordering::Greater {
                     vulnerable = false;
                 } else if vulnerable && closing.is_none() {
                     closing = Some(e.clone());
@@ -776,7 +880,12 @@ fn resolve_severity(group: &[&Hit<'_>], key: &EcosystemKey) -> (Severity, Severi
             return (s, SeveritySource::Ghsa(g.clone()));
         }
     }
-    // 3. CVSS v3.x, then v2 (highest score of that version).
+    // 3. CVSS v3.x, then v4.0, then v2 (highest score of the preferred version).
+    let tier = |v: CvssVersion| match v {
+        CvssVersion::V3_0 | CvssVersion::V3_1 => 2,
+        CvssVersion::V4_0 => 1,
+        CvssVersion::V2 => 0,
+    };
     let mut best: Option<(CvssVersion, f64, String)> = None;
     for h in group {
         let entries = h
@@ -794,8 +903,7 @@ fn resolve_severity(group: &[&Hit<'_>], key: &EcosystemKey) -> (Severity, Severi
             let better = match &best {
                 None => true,
                 Some((bv, bs, _)) => {
-                    let v3 = |v: CvssVersion| matches!(v, CvssVersion::V3_0 | CvssVersion::V3_1);
-                    (v3(ver) && !v3(*bv)) || (v3(ver) == v3(*bv) && score > *bs)
+                    tier(ver) > tier(*bv) || (tier(ver) == tier(*bv) && score > *bs)
                 }
             };
             if better {

@@ -24,7 +24,8 @@
 //!
 //! A key is `"<ecosystem key>\0<normalised name>"` (see [`crate::ecosystem`]). Opening reads
 //! only the header; a lookup binary-searches the index with positioned reads (`pread`) and
-//! decodes one data block, so nothing else is loaded. Every offset is validated against the
+//! decodes one data block, so nothing else is loaded — until a store has served a few dozen
+//! lookups, when the index and keys are read into memory once (a scan matches thousands). Every offset is validated against the
 //! file length and every block's CRC is checked, so a corrupt file yields an error, not a panic.
 
 use std::collections::BTreeMap;
@@ -32,6 +33,7 @@ use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use serde::{Deserialize, Serialize};
 
@@ -283,7 +285,14 @@ pub struct Store {
     meta: OnceLock<Metadata>,
     /// Index and keys blob held in memory after [`Store::preload_index`].
     preloaded: OnceLock<(Vec<u8>, Vec<u8>)>,
+    /// Lookups served so far with positioned reads (see [`AUTO_PRELOAD_AFTER`]).
+    lookups: AtomicU64,
 }
+
+/// After this many lookups on one open store the index is loaded into memory: a scan
+/// matching thousands of packages would otherwise pay two `pread`s per binary-search step.
+/// A short `bulwark db`/single-package use stays header-only.
+const AUTO_PRELOAD_AFTER: u64 = 32;
 
 impl Store {
     /// Opens and validates the header of the store at `path`.
@@ -348,6 +357,7 @@ impl Store {
             header,
             meta: OnceLock::new(),
             preloaded: OnceLock::new(),
+            lookups: AtomicU64::new(0),
         })
     }
 
@@ -442,12 +452,31 @@ impl Store {
     pub fn lookup(&self, eco_key: &str, name: &str) -> Result<Vec<Advisory>, VulnDbError> {
         let key = index_key(eco_key, name);
         let key = key.as_bytes();
+        if self.preloaded.get().is_none()
+            && self.lookups.fetch_add(1, AtomicOrdering::Relaxed) + 1 >= AUTO_PRELOAD_AFTER
+        {
+            // Best effort: on failure (e.g. an index above the in-memory limit) the lookup
+            // continues with positioned reads, which report any real corruption.
+            let _ = self.preload_index();
+        }
         let (mut lo, mut hi) = (0u64, self.header.count);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             let (koff, klen, doff, dlen, crc) = self.entry(mid)?;
-            let k = self.key_at(koff, klen)?;
-            match k.as_slice().cmp(key) {
+            let order = match self.preloaded.get() {
+                // In memory: compare in place, no copy of the key.
+                Some((_, keys)) => {
+                    let end = u64::from(koff) + u64::from(klen);
+                    if end > self.header.keys_len {
+                        return Err(self.corrupt("index key outside the keys blob"));
+                    }
+                    keys.get(koff as usize..end as usize)
+                        .ok_or_else(|| self.corrupt("index key outside the keys blob"))?
+                        .cmp(key)
+                }
+                None => self.key_at(koff, klen)?.as_slice().cmp(key),
+            };
+            match order {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return self.decode_block(doff, dlen, crc),

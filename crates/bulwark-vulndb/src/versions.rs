@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use bulwark_version::Scheme;
 
 use crate::ecosystem::VersionKind;
-use crate::matcher::VersionScheme;
+use crate::matcher::{ParsedVersion, VersionScheme};
 
 /// Compares versions with `bulwark-version`'s per-ecosystem comparators.
 #[derive(Debug, Clone, Copy, Default)]
@@ -37,5 +37,15 @@ impl VersionScheme for BulwarkVersions {
         let scheme =
             scheme_for(kind).ok_or_else(|| "no version ordering for this ecosystem".to_owned())?;
         scheme.compare_str(a, b).map_err(|e| e.to_string())
+    }
+
+    /// Parses with `bulwark-version` once; comparisons then use the parsed form.
+    fn parse<'a>(&self, kind: VersionKind, v: &'a str) -> Result<ParsedVersion<'a>, String> {
+        let scheme =
+            scheme_for(kind).ok_or_else(|| "no version ordering for this ecosystem".to_owned())?;
+        Ok(ParsedVersion {
+            raw: v,
+            parsed: Some(scheme.parse(v).map_err(|e| e.to_string())?),
+        })
     }
 }
