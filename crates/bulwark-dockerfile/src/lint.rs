@@ -69,17 +69,16 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
         }
         return result;
     }
-    let cx = Context {
+    let cx = Context::new(
         doc,
         config,
-        instrs: doc
-            .instructions()
+        doc.instructions()
             .map(|ins| InstrView {
                 ins,
                 shell: shell_of(ins),
             })
             .collect(),
-    };
+    );
     let mut violations = Vec::new();
     for rule in rules::ALL {
         let meta = rule.meta();
@@ -91,12 +90,18 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
         rule.check(&cx, &mut violations);
     }
     let pragmas = Pragmas::collect(doc);
+    // One help link per rule, cloned into each of its findings.
+    let mut links: HashMap<&'static str, String> = HashMap::new();
     for v in violations {
         let level = config.level_for(v.meta.code, v.meta.level);
         let Some(severity) = level.severity() else {
             continue;
         };
-        let finding = to_finding(display_path, &v, severity);
+        let link = links
+            .entry(v.meta.code)
+            .or_insert_with(|| v.meta.help_uri())
+            .clone();
+        let finding = to_finding(display_path, &v, severity, link);
         if config.ignored.contains(v.meta.code) {
             result.suppressed.push(Suppressed {
                 finding,
@@ -124,7 +129,7 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
     result
 }
 
-fn to_finding(path: &str, v: &Violation, severity: Severity) -> Finding {
+fn to_finding(path: &str, v: &Violation, severity: Severity, link: String) -> Finding {
     let message = v.message.as_deref().unwrap_or(v.meta.message).to_string();
     let mut location = Location::at(path, v.line, Some(v.column));
     if v.end_line > v.line {
@@ -137,7 +142,7 @@ fn to_finding(path: &str, v: &Violation, severity: Severity) -> Finding {
         message,
         location,
     );
-    f.links.push(v.meta.help_uri());
+    f.links.push(link);
     f
 }
 

@@ -285,7 +285,10 @@ impl Command {
 /// The file name part of a program path (`/bin/bash` gives `bash`).
 #[must_use]
 pub fn shell_basename(name: &str) -> &str {
-    name.rsplit(['/', '\\']).next().unwrap_or(name)
+    match name.rfind(['/', '\\']) {
+        Some(i) => name.get(i + 1..).unwrap_or(name),
+        None => name,
+    }
 }
 
 /// Hadolint's `getAllFlags`.

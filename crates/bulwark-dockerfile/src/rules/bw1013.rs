@@ -39,13 +39,15 @@ fn insecure_command(c: &Command) -> bool {
         "wget" => c.has_flag("no-check-certificate"),
         "npm" | "yarn" | "pnpm" => {
             let args = c.args();
-            args.windows(2).any(|w| matches!(w, ["strict-ssl", "false"]))
+            args.windows(2)
+                .any(|w| matches!(w, ["strict-ssl", "false"]))
                 || args.contains(&"strict-ssl=false")
                 || args.contains(&"--strict-ssl=false")
         }
         "git" => {
             let args = c.args();
-            args.iter().any(|a| a.eq_ignore_ascii_case("http.sslVerify=false"))
+            args.iter()
+                .any(|a| a.eq_ignore_ascii_case("http.sslVerify=false"))
                 || args
                     .windows(2)
                     .any(|w| w[0].eq_ignore_ascii_case("http.sslverify") && w[1] == "false")
@@ -63,7 +65,21 @@ const ENV_VARS: &[(&str, &[&str])] = &[
 ];
 
 fn insecure_env(name: &str, value: &str) -> bool {
-    ENV_VARS.iter().any(|(n, vals)| name.eq_ignore_ascii_case(n) && (vals.is_empty() || vals.contains(&value.trim().to_ascii_lowercase().as_str())))
+    ENV_VARS.iter().any(|(n, vals)| {
+        name.eq_ignore_ascii_case(n)
+            && (vals.is_empty() || vals.iter().any(|v| value.trim().eq_ignore_ascii_case(v)))
+    })
+}
+
+/// True when `text` contains `NAME=value` for one of the listed values of [`ENV_VARS`], in one
+/// pass over the `=` signs of the text.
+fn sets_insecure_var(text: &str) -> bool {
+    text.match_indices('=').any(|(i, _)| {
+        let (before, after) = (text.get(..i).unwrap_or(""), text.get(i + 1..).unwrap_or(""));
+        ENV_VARS
+            .iter()
+            .any(|(n, vals)| before.ends_with(n) && vals.iter().any(|val| after.starts_with(val)))
+    })
 }
 
 impl Rule for Bw1013 {
@@ -76,10 +92,7 @@ impl Rule for Bw1013 {
             let hit = match (&ins.kind, &v.shell) {
                 (Kind::Env(pairs), _) => pairs.iter().any(|(k, val)| insecure_env(k, val)),
                 (_, Some(s)) => {
-                    s.any_command_unwrapped(insecure_command)
-                        || ENV_VARS.iter().any(|(n, vals)| {
-                            vals.iter().any(|val| s.original.contains(&format!("{n}={val}")))
-                        })
+                    s.any_command_unwrapped(insecure_command) || sets_insecure_var(&s.original)
                 }
                 _ => false,
             };

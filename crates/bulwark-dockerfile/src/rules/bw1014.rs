@@ -44,8 +44,14 @@ impl Rule for Bw1014 {
             let hit = match (&v.ins.kind, &v.shell) {
                 (Kind::Add(a), _) => a.sources.iter().any(|s| insecure_url(s)),
                 (_, Some(s)) => s.any_command_unwrapped(|c| {
-                    matches!(c.basename(), "curl" | "wget" | "git" | "pip" | "pip3" | "apk")
-                        && c.arguments.iter().any(|a| insecure_url(&a.arg) || a.arg.split_once('=').is_some_and(|(_, v)| insecure_url(v)))
+                    matches!(
+                        c.basename(),
+                        "curl" | "wget" | "git" | "pip" | "pip3" | "apk"
+                    ) && c.arguments.iter().any(|a| {
+                        a.arg.contains("http://")
+                            && (insecure_url(&a.arg)
+                                || a.arg.split_once('=').is_some_and(|(_, v)| insecure_url(v)))
+                    })
                 }),
                 _ => false,
             };

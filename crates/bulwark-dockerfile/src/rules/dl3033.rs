@@ -74,9 +74,9 @@ impl Rule for Dl3033 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        for (v, known) in cx.instrs.iter().zip(known_vars(cx)) {
+        for (v, known) in cx.instrs.iter().zip(cx.known_vars()) {
             if let Some(s) = &v.shell
-                && !ok(s, &known)
+                && !ok(s, known)
             {
                 out.push(Violation::at(&Self::META, v.ins));
             }

@@ -46,8 +46,13 @@ fn install_parts(c: &Command) -> Vec<&CmdPart> {
 
 fn version_like(parts: &[&str]) -> bool {
     !parts.is_empty()
-        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_alphanumeric() || ".~^_:+".contains(c)))
-        && parts.iter().any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+        && parts.iter().all(|p| {
+            p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".~^_:+".contains(c))
+        })
+        && parts
+            .iter()
+            .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn package_fixed(p: &str) -> bool {
@@ -77,9 +82,9 @@ impl Rule for Dl3041 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        for (v, known) in cx.instrs.iter().zip(known_vars(cx)) {
+        for (v, known) in cx.instrs.iter().zip(cx.known_vars()) {
             if let Some(s) = &v.shell
-                && !ok(s, &known)
+                && !ok(s, known)
             {
                 out.push(Violation::at(&Self::META, v.ins));
             }

@@ -27,11 +27,22 @@ declare_rule! {
     }
 }
 
+/// True when `text` contains `${var}`.
+fn braced_reference(var: &str, text: &str) -> bool {
+    text.match_indices("${").any(|(i, _)| {
+        text.get(i + 2..)
+            .and_then(|rest| rest.strip_prefix(var))
+            .is_some_and(|rest| rest.starts_with('}'))
+    })
+}
+
 fn bare_reference(var: &str, text: &str) -> bool {
     let needle = format!("${var}");
     text.contains(&needle)
         && text.split(needle.as_str()).any(|rest| {
-            rest.chars().next().is_some_and(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+            rest.chars()
+                .next()
+                .is_some_and(|c| !(c.is_ascii_alphanumeric() || c == '_'))
         })
 }
 
@@ -45,12 +56,12 @@ impl Rule for Dl3044 {
             match &v.ins.kind {
                 Kind::Env(pairs) => {
                     let bad = pairs.iter().enumerate().any(|(i, (var, _))| {
-                        let braced = format!("${{{var}}}");
-                        let referenced = pairs
-                            .iter()
-                            .enumerate()
-                            .filter(|(j, _)| *j != i)
-                            .any(|(_, (_, val))| val.contains(&braced) || bare_reference(var, val));
+                        let referenced = pairs.iter().enumerate().filter(|(j, _)| *j != i).any(
+                            |(_, (_, val))| {
+                                val.contains('$')
+                                    && (braced_reference(var, val) || bare_reference(var, val))
+                            },
+                        );
                         referenced && !defined.contains(var.as_str())
                     });
                     if bad {

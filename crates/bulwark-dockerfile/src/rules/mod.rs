@@ -2,6 +2,9 @@
 //! whose doc comment is the rule's documentation (the single source of `help_markdown`).
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::HashSet;
+use std::rc::Rc;
 
 use bulwark_shell::ParsedShell;
 
@@ -124,6 +127,8 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Top-level instructions in order, with shell analysis.
     pub instrs: Vec<InstrView<'a>>,
+    /// [`Context::known_vars`], computed on first use.
+    known: OnceCell<Vec<Rc<HashSet<String>>>>,
 }
 
 /// Which `RUN`s a rule visits.
@@ -136,6 +141,31 @@ pub enum Scope {
 }
 
 impl<'a> Context<'a> {
+    /// A context over `instrs`.
+    #[must_use]
+    pub fn new(
+        doc: &'a crate::ast::Dockerfile,
+        config: &'a Config,
+        instrs: Vec<InstrView<'a>>,
+    ) -> Self {
+        Self {
+            doc,
+            config,
+            instrs,
+            known: OnceCell::new(),
+        }
+    }
+
+    /// For each entry of [`Context::instrs`], the names of the `ARG`/`ENV` variables Hadolint
+    /// 2.15.1 treats as known there: global `ARG`s (before the first `FROM`) plus the `ARG`s and
+    /// `ENV`s declared earlier in the current stage. `ONBUILD` instructions get an empty set
+    /// (probed: a known variable does not count inside `ONBUILD RUN`).
+    ///
+    /// Computed once per file and shared by the rules that need it; consecutive instructions
+    /// that see the same names share one set, so this is linear in the file size.
+    pub fn known_vars(&self) -> &[Rc<HashSet<String>>] {
+        self.known.get_or_init(|| known_vars(&self.instrs))
+    }
     /// Calls `f` for every `RUN` (and `ONBUILD RUN` with [`Scope::WithOnbuild`]) with the
     /// instruction to report on (the top-level one) and the parsed shell.
     pub fn each_run(&self, scope: Scope, mut f: impl FnMut(&'a Instruction, &ParsedShell)) {
@@ -207,36 +237,41 @@ macro_rules! declare_rule {
     };
 }
 
-/// For each entry of [`Context::instrs`], the names of the `ARG`/`ENV` variables Hadolint 2.15.1
-/// treats as known there: global `ARG`s (before the first `FROM`) plus the `ARG`s and `ENV`s
-/// declared earlier in the current stage. `ONBUILD` instructions get an empty set (probed: a
-/// known variable does not count inside `ONBUILD RUN`).
-pub(crate) fn known_vars(cx: &Context<'_>) -> Vec<std::collections::HashSet<String>> {
-    use std::collections::HashSet;
-    let mut globals: HashSet<String> = HashSet::new();
-    let mut stage: HashSet<String> = HashSet::new();
+fn known_vars(instrs: &[InstrView<'_>]) -> Vec<Rc<HashSet<String>>> {
+    fn add(set: &mut Rc<HashSet<String>>, name: &str) {
+        if !set.contains(name) {
+            Rc::make_mut(set).insert(name.to_string());
+        }
+    }
+    let empty: Rc<HashSet<String>> = Rc::default();
+    let mut globals: Rc<HashSet<String>> = Rc::default();
+    let mut stage: Rc<HashSet<String>> = Rc::default();
     let mut in_stage = false;
-    let mut out = Vec::with_capacity(cx.instrs.len());
-    for v in &cx.instrs {
+    let mut out = Vec::with_capacity(instrs.len());
+    for v in instrs {
         out.push(if matches!(v.ins.kind, Kind::Onbuild(_)) {
-            HashSet::new()
+            Rc::clone(&empty)
         } else {
-            stage.clone()
+            Rc::clone(&stage)
         });
         match &v.ins.kind {
             Kind::From(_) => {
                 in_stage = true;
-                stage.clone_from(&globals);
+                stage = Rc::clone(&globals);
             }
             Kind::Arg(decls) => {
                 for (name, _) in decls {
                     if !in_stage {
-                        globals.insert(name.clone());
+                        add(&mut globals, name);
                     }
-                    stage.insert(name.clone());
+                    add(&mut stage, name);
                 }
             }
-            Kind::Env(pairs) => stage.extend(pairs.iter().map(|(k, _)| k.clone())),
+            Kind::Env(pairs) => {
+                for (name, _) in pairs {
+                    add(&mut stage, name);
+                }
+            }
             _ => {}
         }
     }
@@ -248,7 +283,7 @@ pub(crate) fn known_vars(cx: &Context<'_>) -> Vec<std::collections::HashSet<Stri
 pub(crate) fn references_known_var(
     shell: &ParsedShell,
     part: &bulwark_shell::CmdPart,
-    known: &std::collections::HashSet<String>,
+    known: &HashSet<String>,
 ) -> bool {
     if known.is_empty() {
         return false;
@@ -292,9 +327,7 @@ pub(crate) fn references_known_var(
 
 /// Items every rule file needs.
 pub(crate) mod prelude {
-    pub(crate) use super::{
-        Context, Rule, RuleMeta, Scope, Violation, known_vars, references_known_var,
-    };
+    pub(crate) use super::{Context, Rule, RuleMeta, Scope, Violation, references_known_var};
     pub(crate) use crate::ast::{Args, Instruction, Kind};
     pub(crate) use bulwark_shell::{Command, ParsedShell};
 

@@ -129,8 +129,17 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     for result in results {
         match result {
             Ok(lint) => {
-                report.findings.extend(lint.findings);
-                report.suppressed.extend(lint.suppressed);
+                // Moving the first file's vectors avoids copying a large result.
+                if report.findings.is_empty() {
+                    report.findings = lint.findings;
+                } else {
+                    report.findings.extend(lint.findings);
+                }
+                if report.suppressed.is_empty() {
+                    report.suppressed = lint.suppressed;
+                } else {
+                    report.suppressed.extend(lint.suppressed);
+                }
             }
             Err((path, e)) => {
                 report_input_error(path, &e);
