@@ -158,13 +158,17 @@ impl LayerVisitor for CatalogVisitor<'_> {
 
 fn analyze(analyzers: &Analyzers, report: LayerReport, visitor: CatalogVisitor<'_>) -> LayerResult {
     let inv = analyzers.analyze_layer(&visitor.files);
+    let mut found = visitor.found;
+    if visitor.secrets.is_some_and(|s| !s.scan_package_files()) {
+        secrets::drop_package_owned(&mut found, &inv.owned, &visitor.display_prefix);
+    }
     LayerResult {
         report,
         os: inv.os,
         packages: inv.packages,
         owned: inv.owned,
         errors: inv.errors.iter().map(ToString::to_string).collect(),
-        secrets: visitor.found,
+        secrets: found,
     }
 }
 

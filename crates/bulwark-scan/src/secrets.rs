@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use bulwark_catalog::FileOwnership;
 use bulwark_oci::{EntryKind, Image};
 use bulwark_report::Finding;
 use bulwark_secrets::Scanner;
@@ -30,9 +31,37 @@ impl SecretScanning {
         let short = crate::hex(digest.get(..8).unwrap_or_default());
         Self {
             scanner: Arc::new(scanner),
-            cache_key: format!("builtin-{}+{short}", env!("CARGO_PKG_VERSION")),
+            // `r2`: findings in package-owned files dropped, binary files skipped by name.
+            cache_key: format!("builtin-{}-r2+{short}", env!("CARGO_PKG_VERSION")),
         }
     }
+}
+
+/// Drops secret findings in files that an OS package installed, as Trivy does: the file's path
+/// is listed by a package database (dpkg `info/*.list`, distroless `status.d/*.md5sums`, apk
+/// `installed`) found in the *same* layer, so the package manager wrote it there. A file a later
+/// layer overwrites is that layer's own and stays scanned, and so do configuration files under
+/// `/etc` (dpkg conffiles are the files administrators edit, `my.cnf` passwords included).
+///
+/// Runs once a layer's package databases are parsed: in a layer tar `/usr` streams past before
+/// `/var/lib/dpkg`, so ownership is not known while the files are scanned.
+pub fn drop_package_owned(
+    found: &mut Vec<bulwark_secrets::SecretFinding>,
+    owned: &FileOwnership,
+    display_prefix: &str,
+) {
+    if owned.is_empty() {
+        return;
+    }
+    found.retain(|f| {
+        let rel = f
+            .location
+            .path
+            .strip_prefix(display_prefix)
+            .unwrap_or(&f.location.path)
+            .trim_start_matches('/');
+        rel.starts_with("etc/") || owned.owner(&format!("/{rel}")).is_none()
+    });
 }
 
 fn file_kind(k: EntryKind) -> FileKind {
@@ -98,4 +127,47 @@ pub fn check_image_config(image: &Image, inv: &Inventory, scanner: &Scanner) -> 
         packages: inv.packages.iter().map(|p| p.name.clone()).collect(),
     };
     bulwark_secrets::image::check_image(&input, scanner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(path: &str) -> Vec<bulwark_secrets::SecretFinding> {
+        let scanner = Scanner::builtin().unwrap();
+        // A random-looking token made at run time (xorshift), not committed as a literal.
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let body: String = (0..36)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(alphabet[(x % 62) as usize])
+            })
+            .collect();
+        let token = format!("ghp_{body}");
+        scanner.scan_file(path, format!("token = \"{token}\"\n").as_bytes())
+    }
+
+    #[test]
+    fn findings_in_package_owned_files_are_dropped_except_in_etc() {
+        let mut owned = FileOwnership::default();
+        owned.insert("/usr/lib/pkg/conf.py", "pkg");
+        owned.insert("/etc/pkg.conf", "pkg");
+        let mut found: Vec<_> = ["/usr/lib/pkg/conf.py", "/etc/pkg.conf", "/app/conf.py"]
+            .iter()
+            .flat_map(|p| scan(p))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        drop_package_owned(&mut found, &owned, "/");
+        let paths: Vec<&str> = found.iter().map(|f| f.location.path.as_str()).collect();
+        assert_eq!(paths, ["/etc/pkg.conf", "/app/conf.py"]);
+
+        // A directory scan reports paths under its root.
+        let mut found = scan("/srv/root/usr/lib/pkg/conf.py");
+        assert_eq!(found.len(), 1);
+        drop_package_owned(&mut found, &owned, "/srv/root/");
+        assert!(found.is_empty());
+    }
 }

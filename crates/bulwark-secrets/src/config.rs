@@ -1,8 +1,12 @@
 //! User configuration: custom rules, allow rules, disabled rules, skipped paths, size cap.
 //!
-//! The structs derive `Deserialize`, so the CLI can read them from YAML or JSON with whatever
-//! serde front-end it already uses. Field names are kebab-case like Trivy's `trivy-secret.yaml`
-//! (`allow-rules`, `secret-group-name`); snake_case aliases are accepted too.
+//! [`SecretConfig::load`] reads a configuration file in JSON or YAML (Trivy's
+//! `trivy-secret.yaml`): `.yaml`/`.yml` files are YAML, `.json` files JSON, and any other name is
+//! told apart by content (JSON starts with `{`). Field names are kebab-case like Trivy's
+//! (`allow-rules`, `secret-group-name`, `enable-builtin-rules`); snake_case aliases are accepted
+//! too. Errors name the file and the problem; malformed input never panics.
+
+use std::path::Path;
 
 use bulwark_report::Severity;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -25,6 +29,10 @@ pub struct SecretConfig {
     /// Rule IDs (built-in or custom) not to run.
     #[serde(default, alias = "disable_rules")]
     pub disable_rules: Vec<String>,
+    /// When not empty, only these built-in rules run (Trivy's `enable-builtin-rules`); custom
+    /// rules always run.
+    #[serde(default, alias = "enable_builtin_rules")]
+    pub enable_builtin_rules: Vec<String>,
     /// Built-in allow rule IDs to switch off (for example `tests` to scan test fixtures too).
     #[serde(default, alias = "disable_allow_rules")]
     pub disable_allow_rules: Vec<String>,
@@ -39,6 +47,10 @@ pub struct SecretConfig {
     /// Files larger than this many bytes are skipped; `None` means [`DEFAULT_MAX_FILE_SIZE`].
     #[serde(default, alias = "max_file_size")]
     pub max_file_size: Option<u64>,
+    /// Also scan files owned by an OS package (listed by dpkg or apk). Off by default, as in
+    /// Trivy: package contents are vendor files, and their test keys are noise.
+    #[serde(default, alias = "scan_package_files")]
+    pub scan_package_files: bool,
 }
 
 /// A user-defined secret rule.
@@ -47,6 +59,9 @@ pub struct SecretConfig {
 pub struct CustomRule {
     /// Unique rule ID, used as the finding code.
     pub id: String,
+    /// Trivy's rule category (`general`, `AWS`, ...); shown in the rule's help text.
+    #[serde(default)]
+    pub category: Option<String>,
     /// One-line description (Trivy calls it `title`; both names are accepted).
     #[serde(alias = "title")]
     pub description: String,
@@ -96,6 +111,94 @@ fn default_severity() -> Severity {
 fn severity_any_case<'de, D: Deserializer<'de>>(d: D) -> Result<Severity, D::Error> {
     let s = String::deserialize(d)?;
     s.parse::<Severity>().map_err(serde::de::Error::custom)
+}
+
+/// Format of a configuration file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigFormat {
+    /// JSON.
+    Json,
+    /// YAML (a JSON document is valid YAML too, but JSON is parsed as JSON for exact errors).
+    Yaml,
+}
+
+impl ConfigFormat {
+    /// The format of `path` with contents `text`: by extension (`.json`; `.yaml`, `.yml`), else
+    /// by content (a document whose first non-blank character is `{` is JSON, anything else
+    /// YAML).
+    #[must_use]
+    pub fn detect(path: &Path, text: &str) -> Self {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("json") => Self::Json,
+            Some("yaml" | "yml") => Self::Yaml,
+            _ if text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('{') =>
+            {
+                Self::Json
+            }
+            _ => Self::Yaml,
+        }
+    }
+}
+
+/// A configuration file that could not be read or parsed; displays as
+/// `secret config FILE: PROBLEM`.
+#[derive(Debug, thiserror::Error)]
+#[error("secret config {}: {problem}", path.display())]
+pub struct ConfigFileError {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// What is wrong with it (I/O error, syntax error with line and column, unknown field...).
+    pub problem: String,
+}
+
+impl SecretConfig {
+    /// Reads and parses the configuration file at `path` (JSON or YAML, see
+    /// [`ConfigFormat::detect`]). Returns the configuration and the file's text (callers use
+    /// the text as a cache key).
+    pub fn load(path: &Path) -> Result<(Self, String), ConfigFileError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigFileError {
+            path: path.to_path_buf(),
+            problem: format!("cannot read it: {e}"),
+        })?;
+        let config = Self::parse(path, &text)?;
+        Ok((config, text))
+    }
+
+    /// Parses configuration text; `path` picks the format and names the file in errors.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigFileError> {
+        let format = ConfigFormat::detect(path, text);
+        Self::parse_as(format, text).map_err(|problem| ConfigFileError {
+            path: path.to_path_buf(),
+            problem,
+        })
+    }
+
+    /// Parses configuration text in the given format; the error is the problem as text
+    /// (with line and column where the parser knows them).
+    pub fn parse_as(format: ConfigFormat, text: &str) -> Result<Self, String> {
+        match format {
+            ConfigFormat::Json => {
+                serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
+            }
+            ConfigFormat::Yaml => {
+                let value = crate::yaml::to_json(text).map_err(|e| format!("invalid YAML: {e}"))?;
+                // An empty YAML document is an empty configuration.
+                let value = if value.is_null() {
+                    serde_json::Value::Object(serde_json::Map::new())
+                } else {
+                    value
+                };
+                serde_json::from_value(value).map_err(|e| format!("invalid configuration: {e}"))
+            }
+        }
+    }
 }
 
 /// Why a configuration could not be turned into a scanner.

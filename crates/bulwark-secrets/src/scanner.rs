@@ -23,6 +23,45 @@ const MAX_LINE_REACH: usize = 4 * 1024;
 /// How far after `BEGIN ... PRIVATE KEY` the END line is looked for.
 const MAX_PEM_BODY: usize = 64 * 1024;
 
+/// Lower-case extensions of files that are binary (or compressed) by format: skipped by name
+/// before a byte is read, so a layer walk need not buffer them. Shared libraries are matched
+/// separately (`libc.so.6`).
+const BINARY_EXTENSIONS: &[&str] = &[
+    "a", "o", "ko", "pyc", "pyo", "class", "jar", "war", "ear", "whl", "zip", "gz", "tgz", "bz2",
+    "xz", "lz", "lz4", "lzma", "zst", "7z", "rar", "tar", "deb", "rpm", "udeb", "png", "jpg",
+    "jpeg", "gif", "bmp", "ico", "webp", "tif", "tiff", "icns", "pdf", "mo", "gmo", "ttf", "otf",
+    "ttc", "woff", "woff2", "eot", "mp3", "mp4", "ogg", "wav", "flac", "avi", "mov", "webm",
+    "wasm", "node", "dll", "exe", "dylib", "bin", "db", "sqlite", "sqlite3", "gpg", "kbx",
+    "cramfs", "squashfs", "iso", "img", "qcow2",
+];
+
+/// Directories holding only binary data files (compiled time zones and locales).
+const BINARY_DIRS: &[&str] = &["usr/share/zoneinfo/", "usr/lib/locale/"];
+
+/// True when the file name or directory says the file is binary (checked before reading it).
+fn binary_by_name(norm_path: &str) -> bool {
+    if BINARY_DIRS.iter().any(|d| norm_path.starts_with(d)) {
+        return true;
+    }
+    let name = norm_path.rsplit('/').next().unwrap_or(norm_path);
+    // Shared objects, versioned or not: `libssl.so`, `libc.so.6`, `libz.so.1.2.13`.
+    if name
+        .strip_suffix(".so")
+        .is_some_and(|stem| !stem.is_empty())
+        || name.split_once(".so.").is_some_and(|(stem, v)| {
+            !stem.is_empty() && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        })
+    {
+        return true;
+    }
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && BINARY_EXTENSIONS
+                .iter()
+                .any(|e| ext.eq_ignore_ascii_case(e))
+    })
+}
+
 /// Published, non-secret values that built-in rules would otherwise report.
 const BUILTIN_ALLOW_VALUES: &[(&str, &str)] = &[
     (
@@ -109,7 +148,8 @@ pub enum SkipReason {
         /// The cap.
         max: u64,
     },
-    /// Looks binary (NUL bytes or mostly non-text in the first 8 KiB).
+    /// Looks binary: a binary format by name (`.so`, `.png`, `.gz`, `usr/share/zoneinfo/`...),
+    /// or NUL bytes or mostly non-text in the first 8 KiB.
     Binary,
 }
 
@@ -231,6 +271,7 @@ pub struct Scanner {
     skip: Option<GlobSet>,
     max_file_size: u64,
     source_test_filter: bool,
+    scan_package_files: bool,
 }
 
 fn compile_regex(rule: &str, pattern: &str) -> Result<Regex, ConfigError> {
@@ -296,8 +337,12 @@ impl Scanner {
     /// rules; built-in allow rules minus `disable-allow-rules`, plus custom allow rules.
     pub fn new(config: &SecretConfig) -> Result<Self, ConfigError> {
         let disabled = |id: &str| config.disable_rules.iter().any(|d| d == id);
+        let enabled = |id: &str| {
+            config.enable_builtin_rules.is_empty()
+                || config.enable_builtin_rules.iter().any(|e| e == id)
+        };
         let mut rules = Vec::new();
-        for spec in BUILTIN.iter().filter(|s| !disabled(s.id)) {
+        for spec in BUILTIN.iter().filter(|s| enabled(s.id) && !disabled(s.id)) {
             let regex = compile_regex(spec.id, spec.regex)?;
             let secret_group = regex.capture_names().position(|n| n == Some("secret"));
             rules.push(CompiledRule {
@@ -369,7 +414,12 @@ impl Scanner {
                     name: None,
                     summary: custom.description.clone(),
                     help_markdown: format!(
-                        "Custom rule from the secret configuration.\n\n```\n{}\n```\n",
+                        "Custom rule from the secret configuration{}.\n\n```\n{}\n```\n",
+                        custom
+                            .category
+                            .as_deref()
+                            .map(|c| format!(" (category: {c})"))
+                            .unwrap_or_default(),
                         custom.regex
                     ),
                     default_severity: custom.severity,
@@ -452,6 +502,7 @@ impl Scanner {
             skip,
             max_file_size: config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             source_test_filter: !disabled_allow("source-test-code"),
+            scan_package_files: config.scan_package_files,
         })
     }
 
@@ -471,10 +522,21 @@ impl Scanner {
     }
 
     /// Whether a file at `path` of `size` bytes would be scanned at all (skip globs, path
-    /// allow rules, size cap). Lets a layer walker avoid reading files that would be skipped.
+    /// allow rules, size cap, binary file names, empty files). Lets a layer walker avoid
+    /// reading files that would be skipped.
     #[must_use]
     pub fn wants(&self, path: &str, size: u64) -> bool {
-        size <= self.max_file_size && self.path_skip_reason(path).is_none()
+        size > 0
+            && size <= self.max_file_size
+            && !binary_by_name(normalise_path(path))
+            && self.path_skip_reason(path).is_none()
+    }
+
+    /// Whether files owned by an OS package (dpkg, apk) are scanned too
+    /// (`scan-package-files` in the configuration); by default they are not.
+    #[must_use]
+    pub fn scan_package_files(&self) -> bool {
+        self.scan_package_files
     }
 
     fn path_skip_reason(&self, path: &str) -> Option<SkipReason> {
@@ -513,7 +575,7 @@ impl Scanner {
                 }),
             };
         }
-        if looks_binary(content) {
+        if binary_by_name(normalise_path(path)) || looks_binary(content) {
             return FileScan {
                 findings: Vec::new(),
                 skipped: Some(SkipReason::Binary),
