@@ -2,6 +2,7 @@
 //! severities, configuration ignores and inline pragmas.
 
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use bulwark_report::{Category, Finding, Location, RuleInfo, Severity, Suppressed};
 use bulwark_shell::{ParsedShell, parse_shell};
@@ -9,7 +10,7 @@ use bulwark_shell::{ParsedShell, parse_shell};
 use crate::ast::{Args, Dockerfile, Instruction, Kind, Node, Run};
 use crate::config::{Config, Level};
 use crate::parser::parse_bytes;
-use crate::rules::{self, Context, InstrView, RuleMeta, Violation};
+use crate::rules::{self, Context, DEFAULT_SHELL, InstrView, RuleMeta, Violation};
 
 /// What linting one file produced.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -69,16 +70,7 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
         }
         return result;
     }
-    let cx = Context::new(
-        doc,
-        config,
-        doc.instructions()
-            .map(|ins| InstrView {
-                ins,
-                shell: shell_of(ins),
-            })
-            .collect(),
-    );
+    let cx = Context::new(doc, config, instr_views(doc));
     let mut violations = Vec::new();
     for rule in rules::ALL {
         let meta = rule.meta();
@@ -144,6 +136,100 @@ fn to_finding(path: &str, v: &Violation, severity: Severity, link: String) -> Fi
     );
     f.links.push(link);
     f
+}
+
+/// The top-level instructions with their parsed scripts and the shell each runs in.
+fn instr_views(doc: &Dockerfile) -> Vec<InstrView<'_>> {
+    let mut top = ShellTracker::default();
+    let mut onbuild = ShellTracker::default();
+    let mut out = Vec::with_capacity(doc.nodes.len());
+    for node in &doc.nodes {
+        let ins = match node {
+            Node::Comment(c) => {
+                // Hadolint's `onbuild` wrapper only sees `ONBUILD` instructions, so a pragma
+                // changes the shell of top-level instructions only.
+                if let Some(name) = parse_shell_pragma(&c.text) {
+                    top.pragma(name);
+                }
+                continue;
+            }
+            Node::Instruction(ins) => ins,
+        };
+        let shell_name = match &ins.kind {
+            Kind::Onbuild(inner) => onbuild.visit(inner),
+            _ => top.visit(ins),
+        };
+        out.push(InstrView {
+            ins,
+            shell: shell_of(ins),
+            shell_name,
+        });
+    }
+    out
+}
+
+/// Hadolint's ShellCheck rule state (`Hadolint.Rule.Shellcheck`): which shell a `RUN` runs in.
+///
+/// * Nothing seen yet: the default, `/bin/sh -c`.
+/// * `FROM` starts a stage with the stage default (the default, or the pragma's shell when the
+///   pragma came before anything else).
+/// * `SHELL [...]` sets the shell to its text (exec form joined with spaces) until the next `FROM`.
+/// * `# hadolint shell=NAME` sets the shell; before any other instruction it also becomes the
+///   default of every stage, otherwise it lasts until the next `FROM`.
+#[derive(Default)]
+struct ShellTracker {
+    /// `None` until the first `FROM`, `SHELL` or pragma (Hadolint's `Empty`).
+    state: Option<(Rc<str>, Rc<str>)>,
+}
+
+impl ShellTracker {
+    fn default_shell() -> Rc<str> {
+        Rc::from(DEFAULT_SHELL)
+    }
+
+    fn pragma(&mut self, name: &str) {
+        let name: Rc<str> = Rc::from(name);
+        match &mut self.state {
+            None => self.state = Some((Rc::clone(&name), name)),
+            Some((current, _)) => *current = name,
+        }
+    }
+
+    /// Updates the state for `ins` and returns the shell it runs in.
+    fn visit(&mut self, ins: &Instruction) -> Rc<str> {
+        match &ins.kind {
+            Kind::From(_) => match &mut self.state {
+                None => {
+                    self.state = Some((Self::default_shell(), Self::default_shell()));
+                }
+                Some((current, stage_default)) => *current = Rc::clone(stage_default),
+            },
+            Kind::Shell(args) => {
+                let text: Rc<str> = Rc::from(args.text());
+                match &mut self.state {
+                    None => self.state = Some((text, Self::default_shell())),
+                    Some((current, _)) => *current = text,
+                }
+            }
+            _ => {}
+        }
+        self.state
+            .as_ref()
+            .map_or_else(Self::default_shell, |(current, _)| Rc::clone(current))
+    }
+}
+
+/// Hadolint's `parseShell` pragma: `hadolint shell=NAME`, optionally followed by blanks and a
+/// `#` comment; NAME is everything up to the next blank (`#` included). Anything else after the
+/// name (`shell=/bin/bash -c`) makes it no pragma at all.
+pub(crate) fn parse_shell_pragma(text: &str) -> Option<&str> {
+    let (rest, _) = pragma_head(text)?;
+    let rest = rest.strip_prefix("shell")?.trim_start_matches(is_space);
+    let rest = rest.strip_prefix('=')?.trim_start_matches(is_space);
+    let end = rest.find([' ', '\t', '\n']).unwrap_or(rest.len());
+    let (name, after) = rest.split_at(end);
+    let after = after.trim_start_matches(is_space);
+    (!name.is_empty() && (after.is_empty() || after.starts_with('#'))).then_some(name)
 }
 
 /// The shell Hadolint analyses for an instruction: `RUN` text (exec form joined with spaces,
@@ -381,5 +467,100 @@ fn rule_info(meta: &RuleMeta) -> RuleInfo {
         help_markdown: help,
         default_severity: meta.level.severity().unwrap_or(Severity::Style),
         help_uri: Some(meta.help_uri()),
+    }
+}
+
+#[cfg(test)]
+mod shell_tests {
+    use super::*;
+
+    #[test]
+    fn shell_pragma_syntax_is_hadolints() {
+        assert_eq!(parse_shell_pragma(" hadolint shell=pwsh"), Some("pwsh"));
+        assert_eq!(
+            parse_shell_pragma("hadolint\tshell = powershell  # windows"),
+            Some("powershell")
+        );
+        assert_eq!(parse_shell_pragma(" hadolint shell=pwsh#x"), Some("pwsh#x"));
+        assert_eq!(parse_shell_pragma(" bulwark shell=cmd"), Some("cmd"));
+        // Something after the name other than a comment: no pragma.
+        assert_eq!(parse_shell_pragma(" hadolint shell=/bin/bash -c"), None);
+        assert_eq!(parse_shell_pragma(" hadolint shell="), None);
+        assert_eq!(parse_shell_pragma(" hadolintshell=pwsh"), None);
+        assert_eq!(parse_shell_pragma(" hadolint shells=pwsh"), None);
+        assert_eq!(parse_shell_pragma(" hadolint ignore=DL3003"), None);
+    }
+
+    /// The shell each instruction of `src` runs in, as (line, shell).
+    fn shells(src: &str) -> Vec<(u32, String)> {
+        let doc = crate::parse(src);
+        instr_views(&doc)
+            .iter()
+            .map(|v| (v.ins.line(), v.shell_name.to_string()))
+            .collect()
+    }
+
+    fn at(list: &[(u32, String)], line: u32) -> &str {
+        list.iter()
+            .find(|(l, _)| *l == line)
+            .map_or("<none>", |(_, s)| s.as_str())
+    }
+
+    #[test]
+    fn pragma_before_the_first_instruction_is_every_stage_default() {
+        let s = shells("# hadolint shell=pwsh\nFROM a\nRUN x\nFROM b\nRUN y\n");
+        assert_eq!(at(&s, 3), "pwsh");
+        assert_eq!(at(&s, 5), "pwsh");
+    }
+
+    #[test]
+    fn pragma_inside_a_stage_lasts_until_the_next_from() {
+        let s = shells("FROM a\nRUN w\n# hadolint shell=cmd\nRUN x\nFROM b\nRUN y\n");
+        assert_eq!(at(&s, 2), DEFAULT_SHELL);
+        assert_eq!(at(&s, 4), "cmd");
+        assert_eq!(at(&s, 6), DEFAULT_SHELL);
+    }
+
+    #[test]
+    fn shell_instruction_lasts_until_the_next_from_and_falls_back_to_the_pragma() {
+        let s = shells(
+            "# hadolint shell=bash\nFROM a\nSHELL [\"cmd\", \"/S\", \"/C\"]\nRUN x\nFROM b\nRUN y\n",
+        );
+        assert_eq!(at(&s, 4), "cmd /S /C");
+        assert_eq!(at(&s, 6), "bash");
+    }
+
+    #[test]
+    fn onbuild_runs_ignore_pragmas_and_follow_onbuild_shell() {
+        let s = shells(
+            "# hadolint shell=pwsh\nFROM a\nONBUILD RUN x\nONBUILD SHELL [\"powershell\"]\nONBUILD RUN y\n",
+        );
+        assert_eq!(at(&s, 3), DEFAULT_SHELL);
+        assert_eq!(at(&s, 5), "powershell");
+    }
+
+    fn codes(src: &str) -> Vec<(String, u32)> {
+        lint("D", src.as_bytes(), &Config::default())
+            .findings
+            .into_iter()
+            .map(|f| (f.code, f.location.line.unwrap_or(0)))
+            .collect()
+    }
+
+    #[test]
+    fn bw_shell_rules_skip_non_posix_shells_dl_rules_do_not() {
+        let src = "FROM a:1\n# hadolint shell=pwsh\nRUN curl -k https://x | sh\nFROM b:1\nRUN curl -k https://x\n";
+        let found = codes(src);
+        // Line 3 runs in pwsh: no BW1013/BW1004, but Hadolint's DL4006 still applies.
+        assert!(!found.contains(&("BW1013".into(), 3)), "{found:?}");
+        assert!(!found.contains(&("BW1004".into(), 3)), "{found:?}");
+        assert!(found.contains(&("DL4006".into(), 3)), "{found:?}");
+        // Line 5 is in a new stage, back to /bin/sh.
+        assert!(found.contains(&("BW1013".into(), 5)), "{found:?}");
+        // A SHELL instruction switches it off too.
+        let src = "FROM a:1\nSHELL [\"pwsh\", \"-Command\"]\nRUN curl -k https://x\n";
+        assert!(!codes(src).iter().any(|(c, _)| c == "BW1013"));
+        let src = "FROM a:1\nSHELL [\"/bin/bash\", \"-c\"]\nRUN curl -k https://x\n";
+        assert!(codes(src).iter().any(|(c, _)| c == "BW1013"));
     }
 }

@@ -129,9 +129,15 @@ fn dl3002() {
 
 #[test]
 fn dl3003() {
-    catches_ob("DL3003", "RUN cd /opt");
-    catches_ob("DL3003", "RUN echo x && cd /opt && make");
+    catches("DL3003", "RUN cd /opt");
+    catches("DL3003", "RUN echo x && cd /opt && make");
     catches_not_ob("DL3003", "RUN make -C /opt");
+    // Probed: Hadolint 2.15.1 does not apply DL3003 to `ONBUILD RUN`.
+    catches_exactly(
+        "ONBUILD RUN cd",
+        "FROM a:1\nONBUILD RUN cd /opt\nONBUILD RUN echo x && cd /opt && make\n",
+        &[],
+    );
 }
 
 #[test]
@@ -1539,5 +1545,36 @@ fn double_backslash_at_line_end_continues_like_buildkit() {
         r.findings.iter().all(|f| f.code != "DL1000"),
         "{:?}",
         r.findings
+    );
+}
+
+/// `# hadolint shell=NAME` and non-POSIX `SHELL`s only change which shell Hadolint gives
+/// ShellCheck; every `DL` rule still applies, and `DL4006` looks at the `SHELL` instruction only.
+#[test]
+fn probed_shell_pragma() {
+    catches_exactly(
+        "shell=pwsh pragma does not silence DL4006",
+        "# hadolint shell=pwsh\nFROM a:1\nRUN a | b\n",
+        &[("DL4006", 3)],
+    );
+    catches_exactly(
+        "shell=powershell pragma keeps the apt-get rules",
+        "FROM a:1\n# hadolint shell=powershell\nRUN apt-get install foo\n",
+        &[("DL3008", 3), ("DL3014", 3), ("DL3015", 3)],
+    );
+    catches_exactly(
+        "SHELL pwsh silences DL4006 until the next FROM",
+        "FROM a:1\nSHELL [\"pwsh\", \"-Command\"]\nRUN a | b\nFROM b:1\nRUN c | d\n",
+        &[("DL4006", 5)],
+    );
+    catches_exactly(
+        "shell=cmd pragma with a comment keeps DL3003 and ONBUILD DL3004",
+        "# hadolint shell=cmd # windows\nFROM a:1\nRUN cd /tmp && make\nONBUILD RUN sudo make\n",
+        &[("DL3003", 3), ("DL3004", 4)],
+    );
+    catches_exactly(
+        "ONBUILD SHELL pwsh before ONBUILD RUN with a pipe",
+        "FROM a:1\nONBUILD SHELL [\"pwsh\", \"-c\"]\nONBUILD RUN cd /x && a | b\n",
+        &[],
     );
 }

@@ -57,7 +57,7 @@ impl Rule for Bw1004 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        cx.each_run(Scope::WithOnbuild, |ins, s| {
+        cx.each_posix_run(Scope::WithOnbuild, |ins, s| {
             if piped(s) || substituted(s) {
                 out.push(Violation::at(&Self::META, ins));
             }

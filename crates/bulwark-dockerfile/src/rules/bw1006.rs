@@ -46,7 +46,7 @@ impl Rule for Bw1006 {
         for v in &cx.instrs {
             let hit = match (&v.ins.kind, &v.shell) {
                 (Kind::Copy(c) | Kind::Add(c), _) => c.chmod.as_deref().is_some_and(world_writable),
-                (_, Some(s)) => s.any_command_unwrapped(|c| {
+                (_, Some(s)) if v.posix_shell() => s.any_command_unwrapped(|c| {
                     c.name == "chmod" && c.args_no_flags().into_iter().next().is_some_and(world_writable)
                 }),
                 _ => false,

@@ -44,7 +44,7 @@ impl Rule for Bw1012 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        cx.each_run(Scope::WithOnbuild, |ins, s| {
+        cx.each_posix_run(Scope::WithOnbuild, |ins, s| {
             let flag = s.any_command_unwrapped(|c| c.arguments.iter().any(|a| FLAGS.contains(&a.arg.as_str())));
             if flag || TEXT.iter().any(|t| s.original.contains(t)) {
                 out.push(Violation::at(&Self::META, ins));

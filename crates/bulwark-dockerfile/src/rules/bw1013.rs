@@ -91,7 +91,7 @@ impl Rule for Bw1013 {
             let ins = v.onbuild_inner().unwrap_or(v.ins);
             let hit = match (&ins.kind, &v.shell) {
                 (Kind::Env(pairs), _) => pairs.iter().any(|(k, val)| insecure_env(k, val)),
-                (_, Some(s)) => {
+                (_, Some(s)) if v.posix_shell() => {
                     s.any_command_unwrapped(insecure_command) || sets_insecure_var(&s.original)
                 }
                 _ => false,

@@ -43,7 +43,7 @@ impl Rule for Bw1014 {
         for v in &cx.instrs {
             let hit = match (&v.ins.kind, &v.shell) {
                 (Kind::Add(a), _) => a.sources.iter().any(|s| insecure_url(s)),
-                (_, Some(s)) => s.any_command_unwrapped(|c| {
+                (_, Some(s)) if v.posix_shell() => s.any_command_unwrapped(|c| {
                     matches!(
                         c.basename(),
                         "curl" | "wget" | "git" | "pip" | "pip3" | "apk"

@@ -28,10 +28,10 @@ declare_rule! {
 
 use bulwark_shell::parse_shell;
 
-/// `SHELL` texts starting with one of these are not POSIX shells: pipes there need no pipefail.
-/// Hadolint 2.15.1 matches them as a plain prefix of the `SHELL` text, so `/usr/bin/pwsh` is
-/// *not* recognised (probed: it is flagged), while `pwsh.exe` and `cmdfoo` are.
-const NON_POSIX: &[&str] = &["pwsh", "powershell", "cmd"];
+// `SHELL` texts starting with one of `NON_POSIX_SHELLS` are not POSIX shells: pipes there need
+// no pipefail. Hadolint 2.15.1 matches them as a plain prefix of the `SHELL` text, so
+// `/usr/bin/pwsh` is *not* recognised (probed: it is flagged), while `pwsh.exe` and `cmdfoo`
+// are. Only the `SHELL` instruction counts here, not a `# hadolint shell=` pragma (probed).
 
 /// The shell names whose `-o pipefail` Hadolint 2.15.1 accepts. Probed: `/usr/bin/bash`,
 /// `/usr/local/bin/zsh`, `/sbin/ash` and `/bin//bash` are all flagged, so this is an exact list,
@@ -40,7 +40,7 @@ const PIPEFAIL_SHELLS: &[&str] = &["bash", "zsh", "ash", "/bin/bash", "/bin/zsh"
 
 fn pipefail(args: &Args) -> bool {
     let text = args.text();
-    if NON_POSIX.iter().any(|p| text.starts_with(p)) {
+    if super::is_non_posix_shell(&text) {
         return true;
     }
     parse_shell(&text).commands.iter().any(|c| {

@@ -103,10 +103,41 @@ pub struct InstrView<'a> {
     /// The instruction.
     pub ins: &'a Instruction,
     /// For `RUN`: the parsed shell. For `ONBUILD RUN`: the parsed shell of the inner `RUN`.
+    /// Always parsed as a POSIX shell script, whatever the shell: Hadolint's `DL` rules do the
+    /// same (its `parseShell` prepends `#!/bin/bash`).
     pub shell: Option<ParsedShell>,
+    /// The shell the instruction runs in as Hadolint's ShellCheck rule tracks it (see
+    /// [`crate::lint`]'s `ShellTracker`): `/bin/sh -c` by default, the text of the last `SHELL`
+    /// of the stage, or the name given by a `# hadolint shell=<name>` pragma.
+    pub shell_name: Rc<str>,
+}
+
+/// The shell Hadolint hands to ShellCheck when nothing says otherwise.
+pub const DEFAULT_SHELL: &str = "/bin/sh -c";
+
+/// Shells that are not POSIX shells. Hadolint 2.15.1 matches them as a plain prefix of the
+/// `SHELL` text or the `shell=` pragma name (so `pwsh.exe` and `cmd /S /C` match, while
+/// `/usr/bin/pwsh` does not): ShellCheck is not run for them, and `DL4006` does not ask for
+/// `pipefail` after such a `SHELL`.
+pub const NON_POSIX_SHELLS: &[&str] = &["pwsh", "powershell", "cmd"];
+
+/// True when `shell` (a `SHELL` text or a pragma's shell name) is one of
+/// [`NON_POSIX_SHELLS`], by Hadolint's prefix match.
+#[must_use]
+pub fn is_non_posix_shell(shell: &str) -> bool {
+    NON_POSIX_SHELLS.iter().any(|p| shell.starts_with(p))
 }
 
 impl InstrView<'_> {
+    /// False when the instruction runs in a non-POSIX shell (`pwsh`, `powershell`, `cmd`),
+    /// where Hadolint switches ShellCheck off. Bulwark's own (`BW`) rules then skip their
+    /// analysis of the script's commands, which would be read as `sh` syntax; Hadolint's `DL`
+    /// rules do not look at this (Hadolint applies them to every shell).
+    #[must_use]
+    pub fn posix_shell(&self) -> bool {
+        !is_non_posix_shell(&self.shell_name)
+    }
+
     /// The instruction Hadolint's `onbuild` wrapper unwraps: the inner instruction for
     /// `ONBUILD x`, `None` otherwise.
     #[must_use]
@@ -173,6 +204,19 @@ impl<'a> Context<'a> {
             let Some(shell) = &v.shell else { continue };
             let is_onbuild = matches!(v.ins.kind, Kind::Onbuild(_));
             if is_onbuild && scope == Scope::TopLevel {
+                continue;
+            }
+            f(v.ins, shell);
+        }
+    }
+
+    /// Like [`Context::each_run`], but only for `RUN`s in a POSIX shell
+    /// ([`InstrView::posix_shell`]): for rules that read the script's commands as `sh` syntax
+    /// and are not Hadolint's.
+    pub fn each_posix_run(&self, scope: Scope, mut f: impl FnMut(&'a Instruction, &ParsedShell)) {
+        for v in &self.instrs {
+            let Some(shell) = &v.shell else { continue };
+            if !v.posix_shell() || (scope == Scope::TopLevel && v.onbuild_inner().is_some()) {
                 continue;
             }
             f(v.ins, shell);
