@@ -902,3 +902,346 @@ fn cosign_made_signatures_from_a_registry() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(payloads(&out).len(), 1);
 }
+
+// ---------------------------------------------------------------- Cosign v3 bundles
+
+const BUNDLE_TYPE: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+fn oci_client() -> bulwark_oci::RegistryClient {
+    bulwark_oci::RegistryClient::new(bulwark_oci::RegistryOptions::default())
+}
+
+fn fetch_json(reg: &LocalRegistry, repo_ref: &str) -> serde_json::Value {
+    let reference = bulwark_oci::Reference::parse(&format!("{}/{repo_ref}", reg.host())).unwrap();
+    serde_json::from_slice(&oci_client().get_manifest(&reference).unwrap().bytes).unwrap()
+}
+
+/// `bulwark sign --new-bundle-format` against distribution 2.8 (no referrers API: the
+/// `sha256-<hex>` tag-schema index is written and appended to), verified by `bulwark
+/// verify`; wrong keys and bundles of other images are refused.
+#[test]
+fn registry_new_bundle_format_sign_verify_and_tampering() {
+    let Some(reg) = start_registry() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (key, public) = keypair(d, "k");
+    let (_, other_public) = keypair(d, "other");
+    let host = reg.host();
+    for (name, content) in [("a", &b"image a"[..]), ("b", b"image b"), ("c", b"image c")] {
+        let layout = d.join(name);
+        write_image(&layout, "v1", content);
+        skopeo_copy(
+            &format!("oci:{}:v1", layout.display()),
+            &format!("docker://{host}/team/bundled:{name}"),
+        );
+    }
+    let digest_a = remote_digest(&reg, "team/bundled:a");
+    let digest_b = remote_digest(&reg, "team/bundled:b");
+    let digest_c = remote_digest(&reg, "team/bundled:c");
+    let fallback_a = format!("sha256-{}", &digest_a[7..]);
+    let image_a = format!("{host}/team/bundled@{digest_a}");
+
+    let (code, _, err) = run(bulwark(d)
+        .args(["sign", "--new-bundle-format", "--key"])
+        .arg(&key)
+        .args(["-a", "build=7", "--bundle"])
+        .arg(d.join("a.bundle.json"))
+        .arg(&image_a));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("tag {fallback_a}")), "{err}");
+
+    // the referrer manifest and the tag-schema index, as cosign lays them out
+    let index = fetch_json(&reg, &format!("team/bundled:{fallback_a}"));
+    assert_eq!(
+        index["mediaType"],
+        "application/vnd.oci.image.index.v1+json"
+    );
+    let entries = index["manifests"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["artifactType"], BUNDLE_TYPE);
+    assert_eq!(
+        entries[0]["annotations"]["dev.sigstore.bundle.predicateType"],
+        "https://sigstore.dev/cosign/sign/v1"
+    );
+    let referrer = fetch_json(
+        &reg,
+        &format!("team/bundled@{}", entries[0]["digest"].as_str().unwrap()),
+    );
+    assert_eq!(referrer["artifactType"], BUNDLE_TYPE);
+    assert_eq!(referrer["subject"]["digest"], digest_a.as_str());
+    assert_eq!(
+        referrer["config"]["mediaType"],
+        "application/vnd.oci.empty.v1+json"
+    );
+    assert_eq!(referrer["layers"][0]["mediaType"], BUNDLE_TYPE);
+    assert_eq!(
+        referrer["annotations"]["dev.sigstore.bundle.content"],
+        "dsse-envelope"
+    );
+    // the bundle written with --bundle is the pushed layer
+    let bundle_file = std::fs::read(d.join("a.bundle.json")).unwrap();
+    assert_eq!(
+        referrer["layers"][0]["digest"],
+        Digest::of(&bundle_file).to_string()
+    );
+    let bundle: serde_json::Value = serde_json::from_slice(&bundle_file).unwrap();
+    assert_eq!(bundle["mediaType"], BUNDLE_TYPE);
+    assert!(bundle["verificationMaterial"]["publicKey"]["hint"].is_string());
+    assert_eq!(
+        bundle["dsseEnvelope"]["payloadType"],
+        "application/vnd.in-toto+json"
+    );
+    // no `.sig` tag was written
+    let out = std::process::Command::new("skopeo")
+        .args([
+            "list-tags",
+            "--tls-verify=false",
+            &format!("docker://{host}/team/bundled"),
+        ])
+        .output()
+        .unwrap();
+    let tags = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        tags.contains(&fallback_a) && !tags.contains(".sig"),
+        "{tags}"
+    );
+
+    let (code, out, err) = run(bulwark(d)
+        .args(["verify", "--key"])
+        .arg(&public)
+        .arg(&image_a));
+    assert_eq!(code, 0, "{err}");
+    let got = payloads(&out);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0]["critical"]["type"],
+        "https://sigstore.dev/cosign/sign/v1"
+    );
+    assert_eq!(
+        got[0]["critical"]["image"]["docker-manifest-digest"],
+        digest_a.as_str()
+    );
+    assert_eq!(got[0]["optional"]["build"], "7");
+    assert!(err.contains("transparency log not checked"), "{err}");
+    // -a must match the signed subject annotations
+    let (code, _, err) = run(bulwark(d)
+        .args(["verify", "--key"])
+        .arg(&public)
+        .args(["-a", "build=8"])
+        .arg(&image_a));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("build=8"), "{err}");
+
+    // a second signature is appended to the index, not replacing the first
+    let (code, _, err) = run(bulwark(d)
+        .args(["sign", "--new-bundle-format", "--key"])
+        .arg(&key)
+        .arg(&image_a));
+    assert_eq!(code, 0, "{err}");
+    let index = fetch_json(&reg, &format!("team/bundled:{fallback_a}"));
+    assert_eq!(index["manifests"].as_array().unwrap().len(), 2, "{index}");
+    assert_eq!(index["manifests"][0], entries[0]);
+    let (code, out, err) = run(bulwark(d)
+        .args(["verify", "--key"])
+        .arg(&public)
+        .arg(&image_a));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(payloads(&out).len(), 2);
+
+    // the wrong key
+    let (code, out, err) = run(bulwark(d)
+        .args(["verify", "--key"])
+        .arg(&other_public)
+        .arg(&image_a));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty() && err.contains("does not verify"), "{err}");
+
+    // B's valid bundle attached to C (a referrer whose subject is C): refused, it signs B
+    let (code, _, err) = run(bulwark(d)
+        .args(["sign", "--new-bundle-format", "--key"])
+        .arg(&key)
+        .args(["--bundle"])
+        .arg(d.join("b.bundle.json"))
+        .arg(format!("{host}/team/bundled@{digest_b}")));
+    assert_eq!(code, 0, "{err}");
+    let b_bundle = std::fs::read(d.join("b.bundle.json")).unwrap();
+    let store = store_for(&reg, "team/bundled");
+    let c: Digest = digest_c.parse().unwrap();
+    bulwark_sign::BundleStore::put_bundle(
+        &store,
+        &c,
+        &b_bundle,
+        "dsse-envelope",
+        Some("https://sigstore.dev/cosign/sign/v1"),
+    )
+    .unwrap();
+    let image_c = format!("{host}/team/bundled@{digest_c}");
+    let (code, out, err) = run(bulwark(d)
+        .args(["verify", "--key"])
+        .arg(&public)
+        .arg(&image_c));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.is_empty() && err.contains(&format!("signs {digest_b}, not the image {digest_c}")),
+        "{err}"
+    );
+    // B's referrer descriptor copied into C's index: its subject is B, refused
+    let b_index = fetch_json(&reg, &format!("team/bundled:sha256-{}", &digest_b[7..]));
+    let mut c_index = fetch_json(&reg, &format!("team/bundled:sha256-{}", &digest_c[7..]));
+    c_index["manifests"]
+        .as_array_mut()
+        .unwrap()
+        .push(b_index["manifests"][0].clone());
+    oci_client()
+        .put_manifest(
+            &bulwark_oci::Reference::parse(&format!(
+                "{host}/team/bundled:sha256-{}",
+                &digest_c[7..]
+            ))
+            .unwrap(),
+            "application/vnd.oci.image.index.v1+json",
+            &serde_json::to_vec(&c_index).unwrap(),
+        )
+        .unwrap();
+    let (code, _, err) = run(bulwark(d)
+        .args(["verify", "--key"])
+        .arg(&public)
+        .arg(&image_c));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!("its subject is {digest_b}, not the image")),
+        "{err}"
+    );
+
+    // skopeo reads the tag-schema index and copies it with its referrers
+    let out = std::process::Command::new("skopeo")
+        .args([
+            "inspect",
+            "--raw",
+            "--tls-verify=false",
+            &format!("docker://{host}/team/bundled:{fallback_a}"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let raw: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(raw["manifests"].as_array().unwrap().len(), 2);
+    let copied = d.join("copied");
+    let mut cmd = std::process::Command::new("skopeo");
+    let out = cmd
+        .args([
+            "--insecure-policy",
+            "copy",
+            "--all",
+            "--src-tls-verify=false",
+            &format!("docker://{host}/team/bundled:{fallback_a}"),
+            &format!("oci:{}:{fallback_a}", copied.display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The same flow in an OCI layout: the bundle referrer and a `sha256-<hex>` index entry
+/// in index.json, next to a `.sig` signature; both verify, the layout still resolves to
+/// its one image, and a tampered bundle blob is refused.
+#[test]
+fn oci_layout_new_bundle_format_with_sig_signature() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (key, public) = keypair(d, "k");
+    let layout = d.join("layout");
+    let digest = write_image(&layout, "v1", b"hello bundles");
+    let target = format!("oci:{}", layout.display());
+
+    // Signatures are deterministic (RFC 6979): the third differs by its annotation; an
+    // identical bundle would be the same referrer and is not listed twice.
+    for extra in [
+        &["--new-bundle-format"][..],
+        &[],
+        &["--new-bundle-format=true", "-a", "n=2"],
+    ] {
+        let (code, _, err) = run(bulwark(d)
+            .arg("sign")
+            .args(extra)
+            .arg("--key")
+            .arg(&key)
+            .arg(&target));
+        assert_eq!(code, 0, "{extra:?}: {err}");
+    }
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(layout.join("index.json")).unwrap()).unwrap();
+    let fallback = format!("sha256-{}", &digest[7..]);
+    let tagged: Vec<&serde_json::Value> = index["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["annotations"]["org.opencontainers.image.ref.name"] == fallback.as_str())
+        .collect();
+    assert_eq!(tagged.len(), 1, "{index}");
+    let fallback_blob = layout
+        .join("blobs/sha256")
+        .join(&tagged[0]["digest"].as_str().unwrap()[7..]);
+    let fallback_index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&fallback_blob).unwrap()).unwrap();
+    assert_eq!(fallback_index["manifests"].as_array().unwrap().len(), 2);
+
+    let (code, out, err) = run(bulwark(d)
+        .args(["verify", "--key"])
+        .arg(&public)
+        .arg(&target));
+    assert_eq!(code, 0, "{err}");
+    let got = payloads(&out);
+    assert_eq!(got.len(), 3, "{out}");
+    let types: Vec<&str> = got
+        .iter()
+        .map(|p| p["critical"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "cosign container image signature",
+            "https://sigstore.dev/cosign/sign/v1",
+            "https://sigstore.dev/cosign/sign/v1"
+        ]
+    );
+
+    // rewrite one bundle blob in place: its digest no longer matches, that bundle fails,
+    // the others still verify
+    let referrer_digest = fallback_index["manifests"][0]["digest"].as_str().unwrap();
+    let referrer: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(layout.join("blobs/sha256").join(&referrer_digest[7..])).unwrap(),
+    )
+    .unwrap();
+    let bundle_path = layout
+        .join("blobs/sha256")
+        .join(&referrer["layers"][0]["digest"].as_str().unwrap()[7..]);
+    let mut bundle = std::fs::read(&bundle_path).unwrap();
+    let n = bundle.len();
+    bundle[n - 3] ^= 1;
+    std::fs::write(&bundle_path, &bundle).unwrap();
+    let (code, out, err) = run(bulwark(d)
+        .args(["verify", "--key"])
+        .arg(&public)
+        .arg(&target));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(payloads(&out).len(), 2);
+    let (code, _, err) = run(bulwark(d)
+        .args(["verify", "--key"])
+        .arg(&public)
+        .args(["-a", "x=y"])
+        .arg(&target));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!("bundle referrer {referrer_digest}")),
+        "{err}"
+    );
+}

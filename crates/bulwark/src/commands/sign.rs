@@ -11,8 +11,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use bulwark_oci::{Credential, CredentialStore, Reference, RegistryClient, RegistryOptions};
 use bulwark_sign::{
-    Digest, OciLayoutStore, RegistryStore, SignatureLayer, SignatureStore, SimpleSigningPayload,
-    sign_payload,
+    BundleStore, COSIGN_SIGN_PREDICATE_TYPE, Digest, OciLayoutStore, RegistryStore, SignatureLayer,
+    SignatureStore, SimpleSigningPayload, sign_image_bundle, sign_payload,
 };
 
 use super::UsageError;
@@ -75,6 +75,8 @@ pub struct ResolvedImage {
     pub docker_reference: String,
     /// Where the `.sig` manifest is read and written.
     pub store: Box<dyn SignatureStore>,
+    /// Where Sigstore bundle referrers (Cosign v3) are read and written.
+    pub bundles: Box<dyn BundleStore>,
     /// Where signatures are stored, for messages (`repo:sha256-….sig`, or the layout).
     pub store_display: String,
 }
@@ -127,6 +129,7 @@ pub fn resolve_image(
         display: image.to_owned(),
         docker_reference: docker_reference(&reference),
         digest,
+        bundles: Box::new(store.clone()),
         store: Box::new(store),
         store_display,
     })
@@ -169,16 +172,19 @@ fn resolve_layout(display: &str, dir: &Path, tag: Option<&str>) -> anyhow::Resul
     let annotation = |e: &serde_json::Value, k: &str| -> Option<String> {
         e.get("annotations")?.get(k)?.as_str().map(str::to_owned)
     };
-    // signature manifests (ours: `…sig` tags; `cosign save`: kind annotations) are not images
+    // signature manifests (ours: `…sig` tags; `cosign save`: kind annotations) and
+    // referrers (`sha256-<hex>` tag-schema indexes, bundle artifacts) are not images
     let images: Vec<&serde_json::Value> = entries
         .iter()
         .filter(|e| {
             !annotation(e, bulwark_sign::store::REF_NAME_ANNOTATION).is_some_and(|n| {
-                n.strip_prefix("sha256-")
-                    .and_then(|r| r.strip_suffix(".sig"))
-                    .is_some()
-            }) && annotation(e, bulwark_sign::store::COSIGN_KIND_ANNOTATION)
-                .is_none_or(|k| k == bulwark_sign::store::COSIGN_KIND_IMAGE)
+                n.strip_prefix("sha256-").is_some_and(|r| {
+                    r.strip_suffix(".sig").is_some()
+                        || (r.len() == 64 && r.bytes().all(|b| b.is_ascii_hexdigit()))
+                })
+            }) && e.get("artifactType").is_none()
+                && annotation(e, bulwark_sign::store::COSIGN_KIND_ANNOTATION)
+                    .is_none_or(|k| k == bulwark_sign::store::COSIGN_KIND_IMAGE)
         })
         .collect();
     let chosen = match tag {
@@ -223,6 +229,7 @@ fn resolve_layout(display: &str, dir: &Path, tag: Option<&str>) -> anyhow::Resul
         store_display: format!("{} ({})", dir.display(), digest.signature_tag()),
         digest,
         docker_reference: name,
+        bundles: Box::new(store.clone()),
         store: Box::new(store),
     })
 }
@@ -256,8 +263,71 @@ pub struct Args {
     /// Accepted for cosign compatibility (bulwark never asks for confirmation).
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// Sign as Cosign v3 does: a Sigstore bundle (DSSE in-toto statement, predicate
+    /// `https://sigstore.dev/cosign/sign/v1`) attached as an OCI 1.1 referrer (the
+    /// referrers API, or the `sha256-<hex>` tag where the registry lacks it), instead
+    /// of a `.sig` tag layer.
+    #[arg(long, default_value_t = false, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub new_bundle_format: bool,
+    /// With --new-bundle-format: also write the Sigstore bundle JSON to FILE.
+    #[arg(long, value_name = "FILE", requires = "new_bundle_format")]
+    pub bundle: Option<PathBuf>,
     #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// `bulwark sign --new-bundle-format`.
+fn run_new_bundle(
+    args: &Args,
+    ui: Ui,
+    key: &bulwark_sign::PrivateKey,
+    target: &ResolvedImage,
+    annotations: &BTreeMap<String, String>,
+) -> anyhow::Result<i32> {
+    let bundle = sign_image_bundle(key, &target.digest, annotations);
+    let json = bundle.to_json();
+    if let (Some(path), Some(payload)) = (&args.output_payload, bundle.signed_payload()) {
+        std::fs::write(path, payload)
+            .with_context(|| format!("cannot write the payload to {}", path.display()))?;
+    }
+    if let (Some(path), Some(sig)) = (&args.output_signature, bundle.signature_b64()) {
+        std::fs::write(path, sig.as_bytes())
+            .with_context(|| format!("cannot write the signature to {}", path.display()))?;
+    }
+    if let Some(path) = &args.bundle {
+        std::fs::write(path, &json)
+            .with_context(|| format!("cannot write the bundle to {}", path.display()))?;
+    }
+    if !args.upload {
+        if !ui.quiet {
+            eprintln!(
+                "Signed {} ({}); not uploaded",
+                target.display, target.digest
+            );
+        }
+        return Ok(0);
+    }
+    let put = target
+        .bundles
+        .put_bundle(
+            &target.digest,
+            &json,
+            bundle.content_kind(),
+            Some(COSIGN_SIGN_PREDICATE_TYPE),
+        )
+        .with_context(|| {
+            format!(
+                "cannot attach the bundle to {} ({})",
+                target.display, target.digest
+            )
+        })?;
+    if !ui.quiet {
+        eprintln!(
+            "Pushed bundle for {} as referrer {} ({})",
+            target.digest, put.referrer, put.via
+        );
+    }
+    Ok(0)
 }
 
 /// Runs `bulwark sign`.
@@ -272,6 +342,9 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     let annotations = parse_annotations(&args.annotations)?;
     let key = load_private_key(&args.key)?;
     let target = resolve_image(&args.image, &args.registry, ui, true)?;
+    if args.new_bundle_format {
+        return run_new_bundle(args, ui, &key, &target, &annotations);
+    }
     let payload = SimpleSigningPayload::new(target.docker_reference.clone(), target.digest.clone())
         .with_annotations(&annotations)
         .to_json();

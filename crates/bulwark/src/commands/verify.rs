@@ -1,15 +1,20 @@
 //! `bulwark verify` and `bulwark verify-blob` (Cosign-compatible, key-based).
 //!
-//! `verify` reads the image's `sha256-<hex>.sig` manifest, checks every simple-signing layer
-//! (signature, digest binding, `-a` annotations, and the Rekor bundle when `--rekor-key` is
-//! given), prints the verified payloads as one JSON array line and exits 0 when at least
-//! one signature verifies, 1 when none does.
+//! `verify` reads the image's `sha256-<hex>.sig` manifest and its Sigstore bundle referrers
+//! (Cosign v3: the OCI 1.1 referrers API or the `sha256-<hex>` tag-schema index), checks
+//! every simple-signing layer and every bundle (signature over the exact payload bytes,
+//! digest binding, `-a` annotations, and the Rekor entry when `--rekor-key` is given),
+//! prints the verified payloads as one JSON array line and exits 0 when at least one
+//! signature verifies, 1 when none does.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use bulwark_sign::{VerifyOptions, verify_image_signatures};
+use bulwark_sign::{
+    Bundle, COSIGN_SIGN_PREDICATE_TYPE, VerifyOptions, verify_bundle_for_image,
+    verify_image_signatures,
+};
 
 use super::UsageError;
 use super::key::load_public_key;
@@ -63,41 +68,95 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     };
     let key = load_public_key(&args.key)?;
     let target = resolve_image(&args.image, &args.registry, ui, false)?;
-    let Some(sigs) = target
+    let sigs = target
         .store
         .get_signatures(&target.digest)
-        .with_context(|| format!("cannot read signatures from {}", target.store_display))?
-    else {
-        eprintln!(
-            "bulwark: error: no signatures found for {} ({}): looked for {}",
-            target.display, target.digest, target.store_display
-        );
-        return Ok(EXIT_NOT_VERIFIED);
-    };
-    let verified = match verify_image_signatures(&sigs, &target.digest, &key, &options) {
-        Ok(v) => v,
-        Err(none) => {
+        .with_context(|| format!("cannot read signatures from {}", target.store_display))?;
+    // Cosign v3 bundles: OCI 1.1 referrers (API, or the `sha256-<hex>` tag fallback).
+    let bundles = target
+        .bundles
+        .get_bundles(&target.digest)
+        .with_context(|| {
+            format!(
+                "cannot list the referrers of {} ({})",
+                target.display, target.digest
+            )
+        })?;
+
+    let mut payloads: Vec<serde_json::Value> = Vec::new();
+    let mut checks: Vec<String> = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    if let Some(sigs) = &sigs {
+        match verify_image_signatures(sigs, &target.digest, &key, &options) {
+            Ok(verified) => {
+                for v in &verified {
+                    checks.push(format!(
+                        "signature {}: {}",
+                        v.layer_index,
+                        v.tlog.describe()
+                    ));
+                    if let Some(layer) = sigs.layers.get(v.layer_index) {
+                        payloads.push(
+                            serde_json::from_slice(&layer.payload)
+                                .unwrap_or(serde_json::Value::Null),
+                        );
+                    }
+                }
+            }
+            Err(none) => failures.push(format!("{}: {none}", target.store_display)),
+        }
+    }
+    for found in &bundles {
+        let outcome = found
+            .bundle
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|bytes| Bundle::parse(bytes).map_err(|e| e.to_string()))
+            .and_then(|bundle| {
+                verify_bundle_for_image(
+                    &bundle,
+                    &target.digest,
+                    &key,
+                    Some(COSIGN_SIGN_PREDICATE_TYPE),
+                    &options,
+                )
+                .map_err(|e| e.to_string())
+            });
+        match outcome {
+            Ok(v) => {
+                checks.push(format!("bundle {}: {}", found.referrer, v.tlog.describe()));
+                payloads.push(bundle_payload(&target.docker_reference, &target.digest, &v));
+            }
+            Err(why) => failures.push(format!("bundle referrer {}: {why}", found.referrer)),
+        }
+    }
+
+    if payloads.is_empty() {
+        if sigs.is_none() && bundles.is_empty() {
             eprintln!(
-                "bulwark: error: {} ({}): {none}",
+                "bulwark: error: no signatures found for {} ({}): looked for {} and for sigstore bundle referrers",
+                target.display, target.digest, target.store_display
+            );
+        } else {
+            eprintln!(
+                "bulwark: error: no valid signature for {} ({}):",
                 target.display, target.digest
             );
-            return Ok(EXIT_NOT_VERIFIED);
+            for f in &failures {
+                eprintln!("  {f}");
+            }
         }
-    };
+        return Ok(EXIT_NOT_VERIFIED);
+    }
     if !ui.quiet {
         eprintln!("\nVerification for {} --", target.display);
         eprintln!("The following checks were performed on each of these signatures:");
         eprintln!("  - The cosign claims were validated");
         eprintln!("  - The signatures were verified against the specified public key");
-        for v in &verified {
-            eprintln!("  - signature {}: {}", v.layer_index, v.tlog.describe());
+        for c in &checks {
+            eprintln!("  - {c}");
         }
     }
-    let payloads: Vec<serde_json::Value> = verified
-        .iter()
-        .filter_map(|v| sigs.layers.get(v.layer_index))
-        .map(|layer| serde_json::from_slice(&layer.payload).unwrap_or(serde_json::Value::Null))
-        .collect();
     let line = serde_json::to_string(&payloads).context("rendering the verified payloads")?;
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = writeln!(stdout, "{line}").and_then(|()| stdout.flush())
@@ -106,6 +165,24 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         return Err(e).context("writing to standard output");
     }
     Ok(0)
+}
+
+/// The verified-payload line for a bundle signature, in the simple-signing shape cosign
+/// v3 prints for one: `critical.type` is the statement's predicate type and `optional`
+/// holds the signed subject annotations.
+fn bundle_payload(
+    docker_reference: &str,
+    digest: &bulwark_sign::Digest,
+    v: &bulwark_sign::VerifiedBundle,
+) -> serde_json::Value {
+    serde_json::json!({
+        "critical": {
+            "identity": {"docker-reference": docker_reference},
+            "image": {"docker-manifest-digest": digest.to_string()},
+            "type": v.predicate_type.clone().unwrap_or_default(),
+        },
+        "optional": v.annotations,
+    })
 }
 
 /// `bulwark verify-blob` flags.
