@@ -326,8 +326,178 @@ pub fn match_package_with(
     } else {
         &q.name
     };
-    let advisories = store.lookup(&key.index_key(), &normalize_name(&key.base, lookup_name))?;
-    Ok(match_advisories(&advisories, q, &key, scheme))
+    // Records are first read as borrowed views and run through the same matching core;
+    // only those with evidence are decoded in full and merged by `match_advisories`. The
+    // views also yield the diagnostics of every record, in record order.
+    let eco_kind = key.version_kind();
+    let version = effective_version(q, &key);
+    let filtered = store.lookup_with(
+        &key.index_key(),
+        &normalize_name(&key.base, lookup_name),
+        |bytes| {
+            let installed = Installed::new(&version, scheme);
+            let (keep, diag) = prefilter(bytes, &installed, eco_kind, &key, scheme)?;
+            let advisories = keep
+                .iter()
+                .map(|b| postcard::from_bytes::<Advisory>(b).map_err(|e| e.to_string()))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((advisories, diag))
+        },
+    )?;
+    let (advisories, diag) = filtered.unwrap_or_default();
+    let (matches, _) = match_advisories(&advisories, q, &key, scheme);
+    Ok((matches, diag))
+}
+
+/// Borrowed views of the stored records: the same postcard layout as
+/// [`crate::advisory::Advisory`] (field for field, in order), with strings borrowed from
+/// the block instead of copied. Fields the matching core does not read start with `_`.
+mod view {
+    use serde::Deserialize;
+
+    use crate::advisory::RangeKind;
+
+    #[derive(Deserialize)]
+    pub(super) struct SeverityView<'a> {
+        #[serde(borrow)]
+        _kind: &'a str,
+        #[serde(borrow)]
+        _score: &'a str,
+    }
+
+    /// Same variants, same order as [`crate::advisory::Event`].
+    #[derive(Deserialize)]
+    pub(super) enum EventView<'a> {
+        Introduced(#[serde(borrow)] &'a str),
+        Fixed(#[serde(borrow)] &'a str),
+        LastAffected(#[serde(borrow)] &'a str),
+        Limit(#[serde(borrow)] &'a str),
+    }
+
+    impl<'a> EventView<'a> {
+        /// (rank, version) as [`super::event_ref`] gives for the stored event.
+        pub(super) fn as_ref(&self) -> super::EventRef<'a> {
+            match *self {
+                EventView::Introduced(v) => (super::RANK_INTRODUCED, v),
+                EventView::LastAffected(v) => (super::RANK_LAST_AFFECTED, v),
+                EventView::Fixed(v) => (2, v),
+                EventView::Limit(v) => (3, v),
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct RangeView<'a> {
+        pub(super) kind: RangeKind,
+        #[serde(borrow)]
+        pub(super) events: Vec<EventView<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct AffectedView<'a> {
+        #[serde(borrow)]
+        _ecosystem: &'a str,
+        #[serde(borrow)]
+        pub(super) name: &'a str,
+        #[serde(borrow)]
+        pub(super) stream: &'a str,
+        #[serde(borrow)]
+        pub(super) ranges: Vec<RangeView<'a>>,
+        #[serde(borrow)]
+        pub(super) versions: Vec<&'a str>,
+        #[serde(borrow)]
+        _severity: Vec<SeverityView<'a>>,
+        #[serde(borrow)]
+        _urgency: Option<&'a str>,
+        #[serde(borrow)]
+        _binaries: Vec<&'a str>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct AdvisoryView<'a> {
+        #[serde(borrow)]
+        pub(super) id: &'a str,
+        #[serde(borrow)]
+        _aliases: Vec<&'a str>,
+        #[serde(borrow)]
+        _upstream: Vec<&'a str>,
+        #[serde(borrow)]
+        _related: Vec<&'a str>,
+        #[serde(borrow)]
+        _summary: &'a str,
+        #[serde(borrow)]
+        _modified: &'a str,
+        #[serde(borrow)]
+        _published: &'a str,
+        #[serde(borrow)]
+        _severity: Vec<SeverityView<'a>>,
+        #[serde(borrow)]
+        _ghsa_severity: Option<&'a str>,
+        #[serde(borrow)]
+        _url: Option<&'a str>,
+        #[serde(borrow)]
+        pub(super) affected: Vec<AffectedView<'a>>,
+    }
+}
+
+/// Runs every record of a store block (as a borrowed view) through the matching core.
+/// Returns the encoded bytes of the records with evidence, and the diagnostics of all.
+fn prefilter<'b>(
+    bytes: &'b [u8],
+    installed: &Installed<'_>,
+    eco_kind: VersionKind,
+    key: &EcosystemKey,
+    scheme: &dyn VersionScheme,
+) -> Result<(Vec<&'b [u8]>, Diagnostics), String> {
+    let (count, mut rest): (u64, &[u8]) =
+        postcard::take_from_bytes(bytes).map_err(|e| e.to_string())?;
+    let mut keep = Vec::new();
+    let mut diag = Diagnostics::default();
+    for _ in 0..count {
+        let (adv, after): (view::AdvisoryView<'_>, &[u8]) =
+            postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+        let this = rest
+            .get(..rest.len() - after.len())
+            .ok_or_else(|| "record outside its block".to_owned())?;
+        let mut candidate = false;
+        for aff in &adv.affected {
+            if key.base == "Red Hat" && !stream_applies(aff.stream, key) {
+                continue;
+            }
+            let ranges = aff.ranges.iter().map(|r| {
+                (
+                    r.kind,
+                    r.events.iter().map(view::EventView::as_ref).collect(),
+                )
+            });
+            let outcome = evaluate_ranges(
+                ranges,
+                aff.versions.iter().copied(),
+                installed,
+                eco_kind,
+                scheme,
+            );
+            for r in outcome.ranges {
+                match r {
+                    RangeOutcome::Hit { .. } => candidate = true,
+                    RangeOutcome::Unparsable(reason) => diag
+                        .unparsable
+                        .push(format!("{} ({}): {reason}", adv.id, aff.name)),
+                    RangeOutcome::Git => diag.git_ranges_skipped += 1,
+                    RangeOutcome::Miss | RangeOutcome::Skipped => {}
+                }
+            }
+            candidate |= outcome.listed;
+        }
+        if candidate {
+            keep.push(this);
+        }
+        rest = after;
+    }
+    if !rest.is_empty() {
+        return Err("trailing bytes".to_owned());
+    }
+    Ok((keep, diag))
 }
 
 /// The version to compare for `q` (source version, binNMU suffix dropped, Go prefixes dropped).
@@ -468,50 +638,130 @@ fn evaluate_affected<'a>(
             closing_event: closing,
             compared_version: installed.raw.to_owned(),
         };
-    let version = installed.raw;
-    let mut matched = false;
-    for range in &aff.ranges {
-        let kind = match range.kind {
-            RangeKind::Semver => VersionKind::Semver,
-            RangeKind::Ecosystem => eco_kind,
-            RangeKind::Git => {
-                diag.git_ranges_skipped += 1;
-                continue;
-            }
-            RangeKind::Other => continue,
-        };
-        let type_name = if range.kind == RangeKind::Semver {
-            "SEMVER"
-        } else {
-            "ECOSYSTEM"
-        };
-        let result = installed.with(kind, |parsed| {
-            evaluate_range_parsed(&range.events, parsed, kind, scheme)
-        });
+    let ranges = aff
+        .ranges
+        .iter()
+        .map(|r| (r.kind, r.events.iter().map(event_ref).collect::<Vec<_>>()));
+    let outcome = evaluate_ranges(
+        ranges,
+        aff.versions.iter().map(String::as_str),
+        installed,
+        eco_kind,
+        scheme,
+    );
+    for (range, result) in aff.ranges.iter().zip(outcome.ranges) {
         match result {
-            Ok(Some((intro, closing))) => {
-                if let Some(Event::Fixed(f)) = &closing
+            RangeOutcome::Hit {
+                semver,
+                introduced,
+                closing,
+            } => {
+                let introduced = introduced
+                    .and_then(|i| range.events.get(i))
+                    .map(|e| e.version().to_owned());
+                let closing = closing.and_then(|i| range.events.get(i));
+                if let Some(Event::Fixed(f)) = closing
                     && !hit.fixed.contains(f)
                 {
                     hit.fixed.push(f.clone());
                 }
                 hit.evidence.push(evidence(
-                    type_name,
-                    intro,
+                    if semver { "SEMVER" } else { "ECOSYSTEM" },
+                    introduced,
                     closing.map(|e| format!("{}: {}", e.kind_name(), e.version())),
                 ));
-                matched = true;
             }
-            Ok(None) => {}
-            Err(reason) => diag
+            RangeOutcome::Unparsable(reason) => diag
                 .unparsable
                 .push(format!("{} ({}): {reason}", adv.id, aff.name)),
+            RangeOutcome::Git => diag.git_ranges_skipped += 1,
+            RangeOutcome::Miss | RangeOutcome::Skipped => {}
         }
     }
-    if !matched
-        && !aff.versions.is_empty()
+    if outcome.listed {
+        hit.evidence.push(evidence("versions", None, None));
+    }
+}
+
+/// An event as (rank, version) — see [`rank`]; shared by stored and borrowed records.
+type EventRef<'e> = (u8, &'e str);
+
+fn event_ref(e: &Event) -> EventRef<'_> {
+    (rank(e), e.version())
+}
+
+/// Result of one range of an `affected[]` entry.
+#[derive(Debug)]
+enum RangeOutcome {
+    /// The version is inside; indexes of the opening `introduced` and closing events.
+    Hit {
+        semver: bool,
+        introduced: Option<usize>,
+        closing: Option<usize>,
+    },
+    /// Outside.
+    Miss,
+    /// A version did not parse (reason).
+    Unparsable(String),
+    /// A GIT range (not evaluated, counted).
+    Git,
+    /// Another range type (not evaluated).
+    Skipped,
+}
+
+/// Outcomes of the ranges of one `affected[]` entry, and whether the `versions` list
+/// names the installed version (only checked when no range matched).
+struct AffectedOutcome {
+    ranges: Vec<RangeOutcome>,
+    listed: bool,
+}
+
+/// The matching core shared by the full evaluation ([`match_advisories`]) and the
+/// pre-filter over borrowed records, so both decide and diagnose identically.
+fn evaluate_ranges<'e>(
+    ranges: impl Iterator<Item = (RangeKind, Vec<EventRef<'e>>)>,
+    versions: impl Iterator<Item = &'e str>,
+    installed: &Installed<'_>,
+    eco_kind: VersionKind,
+    scheme: &dyn VersionScheme,
+) -> AffectedOutcome {
+    let mut out = Vec::new();
+    let mut matched = false;
+    for (range_kind, events) in ranges {
+        let kind = match range_kind {
+            RangeKind::Semver => VersionKind::Semver,
+            RangeKind::Ecosystem => eco_kind,
+            RangeKind::Git => {
+                out.push(RangeOutcome::Git);
+                continue;
+            }
+            RangeKind::Other => {
+                out.push(RangeOutcome::Skipped);
+                continue;
+            }
+        };
+        let result = installed.with(kind, |parsed| {
+            evaluate_range_parsed(&events, parsed, kind, scheme)
+        });
+        out.push(match result {
+            Ok(Some((introduced, closing))) => {
+                matched = true;
+                RangeOutcome::Hit {
+                    semver: range_kind == RangeKind::Semver,
+                    introduced,
+                    closing,
+                }
+            }
+            Ok(None) => RangeOutcome::Miss,
+            Err(reason) => RangeOutcome::Unparsable(reason),
+        });
+    }
+    let version = installed.raw;
+    let mut versions = versions.peekable();
+    let listed = !matched
+        && versions.peek().is_some()
         && installed.with(eco_kind, |parsed| {
-            aff.versions.iter().any(|listed| {
+            versions.any(|listed| {
                 listed == version
                     || parsed.as_ref().is_ok_and(|v| {
                         scheme
@@ -520,9 +770,10 @@ fn evaluate_affected<'a>(
                             .is_ok_and(|o| o == Ordering::Equal)
                     })
             })
-        })
-    {
-        hit.evidence.push(evidence("versions", None, None));
+        });
+    AffectedOutcome {
+        ranges: out,
+        listed,
     }
 }
 
@@ -544,17 +795,27 @@ pub fn evaluate_range(
     if kind == VersionKind::Unknown {
         return Err("ecosystem has no known version ordering".into());
     }
-    evaluate_range_parsed(events, &scheme.parse(kind, version), kind, scheme)
+    let refs: Vec<EventRef<'_>> = events.iter().map(event_ref).collect();
+    let hit = evaluate_range_parsed(&refs, &scheme.parse(kind, version), kind, scheme)?;
+    Ok(hit.map(|(introduced, closing)| {
+        (
+            introduced
+                .and_then(|i| events.get(i))
+                .map(|e| e.version().to_owned()),
+            closing.and_then(|i| events.get(i)).cloned(),
+        )
+    }))
 }
 
 /// [`evaluate_range`] with the installed version already parsed: every event version is
-/// parsed once, then sorting and evaluation compare parsed forms.
+/// parsed once, then sorting and evaluation compare parsed forms. Returns the indexes (in
+/// `events`) of the opening `introduced` and the closing event.
 fn evaluate_range_parsed(
-    events: &[Event],
+    events: &[EventRef<'_>],
     version: &Result<ParsedVersion<'_>, String>,
     kind: VersionKind,
     scheme: &dyn VersionScheme,
-) -> Result<Option<RangeHit>, String> {
+) -> Result<Option<RangeIndexes>, String> {
     if events.is_empty() {
         return Ok(None);
     }
@@ -563,57 +824,57 @@ fn evaluate_range_parsed(
     }
     // Parse (and so validate) every event version first so sorting never sees an error;
     // `introduced: "0"` is "before everything" and is not parsed.
-    let mut parsed: Vec<(&Event, Option<ParsedVersion<'_>>)> = Vec::with_capacity(events.len());
-    for e in events {
-        let v = e.version();
-        if matches!(e, Event::Introduced(_)) && v == "0" {
-            parsed.push((e, None));
+    let mut parsed: Vec<(usize, u8, Option<ParsedVersion<'_>>)> = Vec::with_capacity(events.len());
+    for (i, &(rank, v)) in events.iter().enumerate() {
+        if rank == RANK_INTRODUCED && v == "0" {
+            parsed.push((i, rank, None));
         } else {
-            parsed.push((e, Some(scheme.parse(kind, v)?)));
+            parsed.push((i, rank, Some(scheme.parse(kind, v)?)));
         }
     }
     let version = version.as_ref().map_err(Clone::clone)?;
-    parsed.sort_by(|(a, pa), (b, pb)| match (pa, pb) {
+    parsed.sort_by(|(_, ra, pa), (_, rb, pb)| match (pa, pb) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
         (Some(x), Some(y)) => scheme
             .compare_parsed(kind, x, y)
             .unwrap_or(Ordering::Equal)
-            .then_with(|| rank(a).cmp(&rank(b))),
+            .then_with(|| ra.cmp(rb)),
     });
     let mut vulnerable = false;
-    let mut introduced: Option<String> = None;
-    let mut closing: Option<Event> = None;
-    for (e, pv) in parsed {
+    let mut introduced: Option<usize> = None;
+    let mut closing: Option<usize> = None;
+    for (i, rank, pv) in parsed {
         let Some(pv) = pv else {
             // introduced: "0"
             vulnerable = true;
-            introduced = Some(e.version().to_owned());
+            introduced = Some(i);
             closing = None;
             continue;
         };
         let cmp = scheme.compare_parsed(kind, version, &pv)?;
-        match e {
-            Event::Introduced(x) => {
+        match rank {
+            RANK_INTRODUCED => {
                 if cmp != Ordering::Less {
                     vulnerable = true;
-                    introduced = Some(x.clone());
+                    introduced = Some(i);
                     closing = None;
                 }
             }
-            Event::Fixed(_) | Event::Limit(_) => {
-                if cmp != Ordering::Less {
-                    vulnerable = false;
-                } else if vulnerable && closing.is_none() {
-                    closing = Some(e.clone());
-                }
-            }
-            Event::LastAffected(_) => {
+            RANK_LAST_AFFECTED => {
                 if cmp == Ordering::Greater {
                     vulnerable = false;
                 } else if vulnerable && closing.is_none() {
-                    closing = Some(e.clone());
+                    closing = Some(i);
+                }
+            }
+            // fixed, limit
+            _ => {
+                if cmp != Ordering::Less {
+                    vulnerable = false;
+                } else if vulnerable && closing.is_none() {
+                    closing = Some(i);
                 }
             }
         }
@@ -621,10 +882,16 @@ fn evaluate_range_parsed(
     Ok(vulnerable.then_some((introduced, closing)))
 }
 
+/// Indexes (in a range's events) of the opening `introduced` and of the closing event.
+type RangeIndexes = (Option<usize>, Option<usize>);
+
+const RANK_INTRODUCED: u8 = 0;
+const RANK_LAST_AFFECTED: u8 = 1;
+
 fn rank(e: &Event) -> u8 {
     match e {
-        Event::Introduced(_) => 0,
-        Event::LastAffected(_) => 1,
+        Event::Introduced(_) => RANK_INTRODUCED,
+        Event::LastAffected(_) => RANK_LAST_AFFECTED,
         Event::Fixed(_) => 2,
         Event::Limit(_) => 3,
     }

@@ -450,6 +450,28 @@ impl Store {
     /// Returns the advisories stored under (ecosystem index key, normalised name), e.g.
     /// `("Debian:12", "openssl")`; empty when the package has none.
     pub fn lookup(&self, eco_key: &str, name: &str) -> Result<Vec<Advisory>, VulnDbError> {
+        Ok(self
+            .lookup_with(eco_key, name, |bytes| {
+                let (list, rest): (Vec<Advisory>, &[u8]) =
+                    postcard::take_from_bytes(bytes).map_err(|e| e.to_string())?;
+                if rest.is_empty() {
+                    Ok(list)
+                } else {
+                    Err("trailing bytes".to_owned())
+                }
+            })?
+            .unwrap_or_default())
+    }
+
+    /// Finds the data block of (ecosystem index key, normalised name), checks its CRC and
+    /// hands its bytes (postcard: varint count, then each `Advisory`) to `decode`. A
+    /// decode error is reported as corruption of that block. `None` when the key is absent.
+    pub(crate) fn lookup_with<T>(
+        &self,
+        eco_key: &str,
+        name: &str,
+        decode: impl FnOnce(&[u8]) -> Result<T, String>,
+    ) -> Result<Option<T>, VulnDbError> {
         let key = index_key(eco_key, name);
         let key = key.as_bytes();
         if self.preloaded.get().is_none()
@@ -479,13 +501,18 @@ impl Store {
             match order {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return self.decode_block(doff, dlen, crc),
+                std::cmp::Ordering::Equal => {
+                    let bytes = self.read_block(doff, dlen, crc)?;
+                    return decode(&bytes)
+                        .map(Some)
+                        .map_err(|e| self.corrupt(format!("data block at {doff}: {e}")));
+                }
             }
         }
-        Ok(Vec::new())
+        Ok(None)
     }
 
-    fn decode_block(&self, doff: u64, dlen: u32, crc: u32) -> Result<Vec<Advisory>, VulnDbError> {
+    fn read_block(&self, doff: u64, dlen: u32, crc: u32) -> Result<Vec<u8>, VulnDbError> {
         let file_len = self.header.meta_off + self.header.meta_len;
         if doff < HEADER_LEN || doff + u64::from(dlen) > file_len {
             return Err(self.corrupt("data block outside the file"));
@@ -494,12 +521,7 @@ impl Store {
         if crc32fast::hash(&bytes) != crc {
             return Err(self.corrupt(format!("data block at {doff} fails its checksum")));
         }
-        let (list, rest): (Vec<Advisory>, &[u8]) = postcard::take_from_bytes(&bytes)
-            .map_err(|e| self.corrupt(format!("data block at {doff}: {e}")))?;
-        if !rest.is_empty() {
-            return Err(self.corrupt(format!("data block at {doff} has trailing bytes")));
-        }
-        Ok(list)
+        Ok(bytes)
     }
 
     /// Iterates over all keys as `(ecosystem key, normalised name)` (for diagnostics and
