@@ -127,6 +127,10 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         ..ExitPolicy::default()
     };
     let status = emit(&mut report, &args.output, ui, policy)?;
+    // The process exits right after: freeing tens of thousands of findings one allocation at
+    // a time costs more than the checks themselves (12% of a 6,000-object run), so leave
+    // the memory to the operating system.
+    std::mem::forget(report);
     if unreadable > 0 {
         return Ok(bulwark_report::EXIT_RUNTIME.max(status));
     }
