@@ -100,8 +100,82 @@ fn main() -> ExitCode {
             } else {
                 bulwark_report::EXIT_RUNTIME
             };
-            eprintln!("bulwark: error: {err:#}");
+            eprintln!("bulwark: error: {}", error_text(&err));
             ExitCode::from(u8::try_from(code).unwrap_or(3))
         }
+    }
+}
+
+/// The error and its causes on one line, without the repetition that layered errors bring: a
+/// cause whose text its parent already printed is left out, and a cause starting with
+/// `NAME: ` drops that prefix when NAME (the image, file or reference) was already said.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(": ") {
+            let head = rest.get(..i).unwrap_or("");
+            if head.is_empty() || !out.contains(head) {
+                break;
+            }
+            rest = rest.get(i + 2..).unwrap_or("");
+        }
+        if rest.is_empty() || out.contains(rest) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    /// An error that prints its source in its own message and also returns it as `source()`.
+    #[derive(Debug)]
+    struct Io {
+        context: String,
+        source: std::io::Error,
+    }
+
+    impl std::fmt::Display for Io {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{}: {}", self.context, self.source)
+        }
+    }
+
+    impl std::error::Error for Io {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.source)
+        }
+    }
+
+    #[test]
+    fn error_text_drops_repeated_names_and_causes() {
+        let io = Io {
+            context: "/x.tar: opening input".into(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "No such file"),
+        };
+        let err = anyhow::Error::new(io).context("cannot read the image in /x.tar");
+        assert_eq!(
+            error_text(&err),
+            "cannot read the image in /x.tar: opening input: No such file"
+        );
+        let err =
+            anyhow::anyhow!("a/b:1: could not be read from any source:\n  docker: a/b:1: gone")
+                .context("cannot open image a/b:1");
+        assert_eq!(
+            error_text(&err),
+            "cannot open image a/b:1: could not be read from any source:\n  docker: a/b:1: gone"
+        );
+        assert_eq!(error_text(&anyhow::anyhow!("plain")), "plain");
     }
 }
