@@ -25,6 +25,22 @@ pub struct Dockerfile {
     pub nodes: Vec<Node>,
     /// Syntax errors; when non-empty the tree is incomplete and should not be linted.
     pub errors: Vec<ParseError>,
+    /// The source text (without a byte order mark), for locating tokens in findings.
+    pub source: String,
+    /// Byte offset of the start of each line of `source` (index 0 is line 1).
+    pub line_starts: Vec<usize>,
+}
+
+/// Where a token is: 1-based line, and first and last (inclusive) 1-based columns, in
+/// characters like [`Span`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenPos {
+    /// Line.
+    pub line: u32,
+    /// First column.
+    pub column: u32,
+    /// Last column (inclusive).
+    pub end_column: u32,
 }
 
 impl Dockerfile {
@@ -34,6 +50,57 @@ impl Dockerfile {
             Node::Instruction(i) => Some(i),
             Node::Comment(_) => None,
         })
+    }
+
+    /// Text of the 1-based line `n` (without the line break), if the source has it.
+    #[must_use]
+    pub fn source_line(&self, n: u32) -> Option<&str> {
+        let i = usize::try_from(n).ok()?.checked_sub(1)?;
+        let start = *self.line_starts.get(i)?;
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .map_or(self.source.len(), |e| e.saturating_sub(1));
+        let line = self.source.get(start..end)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    /// The first occurrence of `token` in the source lines of `ins` (keyword line to last
+    /// continuation or heredoc line) that stands as a word of its own (not inside a longer
+    /// word), else the first occurrence at all. `None` when the token is empty or not written
+    /// literally on one line (variables, escapes, a line continuation inside the word).
+    #[must_use]
+    pub fn locate(&self, ins: &Instruction, token: &str) -> Option<TokenPos> {
+        if token.is_empty() {
+            return None;
+        }
+        let lines = || {
+            (ins.span.start_line..=ins.span.end_line)
+                .filter_map(|n| self.source_line(n).map(|l| (n, l)))
+        };
+        let pos = |n: u32, line: &str, at: usize| {
+            let column = 1 + u32::try_from(line.get(..at)?.chars().count()).ok()?;
+            let len = u32::try_from(token.chars().count()).ok()?;
+            Some(TokenPos {
+                line: n,
+                column,
+                end_column: column + len - 1,
+            })
+        };
+        let opens =
+            |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "\"'=([`;|&,".contains(c));
+        let closes =
+            |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "\"')]`;|&,=/\\".contains(c));
+        for (n, line) in lines() {
+            for (at, _) in line.match_indices(token) {
+                let before = line.get(..at).and_then(|b| b.chars().next_back());
+                let after = line.get(at + token.len()..).and_then(|a| a.chars().next());
+                if opens(before) && closes(after) {
+                    return pos(n, line, at);
+                }
+            }
+        }
+        lines().find_map(|(n, line)| pos(n, line, line.find(token)?))
     }
 
     /// Value of a parser directive (`syntax`, `escape`, `check`), if present.

@@ -100,7 +100,7 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
                 reason: "ignored by configuration".into(),
             });
         } else if !config.disable_ignore_pragma
-            && let Some(reason) = pragmas.suppression(v.meta.code, v.line)
+            && let Some(reason) = pragmas.suppression(v.meta.code, v.pragma_line)
         {
             result.suppressed.push(Suppressed { finding, reason });
         } else {
@@ -124,8 +124,8 @@ pub fn lint_parsed(display_path: &str, doc: &Dockerfile, config: &Config) -> Lin
 fn to_finding(path: &str, v: &Violation, severity: Severity, link: String) -> Finding {
     let message = v.message.as_deref().unwrap_or(v.meta.message).to_string();
     let mut location = Location::at(path, v.line, Some(v.column));
-    if v.end_line > v.line {
-        location = location.with_end(v.end_line, None);
+    if v.end_line > v.line || v.end_column.is_some() {
+        location = location.with_end(v.end_line, v.end_column);
     }
     let mut f = Finding::new(
         v.meta.code,
@@ -562,5 +562,68 @@ mod shell_tests {
         assert!(!codes(src).iter().any(|(c, _)| c == "BW1013"));
         let src = "FROM a:1\nSHELL [\"/bin/bash\", \"-c\"]\nRUN curl -k https://x\n";
         assert!(codes(src).iter().any(|(c, _)| c == "BW1013"));
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    /// (code, line, column, end line, end column) of every finding of `code`.
+    fn spans(src: &str, code: &str) -> Vec<(u32, u32, u32, u32)> {
+        lint("D", src.as_bytes(), &Config::default())
+            .findings
+            .into_iter()
+            .filter(|f| f.code == code)
+            .map(|f| {
+                let l = f.location;
+                (
+                    l.line.unwrap_or(0),
+                    l.column.unwrap_or(0),
+                    l.end_line.unwrap_or(0),
+                    l.end_column.unwrap_or(0),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bw_findings_point_at_the_offending_token() {
+        // `-k` on a continuation line: line 3, columns 10..11.
+        let src = "FROM a:1\nRUN apt-get update && \\\n    curl -k https://example.com/x -o /x\n";
+        assert_eq!(spans(src, "BW1013"), vec![(3, 10, 3, 11)]);
+        // The URL, not the `http` inside another word.
+        let src = "FROM a:1\nRUN wget http://example.com/a.tgz\n";
+        assert_eq!(spans(src, "BW1014"), vec![(2, 10, 2, 33)]);
+        // An instruction flag.
+        let src = "FROM a:1\nRUN --network=host make\n";
+        assert_eq!(spans(src, "BW1011"), vec![(2, 5, 2, 13)]);
+        // The image reference of FROM.
+        let src = "FROM  debian:12\nUSER app\nHEALTHCHECK NONE\n";
+        assert_eq!(spans(src, "BW1002"), vec![(1, 7, 1, 15)]);
+        // An ENV name.
+        let src = "FROM a:1\nENV A=1 GIT_SSL_NO_VERIFY=true\n";
+        assert_eq!(spans(src, "BW1013"), vec![(2, 9, 2, 25)]);
+        // The port of EXPOSE.
+        let src = "FROM a:1\nEXPOSE 80 22/tcp\n";
+        assert_eq!(spans(src, "BW1015"), vec![(2, 11, 2, 12)]);
+    }
+
+    #[test]
+    fn a_token_that_is_not_written_literally_falls_back_to_the_instruction() {
+        let src = "FROM a:1\nARG U=http://example.com/x\nADD $U /x\n";
+        // `$U` expands to the URL only at build time; nothing to point at but ADD itself.
+        let doc = crate::parse(src);
+        let ins = doc
+            .instructions()
+            .nth(2)
+            .map(|i| doc.locate(i, "http://example.com/x"));
+        assert_eq!(ins, Some(None));
+    }
+
+    #[test]
+    fn pragmas_still_apply_when_the_token_is_on_a_continuation_line() {
+        let src = "FROM a:1\n# bulwark ignore=BW1013\nRUN true && \\\n    curl -k https://x\n";
+        assert!(spans(src, "BW1013").is_empty());
     }
 }

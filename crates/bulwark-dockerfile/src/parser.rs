@@ -97,6 +97,13 @@ pub fn parse(source: &str) -> Dockerfile {
         })
         .collect();
     doc.nodes.reserve(lines.len() / 2);
+    doc.source = source.to_string();
+    doc.line_starts.reserve(lines.len());
+    let mut offset = 0;
+    for l in source.split('\n') {
+        doc.line_starts.push(offset);
+        offset += l.len() + 1;
+    }
     let mut i = 0;
     // Parser directives.
     let mut directives_open = true;

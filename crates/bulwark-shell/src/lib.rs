@@ -428,6 +428,21 @@ impl ParsedShell {
                 || (WRAPPERS.contains(&c.basename()) && c.with_wrapped().iter().skip(1).any(&check))
         })
     }
+
+    /// The first `Some` that `f` gives for a command or a command run through a wrapper, in
+    /// the order of [`ParsedShell::any_command_unwrapped`] (and as cheap: only wrappers are
+    /// unwrapped).
+    pub fn find_map_unwrapped<T>(&self, f: impl Fn(&Command) -> Option<T>) -> Option<T> {
+        self.commands.iter().find_map(|c| {
+            f(c).or_else(|| {
+                if WRAPPERS.contains(&c.basename()) {
+                    c.with_wrapped().iter().skip(1).find_map(&f)
+                } else {
+                    None
+                }
+            })
+        })
+    }
 }
 
 #[cfg(test)]

@@ -61,7 +61,11 @@ impl Rule for Bw1001 {
             && !has_user
             && !matches!(&from.kind, Kind::From(f) if runs_as_non_root(f))
         {
-            out.push(Violation::at(&Self::META, from));
+            let image = match &from.kind {
+                Kind::From(f) => f.image_text.as_str(),
+                _ => "",
+            };
+            out.push(Violation::at_token(&Self::META, cx, from, image));
         }
     }
 }

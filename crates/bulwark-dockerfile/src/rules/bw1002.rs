@@ -41,7 +41,7 @@ impl Rule for Bw1002 {
                 || aliases.contains(&img.name.as_str())
                 || aliases.contains(&f.image_text.as_str());
             if !exempt && img.digest.is_none() {
-                out.push(Violation::at(&Self::META, v.ins));
+                out.push(Violation::at_token(&Self::META, cx, v.ins, &f.image_text));
             }
             aliases.extend(f.alias.as_deref());
         }

@@ -60,7 +60,7 @@ impl Rule for Bw1003 {
             let (Kind::Copy(c) | Kind::Add(c)) = &v.ins.kind else { continue };
             if let Some(src) = c.sources.iter().find(|s| is_secret_path(s)) {
                 out.push(
-                    Violation::at(&Self::META, v.ins)
+                    Violation::at_token(&Self::META, cx, v.ins, src)
                         .with_message(format!("Credential or key file `{}` is copied into the image", drop_quotes(src))),
                 );
             }

@@ -59,7 +59,11 @@ impl Rule for Bw1004 {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
         cx.each_posix_run(Scope::WithOnbuild, |ins, s| {
             if piped(s) || substituted(s) {
-                out.push(Violation::at(&Self::META, ins));
+                // Point at the downloader (`curl`/`wget`) when it is written literally.
+                let downloader = s.find_map_unwrapped(|c| {
+                    matches!(c.basename(), "curl" | "wget").then(|| c.name.clone())
+                });
+                out.push(Violation::at_token(&Self::META, cx, ins, downloader.as_deref().unwrap_or("")));
             }
         });
     }

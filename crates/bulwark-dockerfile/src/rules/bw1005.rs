@@ -32,12 +32,14 @@ impl Rule for Bw1005 {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
         for v in &cx.instrs {
             let Kind::Add(a) = &v.ins.kind else { continue };
-            let remote = a.sources.iter().any(|s| {
+            let remote = a.sources.iter().find(|s| {
                 let s = drop_quotes(s);
                 s.starts_with("http://") || s.starts_with("https://")
             });
-            if remote && a.checksum.is_none() {
-                out.push(Violation::at(&Self::META, v.ins));
+            if let Some(url) = remote
+                && a.checksum.is_none()
+            {
+                out.push(Violation::at_token(&Self::META, cx, v.ins, url));
             }
         }
     }

@@ -44,15 +44,18 @@ impl Rule for Bw1006 {
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
         for v in &cx.instrs {
-            let hit = match (&v.ins.kind, &v.shell) {
-                (Kind::Copy(c) | Kind::Add(c), _) => c.chmod.as_deref().is_some_and(world_writable),
-                (_, Some(s)) if v.posix_shell() => s.any_command_unwrapped(|c| {
-                    c.name == "chmod" && c.args_no_flags().into_iter().next().is_some_and(world_writable)
+            let token = match (&v.ins.kind, &v.shell) {
+                (Kind::Copy(c) | Kind::Add(c), _) => c.chmod.as_deref().is_some_and(world_writable).then(|| "--chmod".to_string()),
+                (_, Some(s)) if v.posix_shell() => s.find_map_unwrapped(|c| {
+                    if c.name != "chmod" {
+                        return None;
+                    }
+                    c.args_no_flags().into_iter().next().filter(|m| world_writable(m)).map(str::to_string)
                 }),
-                _ => false,
+                _ => None,
             };
-            if hit {
-                out.push(Violation::at(&Self::META, v.ins));
+            if let Some(token) = token {
+                out.push(Violation::at_token(&Self::META, cx, v.ins, &token));
             }
         }
     }

@@ -36,7 +36,7 @@ impl Rule for Bw1007 {
             if let Kind::Run(r) = &ins.kind
                 && r.security.as_deref() == Some("insecure")
             {
-                out.push(Violation::at(&Self::META, v.ins));
+                out.push(Violation::at_token(&Self::META, cx, v.ins, "--security"));
             }
         }
     }

@@ -46,7 +46,7 @@ impl Rule for Bw1008 {
                 _ => None,
             };
             if let Some(n) = name {
-                out.push(Violation::at(&Self::META, v.ins).with_message(format!(
+                out.push(Violation::at_token(&Self::META, cx, v.ins, n).with_message(format!(
                     "`{n}` is given a literal value in `{}`; secrets in ARG/ENV end up in the image metadata, use `RUN --mount=type=secret`",
                     ins.name()
                 )));

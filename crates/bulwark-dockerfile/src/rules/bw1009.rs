@@ -56,7 +56,7 @@ impl Rule for Bw1009 {
         let Kind::From(f) = &v.ins.kind else { return };
         let img = f.resolved.as_ref().unwrap_or(&f.image);
         if img.registry.as_deref().is_none_or(|r| r == "docker.io") && heavy(&img.name, img.tag.as_deref().unwrap_or("")) {
-            out.push(Violation::at(&Self::META, v.ins));
+            out.push(Violation::at_token(&Self::META, cx, v.ins, &f.image_text));
         }
     }
 }

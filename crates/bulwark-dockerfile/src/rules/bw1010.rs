@@ -57,7 +57,11 @@ impl Rule for Bw1010 {
             }
         }
         if let Some((ins, _, false)) = current {
-            out.push(Violation::at(&Self::META, ins));
+            let image = match &ins.kind {
+                Kind::From(f) => f.image_text.as_str(),
+                _ => "",
+            };
+            out.push(Violation::at_token(&Self::META, cx, ins, image));
         }
     }
 }

@@ -35,7 +35,7 @@ impl Rule for Bw1011 {
             if let Kind::Run(r) = &ins.kind
                 && r.network.as_deref() == Some("host")
             {
-                out.push(Violation::at(&Self::META, v.ins));
+                out.push(Violation::at_token(&Self::META, cx, v.ins, "--network"));
             }
         }
     }

@@ -45,9 +45,12 @@ impl Rule for Bw1012 {
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
         cx.each_posix_run(Scope::WithOnbuild, |ins, s| {
-            let flag = s.any_command_unwrapped(|c| c.arguments.iter().any(|a| FLAGS.contains(&a.arg.as_str())));
-            if flag || TEXT.iter().any(|t| s.original.contains(t)) {
-                out.push(Violation::at(&Self::META, ins));
+            let flag = s.find_map_unwrapped(|c| {
+                c.arguments.iter().find(|a| FLAGS.contains(&a.arg.as_str())).map(|a| a.arg.clone())
+            });
+            let token = flag.or_else(|| TEXT.iter().find(|t| s.original.contains(*t)).map(|t| (*t).to_string()));
+            if let Some(token) = token {
+                out.push(Violation::at_token(&Self::META, cx, ins, &token));
             }
         });
     }

@@ -28,31 +28,34 @@ declare_rule! {
     }
 }
 
-fn insecure_command(c: &Command) -> bool {
+/// `--name` or `--name=value` (Hadolint's `hasFlag` for a long option).
+fn long_flag(arg: &str, name: &str) -> bool {
+    arg.strip_prefix("--")
+        .and_then(|a| a.strip_prefix(name))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+}
+
+/// The argument of `c` that disables certificate checks, if any.
+fn insecure_command(c: &Command) -> Option<&str> {
+    let mut args = c.arguments.iter().map(|a| a.arg.as_str());
+    let pair = |first: &dyn Fn(&str) -> bool| {
+        c.arguments
+            .windows(2)
+            .find(|w| first(&w[0].arg) && w[1].arg == "false")
+            .map(|w| w[0].arg.as_str())
+    };
     match c.basename() {
-        "curl" => {
-            c.has_flag("insecure")
-                || c.arguments.iter().any(|a| {
-                    a.arg.starts_with('-') && !a.arg.starts_with("--") && a.arg.contains('k')
-                })
-        }
-        "wget" => c.has_flag("no-check-certificate"),
-        "npm" | "yarn" | "pnpm" => {
-            let args = c.args();
-            args.windows(2)
-                .any(|w| matches!(w, ["strict-ssl", "false"]))
-                || args.contains(&"strict-ssl=false")
-                || args.contains(&"--strict-ssl=false")
-        }
-        "git" => {
-            let args = c.args();
-            args.iter()
-                .any(|a| a.eq_ignore_ascii_case("http.sslVerify=false"))
-                || args
-                    .windows(2)
-                    .any(|w| w[0].eq_ignore_ascii_case("http.sslverify") && w[1] == "false")
-        }
-        name => name.starts_with("pip") && c.has_flag("trusted-host"),
+        "curl" => args.find(|a| {
+            long_flag(a, "insecure") || (a.starts_with('-') && !a.starts_with("--") && a.contains('k'))
+        }),
+        "wget" => args.find(|a| long_flag(a, "no-check-certificate")),
+        "npm" | "yarn" | "pnpm" => pair(&|a| a == "strict-ssl")
+            .or_else(|| args.find(|a| *a == "strict-ssl=false" || *a == "--strict-ssl=false")),
+        "git" => args
+            .find(|a| a.eq_ignore_ascii_case("http.sslVerify=false"))
+            .or_else(|| pair(&|a| a.eq_ignore_ascii_case("http.sslverify"))),
+        name if name.starts_with("pip") => args.find(|a| long_flag(a, "trusted-host")),
+        _ => None,
     }
 }
 
@@ -71,14 +74,15 @@ fn insecure_env(name: &str, value: &str) -> bool {
     })
 }
 
-/// True when `text` contains `NAME=value` for one of the listed values of [`ENV_VARS`], in one
-/// pass over the `=` signs of the text.
-fn sets_insecure_var(text: &str) -> bool {
-    text.match_indices('=').any(|(i, _)| {
+/// The `NAME` of the first `NAME=value` in `text` with one of the listed values of
+/// [`ENV_VARS`], in one pass over the `=` signs of the text.
+fn sets_insecure_var(text: &str) -> Option<&'static str> {
+    text.match_indices('=').find_map(|(i, _)| {
         let (before, after) = (text.get(..i).unwrap_or(""), text.get(i + 1..).unwrap_or(""));
         ENV_VARS
             .iter()
-            .any(|(n, vals)| before.ends_with(n) && vals.iter().any(|val| after.starts_with(val)))
+            .find(|(n, vals)| before.ends_with(n) && vals.iter().any(|val| after.starts_with(val)))
+            .map(|(n, _)| *n)
     })
 }
 
@@ -89,15 +93,17 @@ impl Rule for Bw1013 {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
         for v in &cx.instrs {
             let ins = v.onbuild_inner().unwrap_or(v.ins);
-            let hit = match (&ins.kind, &v.shell) {
-                (Kind::Env(pairs), _) => pairs.iter().any(|(k, val)| insecure_env(k, val)),
-                (_, Some(s)) if v.posix_shell() => {
-                    s.any_command_unwrapped(insecure_command) || sets_insecure_var(&s.original)
+            let token = match (&ins.kind, &v.shell) {
+                (Kind::Env(pairs), _) => {
+                    pairs.iter().find(|(k, val)| insecure_env(k, val)).map(|(k, _)| k.clone())
                 }
-                _ => false,
+                (_, Some(s)) if v.posix_shell() => s
+                    .find_map_unwrapped(|c| insecure_command(c).map(str::to_string))
+                    .or_else(|| sets_insecure_var(&s.original).map(str::to_string)),
+                _ => None,
             };
-            if hit {
-                out.push(Violation::at(&Self::META, v.ins));
+            if let Some(token) = token {
+                out.push(Violation::at_token(&Self::META, cx, v.ins, &token));
             }
         }
     }

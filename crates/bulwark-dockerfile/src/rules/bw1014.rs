@@ -41,22 +41,26 @@ impl Rule for Bw1014 {
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
         for v in &cx.instrs {
-            let hit = match (&v.ins.kind, &v.shell) {
-                (Kind::Add(a), _) => a.sources.iter().any(|s| insecure_url(s)),
-                (_, Some(s)) if v.posix_shell() => s.any_command_unwrapped(|c| {
-                    matches!(
-                        c.basename(),
-                        "curl" | "wget" | "git" | "pip" | "pip3" | "apk"
-                    ) && c.arguments.iter().any(|a| {
-                        a.arg.contains("http://")
-                            && (insecure_url(&a.arg)
-                                || a.arg.split_once('=').is_some_and(|(_, v)| insecure_url(v)))
+            let token = match (&v.ins.kind, &v.shell) {
+                (Kind::Add(a), _) => a.sources.iter().find(|s| insecure_url(s)).map(|s| drop_quotes(s).to_string()),
+                (_, Some(s)) if v.posix_shell() => s.find_map_unwrapped(|c| {
+                    if !matches!(c.basename(), "curl" | "wget" | "git" | "pip" | "pip3" | "apk") {
+                        return None;
+                    }
+                    c.arguments.iter().find_map(|a| {
+                        if !a.arg.contains("http://") {
+                            return None;
+                        }
+                        if insecure_url(&a.arg) {
+                            return Some(drop_quotes(&a.arg).to_string());
+                        }
+                        a.arg.split_once('=').filter(|(_, v)| insecure_url(v)).map(|(_, v)| drop_quotes(v).to_string())
                     })
                 }),
-                _ => false,
+                _ => None,
             };
-            if hit {
-                out.push(Violation::at(&Self::META, v.ins));
+            if let Some(token) = token {
+                out.push(Violation::at_token(&Self::META, cx, v.ins, &token));
             }
         }
     }

@@ -28,7 +28,21 @@ declare_rule! {
 
 use crate::ast::Port;
 
-simple_rule!(Bw1015, |ins| match &ins.kind {
-    Kind::Expose(ports) => !ports.iter().any(|p| matches!(p, Port::Number(22)) || matches!(p, Port::Range(a, b) if *a <= 22 && 22 <= *b)),
-    _ => true,
-});
+impl Rule for Bw1015 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        for v in &cx.instrs {
+            let Kind::Expose(ports) = &v.ins.kind else { continue };
+            let token = ports.iter().find_map(|p| match p {
+                Port::Number(22) => Some("22".to_string()),
+                Port::Range(a, b) if *a <= 22 && 22 <= *b => Some(format!("{a}-{b}")),
+                _ => None,
+            });
+            if let Some(token) = token {
+                out.push(Violation::at_token(&Self::META, cx, v.ins, &token));
+            }
+        }
+    }
+}

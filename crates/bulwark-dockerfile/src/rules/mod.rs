@@ -60,6 +60,11 @@ pub struct Violation {
     pub column: u32,
     /// Last line of the flagged region.
     pub end_line: u32,
+    /// Last column (inclusive) on `end_line`, when the violation is one token.
+    pub end_column: Option<u32>,
+    /// The line inline pragmas (`# hadolint ignore=` on the line before) apply to: the
+    /// instruction's first line, also when the token is on a continuation line.
+    pub pragma_line: u32,
     /// Message; `None` uses the rule's message.
     pub message: Option<Cow<'static, str>>,
 }
@@ -73,6 +78,8 @@ impl Violation {
             line,
             column: 1,
             end_line: line,
+            end_column: None,
+            pragma_line: line,
             message: None,
         }
     }
@@ -85,7 +92,32 @@ impl Violation {
             line: ins.span.start_line,
             column: ins.span.start_col,
             end_line: ins.span.end_line,
+            end_column: None,
+            pragma_line: ins.span.start_line,
             message: None,
+        }
+    }
+
+    /// A violation at `token` as written in the source of `report` (see
+    /// [`crate::Dockerfile::locate`]); the whole instruction when it cannot be found.
+    #[must_use]
+    pub fn at_token(
+        meta: &'static RuleMeta,
+        cx: &Context<'_>,
+        report: &Instruction,
+        token: &str,
+    ) -> Self {
+        match cx.doc.locate(report, token) {
+            Some(p) => Self {
+                meta,
+                line: p.line,
+                column: p.column,
+                end_line: p.line,
+                end_column: Some(p.end_column),
+                pragma_line: report.span.start_line,
+                message: None,
+            },
+            None => Self::at(meta, report),
         }
     }
 
