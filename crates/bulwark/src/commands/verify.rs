@@ -73,15 +73,27 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         .get_signatures(&target.digest)
         .with_context(|| format!("cannot read signatures from {}", target.store_display))?;
     // Cosign v3 bundles: OCI 1.1 referrers (API, or the `sha256-<hex>` tag fallback).
-    let bundles = target
-        .bundles
-        .get_bundles(&target.digest)
-        .with_context(|| {
-            format!(
-                "cannot list the referrers of {} ({})",
-                target.display, target.digest
-            )
-        })?;
+    // A registry refusing the referrer lookup does not hide valid `.sig` signatures.
+    let bundles = match target.bundles.get_bundles(&target.digest) {
+        Ok(found) => found,
+        Err(e) if sigs.is_some() => {
+            if !ui.quiet {
+                eprintln!(
+                    "bulwark: warning: cannot list the sigstore bundle referrers of {}: {e}",
+                    target.digest
+                );
+            }
+            Vec::new()
+        }
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "cannot list the referrers of {} ({})",
+                    target.display, target.digest
+                )
+            });
+        }
+    };
 
     let mut payloads: Vec<serde_json::Value> = Vec::new();
     let mut checks: Vec<String> = Vec::new();
