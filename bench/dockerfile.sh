@@ -21,3 +21,15 @@ python3 bench/compare.py "$runs" bulwark "$bin dockerfile --hadolint-only --no-f
 echo "== a 1 MB Dockerfile ($(wc -l < "$work/Dockerfile.1mb") lines)"
 python3 bench/compare.py 3 bulwark "$bin dockerfile --no-fail $work/Dockerfile.1mb" \
   hadolint "hadolint --no-fail $work/Dockerfile.1mb"
+echo "== the 1 MB Dockerfile, full CLI with JSON rendering: median of 10 (CPU = user + sys; wall depends on load: $(cut -d' ' -f1-3 /proc/loadavg))"
+for _ in $(seq 10); do
+  /usr/bin/time -f "%U %S %e %M" "$bin" dockerfile "$work/Dockerfile.1mb" -f json >/dev/null 2>>"$work/times" || true
+done
+python3 - "$work/times" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1]) if l[:1].isdigit()]
+cpu = [float(u) + float(s) for u, s, *_ in rows]
+wall = [float(r[2]) for r in rows]
+rss = [int(r[3]) for r in rows]
+print(f"bulwark: CPU {statistics.median(cpu) * 1000:.0f} ms, wall {statistics.median(wall) * 1000:.0f} ms, max RSS {statistics.median(rss) / 1024:.0f} MiB")
+PY
