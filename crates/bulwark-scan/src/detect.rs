@@ -175,6 +175,19 @@ fn distro_ecosystem(kind: PackageType, os: &OsInfo) -> Option<&'static str> {
             (PackageType::Rpm, "almalinux") => "AlmaLinux",
             (PackageType::Rpm, "rocky") => "Rocky Linux",
             (PackageType::Rpm, "ol" | "oracle") => "Oracle Linux",
+            (
+                PackageType::Rpm,
+                "sles" | "sles_sap" | "sled" | "sle_hpc" | "sle-micro" | "sle-micro-rancher"
+                | "suse",
+            ) => "SUSE",
+            (
+                PackageType::Rpm,
+                "opensuse-leap"
+                | "opensuse-leap-micro"
+                | "opensuse-tumbleweed"
+                | "opensuse-microos"
+                | "opensuse",
+            ) => "openSUSE",
             _ => return None,
         })
     };
@@ -183,6 +196,22 @@ fn distro_ecosystem(kind: PackageType, os: &OsInfo) -> Option<&'static str> {
             .iter()
             .find_map(|l| by_id(&l.to_ascii_lowercase()))
     })
+}
+
+/// The release part of the OSV ecosystem for `os`: `VERSION_ID` for most distributions;
+/// openSUSE names its streams (`openSUSE:Leap 15.6`, `openSUSE:Leap Micro 5.5`,
+/// `openSUSE:Tumbleweed`), and SLE Micro is keyed apart from the SLE 15 code base
+/// (`SUSE:Micro 5.5`, see bulwark-vulndb's SUSE key).
+fn distro_release(eco: &str, os: &OsInfo) -> Option<String> {
+    let id = os.id.to_ascii_lowercase();
+    let version = os.version_id.clone();
+    match (eco, id.as_str()) {
+        ("openSUSE", "opensuse-tumbleweed" | "opensuse-microos") => Some("Tumbleweed".into()),
+        ("openSUSE", "opensuse-leap-micro") => version.map(|v| format!("Leap Micro {v}")),
+        ("openSUSE", _) => version.map(|v| format!("Leap {v}")),
+        ("SUSE", "sle-micro" | "sle-micro-rancher") => version.map(|v| format!("Micro {v}")),
+        _ => version,
+    }
 }
 
 /// Builds the matcher query for `pkg` on `os`; `Err` says why a package cannot be queried.
@@ -225,7 +254,7 @@ pub fn package_query(pkg: &Package, os: Option<&OsInfo>) -> Result<PackageQuery,
             });
             PackageQuery {
                 ecosystem: eco.to_owned(),
-                release: os.version_id.clone(),
+                release: distro_release(eco, os),
                 name: pkg.name.clone(),
                 source_name,
                 version: with_epoch(&pkg.version),
@@ -392,6 +421,22 @@ mod tests {
         assert_eq!(q.ecosystem, "AlmaLinux");
         assert_eq!(q.version, "1:3.0.7-27.el9");
         assert_eq!(q.source_name.as_deref(), Some("openssl"));
+    }
+
+    #[test]
+    fn suse_and_opensuse_releases() {
+        let p = Package::new(PackageType::Rpm, "glibc", "2.31-150300.63.1", "/rpmdb");
+        let cases = [
+            ("sles", "15.5", "SUSE", "15.5"),
+            ("sle-micro", "5.5", "SUSE", "Micro 5.5"),
+            ("opensuse-leap", "15.6", "openSUSE", "Leap 15.6"),
+            ("opensuse-tumbleweed", "20240801", "openSUSE", "Tumbleweed"),
+        ];
+        for (id, v, eco, rel) in cases {
+            let q = package_query(&p, Some(&os(id, v))).expect("query");
+            assert_eq!(q.ecosystem, eco, "{id}");
+            assert_eq!(q.release.as_deref(), Some(rel), "{id}");
+        }
     }
 
     #[test]

@@ -98,6 +98,11 @@ impl EcosystemKey {
             }
             "AlmaLinux" | "Rocky Linux" | "Oracle Linux" | "openEuler" | "Mageia" => major(rest),
             "Debian" => major(rest),
+            "SUSE" => {
+                let (product, release) = suse_release(rest);
+                product.clone_into(&mut stream);
+                release
+            }
             _ => rest.to_owned(),
         };
         EcosystemKey {
@@ -204,6 +209,34 @@ pub fn canonical_base(base: &str) -> String {
     canon.to_owned()
 }
 
+/// Splits a SUSE product (`Linux Enterprise Server 15 SP5-LTSS`, `Linux Enterprise Module for
+/// Basesystem 15 SP7`, `Linux Enterprise Micro 5.5`) into product and the code base release it
+/// is built from (`15.5`, `15.7`, `Micro 5.5`). SUSE files one advisory under every product and
+/// module that ships a package, with support-phase suffixes (`-LTSS`, `-ESPOS`) that os-release
+/// does not record; an SLE 15 SP5 image therefore matches the records of every SLE 15 SP5
+/// product, keyed `SUSE:15.5` like its os-release `VERSION_ID`.
+fn suse_release(rest: &str) -> (&str, String) {
+    let rest = rest.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (head, last) = rest.rsplit_once(' ').unwrap_or(("", rest));
+    // `SP5-LTSS` → `SP5`, `5.5-ESPOS` → `5.5`
+    let last = last.split('-').next().unwrap_or(last);
+    if let Some(sp) = last.strip_prefix("SP").filter(|n| digits(n)) {
+        let (product, major) = head.rsplit_once(' ').unwrap_or(("", head));
+        if digits(major) {
+            return (product.trim(), format!("{major}.{sp}"));
+        }
+    }
+    if last.starts_with(|c: char| c.is_ascii_digit()) {
+        let product = head.trim();
+        if product.ends_with("Micro") {
+            return (product, format!("Micro {last}"));
+        }
+        return (product, last.to_owned());
+    }
+    (rest, rest.to_owned())
+}
+
 fn major(release: &str) -> String {
     let r = release.trim();
     r.split('.').next().unwrap_or(r).to_owned()
@@ -272,6 +305,33 @@ mod tests {
             ("Red Hat:rhel_aus:8.6::appstream", "Red Hat:8", "rhel_aus"),
             ("AlmaLinux:9", "AlmaLinux:9", ""),
             ("Rocky Linux:8", "Rocky Linux:8", ""),
+            (
+                "SUSE:Linux Enterprise Server 15 SP5-LTSS",
+                "SUSE:15.5",
+                "Linux Enterprise Server",
+            ),
+            (
+                "SUSE:Linux Enterprise Module for Basesystem 15 SP7",
+                "SUSE:15.7",
+                "Linux Enterprise Module for Basesystem",
+            ),
+            (
+                "SUSE:Linux Enterprise Server 12 SP5",
+                "SUSE:12.5",
+                "Linux Enterprise Server",
+            ),
+            (
+                "SUSE:Linux Enterprise Server 15",
+                "SUSE:15",
+                "Linux Enterprise Server",
+            ),
+            (
+                "SUSE:Linux Enterprise Micro 5.5",
+                "SUSE:Micro 5.5",
+                "Linux Enterprise Micro",
+            ),
+            ("openSUSE:Leap 15.5", "openSUSE:Leap 15.5", ""),
+            ("openSUSE:Tumbleweed", "openSUSE:Tumbleweed", ""),
             ("PyPI", "PyPI", ""),
             ("crates.io", "crates.io", ""),
         ];
