@@ -227,3 +227,142 @@ fn secrets_in_layers_and_env_are_found_with_layer_and_path() {
         .output();
     check(&report, &raw, &fx, &layers);
 }
+
+/// A one-layer `docker save` archive holding `files`.
+fn one_layer_archive(dir: &Path, files: &[(&str, &[u8], u32)]) -> std::path::PathBuf {
+    let layer = layer_tar(files);
+    let d = sha256_hex(&layer);
+    let config = serde_json::json!({
+        "architecture": "amd64", "os": "linux",
+        "config": { "Env": ["PATH=/usr/bin"] },
+        "rootfs": { "type": "layers", "diff_ids": [format!("sha256:{d}")] },
+        "history": [{ "created_by": "RUN apt-get install corp-tools" }]
+    });
+    let config_bytes = serde_json::to_vec(&config).unwrap();
+    let config_name = format!("{}.json", sha256_hex(&config_bytes));
+    let manifest = serde_json::json!([{
+        "Config": config_name,
+        "RepoTags": ["bulwark-test/secret-config:1"],
+        "Layers": [format!("{d}/layer.tar")]
+    }]);
+    let archive = dir.join("owned.tar");
+    let mut b = tar::Builder::new(std::fs::File::create(&archive).unwrap());
+    for (name, data) in [
+        (
+            "manifest.json".to_string(),
+            serde_json::to_vec(&manifest).unwrap(),
+        ),
+        (config_name, config_bytes),
+        (format!("{d}/layer.tar"), layer),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, data.as_slice()).unwrap();
+    }
+    b.finish().unwrap();
+    archive
+}
+
+fn secret_paths(args: &[&str], archive: &Path) -> Vec<(String, String)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .args(["image", "-f", "json", "--scanners", "secret", "--no-cache"])
+        .arg("--input")
+        .arg(archive)
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let mut v: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["location"]["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// A custom rule from a Trivy-style YAML config finds the corp token; a file that dpkg lists as
+/// installed by a package in the same layer is not scanned unless `scan-package-files: true`,
+/// except configuration files under /etc.
+#[test]
+fn yaml_secret_config_custom_rule_and_package_owned_files() {
+    let dir = tempfile::tempdir().unwrap();
+    // Built at run time so no credential-shaped literal sits in the repository.
+    let token = format!("corp_{}", "q7Z2m9XkR4t8W1vB6n3Y5cLp");
+    let line = format!("api_token: {token}\n");
+    let list = b"/.\n/usr\n/usr/lib/corp\n/usr/lib/corp/defaults.yml\n/etc/corp.yml\n";
+    let archive = one_layer_archive(
+        dir.path(),
+        &[
+            ("usr/lib/corp/defaults.yml", line.as_bytes(), 0o644),
+            ("etc/corp.yml", line.as_bytes(), 0o644),
+            ("app/settings.yml", line.as_bytes(), 0o644),
+            ("var/lib/dpkg/info/corp-tools.list", list, 0o644),
+        ],
+    );
+    let yaml = "\
+rules:
+  - id: corp-token
+    category: Corp
+    title: Corp API token
+    severity: high
+    keywords: [corp_]
+    regex: '(?P<secret>corp_[A-Za-z0-9]{24})'
+disable-rules: [generic-secret-assignment]
+";
+    let cfg = dir.path().join("trivy-secret.yaml");
+    std::fs::write(&cfg, yaml).unwrap();
+    let found = secret_paths(&["--secret-config", cfg.to_str().unwrap()], &archive);
+    let expected = |paths: &[&str]| -> Vec<(String, String)> {
+        paths
+            .iter()
+            .map(|p| ("corp-token".to_string(), (*p).to_string()))
+            .collect()
+    };
+    assert_eq!(found, expected(&["/app/settings.yml", "/etc/corp.yml"]));
+
+    let all = dir.path().join("all.yml");
+    std::fs::write(&all, format!("{yaml}scan-package-files: true\n")).unwrap();
+    let found = secret_paths(&["--secret-config", all.to_str().unwrap()], &archive);
+    assert_eq!(
+        found,
+        expected(&[
+            "/app/settings.yml",
+            "/etc/corp.yml",
+            "/usr/lib/corp/defaults.yml"
+        ])
+    );
+
+    // A broken config is a usage error naming the file and the problem.
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "rules:\n  - id: x\n    regexp: y\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .args(["image", "-f", "json", "--scanners", "secret", "--no-cache"])
+        .arg("--input")
+        .arg(&archive)
+        .arg("--secret-config")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("bad.yaml") && stderr.contains("regexp"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

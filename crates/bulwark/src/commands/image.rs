@@ -49,7 +49,8 @@ pub struct ScanOutput {
     /// list packages only unless `vuln` is named here explicitly.
     #[arg(long, value_delimiter = ',', env = "BULWARK_SCANNERS")]
     pub scanners: Option<Vec<Scanner>>,
-    /// Secret scanner configuration (JSON): extra rules, allow rules, skipped paths.
+    /// Secret scanner configuration (YAML like Trivy's trivy-secret.yaml, or JSON): extra rules,
+    /// allow rules, skipped paths.
     #[arg(long, value_name = "FILE", env = "BULWARK_SECRET_CONFIG")]
     pub secret_config: Option<PathBuf>,
     /// Skip files matching these globs (secret scanning), like Trivy's --skip-files.
@@ -141,14 +142,7 @@ fn secret_scanning(out: &ScanOutput) -> anyhow::Result<Option<SecretScanning>> {
         return Ok(None);
     }
     let (mut config, text) = match &out.secret_config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the secret config {}", path.display()))?;
-            let config: SecretConfig = serde_json::from_str(&text).map_err(|e| {
-                UsageError(format!("invalid secret config {}: {e}", path.display()))
-            })?;
-            (config, text)
-        }
+        Some(path) => SecretConfig::load(path).map_err(|e| UsageError(e.to_string()))?,
         None => (SecretConfig::default(), String::new()),
     };
     config.skip_files.extend(out.skip_files.iter().cloned());
