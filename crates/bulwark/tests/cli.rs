@@ -117,6 +117,20 @@ fn hadolint_config_is_discovered_and_pragmas_apply() {
 }
 
 #[test]
+fn nothing_readable_prints_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in ["dockerfile", "k8s"] {
+        let (code, stdout, stderr) = run(bulwark(dir.path()).args([cmd, "missing"]));
+        assert_eq!(code, 3, "{cmd}: {stderr}");
+        assert!(stdout.is_empty(), "{cmd}: a clean-looking report: {stdout}");
+        assert!(
+            stderr.contains("missing") && stderr.contains("no such file"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn bad_inputs_each_get_one_clear_line_and_others_are_still_linted() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();

@@ -147,6 +147,10 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
             }
         }
     }
+    if unreadable == args.files.len() && unreadable > 0 {
+        // Nothing was linted: a report ("No findings.") would read as a clean result.
+        return Ok(bulwark_report::EXIT_RUNTIME);
+    }
     let codes: std::collections::BTreeSet<String> =
         report.findings.iter().map(|f| f.code.clone()).collect();
     for code in codes {

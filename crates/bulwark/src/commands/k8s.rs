@@ -78,6 +78,7 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         ..Options::default()
     });
     let mut unreadable = 0;
+    let mut read = 0;
     for arg in &args.paths {
         let files = if arg == "-" {
             vec![arg.clone()]
@@ -96,13 +97,20 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         };
         for file in files {
             match read_input(&file) {
-                Ok(bytes) => checker.add_source(&file, &bytes),
+                Ok(bytes) => {
+                    read += 1;
+                    checker.add_source(&file, &bytes);
+                }
                 Err(e) => {
                     report_input_error(&file, &e);
                     unreadable += 1;
                 }
             }
         }
+    }
+    if read == 0 && unreadable > 0 {
+        // Nothing was checked: a report ("No findings.") would read as a clean result.
+        return Ok(bulwark_report::EXIT_RUNTIME);
     }
     let result = checker.finish();
     let mut report = Report {
