@@ -119,7 +119,7 @@ struct CatalogVisitor<'a> {
     analyzers: &'a Analyzers,
     files: LayerFiles,
     secrets: Option<&'a bulwark_secrets::Scanner>,
-    found: Vec<bulwark_secrets::SecretFinding>,
+    background: Option<secrets::BackgroundScan>,
     /// Prefix shown before a walked path in secret findings (`/` in images, `DIR/` for dirs).
     display_prefix: String,
 }
@@ -140,6 +140,7 @@ impl LayerVisitor for CatalogVisitor<'_> {
 
     fn visit(&mut self, file: &WantedFile<'_>) {
         if let Some(scanner) = self.secrets
+            && let Some(bg) = &mut self.background
             && scanner.wants(file.path, file.meta.size)
         {
             let shown = format!(
@@ -147,7 +148,7 @@ impl LayerVisitor for CatalogVisitor<'_> {
                 self.display_prefix,
                 file.path.trim_start_matches('/')
             );
-            self.found.extend(scanner.scan_file(&shown, file.data));
+            bg.submit(shown, file.data);
         }
         if self.analyzers.required(file.path, &catalog_meta(file.meta)) {
             self.files
@@ -158,7 +159,10 @@ impl LayerVisitor for CatalogVisitor<'_> {
 
 fn analyze(analyzers: &Analyzers, report: LayerReport, visitor: CatalogVisitor<'_>) -> LayerResult {
     let inv = analyzers.analyze_layer(&visitor.files);
-    let mut found = visitor.found;
+    let mut found = visitor
+        .background
+        .map(secrets::BackgroundScan::finish)
+        .unwrap_or_default();
     if visitor.secrets.is_some_and(|s| !s.scan_package_files()) {
         secrets::drop_package_owned(&mut found, &inv.owned, &visitor.display_prefix);
     }
@@ -181,7 +185,10 @@ fn visitor<'a>(
         analyzers,
         files: LayerFiles::new(),
         secrets: opts.secrets.as_ref().map(|s| &*s.scanner),
-        found: Vec::new(),
+        background: opts
+            .secrets
+            .as_ref()
+            .map(|s| secrets::BackgroundScan::new(std::sync::Arc::clone(&s.scanner))),
         display_prefix,
     }
 }

@@ -64,6 +64,72 @@ pub fn drop_package_owned(
     });
 }
 
+/// Files queued for the background scanner before the layer walk waits for it.
+const QUEUED_FILES: usize = 16;
+
+/// Scans a layer's files on a thread of its own while the walk goes on decompressing, hashing
+/// and reading the next entries, so secret scanning is off the walk's critical path (the base
+/// layer's walk bounds the wall time of a scan). Findings come back in file order.
+#[derive(Debug)]
+pub(crate) struct BackgroundScan {
+    scanner: Arc<Scanner>,
+    tx: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
+    worker: Option<std::thread::JoinHandle<Vec<bulwark_secrets::SecretFinding>>>,
+    /// Findings of files scanned inline (when no thread could be started).
+    inline: Vec<bulwark_secrets::SecretFinding>,
+}
+
+impl BackgroundScan {
+    pub(crate) fn new(scanner: Arc<Scanner>) -> Self {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(QUEUED_FILES);
+        let for_worker = Arc::clone(&scanner);
+        let worker = std::thread::Builder::new()
+            .name("bulwark-secrets".into())
+            .spawn(move || {
+                let mut found = Vec::new();
+                for (path, data) in rx {
+                    found.extend(for_worker.scan_file(&path, &data));
+                }
+                found
+            })
+            .ok();
+        Self {
+            scanner,
+            tx: worker.as_ref().map(|_| tx),
+            worker,
+            inline: Vec::new(),
+        }
+    }
+
+    /// Queues one file (waits while the queue is full).
+    pub(crate) fn submit(&mut self, path: String, data: &[u8]) {
+        if let Some(tx) = &self.tx {
+            match tx.send((path, data.to_vec())) {
+                Ok(()) => {}
+                // The worker is gone (it panicked): scan here; `finish` reports the panic.
+                Err(std::sync::mpsc::SendError((path, data))) => {
+                    self.tx = None;
+                    self.inline.extend(self.scanner.scan_file(&path, &data));
+                }
+            }
+        } else {
+            self.inline.extend(self.scanner.scan_file(&path, data));
+        }
+    }
+
+    /// Waits for the queued files and returns all findings in file order.
+    pub(crate) fn finish(mut self) -> Vec<bulwark_secrets::SecretFinding> {
+        self.tx = None;
+        let mut found = match self.worker.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(found)) => found,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => Vec::new(),
+        };
+        found.append(&mut self.inline);
+        found
+    }
+}
+
 fn file_kind(k: EntryKind) -> FileKind {
     match k {
         EntryKind::File => FileKind::File,
