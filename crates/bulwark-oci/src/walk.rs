@@ -122,6 +122,14 @@ pub trait LayerVisitor {
     fn wants(&self, path: &str, entry: &EntryMeta) -> bool;
     /// Receives a wanted file.
     fn visit(&mut self, file: &WantedFile<'_>);
+    /// Whether to keep a copy of this small wanted file so that a later hard link to it in the
+    /// same layer can be visited with its contents. Keeping every wanted file costs memory in
+    /// proportion to the layer's text (a secret scanner wants them all); visitors that never
+    /// want hard links, or want only some, say so here. Default: keep.
+    fn keep_for_hard_links(&self, path: &str, entry: &EntryMeta) -> bool {
+        let _ = (path, entry);
+        true
+    }
 }
 
 /// A visitor that wants nothing: walking with it only records metadata and whiteouts.
@@ -635,7 +643,10 @@ fn walk_tar<R: Read, V: LayerVisitor + ?Sized>(
                     data: &buf,
                     truncated,
                 });
-                if !truncated && buf.len() <= HARDLINK_CACHE_MAX_FILE {
+                if !truncated
+                    && buf.len() <= HARDLINK_CACHE_MAX_FILE
+                    && visitor.keep_for_hard_links(&path, &meta)
+                {
                     small_wanted.insert(path.clone(), buf.clone());
                 }
             } else if let Some(data) = meta.link_target.as_ref().and_then(|t| small_wanted.get(t)) {

@@ -15,6 +15,8 @@ use support::{TarBuilder, gzip, zstd};
 #[derive(Default)]
 struct Collect {
     want: Vec<&'static str>,
+    /// When set, only these files are kept for later hard links.
+    keep: Option<Vec<&'static str>>,
     files: BTreeMap<String, (Vec<u8>, bool)>,
     asked: usize,
 }
@@ -22,6 +24,9 @@ struct Collect {
 impl LayerVisitor for Collect {
     fn wants(&self, path: &str, _: &EntryMeta) -> bool {
         self.want.contains(&path)
+    }
+    fn keep_for_hard_links(&self, path: &str, _: &EntryMeta) -> bool {
+        self.keep.as_ref().is_none_or(|k| k.contains(&path))
     }
     fn visit(&mut self, f: &WantedFile<'_>) {
         self.asked += 1;
@@ -182,6 +187,34 @@ fn whiteouts_opaque_dirs_and_overwrites_merge_in_layer_order() {
     );
     assert!(fs.is_hidden("etc/secret.key", 0));
     assert!(!fs.is_hidden("etc/secret.key", 2));
+}
+
+#[test]
+fn only_files_the_visitor_keeps_serve_hard_links() {
+    let tar = TarBuilder::new()
+        .file("usr/lib/os-release", b"ID=x\n")
+        .file("app/config.txt", b"token=abc\n")
+        .hardlink("etc/os-release", "usr/lib/os-release")
+        .hardlink("app/config-link.txt", "app/config.txt")
+        .finish();
+    let mut v = Collect {
+        want: vec![
+            "usr/lib/os-release",
+            "etc/os-release",
+            "app/config.txt",
+            "app/config-link.txt",
+        ],
+        keep: Some(vec!["usr/lib/os-release"]),
+        ..Collect::default()
+    };
+    let r = walk(&tar, 0, &mut v, &WalkOptions::default()).unwrap();
+    assert_eq!(r.hard_links().count(), 2);
+    assert_eq!(v.files["etc/os-release"].0, b"ID=x\n");
+    assert!(v.files.contains_key("app/config.txt"));
+    assert!(
+        !v.files.contains_key("app/config-link.txt"),
+        "a file not kept is not copied for its hard links"
+    );
 }
 
 #[test]

@@ -133,14 +133,28 @@ fn catalog_meta(entry: &EntryMeta) -> bulwark_catalog::EntryMeta {
 
 impl LayerVisitor for CatalogVisitor<'_> {
     fn wants(&self, path: &str, entry: &EntryMeta) -> bool {
-        entry.kind == EntryKind::File
-            && (self.analyzers.required(path, &catalog_meta(entry))
-                || self.secrets.is_some_and(|s| s.wants(path, entry.size)))
+        match entry.kind {
+            EntryKind::File => {
+                self.analyzers.required(path, &catalog_meta(entry))
+                    || self.secrets.is_some_and(|s| s.wants(path, entry.size))
+            }
+            // A hard link to a package file (e.g. a dist-info METADATA) is read through its
+            // target's kept copy; for secrets the target itself was already scanned.
+            EntryKind::HardLink => self.analyzers.required(path, &catalog_meta(entry)),
+            _ => false,
+        }
+    }
+
+    fn keep_for_hard_links(&self, path: &str, entry: &EntryMeta) -> bool {
+        // Only analyzer inputs: keeping every file the secret scanner reads would hold a
+        // layer's whole text in memory (600+ MiB on a 1.3 GB image).
+        self.analyzers.required(path, &catalog_meta(entry))
     }
 
     fn visit(&mut self, file: &WantedFile<'_>) {
         if let Some(scanner) = self.secrets
             && let Some(bg) = &mut self.background
+            && file.meta.kind == EntryKind::File
             && scanner.wants(file.path, file.meta.size)
         {
             let shown = format!(
