@@ -38,7 +38,7 @@ impl SecretScanning {
 }
 
 /// Drops secret findings in files that an OS package installed, as Trivy does: the file's path
-/// is listed by a package database (dpkg `info/*.list`, distroless `status.d/*.md5sums`, apk
+/// is listed by a package database (dpkg `info/*.list`, distroless `status.d/*.md5sums`, rpm, apk
 /// `installed`) found in the *same* layer, so the package manager wrote it there. A file a later
 /// layer overwrites is that layer's own and stays scanned, and so do configuration files under
 /// `/etc` (dpkg conffiles are the files administrators edit, `my.cnf` passwords included).
