@@ -27,6 +27,8 @@ fn spec_snippets(src: &str) -> Vec<String> {
     while let Some(i) = rest.find("catches") {
         rest = &rest[i..];
         let Some(open) = rest.find('(') else { break };
+        // `catches_ob`/`catches_not_ob` cases also run with every line behind `ONBUILD`.
+        let onbuild = rest[..open].ends_with("_ob");
         let call = &rest[open + 1..];
         // skip the first literal (the rule code)
         let Some(first_end) = call.find("\",") else {
@@ -57,6 +59,9 @@ fn spec_snippets(src: &str) -> Vec<String> {
                     },
                     o => s.push(o),
                 }
+            }
+            if onbuild {
+                out.push(s.lines().map(|l| format!("ONBUILD {l}\n")).collect());
             }
             out.push(s);
         }
