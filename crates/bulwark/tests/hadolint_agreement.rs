@@ -61,7 +61,12 @@ fn spec_snippets(src: &str) -> Vec<String> {
                 }
             }
             if onbuild {
-                out.push(s.lines().map(|l| format!("ONBUILD {l}\n")).collect());
+                out.push(s.lines().fold(String::new(), |mut acc, l| {
+                    acc.push_str("ONBUILD ");
+                    acc.push_str(l);
+                    acc.push('\n');
+                    acc
+                }));
             }
             out.push(s);
         }
