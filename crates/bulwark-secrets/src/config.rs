@@ -51,6 +51,10 @@ pub struct SecretConfig {
     /// Trivy: package contents are vendor files, and their test keys are noise.
     #[serde(default, alias = "scan_package_files")]
     pub scan_package_files: bool,
+    /// Global exclude block (Trivy's `exclude-block`): a match of any rule whose secret lies
+    /// entirely inside a match of one of these regexes is not reported.
+    #[serde(default, alias = "exclude_block")]
+    pub exclude_block: Option<ExcludeBlock>,
 }
 
 /// A user-defined secret rule.
@@ -84,6 +88,27 @@ pub struct CustomRule {
     /// Minimum Shannon entropy (bits per byte) of the secret.
     #[serde(default, alias = "min_entropy")]
     pub min_entropy: Option<f64>,
+    /// Allow rules of this rule only (Trivy semantics): a `path` glob matching the file skips
+    /// the rule for that file; a `regex` matching the rule's whole match drops that match.
+    #[serde(default, alias = "allow_rules")]
+    pub allow_rules: Vec<AllowRule>,
+    /// Exclude block of this rule only: a match whose secret lies entirely inside a match of
+    /// one of these regexes is not reported.
+    #[serde(default, alias = "exclude_block")]
+    pub exclude_block: Option<ExcludeBlock>,
+}
+
+/// Trivy's `exclude-block`: regexes over the whole file; a secret entirely inside one of their
+/// matches is not reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ExcludeBlock {
+    /// Why it exists.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Regexes (Rust `regex` syntax, over raw bytes) matching the blocks to exclude.
+    #[serde(default)]
+    pub regexes: Vec<String>,
 }
 
 /// A user-defined allow rule: `regex` is matched against the secret, `path` (a glob) against
@@ -174,10 +199,45 @@ impl SecretConfig {
     /// Parses configuration text; `path` picks the format and names the file in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigFileError> {
         let format = ConfigFormat::detect(path, text);
-        Self::parse_as(format, text).map_err(|problem| ConfigFileError {
+        let config = Self::parse_as(format, text).map_err(|problem| ConfigFileError {
             path: path.to_path_buf(),
             problem,
-        })
+        })?;
+        config.check_regexes().map_err(|e| ConfigFileError {
+            path: path.to_path_buf(),
+            problem: e.to_string(),
+        })?;
+        Ok(config)
+    }
+
+    /// Compiles every regex of the configuration (rules, allow rules, exclude blocks, global
+    /// and per rule), so that a bad one is reported with the file's name at load time; the
+    /// error names the rule (`corp-token`, `corp-token/allow-rules/x`,
+    /// `corp-token/exclude-block`, `allow-rules/x`, `exclude-block`).
+    pub fn check_regexes(&self) -> Result<(), ConfigError> {
+        let check = |context: String, pattern: &str| {
+            crate::scanner::compile_regex(&context, pattern).map(drop)
+        };
+        for rule in &self.rules {
+            check(rule.id.clone(), &rule.regex)?;
+            for allow in &rule.allow_rules {
+                if let Some(re) = &allow.regex {
+                    check(format!("{}/allow-rules/{}", rule.id, allow.id), re)?;
+                }
+            }
+            for re in rule.exclude_block.iter().flat_map(|b| &b.regexes) {
+                check(format!("{}/exclude-block", rule.id), re)?;
+            }
+        }
+        for allow in &self.allow_rules {
+            if let Some(re) = &allow.regex {
+                check(format!("allow-rules/{}", allow.id), re)?;
+            }
+        }
+        for re in self.exclude_block.iter().flat_map(|b| &b.regexes) {
+            check("exclude-block".to_string(), re)?;
+        }
+        Ok(())
     }
 
     /// Parses configuration text in the given format; the error is the problem as text

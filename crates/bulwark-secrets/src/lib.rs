@@ -24,7 +24,9 @@ pub mod scanner;
 pub mod values;
 mod yaml;
 
-pub use config::{AllowRule, ConfigError, ConfigFileError, ConfigFormat, CustomRule, SecretConfig};
+pub use config::{
+    AllowRule, ConfigError, ConfigFileError, ConfigFormat, CustomRule, ExcludeBlock, SecretConfig,
+};
 pub use finding::SecretFinding;
 pub use redact::Redacted;
 pub use rules::builtin_rule_infos;

@@ -176,7 +176,41 @@ struct CompiledRule {
     low_priority: bool,
     keywords: Vec<(String, bool)>,
     path: Option<GlobSet>,
+    /// Per-rule allow rules (custom rules only).
+    allow: RuleAllow,
+    /// Per-rule exclude-block regexes (custom rules only; empty: nothing to do).
+    exclude_block: Vec<Regex>,
     info: RuleInfo,
+}
+
+/// A custom rule's own allow rules, as Trivy applies them: a path glob skips the rule for the
+/// file, a regex drops a match when it matches the rule's whole match.
+#[derive(Debug, Default)]
+struct RuleAllow {
+    paths: Option<GlobSet>,
+    regexes: Vec<Regex>,
+}
+
+/// Byte ranges of exclude-block matches in one file, found on first use.
+#[derive(Debug, Default)]
+struct Blocks(Option<Vec<Range<usize>>>);
+
+impl Blocks {
+    /// Whether `secret` lies entirely inside a match of one of `regexes` in `content`.
+    fn contain(&mut self, regexes: &[Regex], content: &[u8], secret: &Range<usize>) -> bool {
+        if regexes.is_empty() {
+            return false;
+        }
+        self.0
+            .get_or_insert_with(|| {
+                regexes
+                    .iter()
+                    .flat_map(|re| re.find_iter(content).map(|m| m.range()))
+                    .collect()
+            })
+            .iter()
+            .any(|b| b.start <= secret.start && secret.end <= b.end)
+    }
 }
 
 /// One keyword of the prefilter: its exact bytes when case matters, and the rules it triggers.
@@ -348,9 +382,11 @@ pub struct Scanner {
     max_file_size: u64,
     source_test_filter: bool,
     scan_package_files: bool,
+    /// Global exclude-block regexes (empty: nothing to do).
+    exclude_block: Vec<Regex>,
 }
 
-fn compile_regex(rule: &str, pattern: &str) -> Result<Regex, ConfigError> {
+pub(crate) fn compile_regex(rule: &str, pattern: &str) -> Result<Regex, ConfigError> {
     RegexBuilder::new(pattern)
         .size_limit(32 * 1024 * 1024)
         .build()
@@ -437,6 +473,8 @@ impl Scanner {
                     .map(|k| ((*k).to_string(), spec.case_sensitive))
                     .collect(),
                 path: None,
+                allow: RuleAllow::default(),
+                exclude_block: Vec::new(),
                 info: RuleInfo {
                     code: spec.id.to_string(),
                     name: None,
@@ -468,6 +506,13 @@ impl Scanner {
                 .as_deref()
                 .map(|p| glob_set(&custom.id, [p]))
                 .transpose()?;
+            let allow = rule_allow(custom)?;
+            let exclude_block = custom
+                .exclude_block
+                .iter()
+                .flat_map(|b| &b.regexes)
+                .map(|re| compile_regex(&format!("{}/exclude-block", custom.id), re))
+                .collect::<Result<Vec<_>, _>>()?;
             rules.push(CompiledRule {
                 id: custom.id.clone(),
                 title: custom.description.clone(),
@@ -485,6 +530,8 @@ impl Scanner {
                     .map(|k| (k.clone(), false))
                     .collect(),
                 path,
+                allow,
+                exclude_block,
                 info: RuleInfo {
                     code: custom.id.clone(),
                     name: None,
@@ -579,6 +626,12 @@ impl Scanner {
             max_file_size: config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             source_test_filter: !disabled_allow("source-test-code"),
             scan_package_files: config.scan_package_files,
+            exclude_block: config
+                .exclude_block
+                .iter()
+                .flat_map(|b| &b.regexes)
+                .map(|re| compile_regex("exclude-block", re))
+                .collect::<Result<Vec<_>, _>>()?,
         })
     }
 
@@ -678,6 +731,7 @@ impl Scanner {
         let mut test_region_start: Option<Option<usize>> = None;
         let windows = self.windows(content);
         let mut candidates: Vec<Candidate> = Vec::new();
+        let mut global_blocks = Blocks::default();
         for (rule_idx, wins) in windows.iter().enumerate() {
             if wins.is_empty() {
                 continue;
@@ -690,6 +744,10 @@ impl Scanner {
             {
                 continue;
             }
+            if rule.allow.paths.as_ref().is_some_and(|p| p.is_match(norm)) {
+                continue;
+            }
+            let mut rule_blocks = Blocks::default();
             for w in wins {
                 let Some(hay) = content.get(w.clone()) else {
                     continue;
@@ -709,6 +767,19 @@ impl Scanner {
                         source_code,
                     };
                     if let Some((secret, end)) = validate(rule, &ctx) {
+                        if rule
+                            .allow
+                            .regexes
+                            .iter()
+                            .any(|a| a.is_match(whole.as_bytes()))
+                        {
+                            continue;
+                        }
+                        if global_blocks.contain(&self.exclude_block, content, &secret)
+                            || rule_blocks.contain(&rule.exclude_block, content, &secret)
+                        {
+                            continue;
+                        }
                         let start = whole.start() + w.start;
                         if test_code_filter
                             && (test_region_start
@@ -833,6 +904,42 @@ impl Scanner {
         }
         windows
     }
+}
+
+/// Compiles a custom rule's own allow rules. An allow rule needs a `regex` or a `path`; when
+/// it has both, each works alone (as in Trivy).
+fn rule_allow(custom: &crate::config::CustomRule) -> Result<RuleAllow, ConfigError> {
+    let mut paths = Vec::new();
+    let mut regexes = Vec::new();
+    for allow in &custom.allow_rules {
+        let context = format!("{}/allow-rules/{}", custom.id, allow.id);
+        if allow.id.trim().is_empty() {
+            return Err(ConfigError::EmptyId);
+        }
+        if allow.regex.is_none() && allow.path.is_none() {
+            return Err(ConfigError::EmptyAllowRule(context));
+        }
+        if let Some(re) = &allow.regex {
+            regexes.push(compile_regex(&context, re)?);
+        }
+        if let Some(p) = &allow.path {
+            paths.push((context, p.as_str()));
+        }
+    }
+    let paths = if paths.is_empty() {
+        None
+    } else {
+        let mut b = GlobSetBuilder::new();
+        for (context, p) in &paths {
+            b.add(glob(context, p)?);
+        }
+        Some(b.build().map_err(|source| ConfigError::InvalidGlob {
+            context: format!("{}/allow-rules", custom.id),
+            glob: String::new(),
+            source,
+        })?)
+    };
+    Ok(RuleAllow { paths, regexes })
 }
 
 /// The line(s) around `start..end`, each side capped at [`MAX_LINE_REACH`].

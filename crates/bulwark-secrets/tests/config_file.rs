@@ -195,3 +195,170 @@ fn binary_formats_are_skipped_by_name_before_reading() {
     }
     assert!(!s.wants("app/.env", 0), "empty files hold nothing");
 }
+
+const B62: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// A custom rule `corp` (`corp_` + 24 lower/digits, secret group) with the given extra YAML
+/// lines indented under the rule.
+fn corp_config(rule_extra: &str, top_extra: &str) -> SecretConfig {
+    let text = format!(
+        "rules:\n  - id: corp\n    title: Corp token\n    keywords: [corp_]\n    \
+         regex: (?P<key>key|tok)=(?P<secret>corp_[a-z0-9]{{24}})\n    \
+         secret-group-name: secret\n{rule_extra}{top_extra}"
+    );
+    SecretConfig::parse(Path::new("trivy-secret.yaml"), &text).unwrap()
+}
+
+fn ids(found: &[bulwark_secrets::SecretFinding]) -> Vec<&str> {
+    found.iter().map(|f| f.rule_id.as_str()).collect()
+}
+
+#[test]
+fn per_rule_allow_regex_is_matched_against_the_whole_match() {
+    // `tok=` is outside the secret group: Trivy tests per-rule allow regexes on the whole
+    // match, so `^tok=` drops the second match and keeps the first.
+    let cfg = corp_config(
+        "    allow-rules:\n      - id: tok-lines\n        description: dummy tokens\n        regex: ^tok=\n",
+        "",
+    );
+    let scanner = Scanner::new(&cfg).unwrap();
+    let kept = format!("key=corp_{}", rand(LOWER_DIGITS, 24, 101));
+    let dropped = format!("tok=corp_{}", rand(LOWER_DIGITS, 24, 102));
+    let found = scanner.scan_file("app/env.txt", format!("{kept}\n{dropped}\n").as_bytes());
+    assert_eq!(ids(&found), ["corp"], "{found:?}");
+    assert_eq!(found[0].location.line, Some(1), "{found:?}");
+
+    // Without the allow rule both are reported.
+    let plain = Scanner::new(&corp_config("", "")).unwrap();
+    let found = plain.scan_file("app/env.txt", format!("{kept}\n{dropped}\n").as_bytes());
+    assert_eq!(found.len(), 2, "{found:?}");
+}
+
+#[test]
+fn per_rule_allow_path_skips_only_that_rule() {
+    let cfg = corp_config(
+        "    allow-rules:\n      - id: dev-env\n        path: \"**/dev/*.env\"\n",
+        "",
+    );
+    let scanner = Scanner::new(&cfg).unwrap();
+    let pat = format!("ghp_{}", rand(B62, 36, 103));
+    let text = format!(
+        "key=corp_{}\nGITHUB_TOKEN={pat}\n",
+        rand(LOWER_DIGITS, 24, 104)
+    );
+    // In the allowed path the custom rule is skipped, the built-in rules still run.
+    let found = scanner.scan_file("srv/dev/app.env", text.as_bytes());
+    assert_eq!(ids(&found), ["github-pat"], "{found:?}");
+    // Elsewhere both are reported.
+    let found = scanner.scan_file("srv/prod/app.env", text.as_bytes());
+    assert_eq!(ids(&found), ["corp", "github-pat"], "{found:?}");
+}
+
+#[test]
+fn per_rule_exclude_block_drops_secrets_inside_the_block_only() {
+    let cfg = corp_config(
+        "    exclude-block:\n      description: sample section\n      regexes:\n        \
+         - (?s)# BEGIN SAMPLE\\n.*?# END SAMPLE\n",
+        "",
+    );
+    let scanner = Scanner::new(&cfg).unwrap();
+    let secret = format!("key=corp_{}", rand(LOWER_DIGITS, 24, 105));
+    let inside = format!("a=1\n# BEGIN SAMPLE\n{secret}\n# END SAMPLE\n");
+    assert!(
+        scanner
+            .scan_file("app/conf.txt", inside.as_bytes())
+            .is_empty(),
+        "{inside}"
+    );
+    let outside = format!("# BEGIN SAMPLE\nb=2\n# END SAMPLE\n{secret}\n");
+    let found = scanner.scan_file("app/conf.txt", outside.as_bytes());
+    assert_eq!(ids(&found), ["corp"], "{found:?}");
+    assert_eq!(found[0].location.line, Some(4), "{found:?}");
+    // Only this rule's matches: a built-in match inside the block is still reported.
+    let pat = format!("ghp_{}", rand(B62, 36, 106));
+    let mixed = format!("# BEGIN SAMPLE\n{secret}\nGITHUB_TOKEN={pat}\n# END SAMPLE\n");
+    let found = scanner.scan_file("app/conf.txt", mixed.as_bytes());
+    assert_eq!(ids(&found), ["github-pat"], "{found:?}");
+}
+
+#[test]
+fn global_exclude_block_applies_to_every_rule() {
+    let cfg = corp_config(
+        "",
+        "exclude-block:\n  description: docs\n  regexes:\n    - (?s)```.*?```\n",
+    );
+    let scanner = Scanner::new(&cfg).unwrap();
+    let pat = format!("ghp_{}", rand(B62, 36, 107));
+    let corp = format!("key=corp_{}", rand(LOWER_DIGITS, 24, 108));
+    let inside = format!("intro\n```\nGITHUB_TOKEN={pat}\n{corp}\n```\n");
+    assert!(
+        scanner
+            .scan_file("app/notes.txt", inside.as_bytes())
+            .is_empty(),
+        "{inside}"
+    );
+    let outside = format!("intro\n```\nnothing\n```\nGITHUB_TOKEN={pat}\n{corp}\n");
+    let found = scanner.scan_file("app/notes.txt", outside.as_bytes());
+    assert_eq!(ids(&found), ["github-pat", "corp"], "{found:?}");
+    // A secret that only partly overlaps a block is reported (it must lie inside): the block
+    // `BEGIN.*END` (greedy) ends in the middle of this token until an `END` line follows.
+    let straddling = Scanner::new(&corp_config(
+        "",
+        "exclude-block:\n  regexes: [\"(?s)BEGIN.*END\"]\n",
+    ))
+    .unwrap();
+    let pat = format!("ghp_{}END{}", rand(B62, 16, 109), rand(B62, 17, 110));
+    let text = format!("BEGIN\nGITHUB_TOKEN={pat}\n");
+    let found = straddling.scan_file("app/notes.txt", text.as_bytes());
+    assert_eq!(ids(&found), ["github-pat"], "{found:?}");
+    let text = format!("BEGIN\nGITHUB_TOKEN={pat}\nEND\n");
+    assert!(
+        straddling
+            .scan_file("app/notes.txt", text.as_bytes())
+            .is_empty()
+    );
+}
+
+#[test]
+fn invalid_allow_and_exclude_block_regexes_name_the_file_and_the_rule() {
+    let base = "rules:\n  - id: corp\n    title: t\n    regex: corp_[0-9]{8}\n";
+    let cases = [
+        (
+            format!(
+                "{base}    allow-rules:\n      - id: bad-allow\n        regex: \"(unclosed\"\n"
+            ),
+            "corp/allow-rules/bad-allow",
+        ),
+        (
+            format!("{base}    exclude-block:\n      regexes: [\"[z-a]\"]\n"),
+            "corp/exclude-block",
+        ),
+        (
+            format!("{base}exclude-block:\n  regexes: [ok, \"a{{2,1}}\"]\n"),
+            "exclude-block",
+        ),
+        (
+            format!("{base}allow-rules:\n  - id: g\n    regex: \"*x\"\n"),
+            "allow-rules/g",
+        ),
+    ];
+    for (text, rule) in cases {
+        let err = SecretConfig::parse(Path::new("/etc/trivy-secret.yaml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("/etc/trivy-secret.yaml")
+                && err.contains(&format!("`{rule}`"))
+                && err.contains("invalid regex"),
+            "{err}"
+        );
+    }
+    // A per-rule allow rule needs a regex or a path.
+    let cfg = SecretConfig::parse(
+        Path::new("s.yaml"),
+        &format!("{base}    allow-rules:\n      - id: empty\n"),
+    )
+    .unwrap();
+    let err = Scanner::new(&cfg).unwrap_err().to_string();
+    assert!(err.contains("corp/allow-rules/empty"), "{err}");
+}
