@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+pub mod registry;
+
 /// Returns the conformance folder `sub` (e.g. `"versions"`), or `None` after printing
 /// why the caller should skip. Panics under `CI=true` when the folder is missing.
 #[must_use]

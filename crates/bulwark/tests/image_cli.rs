@@ -12,36 +12,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 const IMAGE: &str = "bulwark-test/app:1";
 
-fn which(bin: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(bin).is_file()))
-}
-
-/// True when all `bins` are installed; else skips visibly (fails under CI).
-fn tools(bins: &[&str]) -> bool {
-    let missing: Vec<&str> = bins.iter().copied().filter(|b| !which(b)).collect();
-    if missing.is_empty() {
-        return true;
-    }
-    let msg = format!(
-        "missing {} (apt-get install {})",
-        missing.join(", "),
-        missing.join(" ")
-    );
-    assert!(!bulwark_testutil::is_ci(), "{msg}");
-    eprintln!("SKIPPED: {msg}");
-    false
-}
+use bulwark_testutil::registry::{LocalRegistry, tools_available as tools};
 
 /// Builds (or reuses) the test image and its exports once per test binary; returns the export
 /// directory holding `image.tar` and `oci/`.
@@ -158,66 +138,8 @@ fn names(report: &Value, kind: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// A running `docker-registry serve` on 127.0.0.1 (as crates/bulwark-oci/tests start it);
-/// killed on drop.
-struct Registry {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_registry() -> Option<Registry> {
-    if !tools(&["docker-registry", "skopeo"]) {
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let cfg = format!(
-        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
-        dir.path().join("data").display()
-    );
-    let cfg_path = dir.path().join("config.yml");
-    std::fs::write(&cfg_path, cfg).unwrap();
-    let child = Command::new("docker-registry")
-        .arg("serve")
-        .arg(&cfg_path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn docker-registry");
-    let reg = Registry {
-        child,
-        port,
-        _dir: dir,
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::Write as _;
-            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-            let mut buf = [0u8; 12];
-            if s.write_all(b"GET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                .is_ok()
-                && s.read_exact(&mut buf).is_ok()
-                && buf.ends_with(b"200")
-            {
-                return Some(reg);
-            }
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("docker-registry did not start on port {port}");
+fn start_registry() -> Option<LocalRegistry> {
+    bulwark_testutil::registry::start_registry(None)
 }
 
 fn push(oci: &Path, dest: &str) {

@@ -7,9 +7,9 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use assert_cmd::Command;
 use base64::Engine as _;
@@ -50,24 +50,7 @@ fn keypair(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     )
 }
 
-fn which(bin: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(bin).is_file()))
-}
-
-fn tools(bins: &[&str]) -> bool {
-    let missing: Vec<&str> = bins.iter().copied().filter(|b| !which(b)).collect();
-    if missing.is_empty() {
-        return true;
-    }
-    let msg = format!(
-        "missing {} (apt-get install docker-registry skopeo openssl)",
-        missing.join(", ")
-    );
-    assert!(!bulwark_testutil::is_ci(), "{msg}");
-    eprintln!("SKIPPED: {msg}");
-    false
-}
+use bulwark_testutil::registry::{LocalRegistry, tools_available as tools};
 
 // ---------------------------------------------------------------- keys
 
@@ -460,76 +443,8 @@ fn oci_layout_sign_verify_annotations_and_payload_files() {
 
 // ---------------------------------------------------------------- registry
 
-struct LocalRegistry {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for LocalRegistry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl LocalRegistry {
-    fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-}
-
 fn start_registry() -> Option<LocalRegistry> {
-    if !tools(&["docker-registry", "skopeo"]) {
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let cfg = format!(
-        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n",
-        dir.path().join("data").display()
-    );
-    let cfg_path = dir.path().join("config.yml");
-    std::fs::write(&cfg_path, cfg).unwrap();
-    let child = std::process::Command::new("docker-registry")
-        .arg("serve")
-        .arg(&cfg_path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let reg = LocalRegistry {
-        child,
-        port,
-        _dir: dir,
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if registry_answers(port) {
-            return Some(reg);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("docker-registry did not start on port {port}");
-}
-
-fn registry_answers(port: u16) -> bool {
-    use std::io::{Read, Write};
-    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(b"GET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .is_err()
-    {
-        return false;
-    }
-    let mut buf = [0u8; 12];
-    s.read_exact(&mut buf).is_ok() && buf.ends_with(b"200")
+    bulwark_testutil::registry::start_registry(None)
 }
 
 fn skopeo_copy(src: &str, dest: &str) {

@@ -8,12 +8,10 @@
     clippy::panic
 )] // test-only helpers: failing loudly is the point
 
-use std::fmt::Write as _;
 use std::io::Write;
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
 use bulwark_oci::Digest;
 
@@ -213,122 +211,8 @@ pub fn tar_dir(dir: &Path, out: &Path) {
     b.finish().unwrap();
 }
 
-pub fn which(bin: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join(bin))
-            .find(|c| c.is_file())
-    })
-}
-
-/// True when `bins` are all installed; else skips visibly (fails under CI).
-pub fn tools_available(bins: &[&str]) -> bool {
-    let missing: Vec<&str> = bins
-        .iter()
-        .copied()
-        .filter(|b| which(b).is_none())
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    let msg = format!(
-        "missing {} (apt-get install docker-registry skopeo)",
-        missing.join(", ")
-    );
-    assert!(!bulwark_testutil::is_ci(), "{msg}");
-    eprintln!("SKIPPED: {msg}");
-    false
-}
-
-/// A running `docker-registry serve` on 127.0.0.1; killed on drop.
-pub struct LocalRegistry {
-    child: Child,
-    pub port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl LocalRegistry {
-    pub fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for LocalRegistry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts a registry with filesystem storage in a temp dir; with `basic_auth` an htpasswd
-/// (bcrypt) file is written and required. Returns `None` (skip) when binaries are missing.
-pub fn start_registry(basic_auth: Option<(&str, &str)>) -> Option<LocalRegistry> {
-    if !tools_available(&["docker-registry", "skopeo"]) {
-        return None;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut cfg = format!(
-        "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n",
-        dir.path().join("data").display()
-    );
-    if let Some((u, p)) = basic_auth {
-        let hash = bcrypt::hash(p, 5).unwrap();
-        let hp = dir.path().join("htpasswd");
-        std::fs::write(&hp, format!("{u}:{hash}\n")).unwrap();
-        let _ = write!(
-            cfg,
-            "auth:\n  htpasswd:\n    realm: bulwark-test\n    path: {}\n",
-            hp.display()
-        );
-    }
-    let cfg_path = dir.path().join("config.yml");
-    std::fs::write(&cfg_path, cfg).unwrap();
-    let child = Command::new("docker-registry")
-        .arg("serve")
-        .arg(&cfg_path)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn docker-registry");
-    let reg = LocalRegistry {
-        child,
-        port,
-        _dir: dir,
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if registry_answers(port) {
-            return Some(reg);
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("docker-registry did not start on port {port}");
-}
-
-/// True once `GET /v2/` gets an HTTP answer (200, or 401 with auth).
-fn registry_answers(port: u16) -> bool {
-    use std::io::Read;
-    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-    if s.write_all(b"GET /v2/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .is_err()
-    {
-        return false;
-    }
-    let mut buf = [0u8; 12];
-    s.read_exact(&mut buf).is_ok() && (buf.ends_with(b"200") || buf.ends_with(b"401"))
-}
+#[allow(unused_imports)] // each test binary uses a different part of this module
+pub use bulwark_testutil::registry::{LocalRegistry, start_registry, tools_available, which};
 
 /// `skopeo copy` into the local registry (retried: a freshly started registry can still
 /// reset the first connections).
