@@ -328,7 +328,26 @@ impl OciLayoutStore {
         let digest = self.write_blob(&manifest)?;
         let tag = image.signature_tag();
 
-        let mut index = self.read_index()?;
+        let index = self.read_index()?;
+        self.write_tagged(
+            index,
+            &tag,
+            OCI_MANIFEST_MEDIA_TYPE,
+            &digest,
+            manifest.len(),
+        )
+    }
+
+    /// Points `tag` in index.json at `digest` (replacing what the tag named before) and
+    /// writes the index atomically.
+    fn write_tagged(
+        &self,
+        mut index: Map<String, Value>,
+        tag: &str,
+        media_type: &str,
+        digest: &Digest,
+        size: usize,
+    ) -> Result<(), StoreError> {
         let mut manifests = match index.remove("manifests") {
             Some(Value::Array(a)) => a,
             _ => Vec::new(),
@@ -337,14 +356,14 @@ impl OciLayoutStore {
             e.get("annotations")
                 .and_then(|a| a.get(REF_NAME_ANNOTATION))
                 .and_then(Value::as_str)
-                != Some(tag.as_str())
+                != Some(tag)
         });
         let mut annotations = Map::new();
         annotations.insert(REF_NAME_ANNOTATION.into(), tag.into());
         let mut entry = Map::new();
-        entry.insert("mediaType".into(), OCI_MANIFEST_MEDIA_TYPE.into());
+        entry.insert("mediaType".into(), media_type.into());
         entry.insert("digest".into(), digest.to_string().into());
-        entry.insert("size".into(), (manifest.len() as u64).into());
+        entry.insert("size".into(), (size as u64).into());
         entry.insert("annotations".into(), Value::Object(annotations));
         manifests.push(Value::Object(entry));
         if !index.contains_key("schemaVersion") {
@@ -572,7 +591,7 @@ impl BundleStore for OciLayoutStore {
         predicate_type: Option<&str>,
     ) -> Result<PutBundle, StoreError> {
         let _lock = self.lock(true)?;
-        let mut index = self.read_index()?;
+        let index = self.read_index()?;
         let subject = self.manifest_subject(&index, image)?;
         let created = rfc3339_utc(std::time::SystemTime::now());
         let referrer = bundle_referrer_manifest(
@@ -606,29 +625,7 @@ impl BundleStore for OciLayoutStore {
             return Ok(via);
         };
         let digest = self.write_blob(&updated)?;
-        let mut manifests = match index.remove("manifests") {
-            Some(Value::Array(a)) => a,
-            _ => Vec::new(),
-        };
-        manifests.retain(|e| {
-            e.get("annotations")
-                .and_then(|a| a.get(REF_NAME_ANNOTATION))
-                .and_then(Value::as_str)
-                != Some(tag.as_str())
-        });
-        let mut annotations = Map::new();
-        annotations.insert(REF_NAME_ANNOTATION.into(), tag.clone().into());
-        let mut entry = Map::new();
-        entry.insert("mediaType".into(), OCI_INDEX_MEDIA_TYPE.into());
-        entry.insert("digest".into(), digest.to_string().into());
-        entry.insert("size".into(), (updated.len() as u64).into());
-        entry.insert("annotations".into(), Value::Object(annotations));
-        manifests.push(Value::Object(entry));
-        if !index.contains_key("schemaVersion") {
-            index.insert("schemaVersion".into(), 2.into());
-        }
-        index.insert("manifests".into(), Value::Array(manifests));
-        write_atomic(&self.index_path(), &json_bytes(&Value::Object(index)))?;
+        self.write_tagged(index, &tag, OCI_INDEX_MEDIA_TYPE, &digest, updated.len())?;
         Ok(via)
     }
 }
