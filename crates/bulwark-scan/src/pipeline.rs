@@ -100,6 +100,15 @@ pub enum CoverageGap {
     },
 }
 
+impl CoverageGap {
+    fn to_json(&self) -> Value {
+        match self {
+            Self::NoRecords { ecosystem } => json!({ "ecosystem": ecosystem }),
+            Self::UnknownOs { os, packages } => json!({ "os": os, "packages": packages }),
+        }
+    }
+}
+
 impl std::fmt::Display for CoverageGap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -432,7 +441,7 @@ impl ScanResult {
                     "not_checked": d.unsupported,
                     "git_ranges_skipped": d.git_ranges_skipped,
                     "lookup_errors": d.errors,
-                    "not_covered": self.coverage.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "not_covered": self.coverage.iter().map(CoverageGap::to_json).collect::<Vec<_>>(),
                 }),
             );
         }

@@ -206,3 +206,37 @@ pub fn fake_token(prefix: &str, len: usize, seed: u64) -> String {
         .collect();
     format!("{prefix}{body}")
 }
+
+/// The real test image (`scripts/build-test-image.sh`: mmdebstrap'd Debian bookworm, then Python,
+/// npm, Go and Java layers and a layer of whiteouts; `bulwark-test/app:1`, on the base
+/// `bulwark-test/debian:bookworm`), built once per test binary and cached across runs. Returns
+/// the export directory holding `image.tar` (`docker save`) and `oci/` (OCI layout), or `None`
+/// after a visible skip when Docker or the build tools are missing (a failure under CI).
+///
+/// # Panics
+/// When the build script fails.
+#[must_use]
+pub fn test_image() -> Option<&'static Path> {
+    static DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        if !crate::registry::tools_available(&["mmdebstrap", "skopeo", "javac", "jar"])
+            || !crate::docker_available()
+        {
+            return None;
+        }
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/build-test-image.sh");
+        #[allow(clippy::expect_used)]
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .expect("run build-test-image.sh");
+        assert!(out.status.success(), "{} failed", script.display());
+        let text = String::from_utf8_lossy(&out.stdout);
+        let dir = PathBuf::from(text.lines().last().unwrap_or_default().trim());
+        assert!(dir.join("image.tar").is_file() && dir.join("oci/index.json").is_file());
+        Some(dir)
+    })
+    .as_deref()
+}
