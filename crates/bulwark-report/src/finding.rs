@@ -335,6 +335,33 @@ pub struct RuleInfo {
     pub help_uri: Option<String>,
 }
 
+/// A rule's documentation taken from the doc comment written inside the call, so that the doc
+/// comment is the documentation (ruff's convention), for every rule family:
+///
+/// ```
+/// const DOC: &str = bulwark_report::rule_doc! {
+///     /// ## What it does
+///     /// Flags containers that run as root.
+/// };
+/// assert_eq!(bulwark_report::doc_markdown(DOC), "## What it does\nFlags containers that run as root.");
+/// ```
+#[macro_export]
+macro_rules! rule_doc {
+    ($(#[doc = $line:expr])*) => { concat!($($line, "\n"),*) };
+}
+
+/// The Markdown of a [`rule_doc!`] string: the one-space indent of doc comments removed,
+/// surrounding blank lines trimmed.
+#[must_use]
+pub fn doc_markdown(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for line in raw.lines() {
+        out.push_str(line.strip_prefix(' ').unwrap_or(line));
+        out.push('\n');
+    }
+    out.trim().to_string()
+}
+
 /// A finding that an ignore rule suppressed, kept so JSON output can show why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suppressed {

@@ -10,7 +10,7 @@ pub mod render;
 
 pub use finding::{
     Artifact, ArtifactKind, Category, Finding, Location, ParseSeverityError, Report, RuleInfo,
-    Severity, Suppressed,
+    Severity, Suppressed, doc_markdown,
 };
 pub use policy::{
     Dropped, EXIT_CLEAN, EXIT_FINDINGS, EXIT_RUNTIME, EXIT_USAGE, ExitPolicy, SeverityFilter,

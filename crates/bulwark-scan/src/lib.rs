@@ -15,6 +15,7 @@
 //!    packages marked, plus the merged file view for the secret and configuration checks.
 
 mod cache;
+pub mod checks;
 pub mod db;
 pub mod detect;
 pub mod ignore;

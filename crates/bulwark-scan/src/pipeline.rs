@@ -180,7 +180,7 @@ pub fn scan(req: &ScanRequest<'_>) -> Result<ScanResult, ScanError> {
             // Secrets in Env, labels and history belong to the secret scanner; the other
             // image checks to the configuration scanner.
             let config = if req.scanners.config || req.scanners.secret {
-                crate::secrets::check_image_config(image, &inv, &redactor)
+                crate::checks::check_image(image, &inv, &redactor)
                     .into_iter()
                     .filter(|f| match f.category {
                         Category::Secret => req.scanners.secret,
@@ -390,7 +390,7 @@ impl ScanResult {
         for info in rules
             .into_iter()
             .chain(self.redactor.rule_infos())
-            .chain(bulwark_secrets::image::image_rule_infos())
+            .chain(crate::checks::rule_infos())
         {
             if codes.contains(&info.code) {
                 report.add_rule(info);

@@ -1,12 +1,12 @@
-//! Bulwark's secret scanner and image-configuration checks.
+//! Bulwark's secret scanner.
 //!
 //! * [`Scanner`] finds leaked credentials in file bytes ([`Scanner::scan_file`]), in single
 //!   `NAME=value` pairs ([`Scanner::scan_assignment`], shared with the Dockerfile linter), in
 //!   image `Env`/`Labels` and in history `created_by` steps. It never does I/O: the caller
 //!   walks layers and hands over bytes. Matches are redacted on the spot ([`Redacted`]); the raw
 //!   secret never leaves the scanner.
-//! * [`image::check_image`] runs the `BWI…` image-configuration checks over an
-//!   [`image::ImageInput`] (config fields, per-layer file metadata, package names).
+//! * [`Scanner::redact`] masks every secret the rules find in any text, so reports can carry
+//!   history steps, labels and environment safely.
 //!
 //! How a file is scanned: skip by path glob / size cap / binary heuristic, then one
 //! Aho-Corasick pass over all rules' keywords; only rules whose keyword occurs run their regex,
@@ -15,9 +15,10 @@
 //! overlapping matches keep the most specific rule; allow rules drop the rest.
 
 pub mod config;
+mod error;
 pub mod finding;
 pub mod heuristics;
-pub mod image;
+mod patterns;
 pub mod redact;
 pub mod rules;
 pub mod scanner;

@@ -662,3 +662,28 @@ pub fn builtin_rule_infos() -> Vec<RuleInfo> {
         })
         .collect()
 }
+
+/// Rule ID for a secret-looking variable name with a literal value.
+pub const SECRET_IN_VARIABLE: &str = "secret-in-variable";
+
+/// Registry entry for [`SECRET_IN_VARIABLE`].
+#[must_use]
+pub fn secret_in_variable_info() -> RuleInfo {
+    RuleInfo {
+        code: SECRET_IN_VARIABLE.to_string(),
+        name: None,
+        summary: "Secret in environment variable, build argument or label".to_string(),
+        help_markdown: "## What it finds\n\nAn environment variable, build argument or label \
+            whose name ends like a credential (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, \
+            `*_API_KEY`, `*_ACCESS_KEY`, `*_PRIVATE_KEY`, `*_CREDENTIALS`) with a literal, \
+            non-placeholder value.\n\n## Why it matters\n\n`ENV` and `ARG` values are stored in \
+            the image configuration and history: `docker inspect` and `docker history` show \
+            them to anyone who can pull the image.\n\n## Example\n\n```\nENV DB_PASSWORD=s3cr3t-value\n```\n\n\
+            ## Fix\n\nPass the value at run time (`docker run -e`, an orchestrator secret) or \
+            use a `*_FILE` variable pointing at a mounted secret; for build-time needs use \
+            `RUN --mount=type=secret`.\n"
+            .to_string(),
+        default_severity: Severity::High,
+        help_uri: None,
+    }
+}

@@ -2,37 +2,16 @@
 //! Dockerfile `ARG`/`ENV` (shared with the Dockerfile linter through
 //! [`Scanner::scan_assignment`]).
 
-use bulwark_report::{Location, RuleInfo, Severity};
+use std::ops::Range;
+
+use bulwark_report::{Location, Severity};
 
 use crate::finding::SecretFinding;
 use crate::heuristics::{is_placeholder, is_secret_name};
 use crate::redact::Redacted;
 use crate::scanner::Scanner;
 
-/// Rule ID for a secret-looking variable name with a literal value.
-pub const SECRET_IN_VARIABLE: &str = "secret-in-variable";
-
-/// Registry entry for [`SECRET_IN_VARIABLE`].
-#[must_use]
-pub fn secret_in_variable_info() -> RuleInfo {
-    RuleInfo {
-        code: SECRET_IN_VARIABLE.to_string(),
-        name: None,
-        summary: "Secret in environment variable, build argument or label".to_string(),
-        help_markdown: "## What it finds\n\nAn environment variable, build argument or label \
-            whose name ends like a credential (`*_PASSWORD`, `*_SECRET`, `*_TOKEN`, \
-            `*_API_KEY`, `*_ACCESS_KEY`, `*_PRIVATE_KEY`, `*_CREDENTIALS`) with a literal, \
-            non-placeholder value.\n\n## Why it matters\n\n`ENV` and `ARG` values are stored in \
-            the image configuration and history: `docker inspect` and `docker history` show \
-            them to anyone who can pull the image.\n\n## Example\n\n```\nENV DB_PASSWORD=s3cr3t-value\n```\n\n\
-            ## Fix\n\nPass the value at run time (`docker run -e`, an orchestrator secret) or \
-            use a `*_FILE` variable pointing at a mounted secret; for build-time needs use \
-            `RUN --mount=type=secret`.\n"
-            .to_string(),
-        default_severity: Severity::High,
-        help_uri: None,
-    }
-}
+pub use crate::rules::{SECRET_IN_VARIABLE, secret_in_variable_info};
 
 impl Scanner {
     /// Checks one `NAME=value` pair (an `ENV`/`ARG` instruction, an image `Env` entry, a label,
@@ -114,6 +93,56 @@ impl Scanner {
             }
         }
         findings
+    }
+
+    /// The byte ranges of `text` that hold a secret: every rule's match, and the value of
+    /// every credential-named `NAME=value` word (as [`Scanner::scan_assignment`] judges them).
+    /// Sorted, not overlapping, on character boundaries.
+    fn secret_spans(&self, text: &str) -> Vec<Range<usize>> {
+        let mut spans: Vec<Range<usize>> = self
+            .candidates("", text.as_bytes(), false)
+            .into_iter()
+            .map(|c| c.secret)
+            .collect();
+        spans.extend(assignment_value_spans(text));
+        spans.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+        for mut r in spans {
+            while r.start > 0 && !text.is_char_boundary(r.start) {
+                r.start -= 1;
+            }
+            while r.end < text.len() && !text.is_char_boundary(r.end) {
+                r.end += 1;
+            }
+            r.end = r.end.min(text.len());
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+
+    /// `text` with every secret in it masked as [`Redacted`] masks a finding's match: what the
+    /// rules find, and the values of credential-named assignments (`ENV API_TOKEN=…`, build
+    /// arguments in a history step, `KEY=value` environment entries, labels). Reports run every
+    /// string they carry through this (history steps, labels, environment, messages, properties)
+    /// so that no output prints a secret the scanner would flag, whichever scanners ran.
+    #[must_use]
+    pub fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let spans = self.secret_spans(text);
+        if spans.is_empty() {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for r in spans {
+            out.push_str(text.get(at..r.start).unwrap_or(""));
+            out.push_str(Redacted::new(text.get(r.clone()).unwrap_or("").as_bytes()).as_str());
+            at = r.end;
+        }
+        out.push_str(text.get(at..).unwrap_or(""));
+        std::borrow::Cow::Owned(out)
     }
 }
 

@@ -11,7 +11,27 @@ pub(crate) static RULE: Rule = Rule {
     name: "resources-missing",
     summary: "Container does not set CPU and memory requests and limits.",
     severity: Severity::Warning,
-    doc: "## What\nFlags init and regular containers that lack `resources.requests.cpu`, `resources.requests.memory`, `resources.limits.cpu` or `resources.limits.memory`.\n\n## Why\nWithout limits one container can starve the node (a denial of service for its neighbours); without requests the scheduler cannot place the pod sensibly and it is the first to be evicted.\n\n## Example\n```yaml\ncontainers:\n- name: app\n  image: app:1.0\n```\n\n## Fix\n```yaml\n  resources:\n    requests: {cpu: 100m, memory: 128Mi}\n    limits: {cpu: 500m, memory: 256Mi}\n```\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags init and regular containers that lack `resources.requests.cpu`, `resources.requests.memory`, `resources.limits.cpu` or `resources.limits.memory`.
+        ///
+        /// ## Why
+        /// Without limits one container can starve the node (a denial of service for its neighbours); without requests the scheduler cannot place the pod sensibly and it is the first to be evicted.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// containers:
+        /// - name: app
+        ///   image: app:1.0
+        /// ```
+        ///
+        /// ## Fix
+        /// ```yaml
+        ///   resources:
+        ///     requests: {cpu: 100m, memory: 128Mi}
+        ///     limits: {cpu: 500m, memory: 256Mi}
+        /// ```
+    },
     run,
 };
 

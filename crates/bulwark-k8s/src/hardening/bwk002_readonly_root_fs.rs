@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "readonly-root-filesystem",
     summary: "Container does not set securityContext.readOnlyRootFilesystem: true.",
     severity: Severity::Warning,
-    doc: "## What\nFlags init and regular containers whose `securityContext.readOnlyRootFilesystem` is not `true`.\n\n## Why\nA writable root filesystem lets an attacker who gets code execution drop tools, modify binaries or persist changes inside the container.\n\n## Example\n```yaml\nsecurityContext:\n  readOnlyRootFilesystem: false\n```\n\n## Fix\nSet `readOnlyRootFilesystem: true` and mount an `emptyDir` where the application must write (e.g. `/tmp`).\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags init and regular containers whose `securityContext.readOnlyRootFilesystem` is not `true`.
+        ///
+        /// ## Why
+        /// A writable root filesystem lets an attacker who gets code execution drop tools, modify binaries or persist changes inside the container.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// securityContext:
+        ///   readOnlyRootFilesystem: false
+        /// ```
+        ///
+        /// ## Fix
+        /// Set `readOnlyRootFilesystem: true` and mount an `emptyDir` where the application must write (e.g. `/tmp`).
+    },
     run,
 };
 

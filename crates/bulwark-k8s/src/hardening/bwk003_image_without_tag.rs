@@ -11,7 +11,21 @@ pub(crate) static RULE: Rule = Rule {
     name: "image-without-tag",
     summary: "Image has neither a tag nor a digest (it means :latest).",
     severity: Severity::Warning,
-    doc: "## What\nFlags container images written without a tag or digest, such as `nginx`.\n\n## Why\nAn untagged image resolves to `:latest`, which changes under you: deployments are not reproducible and a compromised or broken upstream push reaches production silently.\n\n## Example\n```yaml\nimage: nginx\n```\n\n## Fix\nPin a version tag, better a digest: `image: nginx:1.27.2@sha256:…`.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags container images written without a tag or digest, such as `nginx`.
+        ///
+        /// ## Why
+        /// An untagged image resolves to `:latest`, which changes under you: deployments are not reproducible and a compromised or broken upstream push reaches production silently.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// image: nginx
+        /// ```
+        ///
+        /// ## Fix
+        /// Pin a version tag, better a digest: `image: nginx:1.27.2@sha256:…`.
+    },
     run,
 };
 

@@ -11,7 +11,21 @@ pub(crate) static RULE: Rule = Rule {
     name: "image-latest-tag",
     summary: "Image uses the mutable :latest tag.",
     severity: Severity::Warning,
-    doc: "## What\nFlags container images tagged `:latest` without a digest.\n\n## Why\n`latest` moves with every push, so what runs depends on when a node pulled; rollbacks and audits cannot tell which code ran.\n\n## Example\n```yaml\nimage: redis:latest\n```\n\n## Fix\nUse a version tag and a digest: `image: redis:7.4.1@sha256:…`.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags container images tagged `:latest` without a digest.
+        ///
+        /// ## Why
+        /// `latest` moves with every push, so what runs depends on when a node pulled; rollbacks and audits cannot tell which code ran.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// image: redis:latest
+        /// ```
+        ///
+        /// ## Fix
+        /// Use a version tag and a digest: `image: redis:7.4.1@sha256:…`.
+    },
     run,
 };
 

@@ -11,7 +11,21 @@ pub(crate) static RULE: Rule = Rule {
     name: "image-without-digest",
     summary: "Image is referenced by tag only, not pinned by digest.",
     severity: Severity::Info,
-    doc: "## What\nFlags container images that carry a version tag but no `@sha256:` digest (untagged and `latest` images are reported by BWK003/BWK004 instead).\n\n## Why\nTags can be re-pointed by anyone with push access to the repository; only a digest guarantees the bytes you reviewed and signed are the bytes that run.\n\n## Example\n```yaml\nimage: nginx:1.27\n```\n\n## Fix\n`image: nginx:1.27@sha256:<digest>` (tools such as `crane digest` print it).\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags container images that carry a version tag but no `@sha256:` digest (untagged and `latest` images are reported by BWK003/BWK004 instead).
+        ///
+        /// ## Why
+        /// Tags can be re-pointed by anyone with push access to the repository; only a digest guarantees the bytes you reviewed and signed are the bytes that run.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// image: nginx:1.27
+        /// ```
+        ///
+        /// ## Fix
+        /// `image: nginx:1.27@sha256:<digest>` (tools such as `crane digest` print it).
+    },
     run,
 };
 

@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "pull-policy-mutable-tag",
     summary: "Image without a digest uses imagePullPolicy IfNotPresent or Never.",
     severity: Severity::Info,
-    doc: "## What\nFlags containers whose image has no digest and whose `imagePullPolicy` is `IfNotPresent` or `Never`.\n\n## Why\nWith a mutable tag and a non-`Always` policy, each node runs whatever it cached under that tag: nodes drift apart, and a pod can reuse an image pulled with another tenant's credentials.\n\n## Example\n```yaml\nimage: app:1.2\nimagePullPolicy: IfNotPresent\n```\n\n## Fix\nPin the image by digest, or set `imagePullPolicy: Always`.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags containers whose image has no digest and whose `imagePullPolicy` is `IfNotPresent` or `Never`.
+        ///
+        /// ## Why
+        /// With a mutable tag and a non-`Always` policy, each node runs whatever it cached under that tag: nodes drift apart, and a pod can reuse an image pulled with another tenant's credentials.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// image: app:1.2
+        /// imagePullPolicy: IfNotPresent
+        /// ```
+        ///
+        /// ## Fix
+        /// Pin the image by digest, or set `imagePullPolicy: Always`.
+    },
     run,
 };
 

@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "automount-service-account-token",
     summary: "Pod does not set automountServiceAccountToken: false.",
     severity: Severity::Warning,
-    doc: "## What\nFlags pod specs whose `automountServiceAccountToken` is not `false`.\n\n## Why\nBy default every container gets a token for the Kubernetes API. Most applications never call the API; for them the token only helps an attacker move from a compromised container to the cluster.\n\n## Example\n```yaml\nspec:\n  containers: [...]\n```\n\n## Fix\nSet `automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount) and mount a projected token only where needed.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags pod specs whose `automountServiceAccountToken` is not `false`.
+        ///
+        /// ## Why
+        /// By default every container gets a token for the Kubernetes API. Most applications never call the API; for them the token only helps an attacker move from a compromised container to the cluster.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// spec:
+        ///   containers: [...]
+        /// ```
+        ///
+        /// ## Fix
+        /// Set `automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount) and mount a projected token only where needed.
+    },
     run,
 };
 

@@ -11,7 +11,24 @@ pub(crate) static RULE: Rule = Rule {
     name: "writable-host-path",
     summary: "A hostPath volume is mounted without readOnly: true.",
     severity: Severity::Error,
-    doc: "## What\nFlags `volumeMounts` of hostPath volumes that do not set `readOnly: true`.\n\n## Why\nA writable host directory lets the container change files on the node: plant binaries, alter kubelet or runtime configuration, or tamper with other pods' data.\n\n## Example\n```yaml\nvolumeMounts:\n- {name: host, mountPath: /host}\nvolumes:\n- {name: host, hostPath: {path: /var/log}}\n```\n\n## Fix\nAvoid hostPath; if it is unavoidable, mount it with `readOnly: true`.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags `volumeMounts` of hostPath volumes that do not set `readOnly: true`.
+        ///
+        /// ## Why
+        /// A writable host directory lets the container change files on the node: plant binaries, alter kubelet or runtime configuration, or tamper with other pods' data.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// volumeMounts:
+        /// - {name: host, mountPath: /host}
+        /// volumes:
+        /// - {name: host, hostPath: {path: /var/log}}
+        /// ```
+        ///
+        /// ## Fix
+        /// Avoid hostPath; if it is unavoidable, mount it with `readOnly: true`.
+    },
     run,
 };
 

@@ -11,7 +11,26 @@ pub(crate) static RULE: Rule = Rule {
     name: "secret-in-env",
     summary: "An environment variable with a secret-like name has a literal value.",
     severity: Severity::Error,
-    doc: "## What\nFlags `env` entries whose name contains PASSWORD, PASSWD, SECRET, TOKEN, APIKEY, API_KEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIAL or ends in _KEY and that set a non-empty literal `value`.\n\n## Why\nLiteral values live in the manifest: in Git, in CI logs, in `kubectl get -o yaml` output readable by anyone with read access to the workload.\n\n## Example\n```yaml\nenv:\n- {name: DB_PASSWORD, value: hunter2}\n```\n\n## Fix\n```yaml\nenv:\n- name: DB_PASSWORD\n  valueFrom: {secretKeyRef: {name: db, key: password}}\n```\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags `env` entries whose name contains PASSWORD, PASSWD, SECRET, TOKEN, APIKEY, API_KEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIAL or ends in _KEY and that set a non-empty literal `value`.
+        ///
+        /// ## Why
+        /// Literal values live in the manifest: in Git, in CI logs, in `kubectl get -o yaml` output readable by anyone with read access to the workload.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// env:
+        /// - {name: DB_PASSWORD, value: hunter2}
+        /// ```
+        ///
+        /// ## Fix
+        /// ```yaml
+        /// env:
+        /// - name: DB_PASSWORD
+        ///   valueFrom: {secretKeyRef: {name: db, key: password}}
+        /// ```
+    },
     run,
 };
 

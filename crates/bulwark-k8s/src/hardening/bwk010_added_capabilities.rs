@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "added-capabilities",
     summary: "Container adds a Linux capability other than NET_BIND_SERVICE.",
     severity: Severity::Warning,
-    doc: "## What\nFlags every entry of `securityContext.capabilities.add` other than `NET_BIND_SERVICE`, including the ones the baseline level tolerates (CHOWN, SETUID, …).\n\n## Why\nEach capability is a slice of root. Even default ones such as `DAC_OVERRIDE` or `SETUID` widen what an exploited process can do; few applications need any of them.\n\n## Example\n```yaml\ncapabilities:\n  add: [NET_ADMIN]\n```\n\n## Fix\nDrop `ALL` and add back only `NET_BIND_SERVICE` if the app binds a port below 1024.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags every entry of `securityContext.capabilities.add` other than `NET_BIND_SERVICE`, including the ones the baseline level tolerates (CHOWN, SETUID, …).
+        ///
+        /// ## Why
+        /// Each capability is a slice of root. Even default ones such as `DAC_OVERRIDE` or `SETUID` widen what an exploited process can do; few applications need any of them.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// capabilities:
+        ///   add: [NET_ADMIN]
+        /// ```
+        ///
+        /// ## Fix
+        /// Drop `ALL` and add back only `NET_BIND_SERVICE` if the app binds a port below 1024.
+    },
     run,
 };
 

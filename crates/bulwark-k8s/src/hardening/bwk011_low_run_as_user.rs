@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "low-run-as-user",
     summary: "runAsUser is below 10000 and may collide with a host user.",
     severity: Severity::Info,
-    doc: "## What\nFlags `securityContext.runAsUser` values from 1 to 9999 at pod or container level (0 is reported by PSS-runAsUser).\n\n## Why\nLow UIDs are the ones host accounts use. Should the container escape, a UID that matches a real host user inherits that user's file access.\n\n## Example\n```yaml\nsecurityContext:\n  runAsUser: 1000\n```\n\n## Fix\nRun as a UID of 10000 or more (and build the image with such a user).\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags `securityContext.runAsUser` values from 1 to 9999 at pod or container level (0 is reported by PSS-runAsUser).
+        ///
+        /// ## Why
+        /// Low UIDs are the ones host accounts use. Should the container escape, a UID that matches a real host user inherits that user's file access.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// securityContext:
+        ///   runAsUser: 1000
+        /// ```
+        ///
+        /// ## Fix
+        /// Run as a UID of 10000 or more (and build the image with such a user).
+    },
     run,
 };
 

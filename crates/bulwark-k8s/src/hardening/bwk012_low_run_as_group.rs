@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "low-run-as-group",
     summary: "runAsGroup is below 10000 (0 is the root group).",
     severity: Severity::Info,
-    doc: "## What\nFlags `securityContext.runAsGroup` values below 10000 at pod or container level, including 0 (root group).\n\n## Why\nGID 0 and low GIDs are shared with host groups; files those groups can write on the node become writable after an escape.\n\n## Example\n```yaml\nsecurityContext:\n  runAsGroup: 0\n```\n\n## Fix\nRun with a GID of 10000 or more.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags `securityContext.runAsGroup` values below 10000 at pod or container level, including 0 (root group).
+        ///
+        /// ## Why
+        /// GID 0 and low GIDs are shared with host groups; files those groups can write on the node become writable after an escape.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// securityContext:
+        ///   runAsGroup: 0
+        /// ```
+        ///
+        /// ## Fix
+        /// Run with a GID of 10000 or more.
+    },
     run,
 };
 

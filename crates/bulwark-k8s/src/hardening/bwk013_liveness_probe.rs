@@ -11,7 +11,25 @@ pub(crate) static RULE: Rule = Rule {
     name: "missing-liveness-probe",
     summary: "Container has no livenessProbe.",
     severity: Severity::Info,
-    doc: "## What\nFlags regular containers of long-running workloads (not Job/CronJob) without `livenessProbe`.\n\n## Why\nWithout a liveness probe a hung process keeps its pod Running forever; the kubelet never restarts it.\n\n## Example\n```yaml\ncontainers:\n- {name: web, image: web:1.0}\n```\n\n## Fix\n```yaml\n  livenessProbe:\n    httpGet: {path: /healthz, port: 8080}\n```\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags regular containers of long-running workloads (not Job/CronJob) without `livenessProbe`.
+        ///
+        /// ## Why
+        /// Without a liveness probe a hung process keeps its pod Running forever; the kubelet never restarts it.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// containers:
+        /// - {name: web, image: web:1.0}
+        /// ```
+        ///
+        /// ## Fix
+        /// ```yaml
+        ///   livenessProbe:
+        ///     httpGet: {path: /healthz, port: 8080}
+        /// ```
+    },
     run,
 };
 

@@ -11,7 +11,25 @@ pub(crate) static RULE: Rule = Rule {
     name: "missing-readiness-probe",
     summary: "Container has no readinessProbe.",
     severity: Severity::Info,
-    doc: "## What\nFlags regular containers of long-running workloads (not Job/CronJob) without `readinessProbe`.\n\n## Why\nWithout a readiness probe a Service sends traffic to a pod as soon as its process starts, before it can answer, and keeps sending it to a pod that can no longer serve.\n\n## Example\n```yaml\ncontainers:\n- {name: web, image: web:1.0}\n```\n\n## Fix\n```yaml\n  readinessProbe:\n    httpGet: {path: /ready, port: 8080}\n```\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags regular containers of long-running workloads (not Job/CronJob) without `readinessProbe`.
+        ///
+        /// ## Why
+        /// Without a readiness probe a Service sends traffic to a pod as soon as its process starts, before it can answer, and keeps sending it to a pod that can no longer serve.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// containers:
+        /// - {name: web, image: web:1.0}
+        /// ```
+        ///
+        /// ## Fix
+        /// ```yaml
+        ///   readinessProbe:
+        ///     httpGet: {path: /ready, port: 8080}
+        /// ```
+    },
     run,
 };
 

@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "default-namespace",
     summary: "Workload is placed in the default namespace.",
     severity: Severity::Info,
-    doc: "## What\nFlags workloads whose `metadata.namespace` is `default`.\n\n## Why\nThe default namespace usually has no Pod Security labels, quotas or network policies, and mixes unrelated workloads, so RBAC granted there reaches everything.\n\n## Example\n```yaml\nmetadata:\n  namespace: default\n```\n\n## Fix\nCreate a dedicated namespace with `pod-security.kubernetes.io/enforce` labels and deploy there.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags workloads whose `metadata.namespace` is `default`.
+        ///
+        /// ## Why
+        /// The default namespace usually has no Pod Security labels, quotas or network policies, and mixes unrelated workloads, so RBAC granted there reaches everything.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// metadata:
+        ///   namespace: default
+        /// ```
+        ///
+        /// ## Fix
+        /// Create a dedicated namespace with `pod-security.kubernetes.io/enforce` labels and deploy there.
+    },
     run,
 };
 

@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "default-service-account",
     summary: "Pod runs as the namespace's default service account.",
     severity: Severity::Info,
-    doc: "## What\nFlags pod specs whose `serviceAccountName` is unset or `default`.\n\n## Why\nEvery pod in the namespace shares the default service account; any permission granted to it for one workload is granted to all, and its token is the one an attacker finds first.\n\n## Example\n```yaml\nspec:\n  serviceAccountName: default\n```\n\n## Fix\nCreate a ServiceAccount per workload with only the permissions it needs, and set `serviceAccountName`.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags pod specs whose `serviceAccountName` is unset or `default`.
+        ///
+        /// ## Why
+        /// Every pod in the namespace shares the default service account; any permission granted to it for one workload is granted to all, and its token is the one an attacker finds first.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// spec:
+        ///   serviceAccountName: default
+        /// ```
+        ///
+        /// ## Fix
+        /// Create a ServiceAccount per workload with only the permissions it needs, and set `serviceAccountName`.
+    },
     run,
 };
 

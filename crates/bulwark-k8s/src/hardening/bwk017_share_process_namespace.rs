@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "share-process-namespace",
     summary: "Pod sets shareProcessNamespace: true.",
     severity: Severity::Warning,
-    doc: "## What\nFlags pod specs with `shareProcessNamespace: true`.\n\n## Why\nEvery container then sees, signals and (with ptrace) inspects the others' processes, and can read their environment and filesystems through `/proc/<pid>/root`: a compromise of the weakest container exposes the secrets of all.\n\n## Example\n```yaml\nspec:\n  shareProcessNamespace: true\n```\n\n## Fix\nRemove the field; use `kubectl debug` with an ephemeral container when you need to inspect a process.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags pod specs with `shareProcessNamespace: true`.
+        ///
+        /// ## Why
+        /// Every container then sees, signals and (with ptrace) inspects the others' processes, and can read their environment and filesystems through `/proc/<pid>/root`: a compromise of the weakest container exposes the secrets of all.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// spec:
+        ///   shareProcessNamespace: true
+        /// ```
+        ///
+        /// ## Fix
+        /// Remove the field; use `kubectl debug` with an ephemeral container when you need to inspect a process.
+    },
     run,
 };
 

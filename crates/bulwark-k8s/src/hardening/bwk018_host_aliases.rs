@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "host-aliases",
     summary: "Pod sets hostAliases (manages /etc/hosts).",
     severity: Severity::Info,
-    doc: "## What\nFlags pod specs with a non-empty `hostAliases` list.\n\n## Why\nStatic `/etc/hosts` entries bypass cluster DNS: names silently point to fixed IPs that go stale, and the entries can redirect traffic meant for trusted services.\n\n## Example\n```yaml\nhostAliases:\n- {ip: 10.0.0.5, hostnames: [db.internal]}\n```\n\n## Fix\nUse a Service (or an ExternalName Service) and DNS instead.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags pod specs with a non-empty `hostAliases` list.
+        ///
+        /// ## Why
+        /// Static `/etc/hosts` entries bypass cluster DNS: names silently point to fixed IPs that go stale, and the entries can redirect traffic meant for trusted services.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// hostAliases:
+        /// - {ip: 10.0.0.5, hostnames: [db.internal]}
+        /// ```
+        ///
+        /// ## Fix
+        /// Use a Service (or an ExternalName Service) and DNS instead.
+    },
     run,
 };
 

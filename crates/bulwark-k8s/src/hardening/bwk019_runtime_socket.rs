@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "runtime-socket-mount",
     summary: "A hostPath volume exposes the container runtime socket.",
     severity: Severity::Error,
-    doc: "## What\nFlags hostPath volumes pointing at a container runtime socket or its directory: docker.sock, containerd.sock, crio.sock, cri-dockerd.sock, podman.sock.\n\n## Why\nWhoever talks to the runtime socket can start a privileged container on the node: it is root on the host.\n\n## Example\n```yaml\nvolumes:\n- {name: docker, hostPath: {path: /var/run/docker.sock}}\n```\n\n## Fix\nRemove the volume. Build images with rootless tools (BuildKit rootless, kaniko) instead of the node's daemon.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags hostPath volumes pointing at a container runtime socket or its directory: docker.sock, containerd.sock, crio.sock, cri-dockerd.sock, podman.sock.
+        ///
+        /// ## Why
+        /// Whoever talks to the runtime socket can start a privileged container on the node: it is root on the host.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// volumes:
+        /// - {name: docker, hostPath: {path: /var/run/docker.sock}}
+        /// ```
+        ///
+        /// ## Fix
+        /// Remove the volume. Build images with rootless tools (BuildKit rootless, kaniko) instead of the node's daemon.
+    },
     run,
 };
 

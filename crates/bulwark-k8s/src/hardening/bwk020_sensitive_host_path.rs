@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "sensitive-host-path",
     summary: "A hostPath volume mounts a sensitive host directory.",
     severity: Severity::Error,
-    doc: "## What\nFlags hostPath volumes of `/`, `/boot`, `/dev`, `/etc`, `/lib`, `/proc`, `/sys`, `/usr`, `/root`, `/var/lib/kubelet`, `/var/lib/docker`, `/var/lib/containerd`, `/etc/kubernetes` or anything below them (runtime sockets are BWK019).\n\n## Why\nThese hold host credentials, kubelet certificates, kernel interfaces and binaries; reading them leaks cluster secrets, writing them takes over the node.\n\n## Example\n```yaml\nvolumes:\n- {name: etc, hostPath: {path: /etc}}\n```\n\n## Fix\nRemove the volume; pass configuration through ConfigMaps and Secrets.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags hostPath volumes of `/`, `/boot`, `/dev`, `/etc`, `/lib`, `/proc`, `/sys`, `/usr`, `/root`, `/var/lib/kubelet`, `/var/lib/docker`, `/var/lib/containerd`, `/etc/kubernetes` or anything below them (runtime sockets are BWK019).
+        ///
+        /// ## Why
+        /// These hold host credentials, kubelet certificates, kernel interfaces and binaries; reading them leaks cluster secrets, writing them takes over the node.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// volumes:
+        /// - {name: etc, hostPath: {path: /etc}}
+        /// ```
+        ///
+        /// ## Fix
+        /// Remove the volume; pass configuration through ConfigMaps and Secrets.
+    },
     run,
 };
 

@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "ssh-port",
     summary: "Container exposes port 22 (SSH).",
     severity: Severity::Info,
-    doc: "## What\nFlags containers declaring `containerPort: 22`.\n\n## Why\nAn SSH server in a container is a second, usually unaudited way in, often with shared keys baked into the image.\n\n## Example\n```yaml\nports:\n- containerPort: 22\n```\n\n## Fix\nRemove the SSH server; use `kubectl exec` or `kubectl debug` for access.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags containers declaring `containerPort: 22`.
+        ///
+        /// ## Why
+        /// An SSH server in a container is a second, usually unaudited way in, often with shared keys baked into the image.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// ports:
+        /// - containerPort: 22
+        /// ```
+        ///
+        /// ## Fix
+        /// Remove the SSH server; use `kubectl exec` or `kubectl debug` for access.
+    },
     run,
 };
 

@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "privileged-port",
     summary: "Container port is below 1024.",
     severity: Severity::Info,
-    doc: "## What\nFlags `containerPort` values from 1 to 1023 (port 22 is BWK021).\n\n## Why\nBinding a port below 1024 needs root or `NET_BIND_SERVICE`; images built that way usually run as root for no other reason.\n\n## Example\n```yaml\nports:\n- containerPort: 80\n```\n\n## Fix\nListen on a high port (8080) in the container and map it in the Service (`port: 80`, `targetPort: 8080`).\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags `containerPort` values from 1 to 1023 (port 22 is BWK021).
+        ///
+        /// ## Why
+        /// Binding a port below 1024 needs root or `NET_BIND_SERVICE`; images built that way usually run as root for no other reason.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// ports:
+        /// - containerPort: 80
+        /// ```
+        ///
+        /// ## Fix
+        /// Listen on a high port (8080) in the container and map it in the Service (`port: 80`, `targetPort: 8080`).
+    },
     run,
 };
 

@@ -11,7 +11,22 @@ pub(crate) static RULE: Rule = Rule {
     name: "deprecated-service-account-field",
     summary: "Pod uses the deprecated serviceAccount field.",
     severity: Severity::Info,
-    doc: "## What\nFlags pod specs that set `serviceAccount` (deprecated since Kubernetes 1.8).\n\n## Why\nWhen both fields are set and differ, which account the pod gets is easy to misread in review.\n\n## Example\n```yaml\nspec:\n  serviceAccount: builder\n```\n\n## Fix\nUse `serviceAccountName: builder`.\n",
+    doc: bulwark_report::rule_doc! {
+        /// ## What
+        /// Flags pod specs that set `serviceAccount` (deprecated since Kubernetes 1.8).
+        ///
+        /// ## Why
+        /// When both fields are set and differ, which account the pod gets is easy to misread in review.
+        ///
+        /// ## Example
+        /// ```yaml
+        /// spec:
+        ///   serviceAccount: builder
+        /// ```
+        ///
+        /// ## Fix
+        /// Use `serviceAccountName: builder`.
+    },
     run,
 };
 

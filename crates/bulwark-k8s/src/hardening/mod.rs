@@ -1,7 +1,7 @@
 //! Bulwark's hardening rules (`BWK…`): what a reviewer flags beyond the Pod Security Standards.
 //!
-//! One rule, one file: each file holds the rule's documentation (what / why / example / fix) in
-//! its [`Rule::doc`] and the check. [`RULES`] is the registry.
+//! One rule, one file: each file holds the check and the rule's documentation (what / why /
+//! example / fix) as the doc comment of its [`Rule::doc`]. [`RULES`] is the registry.
 //!
 //! Mapping to Trivy (KSV) and kube-linter checks:
 //!
@@ -76,7 +76,7 @@ pub struct Rule {
     pub summary: &'static str,
     /// Default severity.
     pub severity: Severity,
-    /// Markdown: what it does, why, example, fix.
+    /// What it does, why, example, fix: the rule's doc comment ([`bulwark_report::rule_doc!`]).
     pub doc: &'static str,
     /// The check.
     pub run: fn(&Workload, &mut Emitter<'_>),
@@ -139,7 +139,7 @@ pub fn rules() -> impl Iterator<Item = RuleInfo> {
         code: r.code.to_string(),
         name: Some(r.name.to_string()),
         summary: r.summary.to_string(),
-        help_markdown: r.doc.to_string(),
+        help_markdown: bulwark_report::doc_markdown(r.doc),
         default_severity: r.severity,
         help_uri: None,
     })

@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 
 use bulwark_report::{Category, Finding, Severity};
-use bulwark_secrets::Scanner;
-use bulwark_secrets::image::{
-    FileKind, FileMeta, HistoryEntry, ImageInput, LayerFiles, check_image, image_rule_infos,
+use bulwark_scan::checks::{
+    FileKind, FileMeta, HistoryEntry, ImageInput, LayerFiles, check_input as check_image,
+    rule_infos as image_rule_infos,
 };
+use bulwark_secrets::Scanner;
 
 fn file(path: &str, mode: u32, kind: FileKind) -> FileMeta {
     FileMeta {
