@@ -10,10 +10,10 @@ use crate::model::{self, Ctx, Meta, PodSpec, TemplatePath, TypeError};
 use crate::namespace::{LevelVersion, Mode, NamespaceLabels, Policy, mode_labels};
 use crate::pss::{self, Level, PolicyVersion};
 use crate::workload::Workload;
-use crate::yaml::{Documents, Node, Pos, Value};
 use crate::{
     CODE_INVALID, CODE_PARSE, CODE_UNKNOWN_API, CheckResult, IGNORE_ANNOTATION, Options, PSS_LINK,
 };
+use bulwark_yaml::{Documents, Node, Pos, Value};
 
 /// Checks many sources together, so a Namespace declared in one file applies to workloads in
 /// another. Feed sources with [`Checker::add_source`], then call [`Checker::finish`].

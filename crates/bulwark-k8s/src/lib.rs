@@ -49,7 +49,6 @@ pub mod model;
 mod namespace;
 pub mod pss;
 mod workload;
-pub mod yaml;
 
 use bulwark_report::{Finding, RuleInfo, Severity, Suppressed};
 
@@ -58,7 +57,7 @@ pub use crate::inputs::{InputError, collect_inputs};
 pub use crate::namespace::{LevelVersion, Mode, Policy, mode_labels};
 pub use crate::pss::{Level, ParsePolicyError, PolicyVersion};
 pub use crate::workload::Workload;
-use crate::yaml::Limits;
+use bulwark_yaml::Limits;
 
 /// Code of the finding for input that is not valid YAML/JSON or exceeds a limit.
 pub const CODE_PARSE: &str = "K8S-PARSE";

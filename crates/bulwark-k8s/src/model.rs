@@ -4,7 +4,7 @@
 //! type (`privileged: "yes"`) is recorded as a [`TypeError`] (the API server would reject the
 //! object) and treated as unset by the checks, so one bad field never hides the rest.
 
-use crate::yaml::{Node, Pos, Value};
+use bulwark_yaml::{Node, Pos, Value};
 
 /// A value and where its key (or list item) is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use bulwark_report::{Category, Finding, Location, Severity};
 
 use crate::model::{Meta, PodSpec};
-use crate::yaml::Pos;
+use bulwark_yaml::Pos;
 
 /// A workload read from the input, ready to check.
 #[derive(Debug, Clone)]

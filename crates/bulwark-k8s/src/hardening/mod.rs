@@ -64,7 +64,7 @@ use bulwark_report::{Finding, RuleInfo, Severity};
 
 use crate::Workload;
 use crate::model::Container;
-use crate::yaml::Pos;
+use bulwark_yaml::Pos;
 
 /// A hardening rule.
 pub struct Rule {

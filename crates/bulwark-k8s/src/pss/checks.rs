@@ -2,7 +2,7 @@
 
 use super::{Check, Level, PodView, Violation};
 use crate::model::{Container, SecurityContext};
-use crate::yaml::Pos;
+use bulwark_yaml::Pos;
 
 /// Every upstream check, in upstream registry order (baseline first).
 pub static CHECKS: &[Check] = &[

@@ -17,7 +17,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::model::{Meta, PodSpec};
-use crate::yaml::Pos;
+use bulwark_yaml::Pos;
 
 pub use checks::CHECKS;
 

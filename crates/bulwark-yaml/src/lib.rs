@@ -1,14 +1,18 @@
-//! A small positioned value tree built from `saphyr-parser` events.
+//! Bulwark's one YAML reader: a small positioned value tree built from `saphyr-parser` events,
+//! used for Kubernetes manifests, Compose files, `.hadolint.yaml`, ignore files, secret and
+//! policy configuration.
 //!
 //! Why our own tree: every finding must point at the line and column of the offending field, and
 //! the reader must stay bounded on hostile input. Building the tree from the event stream lets us
 //! enforce a nesting-depth limit, a per-document node budget and an alias-expansion budget
-//! (the "billion laughs" defence) before anything is allocated.
+//! (the "billion laughs" defence) before anything is allocated, without recursion.
 //!
-//! Scalars are typed the way the Kubernetes toolchain types them: `sigs.k8s.io/yaml` converts YAML
-//! to JSON with go-yaml v2, which follows YAML 1.1 for plain scalars (`yes`/`no`/`on`/`off` are
-//! booleans). Quoted scalars are always strings. JSON is YAML, so JSON input goes through the
-//! same path.
+//! Plain scalars are typed by a [`Schema`]: [`Schema::Yaml11`] the way the Kubernetes toolchain
+//! types them (`sigs.k8s.io/yaml` converts YAML to JSON with go-yaml v2, which follows YAML 1.1:
+//! `yes`/`no`/`on`/`off` are booleans), [`Schema::Core`] the YAML 1.2 core schema (go-yaml v3,
+//! which Trivy and Compose read their files with: `yes` is a string). Quoted and block scalars,
+//! and `!!str`-tagged ones, are always strings. JSON is YAML, so JSON input goes through the same
+//! path. [`config_to_json`] reads a one-document configuration file into `serde_json`.
 
 use std::collections::HashMap;
 
@@ -137,7 +141,19 @@ impl Node {
     }
 }
 
-/// Bounds that keep reading hostile input cheap.
+/// How plain scalars are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Schema {
+    /// YAML 1.1 as go-yaml v2 resolves it (Kubernetes): `yes`/`no`/`on`/`off` booleans, `010`
+    /// octal.
+    #[default]
+    Yaml11,
+    /// The YAML 1.2 core schema (go-yaml v3: Trivy's and Compose's files): `true`/`false` only,
+    /// `0o10` octal, `0x1f` hex.
+    Core,
+}
+
+/// Bounds that keep reading hostile input cheap, and the scalar schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Deepest nesting of mappings and sequences accepted.
@@ -146,6 +162,8 @@ pub struct Limits {
     pub max_nodes: usize,
     /// Most nodes that alias expansion may copy in one document.
     pub max_alias_nodes: usize,
+    /// How plain scalars are typed.
+    pub schema: Schema,
 }
 
 impl Default for Limits {
@@ -154,6 +172,18 @@ impl Default for Limits {
             max_depth: 200,
             max_nodes: 2_000_000,
             max_alias_nodes: 100_000,
+            schema: Schema::Yaml11,
+        }
+    }
+}
+
+impl Limits {
+    /// The default bounds with the YAML 1.2 core schema.
+    #[must_use]
+    pub fn core() -> Self {
+        Self {
+            schema: Schema::Core,
+            ..Self::default()
         }
     }
 }
@@ -205,6 +235,20 @@ pub enum YamlError {
         /// The key.
         pos: Pos,
     },
+    /// A key appears twice in one mapping of a configuration file.
+    #[error("duplicate key `{key}`")]
+    DuplicateKey {
+        /// The key.
+        key: String,
+        /// Its second occurrence.
+        pos: Pos,
+    },
+    /// A configuration file holds more than one document.
+    #[error("a second document; a configuration file holds one")]
+    SecondDocument {
+        /// Where the second document starts.
+        pos: Pos,
+    },
 }
 
 impl YamlError {
@@ -217,7 +261,9 @@ impl YamlError {
             | Self::TooManyNodes { pos, .. }
             | Self::AliasBomb { pos, .. }
             | Self::UnknownAlias { pos }
-            | Self::ComplexKey { pos } => *pos,
+            | Self::ComplexKey { pos }
+            | Self::DuplicateKey { pos, .. }
+            | Self::SecondDocument { pos } => *pos,
         }
     }
 
@@ -353,6 +399,71 @@ fn count_nodes(node: &Node) -> usize {
     }
 }
 
+/// Types a plain scalar by `schema`.
+fn resolve(text: &str, schema: Schema) -> Value {
+    match schema {
+        Schema::Yaml11 => resolve_plain(text),
+        Schema::Core => resolve_core(text),
+    }
+}
+
+/// Resolves a plain scalar with the YAML 1.2 core schema.
+fn resolve_core(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let (neg, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (radix, body, signed_ok) = if let Some(h) = digits.strip_prefix("0x") {
+        (16, h, false)
+    } else if let Some(o) = digits.strip_prefix("0o") {
+        (8, o, false)
+    } else {
+        (10, digits, true)
+    };
+    let signed = text.starts_with(['-', '+']);
+    if !body.is_empty()
+        && body.chars().all(|c| c.is_digit(radix))
+        && (signed_ok || !signed)
+        && let Ok(n) = i64::from_str_radix(body, radix)
+    {
+        return Value::Int(if neg { n.wrapping_neg() } else { n });
+    }
+    if is_core_float(text) || matches!(text, ".inf" | "-.inf" | "+.inf" | ".nan" | ".NaN" | ".Inf")
+    {
+        return Value::Float(text.to_string());
+    }
+    Value::Str(text.to_string())
+}
+
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+fn is_core_float(raw: &str) -> bool {
+    let s = raw.strip_prefix(['-', '+']).unwrap_or(raw);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (s.get(..i).unwrap_or_default(), s.get(i + 1..)),
+        None => (s, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            !(int.is_empty() && frac.is_empty())
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && frac.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => !mantissa.is_empty() && mantissa.bytes().all(|b| b.is_ascii_digit()),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+    });
+    mantissa_ok && exponent_ok
+}
+
 /// Resolves a plain scalar the way go-yaml v2 (YAML 1.1) does for the types Kubernetes uses.
 fn resolve_plain(text: &str) -> Value {
     match text {
@@ -460,9 +571,11 @@ impl Builder {
                     *key = Some((text, pos, plain));
                     return Ok(());
                 }
-                let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let is_str_tag = tag
+                    .as_ref()
+                    .is_some_and(|t| t.suffix == "str" || t.suffix.ends_with(":str"));
                 let value = if style == ScalarStyle::Plain && !is_str_tag {
-                    resolve_plain(&text)
+                    resolve(&text, self.limits.schema)
                 } else {
                     Value::Str(text.into_owned())
                 };
@@ -627,6 +740,77 @@ fn apply_merges(entries: &mut Vec<Entry>, merges: Vec<Node>) {
     }
 }
 
+impl Node {
+    /// The value as JSON: mappings keep the last of repeated keys (as JSON decoding in the API
+    /// server does), numbers that are not finite `f64` (`.inf`, `.nan`) stay strings.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(text) => text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or_else(|| J::String(text.clone()), J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => {
+                let mut m = serde_json::Map::new();
+                for e in entries {
+                    m.insert(e.key.clone(), e.value.to_json());
+                }
+                J::Object(m)
+            }
+        }
+    }
+
+    /// The first key repeated in any mapping of this tree, as configuration files must not
+    /// have (go-yaml v3 refuses them).
+    #[must_use]
+    pub fn duplicate_key(&self) -> Option<(&str, Pos)> {
+        let mut stack = vec![self];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::Seq(items) => stack.extend(items.iter()),
+                Value::Map(entries) => {
+                    for (i, e) in entries.iter().enumerate() {
+                        if entries[..i].iter().any(|x| x.key == e.key) {
+                            return Some((&e.key, e.key_pos));
+                        }
+                        stack.push(&e.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+/// Reads a configuration file (one document, YAML 1.2 core schema, no duplicate keys) into JSON,
+/// so serde derives serve YAML and JSON files alike. An empty file is `null`.
+pub fn config_to_json(text: &str) -> Result<serde_json::Value, YamlError> {
+    let mut docs = Documents::new(text, Limits::core());
+    let root = match docs.next() {
+        None => return Ok(serde_json::Value::Null),
+        Some(doc) => doc?.root,
+    };
+    if let Some(second) = docs.next() {
+        let pos = second?.root.pos;
+        return Err(YamlError::SecondDocument { pos });
+    }
+    if let Some((key, pos)) = root.duplicate_key() {
+        return Err(YamlError::DuplicateKey {
+            key: key.to_owned(),
+            pos,
+        });
+    }
+    Ok(root.to_json())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -727,6 +911,38 @@ mod tests {
             panic!("expected error, got {d:?}")
         };
         assert!(e.pos().line >= 2, "{e:?}");
+    }
+
+    #[test]
+    fn core_schema_scalars_and_config_files() {
+        let v = config_to_json(
+            "a: 1\nb: -2\nc: 1.5\nd: true\ne: ~\nf: '1'\ng: yes\nh: 0x1f\ni: 1e3\nj: .inf\nk: 010\nl: !!str 5\n",
+        )
+        .unwrap();
+        assert_eq!(v["a"], 1);
+        assert_eq!(v["b"], -2);
+        assert_eq!(v["c"], 1.5);
+        assert_eq!(v["d"], true);
+        assert!(v["e"].is_null());
+        assert_eq!(v["f"], "1");
+        assert_eq!(v["g"], "yes");
+        assert_eq!(v["h"], 31);
+        assert_eq!(v["i"], 1000.0);
+        assert_eq!(v["j"], ".inf");
+        assert_eq!(v["k"], 10);
+        assert_eq!(v["l"], "5");
+        let err = config_to_json("a: 1\na: 2\n").unwrap_err();
+        assert!(
+            matches!(&err, YamlError::DuplicateKey { key, pos } if key == "a" && pos.line == 2),
+            "{err}"
+        );
+        let err = config_to_json("a: 1\n---\nb: 2\n").unwrap_err();
+        assert!(matches!(err, YamlError::SecondDocument { .. }), "{err}");
+        assert!(config_to_json("").unwrap().is_null());
+        assert_eq!(
+            config_to_json("a: &x [1, 2]\nb: *x\n").unwrap()["b"],
+            serde_json::json!([1, 2])
+        );
     }
 
     #[test]
