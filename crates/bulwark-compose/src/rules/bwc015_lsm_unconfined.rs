@@ -2,7 +2,7 @@
 
 use bulwark_report::Severity;
 
-use super::{Emitter, Rule};
+use super::{Emitter, Rule, is_privileged};
 use crate::model::Service;
 
 /// The rule.
@@ -12,11 +12,15 @@ pub(crate) static RULE: Rule = Rule {
     summary: "The container runs without AppArmor or SELinux confinement.",
     severity: Severity::Error,
     cis: Some("5.2, 5.3"),
-    doc: "## What\nFlags `security_opt` entries `apparmor:unconfined` (CIS 5.2) and `label:disable` (CIS 5.3), and containers whose effective AppArmor profile is `unconfined`.\n\n## Why\nThe default AppArmor profile (`docker-default`) and SELinux labels deny writes to `/proc` and `/sys` files and mounts that container escapes rely on. Turning them off removes that layer for no functional gain in most services.\n\n## Example\n```yaml\nservices:\n  app:\n    image: app:1.4\n    security_opt: [\"apparmor:unconfined\"]\n```\n\n## Fix\nRemove the option; if the default profile blocks something legitimate, write a profile that allows just that and name it (`apparmor:my-profile`).\n",
+    doc: "## What\nFlags `security_opt` entries `apparmor:unconfined` (CIS 5.2) and `label:disable` (CIS 5.3), and containers whose effective AppArmor profile is `unconfined`. Privileged containers (BWC001), for which the engine turns both off itself, are not reported again.\n\n## Why\nThe default AppArmor profile (`docker-default`) and SELinux labels deny writes to `/proc` and `/sys` files and mounts that container escapes rely on. Turning them off removes that layer for no functional gain in most services.\n\n## Example\n```yaml\nservices:\n  app:\n    image: app:1.4\n    security_opt: [\"apparmor:unconfined\"]\n```\n\n## Fix\nRemove the option; if the default profile blocks something legitimate, write a profile that allows just that and name it (`apparmor:my-profile`).\n",
     run,
 };
 
 fn run(s: &Service, e: &mut Emitter<'_>) {
+    // The engine turns labels off for privileged containers itself; BWC001 reports those.
+    if is_privileged(s) {
+        return;
+    }
     for (k, v, loc) in s.security_opts() {
         let v = v.unwrap_or("");
         let off = (k == "apparmor" && v.eq_ignore_ascii_case("unconfined"))
