@@ -40,4 +40,4 @@ python3 bench/compare.py "$runs" bulwark "$BULWARK docker -f json -o $work/bw.js
 cpu() { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>"$work/time" || true; tail -1 "$work/time"; }
 read -r bw bu bs bm < <(cpu "$BULWARK" docker -f json -o "$work/bw.json")
 read -r dw du ds dm < <(cpu sh -c "$dbs >/dev/null 2>&1")
-python3 -c "b=$bu+$bs; d=$du+$ds; print(f'one run: bulwark {$bw} s wall, {b:.2f} s CPU, peak RSS {$bm} KiB; docker-bench-security {$dw} s wall, {d:.2f} s CPU (shell, its own process; docker CLI children not counted in RSS), peak RSS {$dm} KiB')"
+python3 -c "b=$bu+$bs; d=$du+$ds; print(f'one run: bulwark {$bw} s wall, {b:.2f} s CPU, peak RSS {$bm} KiB; docker-bench-security {$dw} s wall, {d:.2f} s CPU (including the docker CLI processes it runs), peak RSS {$dm} KiB (largest single process)')"

@@ -91,15 +91,20 @@ pub fn check_inputs(inputs: &[Input], opts: &Options) -> CheckResult {
     let scanner = if opts.no_secrets {
         None
     } else {
-        Scanner::builtin().ok()
+        builtin_scanner()
     };
-    result
-        .findings
-        .extend(check_services(&active, scanner.as_ref()));
+    result.findings.extend(check_services(&active, scanner));
     result
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result
+}
+
+/// The built-in secret scanner, compiled once per process (its rule set is fixed).
+#[must_use]
+pub fn builtin_scanner() -> Option<&'static Scanner> {
+    static SCANNER: std::sync::OnceLock<Option<Scanner>> = std::sync::OnceLock::new();
+    SCANNER.get_or_init(|| Scanner::builtin().ok()).as_ref()
 }
 
 /// Runs every `BWC` rule on each service.

@@ -19,7 +19,6 @@ use std::path::Path;
 use bollard::query_parameters::ListContainersOptionsBuilder;
 use bulwark_oci::{DockerDaemon, OciError};
 use bulwark_report::{Finding, RuleInfo};
-use bulwark_secrets::Scanner;
 use serde_json::Value;
 
 pub use container::from_inspect;
@@ -116,11 +115,11 @@ pub fn audit(daemon: &DockerDaemon, opts: &AuditOptions) -> Result<AuditResult, 
     let scanner = if opts.no_secrets {
         None
     } else {
-        Scanner::builtin().ok()
+        bulwark_compose::builtin_scanner()
     };
     result
         .findings
-        .extend(bulwark_compose::check_services(&services, scanner.as_ref()));
+        .extend(bulwark_compose::check_services(&services, scanner));
     Ok(result)
 }
 
