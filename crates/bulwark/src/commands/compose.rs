@@ -3,10 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use bulwark_compose::{Input, LoadOptions, Options, check_inputs};
-use bulwark_report::{ExitPolicy, Report, Severity};
+use bulwark_report::{Report, Severity};
 
-use super::{UsageError, read_input, report_input_error};
-use crate::output::{OutputArgs, Ui, emit};
+use super::{read_input, report_input_error};
+use crate::output::{GateArgs, OutputArgs, Ui, emit};
 
 /// The files `docker compose` looks for when none is named, in order.
 const DEFAULT_FILES: &[&str] = &[
@@ -42,36 +42,10 @@ pub struct Args {
     /// Do not run the secret scanner over `environment` (BWC020).
     #[arg(long)]
     pub no_secrets: bool,
-    /// Report only these severities (comma-separated, e.g. `ERROR,WARNING`).
-    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
-    pub severity: Vec<Severity>,
-    /// Fail only for findings at or above this severity (default: any finding).
-    #[arg(
-        short = 't',
-        long,
-        value_name = "SEVERITY",
-        env = "BULWARK_FAILURE_THRESHOLD"
-    )]
-    pub failure_threshold: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
-}
-
-pub(crate) fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.trim()
-        .parse()
-        .map_err(|e: bulwark_report::ParseSeverityError| e.to_string())
-}
-
-pub(crate) fn threshold(t: Option<&str>) -> Result<Option<Severity>, UsageError> {
-    match t {
-        None | Some("any") => Ok(Some(Severity::Unknown)),
-        Some("none") => Ok(None),
-        Some(t) => t
-            .parse::<Severity>()
-            .map(Some)
-            .map_err(|e| UsageError(e.to_string())),
-    }
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 /// The files to read when none is named: COMPOSE_FILE, else the first default file found in
@@ -104,7 +78,6 @@ fn default_files() -> Vec<String> {
 
 /// Loads the files as one project, checks it, renders the report, returns the exit status.
 pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
-    let threshold = threshold(args.failure_threshold.as_deref())?;
     let files = if args.files.is_empty() {
         let found = default_files();
         if found.is_empty() {
@@ -176,10 +149,6 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         "services_checked".into(),
         serde_json::json!(result.services_checked),
     );
-    if !args.severity.is_empty() {
-        let keep = &args.severity;
-        report.findings.retain(|f| keep.contains(&f.severity));
-    }
     let codes: std::collections::BTreeSet<&str> =
         report.findings.iter().map(|f| f.code.as_str()).collect();
     let infos: Vec<_> = bulwark_compose::rules()
@@ -188,11 +157,9 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     for info in infos {
         report.add_rule(info);
     }
-    let policy = ExitPolicy {
-        threshold,
-        ..ExitPolicy::default()
-    };
-    let status = emit(&mut report, &args.output, ui, policy)?;
+    // Any finding fails by default, as for `bulwark k8s`.
+    let policy = args.gate.exit_policy(Some(Severity::Unknown));
+    let status = emit(&mut report, &args.output, &args.gate, ui, policy)?;
     if unreadable > 0 {
         return Ok(bulwark_report::EXIT_RUNTIME.max(status));
     }

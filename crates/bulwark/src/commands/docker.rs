@@ -3,10 +3,9 @@
 use anyhow::Context;
 use bulwark_docker::{AuditOptions, audit};
 use bulwark_oci::DockerDaemon;
-use bulwark_report::{ExitPolicy, Report, Severity};
+use bulwark_report::{Report, Severity};
 
-use super::compose::{parse_severity, threshold};
-use crate::output::{OutputArgs, Ui, emit};
+use crate::output::{GateArgs, OutputArgs, Ui, emit};
 
 /// Flags for `bulwark docker`.
 #[derive(Debug, clap::Args)]
@@ -27,25 +26,15 @@ pub struct Args {
     /// Do not run the secret scanner over container environments (BWC020).
     #[arg(long)]
     pub no_secrets: bool,
-    /// Report only these severities (comma-separated, e.g. `ERROR,WARNING`).
-    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
-    pub severity: Vec<Severity>,
-    /// Fail only for findings at or above this severity (default: any finding).
-    #[arg(
-        short = 't',
-        long,
-        value_name = "SEVERITY",
-        env = "BULWARK_FAILURE_THRESHOLD"
-    )]
-    pub failure_threshold: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 /// Audits the engine, renders the report, returns the exit status. An unreachable engine is a
 /// runtime error (exit 3), never an empty report.
 pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
-    let threshold = threshold(args.failure_threshold.as_deref())?;
     let daemon = match &args.host {
         Some(h) => DockerDaemon::new(h),
         None => DockerDaemon::from_env(),
@@ -78,10 +67,6 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     report
         .metadata
         .insert("containers".into(), serde_json::json!(result.containers));
-    if !args.severity.is_empty() {
-        let keep = &args.severity;
-        report.findings.retain(|f| keep.contains(&f.severity));
-    }
     let codes: std::collections::BTreeSet<&str> =
         report.findings.iter().map(|f| f.code.as_str()).collect();
     let infos: Vec<_> = bulwark_docker::rules()
@@ -91,9 +76,7 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     for info in infos {
         report.add_rule(info);
     }
-    let policy = ExitPolicy {
-        threshold,
-        ..ExitPolicy::default()
-    };
-    emit(&mut report, &args.output, ui, policy)
+    // Any finding fails by default, as for `bulwark k8s`.
+    let policy = args.gate.exit_policy(Some(Severity::Unknown));
+    emit(&mut report, &args.output, &args.gate, ui, policy)
 }
