@@ -1,16 +1,31 @@
-//! Docker Engine API client, just enough to export images: HTTP/1.1 over the unix socket
-//! (`/var/run/docker.sock`) or `DOCKER_HOST=unix://…|tcp://…` (plain TCP; TLS daemons are not
-//! supported). `GET /images/{name}/get` (a `docker save` tar stream) is **spooled to a temp
-//! file** in the cache/spool dir, then read as a docker archive: layers may come before
-//! `manifest.json` in the stream and must be read in parallel, so random access is needed.
+//! The Docker Engine, reached through [bollard] (the maintained Rust Engine API client): the
+//! image source's daemon access (ping, image inspect, `docker save` export) and the one place
+//! that builds an engine client for the rest of Bulwark (`bulwark-docker` audits the engine
+//! through [`DockerDaemon::client`] and [`DockerDaemon::block_on`]).
+//!
+//! The endpoint is found the way the docker CLI finds it ([`EngineEndpoint::from_env`]):
+//! `DOCKER_HOST` (`unix://`, `tcp://`, `ssh://`; `tcp://` uses TLS when `DOCKER_TLS_VERIFY` is
+//! set, with `ca.pem`/`cert.pem`/`key.pem` from `DOCKER_CERT_PATH` or `~/.docker`), else the
+//! context named by `DOCKER_CONTEXT` or `currentContext` in `~/.docker/config.json` (its
+//! endpoint in `~/.docker/contexts/meta/<sha256(name)>/meta.json`, TLS material in
+//! `~/.docker/contexts/tls/<sha256(name)>/docker/`), else `/var/run/docker.sock`.
+//!
+//! `GET /images/{name}/get` (a `docker save` tar stream) is **spooled to a temp file** in the
+//! cache/spool dir, then read as a docker archive: layers may come before `manifest.json` in the
+//! stream and must be read in parallel, so random access is needed.
+//!
+//! bollard is async; the rest of the pipeline is sync + rayon, so each [`DockerDaemon`] owns a
+//! small current-thread tokio runtime and blocks on it. Do not call it from inside an async task
+//! (use `spawn_blocking`).
 
-use std::fmt::Write as _;
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::os::unix::net::UnixStream;
+use std::future::Future;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+
+use bollard::Docker;
+use futures_util::StreamExt;
+use sha2::{Digest as _, Sha256};
 
 use crate::archive::open_docker_archive;
 use crate::error::{OciError, Result};
@@ -21,174 +36,402 @@ use crate::store::TarStore;
 /// Default unix socket of the Docker daemon.
 pub const DEFAULT_DOCKER_SOCKET: &str = "/var/run/docker.sock";
 
-const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// Seconds a single API request may take before it is abandoned.
+const REQUEST_TIMEOUT_SECS: u64 = 300;
 
+/// Client certificate, key and CA for a TLS endpoint (`DOCKER_CERT_PATH` layout).
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Endpoint {
-    Unix(PathBuf),
-    Tcp(String),
+pub struct TlsFiles {
+    /// CA bundle that signed the daemon's certificate (`ca.pem`).
+    pub ca: PathBuf,
+    /// Client certificate (`cert.pem`).
+    pub cert: PathBuf,
+    /// Client private key (`key.pem`).
+    pub key: PathBuf,
 }
 
-/// A Docker Engine endpoint.
-#[derive(Debug, Clone)]
-pub struct DockerDaemon {
-    endpoint: Endpoint,
-    timeout: Duration,
-}
-
-trait Stream: Read + Write + Send {}
-impl<T: Read + Write + Send> Stream for T {}
-
-/// An HTTP response from the daemon: status and a body reader (de-chunked).
-pub struct DaemonResponse {
-    /// HTTP status.
-    pub status: u16,
-    body: Box<dyn Read + Send>,
-}
-
-impl Read for DaemonResponse {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.body.read(buf)
+impl TlsFiles {
+    /// `ca.pem`, `cert.pem`, `key.pem` in `dir`.
+    #[must_use]
+    pub fn in_dir(dir: &Path) -> Self {
+        Self {
+            ca: dir.join("ca.pem"),
+            cert: dir.join("cert.pem"),
+            key: dir.join("key.pem"),
+        }
     }
 }
 
-impl DockerDaemon {
-    /// `host` as in `DOCKER_HOST`: `unix:///path`, `tcp://host:port`, or a bare socket path.
-    pub fn new(host: &str) -> Result<Self> {
-        let endpoint = if let Some(p) = host.strip_prefix("unix://") {
-            Endpoint::Unix(PathBuf::from(p))
-        } else if let Some(a) = host
-            .strip_prefix("tcp://")
-            .or_else(|| host.strip_prefix("http://"))
-        {
-            let a = a.trim_end_matches('/');
-            if a.is_empty() {
-                return Err(OciError::Daemon {
-                    endpoint: host.to_string(),
-                    detail: "empty tcp address".into(),
-                });
-            }
-            Endpoint::Tcp(if a.contains(':') {
-                a.to_string()
-            } else {
-                format!("{a}:2375")
-            })
-        } else if host.starts_with('/') {
-            Endpoint::Unix(PathBuf::from(host))
+/// Where the engine is, resolved like the docker CLI resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineEndpoint {
+    /// `unix:///path`, `tcp://host:port` or `ssh://[user@]host[:port]`.
+    pub host: String,
+    /// TLS material for `tcp://` endpoints that use TLS.
+    pub tls: Option<TlsFiles>,
+    /// The Docker context the endpoint came from, if any.
+    pub context: Option<String>,
+}
+
+impl EngineEndpoint {
+    /// An explicit host (`DOCKER_HOST` syntax, or a bare socket path), with TLS as the
+    /// environment says (`DOCKER_TLS_VERIFY`, `DOCKER_CERT_PATH`) for `tcp://` hosts.
+    pub fn from_host(host: &str) -> Result<Self> {
+        Self::from_host_with(host, &|k| std::env::var(k).ok(), home_dir().as_deref())
+    }
+
+    /// [`EngineEndpoint::from_host`] with an explicit environment and home directory.
+    pub fn from_host_with(
+        host: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+        home: Option<&Path>,
+    ) -> Result<Self> {
+        let tls_verify = env("DOCKER_TLS_VERIFY").is_some_and(|v| !v.is_empty());
+        let host = normalize_host(host, tls_verify)?;
+        let tls = if tls_verify && host.starts_with("tcp://") {
+            let dir = env("DOCKER_CERT_PATH")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| config_dir(env, home))
+                .ok_or_else(|| OciError::Daemon {
+                    endpoint: host.clone(),
+                    detail: "DOCKER_TLS_VERIFY is set but neither DOCKER_CERT_PATH nor HOME is"
+                        .into(),
+                })?;
+            Some(TlsFiles::in_dir(&dir))
         } else {
-            return Err(OciError::Daemon {
-                endpoint: host.to_string(),
-                detail: "unsupported DOCKER_HOST (expected unix:// or tcp://; TLS and ssh:// are not supported)".into(),
-            });
+            None
         };
         Ok(Self {
-            endpoint,
-            timeout: Duration::from_secs(300),
+            host,
+            tls,
+            context: None,
         })
     }
 
-    /// From `DOCKER_HOST`, else the default socket.
+    /// From the process environment: `DOCKER_HOST`, then `DOCKER_CONTEXT`, then the current
+    /// context of `~/.docker/config.json` (or `$DOCKER_CONFIG/config.json`), then the default
+    /// unix socket.
     pub fn from_env() -> Result<Self> {
-        match std::env::var("DOCKER_HOST") {
-            Ok(h) if !h.is_empty() => Self::new(&h),
-            _ => Self::new(&format!("unix://{DEFAULT_DOCKER_SOCKET}")),
+        Self::from_env_with(&|k| std::env::var(k).ok(), home_dir().as_deref())
+    }
+
+    /// [`EngineEndpoint::from_env`] with an explicit environment and home directory.
+    pub fn from_env_with(
+        env: &dyn Fn(&str) -> Option<String>,
+        home: Option<&Path>,
+    ) -> Result<Self> {
+        if let Some(h) = env("DOCKER_HOST").filter(|h| !h.is_empty()) {
+            return Self::from_host_with(&h, env, home);
+        }
+        let context = env("DOCKER_CONTEXT")
+            .filter(|c| !c.is_empty())
+            .or_else(|| current_context(env, home));
+        match context.as_deref() {
+            None | Some("default") => {
+                Self::from_host_with(&format!("unix://{DEFAULT_DOCKER_SOCKET}"), env, home)
+            }
+            Some(name) => load_context(name, env, home),
         }
     }
 
-    /// Printable endpoint.
+    /// The endpoint as users write it, with the context name when there is one.
+    #[must_use]
+    pub fn display(&self) -> String {
+        match &self.context {
+            Some(c) => format!("{} (context {c})", self.host),
+            None => self.host.clone(),
+        }
+    }
+}
+
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+}
+
+/// `$DOCKER_CONFIG`, else `~/.docker`.
+fn config_dir(env: &dyn Fn(&str) -> Option<String>, home: Option<&Path>) -> Option<PathBuf> {
+    env("DOCKER_CONFIG")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home.map(|h| h.join(".docker")))
+}
+
+fn current_context(env: &dyn Fn(&str) -> Option<String>, home: Option<&Path>) -> Option<String> {
+    let path = config_dir(env, home)?.join("config.json");
+    let text = std::fs::read(&path).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    v.get("currentContext")
+        .and_then(serde_json::Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Reads a context's docker endpoint, as `docker context inspect` shows it.
+fn load_context(
+    name: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<&Path>,
+) -> Result<EngineEndpoint> {
+    let not_found = |detail: String| OciError::Daemon {
+        endpoint: format!("context {name}"),
+        detail,
+    };
+    let dir = config_dir(env, home)
+        .ok_or_else(|| not_found("no HOME or DOCKER_CONFIG to find contexts in".into()))?
+        .join("contexts");
+    let id = hex(&Sha256::digest(name.as_bytes()));
+    let meta_path = dir.join("meta").join(&id).join("meta.json");
+    let text = std::fs::read(&meta_path).map_err(|e| {
+        not_found(format!(
+            "cannot read {}: {e} (list contexts with `docker context ls`, pick one with `docker context use`)",
+            meta_path.display()
+        ))
+    })?;
+    let meta: serde_json::Value = serde_json::from_slice(&text)
+        .map_err(|e| not_found(format!("{}: {e}", meta_path.display())))?;
+    let docker = meta.pointer("/Endpoints/docker");
+    let host = docker
+        .and_then(|d| d.get("Host"))
+        .and_then(serde_json::Value::as_str)
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| {
+            not_found(format!(
+                "{} has no Endpoints.docker.Host",
+                meta_path.display()
+            ))
+        })?;
+    let skip_verify = docker
+        .and_then(|d| d.get("SkipTLSVerify"))
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let tls_dir = dir.join("tls").join(&id).join("docker");
+    let has_tls = tls_dir.join("ca.pem").is_file() || tls_dir.join("cert.pem").is_file();
+    let host = normalize_host(host, has_tls)?;
+    if skip_verify && host.starts_with("tcp://") {
+        return Err(not_found(
+            "SkipTLSVerify is set: Bulwark always verifies the daemon's certificate (give the context its ca.pem)".into(),
+        ));
+    }
+    Ok(EngineEndpoint {
+        tls: (has_tls && host.starts_with("tcp://")).then(|| TlsFiles::in_dir(&tls_dir)),
+        host,
+        context: Some(name.to_string()),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Checks and canonicalises a `DOCKER_HOST` value (default ports as the docker CLI has them:
+/// 2375 plain, 2376 with TLS).
+fn normalize_host(host: &str, tls: bool) -> Result<String> {
+    let bad = |detail: &str| OciError::Daemon {
+        endpoint: host.to_string(),
+        detail: detail.to_string(),
+    };
+    if host.starts_with('/') {
+        return Ok(format!("unix://{host}"));
+    }
+    if let Some(p) = host.strip_prefix("unix://") {
+        if p.is_empty() {
+            return Err(bad("empty unix socket path"));
+        }
+        return Ok(host.to_string());
+    }
+    if let Some(a) = host
+        .strip_prefix("tcp://")
+        .or_else(|| host.strip_prefix("http://"))
+        .or_else(|| host.strip_prefix("https://"))
+    {
+        let a = a.trim_end_matches('/');
+        if a.is_empty() {
+            return Err(bad("empty tcp address"));
+        }
+        let has_port = a
+            .rsplit_once(':')
+            .is_some_and(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let port = if tls { 2376 } else { 2375 };
+        return Ok(if has_port {
+            format!("tcp://{a}")
+        } else {
+            format!("tcp://{a}:{port}")
+        });
+    }
+    if let Some(a) = host.strip_prefix("ssh://") {
+        if a.trim_matches('/').is_empty() {
+            return Err(bad("empty ssh address"));
+        }
+        return Ok(host.trim_end_matches('/').to_string());
+    }
+    Err(bad(
+        "unsupported DOCKER_HOST: expected unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST",
+    ))
+}
+
+/// A Docker Engine: its endpoint, a bollard client for it and the runtime that drives it.
+#[derive(Debug, Clone)]
+pub struct DockerDaemon {
+    endpoint: EngineEndpoint,
+    runtime: Arc<tokio::runtime::Runtime>,
+    client: Docker,
+    negotiated: Arc<OnceLock<Docker>>,
+}
+
+impl DockerDaemon {
+    /// `host` as in `DOCKER_HOST`: `unix:///path`, `tcp://host:port`, `ssh://user@host`, or a
+    /// bare socket path. `tcp://` uses TLS when `DOCKER_TLS_VERIFY` is set.
+    pub fn new(host: &str) -> Result<Self> {
+        Self::with_endpoint(EngineEndpoint::from_host(host)?)
+    }
+
+    /// From `DOCKER_HOST`, the current Docker context, else the default socket.
+    pub fn from_env() -> Result<Self> {
+        Self::with_endpoint(EngineEndpoint::from_env()?)
+    }
+
+    /// A client for `endpoint`. Nothing is sent until the first request; TLS files are read now.
+    pub fn with_endpoint(endpoint: EngineEndpoint) -> Result<Self> {
+        let fail = |detail: String| OciError::Daemon {
+            endpoint: endpoint.display(),
+            detail,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .map_err(|e| fail(format!("starting the I/O runtime: {e}")))?;
+        let version = bollard::API_DEFAULT_VERSION;
+        let client = if let Some(path) = endpoint.host.strip_prefix("unix://") {
+            Docker::connect_with_unix(path, REQUEST_TIMEOUT_SECS, version)
+        } else if endpoint.host.starts_with("ssh://") {
+            Docker::connect_with_ssh(&endpoint.host, REQUEST_TIMEOUT_SECS, version, None)
+        } else if let Some(tls) = &endpoint.tls {
+            for f in [&tls.ca, &tls.cert, &tls.key] {
+                if !f.is_file() {
+                    return Err(fail(format!(
+                        "TLS file {} not found (set DOCKER_CERT_PATH to the directory with ca.pem, cert.pem and key.pem)",
+                        f.display()
+                    )));
+                }
+            }
+            // bollard's rustls client needs a process-wide crypto provider; an error only
+            // means one is installed already.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            Docker::connect_with_ssl(
+                &endpoint.host,
+                &tls.key,
+                &tls.cert,
+                &tls.ca,
+                REQUEST_TIMEOUT_SECS,
+                version,
+            )
+        } else {
+            Docker::connect_with_http(&endpoint.host, REQUEST_TIMEOUT_SECS, version)
+        }
+        .map_err(|e| {
+            fail(format!(
+                "{} (is the Docker engine running? set DOCKER_HOST or pick a context with `docker context use`)",
+                error_chain(&e)
+            ))
+        })?;
+        Ok(Self {
+            endpoint,
+            runtime: Arc::new(runtime),
+            client,
+            negotiated: Arc::new(OnceLock::new()),
+        })
+    }
+
+    /// Printable endpoint (`unix:///var/run/docker.sock`, `tcp://h:2376 (context prod)`).
     pub fn endpoint(&self) -> String {
-        match &self.endpoint {
-            Endpoint::Unix(p) => format!("unix://{}", p.display()),
-            Endpoint::Tcp(a) => format!("tcp://{a}"),
-        }
+        self.endpoint.display()
     }
 
-    fn err(&self, detail: impl Into<String>) -> OciError {
+    /// The resolved endpoint.
+    pub fn engine_endpoint(&self) -> &EngineEndpoint {
+        &self.endpoint
+    }
+
+    /// True when the engine is on this machine's unix socket (its configuration files and
+    /// process can then be read too).
+    pub fn is_local_socket(&self) -> bool {
+        self.endpoint.host.starts_with("unix://")
+    }
+
+    /// Runs a future on this daemon's runtime. Must not be called from inside an async task.
+    pub fn block_on<F: Future>(&self, fut: F) -> F::Output {
+        self.runtime.block_on(fut)
+    }
+
+    /// The bollard client, with the API version negotiated down to what the engine speaks
+    /// (the first call asks the engine; later calls reuse the answer).
+    pub fn client(&self) -> Result<&Docker> {
+        if let Some(c) = self.negotiated.get() {
+            return Ok(c);
+        }
+        let c = self
+            .block_on(self.client.clone().negotiate_version())
+            .map_err(|e| self.api_error("connecting", &e))?;
+        Ok(self.negotiated.get_or_init(|| c))
+    }
+
+    /// An [`OciError::Daemon`] for a failed request, with what to do when the engine cannot be
+    /// reached at all.
+    pub fn api_error(&self, what: &str, e: &bollard::errors::Error) -> OciError {
+        use bollard::errors::Error as E;
+        let detail = match e {
+            E::DockerResponseServerError {
+                status_code,
+                message,
+            } => format!("{what}: HTTP {status_code}: {}", message.trim()),
+            E::RequestTimeoutError => format!(
+                "{what}: no answer within {REQUEST_TIMEOUT_SECS} s (is the engine overloaded?)"
+            ),
+            other => format!(
+                "{what}: {} (is the Docker engine running and reachable? set DOCKER_HOST or pick a context with `docker context use`)",
+                error_chain(other)
+            ),
+        };
         OciError::Daemon {
             endpoint: self.endpoint(),
-            detail: detail.into(),
+            detail,
         }
-    }
-
-    fn connect(&self) -> Result<Box<dyn Stream>> {
-        match &self.endpoint {
-            Endpoint::Unix(p) => {
-                let s = UnixStream::connect(p).map_err(|e| self.err(format!("connect: {e}")))?;
-                s.set_read_timeout(Some(self.timeout))
-                    .map_err(|e| self.err(e.to_string()))?;
-                Ok(Box::new(s))
-            }
-            Endpoint::Tcp(a) => {
-                let s = TcpStream::connect(a).map_err(|e| self.err(format!("connect: {e}")))?;
-                s.set_read_timeout(Some(self.timeout))
-                    .map_err(|e| self.err(e.to_string()))?;
-                Ok(Box::new(s))
-            }
-        }
-    }
-
-    /// Sends `GET path` and returns the response (any status).
-    pub fn get(&self, path: &str) -> Result<DaemonResponse> {
-        let mut s = self.connect()?;
-        let req = format!(
-            "GET {path} HTTP/1.1\r\nHost: docker\r\nUser-Agent: bulwark\r\nAccept: */*\r\nConnection: close\r\n\r\n"
-        );
-        s.write_all(req.as_bytes())
-            .map_err(|e| self.err(format!("sending request: {e}")))?;
-        s.flush()
-            .map_err(|e| self.err(format!("sending request: {e}")))?;
-        parse_response(BufReader::with_capacity(256 * 1024, s))
-            .map_err(|e| self.err(format!("GET {path}: {e}")))
     }
 
     /// Pings the daemon (`GET /_ping`).
     pub fn ping(&self) -> Result<()> {
-        let mut r = self.get("/_ping")?;
-        let status = r.status;
-        let mut body = String::new();
-        let _ = (&mut r).take(1024).read_to_string(&mut body);
-        if status == 200 {
-            Ok(())
-        } else {
-            Err(self.err(format!("ping returned HTTP {status}: {body}")))
-        }
+        let c = self.client()?;
+        self.block_on(c.ping())
+            .map(|_| ())
+            .map_err(|e| self.api_error("ping", &e))
     }
 
     /// `GET /images/{name}/json`: the image's inspect JSON, or `None` if the daemon lacks it.
     pub fn inspect(&self, name: &str) -> Result<Option<serde_json::Value>> {
-        let mut r = self.get(&format!("/images/{}/json", escape_name(name)))?;
-        let mut body = Vec::new();
-        (&mut r)
-            .take(16 << 20)
-            .read_to_end(&mut body)
-            .map_err(|e| self.err(format!("reading inspect response: {e}")))?;
-        match r.status {
-            200 => serde_json::from_slice(&body)
+        let c = self.client()?;
+        match self.block_on(c.inspect_image(name)) {
+            Ok(info) => serde_json::to_value(&info)
                 .map(Some)
                 .map_err(|e| OciError::json(format!("{}: inspect {name}", self.endpoint()), e)),
-            404 => Ok(None),
-            s => Err(self.err(format!(
-                "inspect {name}: HTTP {s}: {}",
-                String::from_utf8_lossy(&body).trim()
-            ))),
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Ok(None),
+            Err(e) => Err(self.api_error(&format!("inspect {name}"), &e)),
         }
     }
 
     /// Exports `name` (`GET /images/{name}/get`) into a temp file under `spool_dir`
     /// (default: the system temp dir). The file is deleted when the returned handle drops.
     pub fn export(&self, name: &str, spool_dir: Option<&Path>) -> Result<tempfile::NamedTempFile> {
-        let mut r = self.get(&format!("/images/{}/get", escape_name(name)))?;
-        if r.status != 200 {
-            let mut body = String::new();
-            let _ = (&mut r).take(4096).read_to_string(&mut body);
-            if r.status == 404 {
-                return Err(OciError::ImageNotInDaemon {
-                    image: name.to_string(),
-                    endpoint: self.endpoint(),
-                });
-            }
-            return Err(self.err(format!("export {name}: HTTP {}: {}", r.status, body.trim())));
-        }
+        let c = self.client()?;
         let mut tmp = match spool_dir {
             Some(d) => {
                 std::fs::create_dir_all(d)
@@ -204,139 +447,47 @@ impl DockerDaemon {
                 .tempfile(),
         }
         .map_err(|e| OciError::io("creating spool file for docker save", e))?;
-        io::copy(&mut r, tmp.as_file_mut())
-            .map_err(|e| self.err(format!("exporting {name}: {e}")))?;
-        tmp.as_file_mut()
-            .flush()
+        let file = tmp.as_file_mut();
+        self.block_on(async {
+            let mut stream = c.export_image(name);
+            while let Some(chunk) = stream.next().await {
+                match chunk {
+                    Ok(bytes) => file
+                        .write_all(&bytes)
+                        .map_err(|e| OciError::io("writing spool file", e))?,
+                    Err(bollard::errors::Error::DockerResponseServerError {
+                        status_code: 404,
+                        ..
+                    }) => {
+                        return Err(OciError::ImageNotInDaemon {
+                            image: name.to_string(),
+                            endpoint: self.endpoint(),
+                        });
+                    }
+                    Err(e) => return Err(self.api_error(&format!("exporting {name}"), &e)),
+                }
+            }
+            Ok(())
+        })?;
+        file.flush()
             .map_err(|e| OciError::io("writing spool file", e))?;
         Ok(tmp)
     }
 }
 
-/// Percent-escapes an image name for a URL path (keeps `/ : @ . - _`).
-fn escape_name(name: &str) -> String {
-    let mut o = String::with_capacity(name.len());
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"/:@.-_".contains(&b) {
-            o.push(char::from(b));
-        } else {
-            let _ = write!(o, "%{b:02X}");
+/// The error and its sources on one line (bollard wraps hyper wraps io).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let t = s.to_string();
+        if !out.contains(&t) {
+            out.push_str(": ");
+            out.push_str(&t);
         }
+        cur = s.source();
     }
-    o
-}
-
-fn parse_response<R: BufRead + Send + 'static>(mut r: R) -> io::Result<DaemonResponse> {
-    let mut line = String::new();
-    let mut total = 0usize;
-    let mut read_line = |r: &mut R, line: &mut String| -> io::Result<()> {
-        line.clear();
-        let n = r.by_ref().take(8192).read_line(line)?;
-        total += n;
-        if n == 0 || total > MAX_HEADER_BYTES {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "truncated or oversized HTTP header",
-            ));
-        }
-        Ok(())
-    };
-    read_line(&mut r, &mut line)?;
-    let status: u16 = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("bad status line {line:?}"),
-            )
-        })?;
-    let mut chunked = false;
-    let mut length: Option<u64> = None;
-    loop {
-        read_line(&mut r, &mut line)?;
-        let l = line.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = l.split_once(':') {
-            let k = k.trim().to_ascii_lowercase();
-            let v = v.trim();
-            if k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked") {
-                chunked = true;
-            } else if k == "content-length" {
-                length = v.parse().ok();
-            }
-        }
-    }
-    let body: Box<dyn Read + Send> = if chunked {
-        Box::new(ChunkedReader {
-            inner: r,
-            remaining: 0,
-            done: false,
-        })
-    } else if let Some(n) = length {
-        Box::new(r.take(n))
-    } else {
-        Box::new(r)
-    };
-    Ok(DaemonResponse { status, body })
-}
-
-/// HTTP/1.1 chunked transfer decoding.
-struct ChunkedReader<R> {
-    inner: R,
-    remaining: u64,
-    done: bool,
-}
-
-impl<R: BufRead> Read for ChunkedReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.done || buf.is_empty() {
-            return Ok(0);
-        }
-        if self.remaining == 0 {
-            let mut line = String::new();
-            (&mut self.inner).take(1024).read_line(&mut line)?;
-            let size_str = line.trim().split(';').next().unwrap_or("");
-            let size = u64::from_str_radix(size_str, 16).map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("bad chunk size {line:?}"),
-                )
-            })?;
-            if size == 0 {
-                // trailers until empty line
-                loop {
-                    line.clear();
-                    let n = (&mut self.inner).take(8192).read_line(&mut line)?;
-                    if n == 0 || line.trim().is_empty() {
-                        break;
-                    }
-                }
-                self.done = true;
-                return Ok(0);
-            }
-            self.remaining = size;
-        }
-        let want = buf
-            .len()
-            .min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
-        let n = self.inner.read(buf.get_mut(..want).unwrap_or_default())?;
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "truncated chunked body",
-            ));
-        }
-        self.remaining -= n as u64;
-        if self.remaining == 0 {
-            let mut crlf = [0u8; 2];
-            self.inner.read_exact(&mut crlf)?;
-        }
-        Ok(n)
-    }
+    out
 }
 
 /// Reads image `name` (as Docker names it: `alpine:3.20`, an ID, `repo@sha256:…`) from the
@@ -380,46 +531,103 @@ pub fn open_daemon_image(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
-    #[test]
-    fn endpoints() {
-        assert_eq!(
-            DockerDaemon::new("unix:///x.sock").unwrap().endpoint(),
-            "unix:///x.sock"
-        );
-        assert_eq!(
-            DockerDaemon::new("tcp://1.2.3.4").unwrap().endpoint(),
-            "tcp://1.2.3.4:2375"
-        );
-        assert!(DockerDaemon::new("ssh://x").is_err());
-        assert!(DockerDaemon::new("tcp://").is_err());
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
     }
 
     #[test]
-    fn chunked_and_length_bodies() {
-        let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\nT: v\r\n\r\n";
-        let mut r = parse_response(BufReader::new(io::Cursor::new(raw.to_vec()))).unwrap();
-        let mut s = String::new();
-        r.read_to_string(&mut s).unwrap();
-        assert_eq!((r.status, s.as_str()), (200, "hello world"));
-        let raw = b"HTTP/1.0 404 Not Found\r\nContent-Length: 3\r\n\r\nabcdef";
-        let mut r = parse_response(BufReader::new(io::Cursor::new(raw.to_vec()))).unwrap();
-        let mut s = String::new();
-        r.read_to_string(&mut s).unwrap();
-        assert_eq!((r.status, s.as_str()), (404, "abc"));
-        let bad = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
-        let mut r = parse_response(BufReader::new(io::Cursor::new(bad.to_vec()))).unwrap();
-        assert!(r.read_to_end(&mut Vec::new()).is_err());
-        let trunc = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc";
-        let mut r = parse_response(BufReader::new(io::Cursor::new(trunc.to_vec()))).unwrap();
-        assert!(r.read_to_end(&mut Vec::new()).is_err());
-        assert!(parse_response(BufReader::new(io::Cursor::new(b"garbage".to_vec()))).is_err());
+    fn hosts() {
+        let e = env_of(&[]);
+        let host = |h| EngineEndpoint::from_host_with(h, &e, None).map(|x| x.host);
+        assert_eq!(host("unix:///x.sock").unwrap(), "unix:///x.sock");
+        assert_eq!(host("/x.sock").unwrap(), "unix:///x.sock");
+        assert_eq!(host("tcp://1.2.3.4").unwrap(), "tcp://1.2.3.4:2375");
+        assert_eq!(host("tcp://[::1]:99/").unwrap(), "tcp://[::1]:99");
+        assert_eq!(host("ssh://me@box").unwrap(), "ssh://me@box");
+        assert!(host("tcp://").is_err());
+        assert!(host("npipe:////./pipe/docker").is_err());
+        assert!(host("ssh://").is_err());
     }
 
     #[test]
-    fn name_escaping() {
-        assert_eq!(escape_name("localhost:5000/a/b:1"), "localhost:5000/a/b:1");
-        assert_eq!(escape_name("a b?#"), "a%20b%3F%23");
+    fn tls_from_environment() {
+        let e = env_of(&[("DOCKER_TLS_VERIFY", "1"), ("DOCKER_CERT_PATH", "/certs")]);
+        let ep = EngineEndpoint::from_host_with("tcp://h", &e, None).unwrap();
+        assert_eq!(ep.host, "tcp://h:2376");
+        assert_eq!(ep.tls, Some(TlsFiles::in_dir(Path::new("/certs"))));
+        let e = env_of(&[("DOCKER_TLS_VERIFY", "1")]);
+        let ep =
+            EngineEndpoint::from_host_with("tcp://h:1", &e, Some(Path::new("/home/u"))).unwrap();
+        assert_eq!(ep.tls, Some(TlsFiles::in_dir(Path::new("/home/u/.docker"))));
+        // missing TLS files are named
+        let err = DockerDaemon::with_endpoint(ep).unwrap_err().to_string();
+        assert!(
+            err.contains("/home/u/.docker/ca.pem") && err.contains("DOCKER_CERT_PATH"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn contexts() {
+        let home = tempfile::tempdir().unwrap();
+        let docker = home.path().join(".docker");
+        std::fs::create_dir_all(&docker).unwrap();
+        std::fs::write(docker.join("config.json"), r#"{"currentContext":"remote"}"#).unwrap();
+        let id = hex(&Sha256::digest(b"remote"));
+        let meta = docker.join("contexts/meta").join(&id);
+        std::fs::create_dir_all(&meta).unwrap();
+        std::fs::write(
+            meta.join("meta.json"),
+            r#"{"Name":"remote","Metadata":{},"Endpoints":{"docker":{"Host":"tcp://10.0.0.5:2376","SkipTLSVerify":false}}}"#,
+        )
+        .unwrap();
+        let tls = docker.join("contexts/tls").join(&id).join("docker");
+        std::fs::create_dir_all(&tls).unwrap();
+        std::fs::write(tls.join("ca.pem"), "x").unwrap();
+        let e = env_of(&[]);
+        let ep = EngineEndpoint::from_env_with(&e, Some(home.path())).unwrap();
+        assert_eq!(ep.host, "tcp://10.0.0.5:2376");
+        assert_eq!(ep.context.as_deref(), Some("remote"));
+        assert_eq!(ep.tls, Some(TlsFiles::in_dir(&tls)));
+        // DOCKER_HOST wins over the context; DOCKER_CONTEXT over config.json
+        let e = env_of(&[("DOCKER_HOST", "unix:///d.sock")]);
+        let ep = EngineEndpoint::from_env_with(&e, Some(home.path())).unwrap();
+        assert_eq!((ep.host.as_str(), ep.context), ("unix:///d.sock", None));
+        let e = env_of(&[("DOCKER_CONTEXT", "default")]);
+        let ep = EngineEndpoint::from_env_with(&e, Some(home.path())).unwrap();
+        assert_eq!(ep.host, format!("unix://{DEFAULT_DOCKER_SOCKET}"));
+        let e = env_of(&[("DOCKER_CONTEXT", "nope")]);
+        let err = EngineEndpoint::from_env_with(&e, Some(home.path()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("context nope") && err.contains("docker context ls"),
+            "{err}"
+        );
+        // no config at all: the default socket
+        let empty = tempfile::tempdir().unwrap();
+        let ep = EngineEndpoint::from_env_with(&env_of(&[]), Some(empty.path())).unwrap();
+        assert_eq!(ep.host, format!("unix://{DEFAULT_DOCKER_SOCKET}"));
+    }
+
+    #[test]
+    fn unreachable_engine_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = DockerDaemon::new(&format!("unix://{}", dir.path().join("no.sock").display()))
+            .and_then(|d| d.ping())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("DOCKER_HOST"), "{err}");
+        let d = DockerDaemon::new("tcp://127.0.0.1:1").unwrap();
+        let err = d.ping().unwrap_err().to_string();
+        assert!(err.contains("tcp://127.0.0.1:1"), "{err}");
     }
 }

@@ -36,7 +36,7 @@ pub mod walk;
 
 pub use applier::{FileOrigin, MergedFs, Removal, RemovedPath};
 pub use auth::{Credential, CredentialStore};
-pub use daemon::{DockerDaemon, open_daemon_image};
+pub use daemon::{DockerDaemon, EngineEndpoint, TlsFiles, open_daemon_image};
 pub use digest::{Digest, DigestError, VerifyingReader};
 pub use dir::{DirSource, walk_dir};
 pub use error::{OciError, ReferenceError, Result};

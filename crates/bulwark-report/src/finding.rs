@@ -238,6 +238,8 @@ pub enum Category {
     Secret,
     /// Image configuration check.
     ImageConfig,
+    /// Container runtime settings: Compose services, containers and the Docker engine.
+    Runtime,
     /// The input could not be read or parsed.
     InputError,
 }

@@ -40,6 +40,10 @@ enum Command {
     Dockerfile(commands::dockerfile::Args),
     /// Check Kubernetes manifests against the Pod Security Standards and hardening rules.
     K8s(commands::k8s::Args),
+    /// Check Compose files (merged like `docker compose -f a -f b`) with the container rules.
+    Compose(commands::compose::Args),
+    /// Audit the Docker engine: daemon settings and every container's effective settings.
+    Docker(commands::docker::Args),
     /// List every rule, or print one rule's documentation.
     Rules(commands::rules::Args),
     /// Scan a container image: packages (SBOM) and findings.
@@ -75,6 +79,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Dockerfile(args) => commands::dockerfile::run(&args, ui),
         Command::K8s(args) => commands::k8s::run(&args, ui),
+        Command::Compose(args) => commands::compose::run(&args, ui),
+        Command::Docker(args) => commands::docker::run(&args, ui),
         Command::Rules(args) => commands::rules::run(&args),
         Command::Image(args) => commands::image::run_image(&args, ui),
         Command::Fs(args) => {

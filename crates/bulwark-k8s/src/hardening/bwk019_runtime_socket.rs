@@ -31,7 +31,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 /// Socket paths (and socket files) of the common container runtimes.
-pub(crate) fn is_runtime_socket(path: &str) -> bool {
+pub fn is_runtime_socket(path: &str) -> bool {
     let p = path.trim_end_matches('/');
     [
         "docker.sock",

@@ -30,7 +30,8 @@ pub(crate) static RULE: Rule = Rule {
     run,
 };
 
-fn sensitive(path: &str) -> bool {
+/// True for `/` and the host directories listed in the rule (and anything below them).
+pub fn sensitive(path: &str) -> bool {
     let p = path.trim_end_matches('/');
     if p.is_empty() {
         return true; // "/" itself

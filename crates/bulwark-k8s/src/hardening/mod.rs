@@ -62,6 +62,10 @@ mod bwk023_deprecated_service_account;
 
 use bulwark_report::{Finding, RuleInfo, Severity};
 
+/// Host-path classifiers shared with the Compose and Docker engine checks (`bulwark-compose`).
+pub use bwk019_runtime_socket::is_runtime_socket;
+pub use bwk020_sensitive_host_path::sensitive as is_sensitive_host_path;
+
 use crate::Workload;
 use crate::model::Container;
 use bulwark_yaml::Pos;
@@ -183,14 +187,17 @@ pub(crate) fn is_batch(w: &Workload) -> bool {
     matches!(w.kind.as_str(), "Job" | "CronJob")
 }
 
-/// An image reference split into repository, tag and digest.
+/// An image reference's tag and digest (shared with the Compose and Docker engine checks).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ImageRef<'a> {
+pub struct ImageRef<'a> {
+    /// The tag, if the reference has one.
     pub tag: Option<&'a str>,
+    /// The digest (`sha256:…`), if the reference has one.
     pub digest: Option<&'a str>,
 }
 
-pub(crate) fn parse_image(image: &str) -> ImageRef<'_> {
+/// Splits an image reference into tag and digest (a `:` before the last `/` is a registry port).
+pub fn parse_image(image: &str) -> ImageRef<'_> {
     let (rest, digest) = match image.split_once('@') {
         Some((r, d)) => (r, Some(d)),
         None => (image, None),

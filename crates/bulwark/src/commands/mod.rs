@@ -1,7 +1,9 @@
 //! One module per subcommand.
 
 pub mod clean;
+pub mod compose;
 pub mod db;
+pub mod docker;
 pub mod dockerfile;
 pub mod image;
 pub mod k8s;

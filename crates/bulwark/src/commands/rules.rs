@@ -17,6 +17,8 @@ pub struct Args {
 fn all_rules() -> Vec<RuleInfo> {
     let mut all: Vec<RuleInfo> = bulwark_dockerfile::rules().collect();
     all.extend(bulwark_k8s::rules());
+    all.extend(bulwark_compose::rules());
+    all.extend(bulwark_docker::rules());
     all
 }
 
