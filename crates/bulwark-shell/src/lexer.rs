@@ -19,6 +19,10 @@ const MAX_DEPTH: usize = 48;
 pub(crate) struct Output {
     pub commands: Vec<Command>,
     pub pipes: Vec<usize>,
+    /// The script as Hadolint's `simplify` renders a `$(...)` with this body: the words of
+    /// each statement that is a single simple command, concatenated (other statements, such as
+    /// pipelines and `&&` lists, render as nothing). Only computed for nested scripts.
+    pub render: String,
 }
 
 #[derive(Debug, Default)]
@@ -74,6 +78,11 @@ pub(crate) struct Lexer<'a> {
     heredocs: Vec<Pending>,
     mode: Mode,
     case_depth: usize,
+    /// For [`Output::render`]: the words of the current statement's commands, how many
+    /// commands it has, and whether it is more than one simple command.
+    stmt_words: String,
+    stmt_commands: usize,
+    stmt_compound: bool,
 }
 
 impl<'a> Lexer<'a> {
@@ -87,7 +96,11 @@ impl<'a> Lexer<'a> {
             out: Output {
                 commands: Vec::new(),
                 pipes: Vec::new(),
+                render: String::new(),
             },
+            stmt_words: String::new(),
+            stmt_commands: 0,
+            stmt_compound: false,
             words: Vec::new(),
             command_words: 0,
             nested: Vec::new(),
@@ -117,6 +130,7 @@ impl<'a> Lexer<'a> {
             self.skip_blanks();
             let Some(c) = self.peek() else {
                 self.finish_command();
+                self.end_statement();
                 break;
             };
             match c {
@@ -124,6 +138,7 @@ impl<'a> Lexer<'a> {
                 b'\n' => {
                     self.pos += 1;
                     self.separator();
+                    self.end_statement();
                     self.skip_heredoc_bodies();
                 }
                 b';' => {
@@ -133,6 +148,7 @@ impl<'a> Lexer<'a> {
                         self.pos += 1;
                     }
                     self.separator();
+                    self.end_statement();
                     if case_sep && self.case_depth > 0 {
                         self.mode = Mode::CasePattern;
                     }
@@ -141,6 +157,7 @@ impl<'a> Lexer<'a> {
                     Some(b'&') => {
                         self.pos += 2;
                         self.separator();
+                        self.stmt_compound = true;
                     }
                     Some(b'>') => {
                         self.pos += 2;
@@ -152,9 +169,12 @@ impl<'a> Lexer<'a> {
                     _ => {
                         self.pos += 1;
                         self.separator();
+                        self.stmt_compound = true;
+                        self.end_statement();
                     }
                 },
                 b'|' => {
+                    self.stmt_compound = true;
                     if self.peek_at(1) == Some(b'|') {
                         self.pos += 2;
                         self.separator();
@@ -169,8 +189,12 @@ impl<'a> Lexer<'a> {
                         self.separator();
                     }
                 }
-                b'(' => self.open_paren()?,
+                b'(' => {
+                    self.stmt_compound = true;
+                    self.open_paren()?;
+                }
                 b')' => {
+                    self.stmt_compound = true;
                     self.pos += 1;
                     if self.mode == Mode::CasePattern {
                         self.words.clear();
@@ -373,6 +397,29 @@ impl<'a> Lexer<'a> {
             Mode::Normal => {}
         }
         if at_start && keyword {
+            if matches!(
+                word.text.as_str(),
+                "if" | "then"
+                    | "else"
+                    | "elif"
+                    | "fi"
+                    | "do"
+                    | "done"
+                    | "while"
+                    | "until"
+                    | "{"
+                    | "}"
+                    | "!"
+                    | "time"
+                    | "esac"
+                    | "for"
+                    | "select"
+                    | "case"
+                    | "[["
+                    | "function"
+            ) {
+                self.stmt_compound = true;
+            }
             match word.text.as_str() {
                 "if" | "then" | "else" | "elif" | "fi" | "do" | "done" | "while" | "until"
                 | "{" | "}" | "!" | "time" => return,
@@ -420,9 +467,26 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Ends a statement (at `;`, a newline, `&` or the end of the script) for
+    /// [`Output::render`].
+    fn end_statement(&mut self) {
+        if self.depth > 0 && self.stmt_commands == 1 && !self.stmt_compound {
+            self.out.render.push_str(&self.stmt_words);
+        }
+        self.stmt_words.clear();
+        self.stmt_commands = 0;
+        self.stmt_compound = false;
+    }
+
     fn finish_command(&mut self) {
         let words = std::mem::take(&mut self.words);
         self.command_words = 0;
+        if self.depth > 0 && words.iter().any(|w| !w.redirect) {
+            self.stmt_commands += 1;
+            for w in words.iter().filter(|w| !w.redirect) {
+                self.stmt_words.push_str(&w.text);
+            }
+        }
         let mut parts = words.into_iter().filter(|w| !w.redirect);
         if let Some(first) = parts.next()
             && first.literal
@@ -457,7 +521,7 @@ impl<'a> Lexer<'a> {
                 b'<' | b'>' => {
                     if self.peek_at(1) == Some(b'(') {
                         self.pos += 2;
-                        self.substitution(self.pos, b')')?;
+                        let _ = self.substitution(self.pos, b')')?;
                         word.literal = false;
                         bare = false;
                     } else {
@@ -560,11 +624,14 @@ impl<'a> Lexer<'a> {
                     if self.peek() == Some(b')') {
                         self.pos += 1;
                     }
+                    word.text.push_str("${VAR}");
                 } else {
                     self.pos += 2;
-                    self.substitution(self.pos, b')')?;
+                    let render = self.substitution(self.pos, b')')?;
+                    word.text.push_str("${");
+                    word.text.push_str(&render);
+                    word.text.push('}');
                 }
-                word.text.push_str("${VAR}");
                 word.literal = false;
                 Ok(true)
             }
@@ -573,7 +640,9 @@ impl<'a> Lexer<'a> {
                 let end = find_close_brace(self.src, start, self.depth)
                     .ok_or_else(|| self.err("unterminated `${`"))?;
                 self.pos = end + 1;
-                word.text.push_str("${VAR}");
+                word.text.push_str("${");
+                word.text.push_str(self.text.get(start..end).unwrap_or(""));
+                word.text.push('}');
                 word.literal = false;
                 Ok(true)
             }
@@ -601,17 +670,23 @@ impl<'a> Lexer<'a> {
                 Ok(true)
             }
             Some(c) if c == b'_' || c.is_ascii_alphabetic() => {
+                let start = self.pos + 1;
                 self.pos += 1;
                 while matches!(self.peek(), Some(c) if c == b'_' || c.is_ascii_alphanumeric()) {
                     self.pos += 1;
                 }
-                word.text.push_str("${VAR}");
+                word.text.push_str("${");
+                word.text
+                    .push_str(self.text.get(start..self.pos).unwrap_or(""));
+                word.text.push('}');
                 word.literal = false;
                 Ok(true)
             }
-            Some(b'0'..=b'9' | b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-') => {
+            Some(c @ (b'0'..=b'9' | b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-')) => {
                 self.pos += 2;
-                word.text.push_str("${VAR}");
+                word.text.push_str("${");
+                word.text.push(c as char);
+                word.text.push('}');
                 word.literal = false;
                 Ok(true)
             }
@@ -623,27 +698,32 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Parses a `$(`/`<(` body that starts at `start` (just after the opening parenthesis).
-    fn substitution(&mut self, start: usize, _close: u8) -> Result<(), ShellError> {
+    /// Parses a `$(`/`<(` body that starts at `start` (just after the opening parenthesis);
+    /// returns its [`Output::render`].
+    fn substitution(&mut self, start: usize, _close: u8) -> Result<String, ShellError> {
         let end = find_close_paren(self.src, start, self.depth)
             .ok_or_else(|| self.err("unterminated command substitution"))?;
-        self.nested_parse(start, end);
+        let render = self.nested_parse(start, end);
         self.pos = end + 1;
-        Ok(())
+        Ok(render)
     }
 
-    fn nested_parse(&mut self, start: usize, end: usize) {
+    fn nested_parse(&mut self, start: usize, end: usize) -> String {
         if self.depth >= MAX_DEPTH {
-            return;
+            return String::new();
         }
         let Some(inner) = self.text.get(start..end) else {
-            return;
+            return String::new();
         };
         let lexer = Lexer::new(inner, self.base + start, self.depth + 1);
         // A substitution that does not parse contributes no commands, like ShellCheck.
-        if let Ok(mut out) = lexer.run() {
-            self.nested.append(&mut out.commands);
-            self.out.pipes.append(&mut out.pipes);
+        match lexer.run() {
+            Ok(mut out) => {
+                self.nested.append(&mut out.commands);
+                self.out.pipes.append(&mut out.pipes);
+                out.render
+            }
+            Err(_) => String::new(),
         }
     }
 

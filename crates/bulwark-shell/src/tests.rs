@@ -27,17 +27,27 @@ fn splits_on_operators() {
 }
 
 #[test]
-fn quotes_and_expansions_are_oversimplified() {
+fn quotes_and_expansions_are_simplified_like_hadolint() {
     assert_eq!(
         args(
-            r#"echo "a b" 'c d' e\ f $HOME ${X:-y} "$(date)" `id` $((1+2))"#,
+            r#"echo "a b" 'c d' e\ f $HOME ${X:-y} "$(date)" `id` $((1+2)) $1 $@"#,
             0
         ),
         [
-            "a b", "c d", "e f", "${VAR}", "${VAR}", "${VAR}", "${VAR}", "${VAR}"
+            "a b", "c d", "e f", "${HOME}", "${X:-y}", "${date}", "${VAR}", "${VAR}", "${1}",
+            "${@}"
         ]
     );
-    assert_eq!(args(r#"echo "x${Y}z" pre$V"#, 0), ["x${VAR}z", "pre${VAR}"]);
+    assert_eq!(args(r#"echo "x${Y}z" pre$V"#, 0), ["x${Y}z", "pre${V}"]);
+    // `$(...)`: the words of each single simple command, concatenated; pipelines and lists
+    // render as nothing (Hadolint's `simplify`).
+    assert_eq!(
+        args(
+            "echo $(cat /pkgs.txt) $(a x; b y) $(a | b) $(a && b; c) $(X=1 d >/o e)",
+            0
+        ),
+        ["${cat/pkgs.txt}", "${axby}", "${}", "${c}", "${de}"]
+    );
 }
 
 #[test]
@@ -129,6 +139,15 @@ fn flags_like_hadolint() {
         ["install", "foo=1", "-", "--"]
     );
     assert_eq!(c.flag_args("t"), ["buster"]);
+    // A flag written with its value takes no argument.
+    let p = parse_shell("apt-get install --target-release=buster foo -qq");
+    assert_eq!(
+        p.commands[0]
+            .drop_flag_arg(&["target-release"])
+            .args_no_flags(),
+        ["install", "foo"]
+    );
+    assert_eq!(p.commands[0].count_flag("q"), 2);
     assert!(c.has_args("apt-get", &["install"]) && !c.has_args("apt", &["install"]));
     assert!(c.has_prefix_arg("apt-get", "foo="));
 }

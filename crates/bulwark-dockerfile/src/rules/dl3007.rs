@@ -25,4 +25,11 @@ declare_rule! {
     }
 }
 
-simple_rule!(Dl3007, |ins| !matches!(&ins.kind, Kind::From(f) if f.image.tag.as_deref() == Some("latest")));
+// A digest pins the image whatever the tag says (`debian:latest@sha256:...` passes).
+simple_rule!(Dl3007, |ins| match &ins.kind {
+    Kind::From(f) => {
+        let image = f.hadolint_image();
+        image.digest.is_some() || image.tag.as_deref() != Some("latest")
+    }
+    _ => true,
+});
