@@ -339,7 +339,33 @@ class Gen:
             out = f"echo $({cmds[0]})"
         elif k < 0.15:
             out = f"for p in a b; do {out}; done"
+        elif k < 0.30:
+            out = self.shell_edge(out, cmds)
         return out
+
+    def shell_edge(self, out, cmds):
+        """Shell syntax that a parser must get right for the command list to be ShellCheck's."""
+        r = self.r
+        c = cmds[0]
+        name, _, rest = c.partition(" ")
+        return pick(r, [
+            f"sudo {c}", f"sudo -u app {c}", f"env DEBIAN_FRONTEND=noninteractive {c}",
+            f"DEBIAN_FRONTEND=noninteractive {c}", f"A=1 B=2 {c}", f"xargs {c}", f"exec {c}",
+            f"command {c}", f"nice -n 5 {c}", f"time {c}", f"! {c}", f"{{ {c}; }}",
+            f"bash -c '{c}'", f"sh -c \"{c}\"", f'"{name}" {rest}', f"'{name}' {rest}",
+            f"\\{name} {rest}", f"/usr/bin/{name} {rest}", f"{c} # trailing comment",
+            f"{c} > /dev/null 2>&1", f"{c} 2>/dev/null", f"{c} < /dev/null", f"{c} &", f"{c} & wait",
+            f"{c} <<< input", f"case $x in a) {c};; *) true;; esac", f"while false; do {c}; done",
+            f"until true; do {c}; done", f"f() {{ {c}; }}; f", f"function g {{ {c}; }}",
+            f"[[ -f /x ]] && {c}", f"(( 1 + 1 )) && {c}", f"[ -f /x ] || {c}", f"echo `{c}`",
+            f"x=$({c}) && echo $x", f"echo \"$({c})\"", f"diff <({c}) /x", f"coproc {c}",
+            f"{out} \\\n    && true", f"{c}; \\\n\\\n    true", f"{c} \\\n\n    && echo next",
+            f"{c} \\\n    \n    && echo blank-line-inside", f"{name} \\\n    {rest}",
+            f"echo {{a,b}}-x && {c}", f"{name} {rest} $(cat /list.txt)", f"{name} {rest} ${{PKGS}}",
+            f"{name} {rest} $PKGS", f"{name} {rest} \"${{PKG}}=${{VER}}\"", f"{c} || exit 1",
+            f"set -o pipefail && {c} | tee /log", f"{c} |& tee /log", f"{c} | sh", f"if {c}; then true; fi",
+            f"{c}\n", f"{c};", f"{c} ;", f"  {c}  ", f"{c}\t&& true",
+        ])
 
     def mount(self):
         r = self.r
@@ -563,11 +589,80 @@ class Gen:
         form = pick(r, ["# hadolint ignore={}", "#hadolint ignore={}", "# hadolint ignore = {}",
                         "#  hadolint   ignore={}", "# hadolint global ignore={}", "# hadolint ignore={} # why",
                         "# Hadolint ignore={}", "# hadolint ignore:{}", "# hadolint shell=powershell",
-                        "# hadolint shell=bash", "# hadolint ignore={}  "])
+                        "# hadolint shell=bash", "# hadolint ignore={}  ",
+                        "# hadolint stage ignore={}", "# hadolint global  ignore={}",
+                        "# hadolint ignore=", "# hadolint ignore={},", "# hadolint ignore={} trailing",
+                        "#hadolint global ignore={}", "# hadolint shell=pwsh", "# hadolint shell = cmd # x",
+                        "# hadolint ignore=dl3008", "# hadolint ignore={}#c"])
         return form.format(sep.join(codes))
+
+    def edge(self):
+        """Instruction syntax where Dockerfile parsers differ."""
+        r = self.r
+        c = self.command()
+        return pick(r, [
+            # RUN flags language-docker does or does not know
+            f"RUN --network=bridge {c}", f"RUN --network=none {c}", f"RUN --security=sandbox {c}",
+            f"RUN --foo {c}", f"RUN --mount=type=cache {c}", f"RUN --mount=type=cache,target=/a,target=/b {c}",
+            f"RUN --mount=type=Cache,target=/var/cache/apk {c}", f"RUN --mount=type=cache,target=\"/var/cache/apk\" {c}",
+            f"RUN --mount=type=tmpfs,target=/var/lib/apt/lists,sharing=locked {c}",
+            f"RUN --mount=type=bind,target=/x,mode=0755 {c}", f"RUN --mount=target=/root/.cache/pip,type=cache {c}",
+            f"RUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt {c}",
+            f"RUN  --mount=type=cache,target=/root/.cache/pip   {c}", f"RUN --mount type=cache,target=/x {c}",
+            f"RUN --mount=type=secret,id=x,required {c}", f"RUN --mount=type=cache,target=/x,readonly {c}",
+            f"RUN --mount=type=bind,source=/x,target=/y,z {c}", f"RUN --MOUNT=type=cache,target=/x {c}",
+            f"RUN --mount=type=cache,id=$ID,target=/root/.npm {c}", f"RUN --network=host --network=none {c}",
+            # RUN forms
+            f"RUN {c} \\\n", "RUN", "RUN ", 'RUN [ "echo", "x" ]', "RUN [\"apt-get\", \"install\", \"curl\"] # c",
+            "RUN ['apt-get', 'install', 'curl']", 'RUN ["sh", "-c", "apt-get install curl"]',
+            f"RUN <<EOF\n{c}\nEOF", f"RUN <<-EOF\n\t{c}\n\tEOF", f"RUN <<'EOF'\n{c}\nEOF",
+            f"RUN cat <<EOF > /etc/x.conf\nkey=value\nEOF\n", f"RUN python3 <<EOF\nimport os\nEOF\n",
+            f"RUN <<EOF bash\n{c}\nEOF\n", f"RUN <<A <<B\n{c}\nA\necho b\nB\n", f"RUN <<EOF\n{c}\nEOF",
+            f"RUN {c} <<EOF\nline\nEOF\n", f"RUN echo $((1<<2)) && {c}",
+            f"run {c}", f"Run {c}", f"RUN\t{c}", f"RUN \\\n    {c}", f"RUN {c} \\\n# comment\n    && true",
+            f"RUN {c} \\\n  # comment\n\n  && true", f"RUN {c} \\ \n    && true",
+            # FROM forms
+            "FROM localhost:5000/app:1", "FROM localhost:5000/app", "FROM localhost/app", "FROM a/b.c/d:1",
+            "FROM registry.corp:5000/app@" + DIGEST, "FROM debian:12 AS build # comment", "FROM debian:12 as",
+            "FROM debian:12 AS a b", "FROM --platform=linux/arm64 debian:12", "FROM --platform= debian:12",
+            "FROM ${BASE:-debian}:${TAG:-12}", "FROM debian:${TAG}", "FROM $REGISTRY/app:1", "FROM debian:12@sha256:x",
+            "FROM debian:", "FROM :12", "FROM debian::12", "FROM Debian:12", "FROM debian:12 AS Build",
+            "FROM --platform=$BUILDPLATFORM --foo debian:12",
+            # COPY/ADD flags and forms
+            "COPY --parents a/b /x/", "COPY --exclude=*.md . /app", "COPY --chown=1:1 --chown=2:2 a /b",
+            "COPY --from=build --from=deps /a /b", "COPY --link=false a /b", "ADD --keep-git-dir=true git@github.com:a/b.git /src",
+            "ADD --unpack=true https://e/x.tgz /x", "COPY --unknown a /b", "COPY a", "COPY", "COPY [\"a\", \"b\"]",
+            'COPY ["a b", "/c/"]', "COPY a\\\n  b /c/", "ADD --chmod=644 x.tar.gz /", "ADD https://e/x /y --checksum=sha256:1",
+            "COPY --from=build /a /b /c", "COPY --from=0 / /", 'COPY --from=build "/" "/"', "COPY --from=build / /root/",
+            "COPY <<EOF <<EOF2 /x/\na\nEOF\nb\nEOF2\n", "COPY <<EOF /x\nEOF\n",
+            # ENV/ARG/LABEL forms
+            "ENV A", "ENV A=", "ENV A B C", "ENV A=1 B", 'ENV A="1 2" B=$A', "ENV A=1\\ 2 B=${A}",
+            "ENV A=$B B=1", "ENV A=${A:-x} B=$A", "ENV PATH=/x:$PATH HOME=/h", "ENV A=1 B=$A_X C=${A}x",
+            "ENV A=1 B='$A'", 'ENV A=1 B="\\$A"', "ENV A=1 B=$$A", "ENV a=1 B=$a", "ENV A=1 A=$A",
+            "ARG A B", "ARG A=1 B=2", "ARG", "ARG A=\"x y\"", "ARG UID=1000", "ARG USER", "ARG PASSWORD",
+            "ARG GITHUB_TOKEN=x", "ARG _TOKEN", "ARG api_key_file", "LABEL a", "LABEL a=", 'LABEL "a"="b"',
+            "LABEL a=b c=d e", "LABEL maintainer=\"x\" \\\n  version=1", "LABEL a.b_c/d=1", "LABEL A=1",
+            # other instructions
+            "WORKDIR", "WORKDIR /a /b", 'WORKDIR "app dir"', "WORKDIR $", "WORKDIR c:", "WORKDIR C:/app",
+            "USER", "USER root ", "USER 0:0", "USER root:", "USER :root", "USER 1000:0", "USER $", "USER ${UID:-1000}",
+            "EXPOSE", "EXPOSE 80/sctp", "EXPOSE 80-", "EXPOSE -80", "EXPOSE 8080/TCP", "EXPOSE $P-$Q", "EXPOSE 99999/udp",
+            "EXPOSE 1-2-3", "EXPOSE 80 80", "HEALTHCHECK", "HEALTHCHECK --interval=5s NONE", "HEALTHCHECK CMD",
+            "HEALTHCHECK --retries=3 CMD curl x", "HEALTHCHECK cmd curl x", "HEALTHCHECK --foo=1 CMD x",
+            "CMD", "CMD []", 'CMD ["a"', "CMD ['a']", "ENTRYPOINT []", 'ENTRYPOINT ["a", 1]', "SHELL", 'SHELL ["x"',
+            "SHELL /bin/bash -c", 'SHELL ["/bin/bash", "-eo", "pipefail", "-c"]', 'SHELL ["/bin/sh", "-o", "pipefail", "-c"]',
+            'SHELL ["pwsh.exe", "-c"]', 'SHELL ["/usr/bin/pwsh", "-c"]', 'SHELL ["cmd.exe", "/c"]',
+            "STOPSIGNAL", "STOPSIGNAL 9", "VOLUME", "VOLUME /a /b", "MAINTAINER", "ONBUILD", "ONBUILD ONBUILD RUN x",
+            "ONBUILD FROM x", "ONBUILD MAINTAINER x", "ONBUILD HEALTHCHECK NONE", "ONBUILD CMD x", f"ONBUILD RUN {c}",
+            "ONBUILD COPY a b", "ONBUILD ARG PASSWORD", "ONBUILD ENV A=1 B=$A", "ONBUILD USER root", "ONBUILD WORKDIR rel",
+            "ONBUILD EXPOSE 99999", "ONBUILD ADD x /", "ONBUILD LABEL Bad=1", "onbuild run apt-get install x",
+            "FOO bar", "# comment \\", "#", "# hadolint ignore=DL3008\n", "\t# indented comment",
+            "  RUN indented", f"RUN {c}\r", "COPY . /app\r",
+        ])
 
     def instruction(self):
         r = self.r
+        if r.random() < 0.06:
+            return self.edge()
         k = r.random()
         table = [
             (0.40, self.run), (0.52, self.copy), (0.57, self.env), (0.61, self.arg), (0.65, self.label),

@@ -3,12 +3,14 @@
 
 usage: hadolint_diff.py --bulwark BIN [--count N] [--seed S] [--keep DIR] [--show N]
        hadolint_diff.py --bulwark BIN --files FILE... [--show N]
+       hadolint_diff.py --bulwark BIN --cases DIR [--show N]
 
 Generates COUNT Dockerfiles with gen_hadolint_cases.py (seeded), lints them with both tools
 (many files per process, `-f json`, the same options for both: see PROFILES there), and compares
 for every file the set of (rule code, line) pairs, ShellCheck's SC codes left out, and the
 message of every finding both report. With --files, the given files are compared instead
-(default profile).
+(default options); with --cases, the files of DIR/profiles.json (file name: profile name or
+list of options), as hadolint_specs.py writes them.
 
 A difference that is one of Bulwark's deliberate differences from Hadolint (listed with their
 reasons in docs/hadolint-differences.md; DELIBERATE below recognises each one) is counted
@@ -60,35 +62,118 @@ def bulwark(files, opts, env, cwd, exe):
 
 
 # ----------------------------------------------------------------------------------------------
-# Deliberate differences. Each entry: (name, predicate(src, hadolint_pairs, bulwark_pairs)).
-# The predicate must recognise exactly the documented behaviour, nothing broader.
+# Deliberate differences (docs/hadolint-differences.md). Each recognises one documented class
+# precisely; anything else is reported as unexplained.
+#
+# Both tools stop at the first syntax error (DL1000) and report nothing else for that file, so a
+# file that one tool rejects differs in every other finding. The classes below therefore look at
+# the line of the first DL1000 of each tool.
 
-def heredoc_then_instruction(src, theirs, ours):
-    """Hadolint 2.15.1 cannot parse an instruction right after a heredoc terminator: it reports
-    DL1000 on that line (and nothing else); Bulwark parses the file as BuildKit does."""
-    if len(theirs) != 1 or next(iter(theirs))[0] != "DL1000":
-        return False
-    line = next(iter(theirs))[1]
-    lines = src.split("\n")
-    if line < 2 or line - 2 >= len(lines):
-        return False
-    prev = lines[line - 2].strip()
-    for earlier in reversed(lines[: line - 2]):
-        m = re.search(r"<<-?[\"']?([A-Za-z_][A-Za-z0-9_]*)", earlier)
-        if m:
-            return prev == m.group(1)
+def heredoc_region(lines, n):
+    """True when line n (1-based) is inside a heredoc or right after its terminator."""
+    for start in range(n - 1, 0, -1):
+        text = lines[start - 1]
+        marks = re.findall(r"<<(-?)[\"']?([A-Za-z_][A-Za-z0-9_.-]*)", text)
+        if not marks or text.lstrip().startswith("#"):
+            continue
+        end = start
+        for strip, delim in marks:
+            end += 1
+            while end <= len(lines) and (lines[end - 1].lstrip("\t") if strip else lines[end - 1]) != delim:
+                end += 1
+        return n <= end + 1
     return False
 
 
-DELIBERATE = [
-    ("heredoc-then-instruction", heredoc_then_instruction),
+def mount_keys_repeat_or_case(line):
+    for spec in re.findall(r"--mount=(\S+)", line):
+        keys = []
+        for part in spec.split(","):
+            k = part.split("=", 1)[0]
+            if k != k.lower() or ("=" in part and k == "type" and part.split("=", 1)[1] != part.split("=", 1)[1].lower()):
+                return True
+            keys.append({"dst": "target", "destination": "target", "src": "source"}.get(k, k))
+        if len(keys) != len(set(keys)):
+            return True
+    return "--MOUNT" in line
+
+
+# Lines Hadolint 2.15.1 (language-docker 16) cannot parse although BuildKit accepts them.
+HADOLINT_REJECTS = [
+    ("heredoc", lambda lines, n: heredoc_region(lines, n)),
+    ("whitespace-line-in-continuation", lambda lines, n: n >= 3 and lines[n - 2].strip() == ""
+        and lines[n - 2] != "" and lines[n - 3].rstrip().endswith("\\")),
+    ("instruction-without-arguments", lambda lines, n: re.match(r"(?i)\s*(RUN|CMD|ENTRYPOINT)\s*$", lines[n - 1])),
+    ("healthcheck-flags", lambda lines, n: re.match(r"(?i)\s*HEALTHCHECK\s+--.*(\bNONE\b|=\d+(ms|m|h)\b)", lines[n - 1])),
+    ("registry-port-without-dot", lambda lines, n: re.match(r"(?i)\s*FROM\s+(--\S+\s+)*[^./\s]+:\d+/", lines[n - 1])),
+    ("empty-platform", lambda lines, n: re.match(r"(?i)\s*FROM\s+--platform=\s", lines[n - 1])),
+    ("expose-sctp", lambda lines, n: re.match(r"(?i)\s*EXPOSE\s.*/sctp\b", lines[n - 1])),
+    ("json-with-trailing-text", lambda lines, n: re.match(r"(?i)\s*(RUN|CMD|ENTRYPOINT)\s+\[.*\]\s*\S", lines[n - 1])),
+    ("mount-keys", lambda lines, n: mount_keys_repeat_or_case(lines[n - 1])),
+]
+
+# Bulwark's DL1000 messages for files BuildKit rejects and Hadolint 2.15.1 accepts.
+BUILDKIT_REJECTS = [
+    ("buildkit-from-arguments", r"^FROM requires either one argument, or three"),
+    ("buildkit-invalid-reference", r"^FROM: invalid reference format"),
+    ("buildkit-stage-name", r"^invalid name for build stage"),
+    ("buildkit-unknown-flag", r"^\w+: unknown flag"),
+    ("buildkit-flag-value", r"^\w+: (missing a value on flag|expecting boolean value|duplicate flag specified)"),
+    ("buildkit-mount-option", r"^RUN --mount: "),
+    ("buildkit-run-option", r"^RUN: invalid value for --"),
+    ("buildkit-shell-json", r"^SHELL requires"),
+    ("buildkit-expose", r"^EXPOSE: invalid port"),
+    ("buildkit-pairs", r"(must have two arguments|can't find = in|names can not be blank)"),
 ]
 
 
+def trailing_whitespace_value(src, theirs, ours):
+    """Hadolint keeps the blanks after a `USER` value (`USER root ` is not root to it, and
+    `USER 1000 ` is not numeric); BuildKit trims them, and so does Bulwark."""
+    lines = src.split("\n")
+    diff = set(theirs) ^ set(ours)
+    return bool(diff) and all(
+        c in ("DL3002", "DL3066") and 0 < l <= len(lines)
+        and re.match(r"(?i)\s*USER\s", lines[l - 1]) and lines[l - 1] != lines[l - 1].rstrip()
+        for c, l in diff)
+
+
+def after_strip_tabs_heredoc(src, theirs, ours):
+    """Hadolint does not strip the tabs of a `<<-` heredoc, so it does not see the indented
+    terminator and reads the rest of the file as part of the heredoc."""
+    lines = src.split("\n")
+    start = next((i + 1 for i, l in enumerate(lines) if re.search(r"<<-[\"']?[A-Za-z_]", l)), None)
+    diff = set(theirs) ^ set(ours)
+    return start is not None and bool(diff) and all(l >= start for _, l in diff)
+
+
+def first_error(pairs):
+    lines = sorted(l for (c, l) in pairs if c == "DL1000")
+    return lines[0] if lines else None
+
+
 def classify(src, theirs, ours):
-    for name, pred in DELIBERATE:
-        if pred(src, theirs, ours):
-            return name
+    lines = src.split("\n")
+    h, b = first_error(theirs), first_error(ours)
+    if h is None and b is None:
+        if trailing_whitespace_value(src, theirs, ours):
+            return "user-trailing-whitespace"
+        if after_strip_tabs_heredoc(src, theirs, ours):
+            return "hadolint-rejects:heredoc"
+        return None
+    if h is not None and (b is None or h < b):
+        if len(theirs) != 1 or h > len(lines):
+            return None
+        for name, pred in HADOLINT_REJECTS:
+            if pred(lines, h):
+                return "hadolint-rejects:" + name
+        return None
+    if b is not None and (h is None or b < h):
+        message = " ".join(ours.get(("DL1000", b), [""]))
+        for name, pattern in BUILDKIT_REJECTS:
+            if re.search(pattern, message):
+                return name
+        return None
     return None
 
 
@@ -101,6 +186,7 @@ def main():
     ap.add_argument("--keep")
     ap.add_argument("--show", type=int, default=25, help="unexplained differences to print")
     ap.add_argument("--files", nargs="+")
+    ap.add_argument("--cases")
     a = ap.parse_args()
     a.bulwark = os.path.abspath(a.bulwark) if os.sep in a.bulwark else a.bulwark
 
@@ -113,20 +199,21 @@ def main():
     env["NO_COLOR"] = "1"
 
     if a.files:
-        files = {os.path.abspath(f): "default" for f in a.files}
+        files = {os.path.abspath(f): [] for f in a.files}
     else:
-        out_dir = a.keep or os.path.join(tmp.name, "cases")
-        subprocess.run([sys.executable, os.path.join(HERE, "gen_hadolint_cases.py"), out_dir,
-                        str(a.count), "--seed", str(a.seed)], check=True)
+        out_dir = a.cases or a.keep or os.path.join(tmp.name, "cases")
+        if not a.cases:
+            subprocess.run([sys.executable, os.path.join(HERE, "gen_hadolint_cases.py"), out_dir,
+                            str(a.count), "--seed", str(a.seed)], check=True)
         with open(os.path.join(out_dir, "profiles.json")) as f:
-            files = {os.path.join(out_dir, k): v for k, v in json.load(f).items()}
+            files = {os.path.abspath(os.path.join(out_dir, k)): gen.PROFILES[v] if isinstance(v, str) else v
+                     for k, v in json.load(f).items()}
 
     jobs = []
     by_profile = {}
-    for path, prof in sorted(files.items()):
-        by_profile.setdefault(prof, []).append(path)
-    for prof, paths in by_profile.items():
-        opts = gen.PROFILES[prof]
+    for path, opts in sorted(files.items()):
+        by_profile.setdefault(tuple(opts), []).append(path)
+    for opts, paths in by_profile.items():
         for i in range(0, len(paths), CHUNK):
             chunk = paths[i:i + CHUNK]
             jobs.append((hadolint, chunk, opts, a.hadolint))
@@ -145,7 +232,9 @@ def main():
         t = theirs.get(path, {})
         o = ours.get(path, {})
         if set(t) == set(o):
-            bad = [(k, sorted(t[k]), sorted(o[k])) for k in t if sorted(t[k]) != sorted(o[k])]
+            # DL1000's message is each parser's own description of the syntax error.
+            bad = [(k, sorted(t[k]), sorted(o[k])) for k in t
+                   if k[0] != "DL1000" and sorted(t[k]) != sorted(o[k])]
             if not bad:
                 agree += 1
                 continue
@@ -182,7 +271,8 @@ def main():
             src = f.read()
         only_t = sorted(set(t) - set(o))
         only_o = sorted(set(o) - set(t))
-        print(f"\n--- {os.path.basename(path)} [{files[path]}]: hadolint only {only_t}, bulwark only {only_o}")
+        opts = " ".join(files[path])
+        print(f"\n--- {os.path.basename(path)} [{opts}]: hadolint only {only_t}, bulwark only {only_o}")
         print(src[:1500])
     return 1 if unexplained else 0
 

@@ -158,7 +158,7 @@ pub struct Comment {
 /// A `--name=value` option of an instruction (`--from`, `--mount`, `--platform`, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Flag {
-    /// Name without the dashes, lower-cased.
+    /// Name without the dashes, as written (BuildKit flag names are case-sensitive).
     pub name: String,
     /// Value after `=`, if any.
     pub value: Option<String>,

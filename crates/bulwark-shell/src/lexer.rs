@@ -55,8 +55,23 @@ enum Mode {
     CasePattern,
     /// Inside `[[ ... ]]`.
     DoubleBracket,
+    /// Inside `[ ... ]` at command position: ShellCheck parses it as a condition
+    /// (`T_Condition`), not as a command named `[`.
+    SingleBracket,
     /// After `function`: the next word is the function name.
     FunctionName,
+}
+
+/// An open compound command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    If,
+    /// `while`/`until` before its `do`.
+    LoopCondition,
+    /// A loop body, up to `done`.
+    Loop,
+    Case,
+    Brace,
 }
 
 struct Pending {
@@ -78,6 +93,11 @@ pub(crate) struct Lexer<'a> {
     heredocs: Vec<Pending>,
     mode: Mode,
     case_depth: usize,
+    /// Open compound commands (`if`, loops, `case`, `{`), to reject the unbalanced keywords
+    /// ShellCheck rejects (`then` without `if`, a missing `fi`, ...).
+    blocks: Vec<Block>,
+    /// The first unbalanced keyword, reported when the script ends.
+    unbalanced: Option<usize>,
     /// For [`Output::render`]: the words of the current statement's commands, how many
     /// commands it has, and whether it is more than one simple command.
     stmt_words: String,
@@ -107,6 +127,8 @@ impl<'a> Lexer<'a> {
             heredocs: Vec::new(),
             mode: Mode::Normal,
             case_depth: 0,
+            blocks: Vec::new(),
+            unbalanced: None,
         }
     }
 
@@ -216,6 +238,15 @@ impl<'a> Lexer<'a> {
                     self.push_word(word);
                 }
             }
+        }
+        if let Some(at) = self.unbalanced {
+            return Err(ShellError {
+                offset: self.base + at,
+                message: "unbalanced shell keyword",
+            });
+        }
+        if !self.blocks.is_empty() {
+            return Err(self.err("unterminated compound command"));
         }
         Ok(self.out)
     }
@@ -367,6 +398,10 @@ impl<'a> Lexer<'a> {
         match self.mode {
             Mode::LoopHeader => {
                 if keyword && word.text == "do" {
+                    if self.blocks.last() == Some(&Block::LoopCondition) {
+                        self.blocks.pop();
+                    }
+                    self.open(Block::Loop);
                     self.mode = Mode::Normal;
                 }
                 return;
@@ -379,6 +414,7 @@ impl<'a> Lexer<'a> {
             }
             Mode::CasePattern => {
                 if keyword && word.text == "esac" {
+                    self.close(&[Block::Case], word.offset);
                     self.case_depth = self.case_depth.saturating_sub(1);
                     self.mode = Mode::Normal;
                 }
@@ -386,6 +422,12 @@ impl<'a> Lexer<'a> {
             }
             Mode::DoubleBracket => {
                 if keyword && word.text == "]]" {
+                    self.mode = Mode::Normal;
+                }
+                return;
+            }
+            Mode::SingleBracket => {
+                if keyword && word.text == "]" {
                     self.mode = Mode::Normal;
                 }
                 return;
@@ -416,22 +458,65 @@ impl<'a> Lexer<'a> {
                     | "select"
                     | "case"
                     | "[["
+                    | "["
                     | "function"
+                    | "coproc"
             ) {
                 self.stmt_compound = true;
             }
             match word.text.as_str() {
-                "if" | "then" | "else" | "elif" | "fi" | "do" | "done" | "while" | "until"
-                | "{" | "}" | "!" | "time" => return,
+                "if" => {
+                    self.open(Block::If);
+                    return;
+                }
+                "then" | "else" | "elif" => {
+                    if self.blocks.last() != Some(&Block::If) {
+                        self.unbalanced.get_or_insert(word.offset - self.base);
+                    }
+                    return;
+                }
+                "fi" => {
+                    self.close(&[Block::If], word.offset);
+                    return;
+                }
+                "while" | "until" => {
+                    self.open(Block::LoopCondition);
+                    return;
+                }
+                "do" => {
+                    if self.blocks.last() == Some(&Block::LoopCondition) {
+                        self.blocks.pop();
+                        self.open(Block::Loop);
+                    } else {
+                        self.unbalanced.get_or_insert(word.offset - self.base);
+                    }
+                    return;
+                }
+                "done" => {
+                    self.close(&[Block::Loop], word.offset);
+                    return;
+                }
+                "{" => {
+                    self.open(Block::Brace);
+                    return;
+                }
+                "}" => {
+                    self.close(&[Block::Brace], word.offset);
+                    return;
+                }
+                "!" | "time" => return,
                 "esac" => {
+                    self.close(&[Block::Case], word.offset);
                     self.case_depth = self.case_depth.saturating_sub(1);
                     return;
                 }
                 "for" | "select" => {
+                    self.open(Block::LoopCondition);
                     self.mode = Mode::LoopHeader;
                     return;
                 }
                 "case" => {
+                    self.open(Block::Case);
                     self.case_depth += 1;
                     self.mode = Mode::CaseHeader;
                     return;
@@ -440,6 +525,12 @@ impl<'a> Lexer<'a> {
                     self.mode = Mode::DoubleBracket;
                     return;
                 }
+                "[" => {
+                    self.mode = Mode::SingleBracket;
+                    return;
+                }
+                // `coproc cmd args` runs `cmd` (ShellCheck's `T_CoProc`).
+                "coproc" => return,
                 "function" => {
                     self.mode = Mode::FunctionName;
                     return;
@@ -454,6 +545,25 @@ impl<'a> Lexer<'a> {
         self.words.push(word);
     }
 
+    fn open(&mut self, block: Block) {
+        // Deeper nesting than this is not tracked (and not rejected).
+        if self.blocks.len() < 4096 {
+            self.blocks.push(block);
+        }
+    }
+
+    fn close(&mut self, expected: &[Block], offset: usize) {
+        match self.blocks.last() {
+            Some(b) if expected.contains(b) => {
+                self.blocks.pop();
+            }
+            _ => {
+                self.unbalanced
+                    .get_or_insert(offset.saturating_sub(self.base));
+            }
+        }
+    }
+
     /// True when no command word has been seen yet in the current simple command.
     fn command_start(&self) -> bool {
         self.command_words == 0
@@ -461,6 +571,10 @@ impl<'a> Lexer<'a> {
 
     fn separator(&mut self) {
         self.finish_command();
+        if self.mode == Mode::SingleBracket {
+            // `[ ... ` without its `]`.
+            self.mode = Mode::Normal;
+        }
         if self.mode == Mode::LoopHeader {
             // `for x in a b; do` — the header ends at the separator, `do` follows.
             self.mode = Mode::Normal;
@@ -491,17 +605,25 @@ impl<'a> Lexer<'a> {
         if let Some(first) = parts.next()
             && first.literal
         {
-            let arguments: Vec<CmdPart> = parts
-                .enumerate()
-                .map(|(id, w)| CmdPart {
-                    arg: w.text,
-                    id,
-                    offset: w.offset,
-                })
-                .collect();
-            self.out
-                .commands
-                .push(Command::new(first.text, arguments, first.offset));
+            let rest: Vec<Word> = parts.collect();
+            let (name, offset) = match effective_command(&first.text, &rest) {
+                None => (Some(first.text), first.offset),
+                Some(w) => (w.literal.then(|| w.text.clone()), w.offset),
+            };
+            if let Some(name) = name {
+                let arguments: Vec<CmdPart> = rest
+                    .into_iter()
+                    .enumerate()
+                    .map(|(id, w)| CmdPart {
+                        arg: w.text,
+                        id,
+                        offset: w.offset,
+                    })
+                    .collect();
+                self.out
+                    .commands
+                    .push(Command::new(name, arguments, offset));
+            }
         }
         self.out.commands.append(&mut self.nested);
     }
@@ -772,6 +894,45 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+}
+
+/// ShellCheck's `getEffectiveCommandToken`: the word that names the command a prefix runs
+/// (`command apt-get ...`, `exec -a name make`); `None` when `name` is no such prefix or has no
+/// command after it (the prefix itself is then the command). The arguments stay all the words
+/// after the prefix, as in Hadolint.
+fn effective_command<'w>(name: &str, rest: &'w [Word]) -> Option<&'w Word> {
+    match name {
+        "busybox" | "builtin" | "command" | "run" => {
+            rest.first().filter(|w| !w.text.starts_with('-'))
+        }
+        "exec" => {
+            // BSD-style options `-c`, `-l`, `-a NAME`, then the command.
+            let mut i = 0;
+            while let Some(w) = rest.get(i) {
+                if w.text == "--" {
+                    return rest.get(i + 1);
+                }
+                let Some(opts) = w.text.strip_prefix('-').filter(|o| !o.is_empty()) else {
+                    return Some(w);
+                };
+                for (j, c) in opts.char_indices() {
+                    match c {
+                        'c' | 'l' => {}
+                        'a' => {
+                            if j + 1 == opts.len() {
+                                i += 1;
+                            }
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+                i += 1;
+            }
+            None
+        }
+        _ => None,
     }
 }
 

@@ -72,8 +72,32 @@ fn assignments_redirections_and_keywords() {
     assert_eq!(names("arr=(a b c) && ls"), ["ls"]);
     assert_eq!(
         names("if [ -f x ]; then rm x; elif true; then :; else echo; fi"),
-        ["[", "rm", "true", ":", "echo"]
+        ["rm", "true", ":", "echo"]
     );
+    // `[ ... ]` is a condition, not a command named `[` (ShellCheck's `T_Condition`).
+    assert_eq!(names("[ -f /x ] && rm /x"), ["rm"]);
+    // Keywords that do not balance are a syntax error, as for ShellCheck: no commands.
+    for bad in [
+        "a x then b; fi",
+        "if a; then b",
+        "while a; b; done",
+        "{ a;",
+        "a; done",
+    ] {
+        let p = parse_shell(bad);
+        assert!(p.error.is_some() && p.commands.is_empty(), "{bad}");
+    }
+    assert_eq!(
+        names("for a in b; do c; done; while d; do e; done; case x in y) z;; esac"),
+        ["c", "d", "e", "z"]
+    );
+    // `command`, `exec`, `builtin`, `busybox` and `coproc` run the command that follows
+    // (ShellCheck's `getCommandName`); the arguments stay every word after the prefix.
+    assert_eq!(
+        names("command apt-get update; exec -a x make; command -v ls; coproc yum install"),
+        ["apt-get", "make", "command", "yum"]
+    );
+    assert_eq!(args("exec apt-get update", 0), ["apt-get", "update"]);
     assert_eq!(names("for i in a b c; do echo $i; done"), ["echo"]);
     assert_eq!(
         names("while read l; do echo \"$l\"; done < f"),
