@@ -657,6 +657,7 @@ class Gen:
             "ONBUILD EXPOSE 99999", "ONBUILD ADD x /", "ONBUILD LABEL Bad=1", "onbuild run apt-get install x",
             "FOO bar", "# comment \\", "#", "# hadolint ignore=DL3008\n", "\t# indented comment",
             "  RUN indented", f"RUN {c}\r", "COPY . /app\r",
+            "COPY x \\\n\tC:\\\\y\\\\\n\n# c\nENV A 1",
         ])
 
     def instruction(self):

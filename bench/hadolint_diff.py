@@ -110,6 +110,8 @@ HADOLINT_REJECTS = [
     ("expose-sctp", lambda lines, n: re.match(r"(?i)\s*EXPOSE\s.*/sctp\b", lines[n - 1])),
     ("json-with-trailing-text", lambda lines, n: re.match(r"(?i)\s*(RUN|CMD|ENTRYPOINT)\s+\[.*\]\s*\S", lines[n - 1])),
     ("mount-keys", lambda lines, n: mount_keys_repeat_or_case(lines[n - 1])),
+    ("doubled-escape-at-line-end", lambda lines, n: any(
+        l.rstrip(" \t").endswith("\\\\") for l in lines[max(0, n - 3):n])),
 ]
 
 # Bulwark's DL1000 messages for files BuildKit rejects and Hadolint 2.15.1 accepts.
@@ -124,6 +126,7 @@ BUILDKIT_REJECTS = [
     ("buildkit-shell-json", r"^SHELL requires"),
     ("buildkit-expose", r"^EXPOSE: invalid port"),
     ("buildkit-pairs", r"(must have two arguments|can't find = in|names can not be blank)"),
+    ("empty-file", r"^file is empty"),
 ]
 
 

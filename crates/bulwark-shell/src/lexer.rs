@@ -93,10 +93,11 @@ pub(crate) struct Lexer<'a> {
     heredocs: Vec<Pending>,
     mode: Mode,
     case_depth: usize,
-    /// Open compound commands (`if`, loops, `case`, `{`), to reject the unbalanced keywords
-    /// ShellCheck rejects (`then` without `if`, a missing `fi`, ...).
+    /// Open compound commands (`if`, loops, `case`, `{`): like ShellCheck, a script that
+    /// leaves one open (a missing `fi`) is a syntax error, and a keyword that closes nothing
+    /// (`then` without `if`) ends the parse, keeping the commands before it.
     blocks: Vec<Block>,
-    /// The first unbalanced keyword, reported when the script ends.
+    /// Offset of a keyword that closes nothing; the parse stops there.
     unbalanced: Option<usize>,
     /// For [`Output::render`]: the words of the current statement's commands, how many
     /// commands it has, and whether it is more than one simple command.
@@ -149,6 +150,9 @@ impl<'a> Lexer<'a> {
 
     pub(crate) fn run(mut self) -> Result<Output, ShellError> {
         loop {
+            if self.unbalanced.is_some() {
+                break;
+            }
             self.skip_blanks();
             let Some(c) = self.peek() else {
                 self.finish_command();
@@ -239,11 +243,11 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
-        if let Some(at) = self.unbalanced {
-            return Err(ShellError {
-                offset: self.base + at,
-                message: "unbalanced shell keyword",
-            });
+        if self.unbalanced.is_some() {
+            // ShellCheck stops at a keyword that closes nothing ("Parsing stopped here") and
+            // keeps what it parsed before it.
+            self.out.commands.append(&mut self.nested);
+            return Ok(self.out);
         }
         if !self.blocks.is_empty() {
             return Err(self.err("unterminated compound command"));

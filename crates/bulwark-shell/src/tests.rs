@@ -76,17 +76,14 @@ fn assignments_redirections_and_keywords() {
     );
     // `[ ... ]` is a condition, not a command named `[` (ShellCheck's `T_Condition`).
     assert_eq!(names("[ -f /x ] && rm /x"), ["rm"]);
-    // Keywords that do not balance are a syntax error, as for ShellCheck: no commands.
-    for bad in [
-        "a x then b; fi",
-        "if a; then b",
-        "while a; b; done",
-        "{ a;",
-        "a; done",
-    ] {
+    // A block left open is a syntax error, as for ShellCheck: no commands.
+    for bad in ["if a; then b", "while a; do b", "{ a;"] {
         let p = parse_shell(bad);
         assert!(p.error.is_some() && p.commands.is_empty(), "{bad}");
     }
+    // A keyword that closes nothing stops the parse; the commands before it remain.
+    assert_eq!(names("a x if y; then b; fi"), ["a"]);
+    assert_eq!(names("a; done; b"), ["a"]);
     assert_eq!(
         names("for a in b; do c; done; while d; do e; done; case x in y) z;; esac"),
         ["c", "d", "e", "z"]
