@@ -6,6 +6,10 @@
 //! (`bench/gen_dockerfiles.py`) and `examples/`.
 //!
 //! Target from the issue: at least 98% of cases agree exactly. Every disagreement is printed.
+//!
+//! The other tests run the differential harness (`bench/hadolint_diff.py`, which allows only
+//! the deliberate differences of docs/hadolint-differences.md) over a fixed-seed generated set
+//! and the real-world corpus, and compare every rule's message text with Hadolint's.
 
 #![allow(clippy::unwrap_used)]
 

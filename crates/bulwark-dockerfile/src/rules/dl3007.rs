@@ -2,7 +2,7 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `FROM image:latest`.
+    /// Flags `FROM image:latest` (not when a digest pins the image: `image:latest@sha256:...`).
     ///
     /// ## Why is this bad?
     /// `latest` moves with every upstream release, so two builds of the same Dockerfile can produce

@@ -2,8 +2,11 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// When `trustedRegistries` is configured, checks that every `FROM` image comes from one of
-    /// them (Docker Hub images count as `docker.io`).
+    /// When `trustedRegistries` is configured, checks that every image a build pulls comes from
+    /// one of them: `FROM` images, `COPY --from=<image>` and the `from=` image of `RUN` cache and
+    /// bind mounts (earlier stage names are fine). Docker Hub images count as `docker.io` (or
+    /// `hub.docker.com`); entries may use `*` as a prefix or suffix (`*.gcr.io`, `quay.*`) or
+    /// alone.
     ///
     /// ## Why is this bad?
     /// Pulling base images from arbitrary registries bypasses the organisation's vetting and

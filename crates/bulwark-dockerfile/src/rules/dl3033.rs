@@ -5,10 +5,12 @@ declare_rule! {
     /// Checks that packages given to `yum install` carry a version (`name-version`, or an `.rpm`
     /// file) and modules a stream (`name:stream`).
     ///
-    /// As in Hadolint 2.15.1 (probed), a package counts as versioned when a `-` is directly
-    /// followed by a digit (`httpd-2.4`, not `python3-devel`), or when it is an `.rpm` file whose
-    /// name has a `-` (`foo-bar.rpm`, not `/tmp/x.rpm`), or when it has a `-` and references an
-    /// `ARG`/`ENV` variable declared before it in the stage (`foo-$VERSION`; not in `ONBUILD`).
+    /// As in Hadolint 2.15.1, a package counts as versioned when the parts after its first `-` are
+    /// version-like (only `[0-9A-Za-z.~^_:+]`, one of them starting with a digit: `httpd-2.4.6`,
+    /// `java-1.8.0-openjdk`, not `python3-devel` or `nginx-1.*`), when it is an `.rpm` file whose
+    /// name has a `-`, or when it has a `-` and a `${VAR}` of a known variable: any `ARG` declared
+    /// earlier in the file (any stage), or an `ENV` of the current stage or of the stage its
+    /// `FROM` names. Inside `ONBUILD` only `ONBUILD ARG`/`ENV` count.
     ///
     /// ## Why is this bad?
     /// Unpinned packages make rebuilds pick up whatever is newest.

@@ -3,9 +3,9 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Checks that packages given to `dnf`/`microdnf install` carry a version (`name-1.2.3`, or an
-    /// `.rpm` file) and modules a stream (`name:stream`). As in Hadolint 2.15.1 (probed), a package
-    /// with a `-` that references an `ARG`/`ENV` variable declared before it in the stage
-    /// (`foo-$VERSION`) counts as versioned, except inside `ONBUILD`.
+    /// `.rpm` file) and modules a stream (`name:stream`), with the rules of DL3033 (version-like
+    /// parts after the first `-`, or a known `ARG`/`ENV` variable). `dnf group` commands are not
+    /// checked.
     ///
     /// ## Why is this bad?
     /// Unpinned packages make rebuilds pick up whatever is newest.

@@ -4,9 +4,10 @@ declare_rule! {
     /// ## What it does
     /// Flags a `RUN` with `yarn install` but no `yarn cache clean`.
     ///
-    /// Like Hadolint 2.15.1 (probed), only `RUN`s of the *last* build stage are reported: a
-    /// `FROM` drops what the previous stage collected (a builder stage's yarn cache does not
-    /// reach the final image). `ONBUILD RUN yarn install` is reported wherever it is.
+    /// Like Hadolint 2.15.1, a `RUN` is reported when it is in the last build stage or in a stage
+    /// a later `FROM` builds on (a builder stage's cache does not reach the final image
+    /// otherwise). A cache mount over `.cache/yarn` makes the clean-up unnecessary, but not a
+    /// `yarn cache clean` run *before* `yarn install`. `ONBUILD RUN`s are checked on their own.
     ///
     /// ## Why is this bad?
     /// The yarn cache stays in the layer.
