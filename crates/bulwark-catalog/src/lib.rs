@@ -22,5 +22,6 @@ pub use sbom::{
 pub use analyzer::{
     Analyzer, AnalyzerOutput, Analyzers, EntryMeta, FileEntry, LayerFiles, LayerInventory, ScanMode,
 };
+pub use analyzers::os::OS_RELEASE_FILES;
 pub use error::AnalyzeError;
 pub use model::{FileOwnership, Location, OsInfo, Package, PackageType, mark_os_owned};

@@ -160,7 +160,10 @@ pub fn rules() -> impl Iterator<Item = RuleInfo> {
         default_severity: sev,
         help_uri: None,
     });
-    pss.chain(hardening::rules()).chain(input)
+    pss.chain(hardening::rules()).chain(input).map(|mut r| {
+        r.default_severity = r.default_severity.bucket();
+        r
+    })
 }
 
 fn pss_severity(level: Level) -> Severity {
@@ -270,7 +273,8 @@ impl Mode {
 
     /// The severity of a violation of `level`'s check in this mode: enforce rejections are
     /// `high` (baseline checks) or `medium` (restricted checks), warnings `low`, audit
-    /// annotations `info`.
+    /// annotations `info` (reported as `low`: every Kubernetes finding is on the vulnerability
+    /// scale; the `mode` property tells warnings and audit annotations apart).
     #[must_use]
     pub fn severity(self, check_level: Level) -> Severity {
         match self {
@@ -745,6 +749,15 @@ impl Checker {
             findings: self.findings,
             suppressed: self.suppressed,
         };
+        // One severity scale for every Kubernetes finding (PSS checks are rated on the
+        // vulnerability scale; hardening and input rules' lint levels map onto it).
+        for f in result
+            .findings
+            .iter_mut()
+            .chain(result.suppressed.iter_mut().map(|s| &mut s.finding))
+        {
+            f.severity = f.severity.bucket();
+        }
         if !result
             .findings
             .is_sorted_by(|a, b| a.sort_key() <= b.sort_key())

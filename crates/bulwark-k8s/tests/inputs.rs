@@ -402,7 +402,7 @@ fn unknown_api_versions_are_reported_not_checked() {
     let fs = run(&text);
     assert_eq!(fs.len(), 1, "{fs:#?}");
     assert_eq!(fs[0].code, CODE_UNKNOWN_API);
-    assert_eq!(fs[0].severity, Severity::Info);
+    assert_eq!(fs[0].severity, Severity::Low);
     let fs = run(&PRIVILEGED_POD.replace("apiVersion: v1\n", ""));
     assert_eq!(with_code(&fs, CODE_INVALID).len(), 1, "{fs:#?}");
 }

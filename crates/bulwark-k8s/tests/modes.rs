@@ -91,7 +91,7 @@ fn audit_only_namespace_reports_audit_annotations() {
     let fs = run(&format!("{ns}{PRIVILEGED_POD}"));
     assert_eq!(codes_in(&fs, "audit"), ["PSS-privileged"]);
     assert_eq!(fs.len(), 1);
-    assert_eq!(fs[0].severity, Severity::Info);
+    assert_eq!(fs[0].severity, Severity::Low);
     assert!(fs[0].message.contains("\"baseline:latest\" (audit)"));
 }
 

@@ -84,6 +84,27 @@ impl Severity {
     pub const fn at_least(self, threshold: Self) -> bool {
         self.rank() >= threshold.rank()
     }
+
+    /// The severity on the vulnerability scale that `--severity` filters on, so one list
+    /// (`--severity CRITICAL,HIGH`) applies to every kind of finding:
+    ///
+    /// | lint level | vulnerability scale |
+    /// |---|---|
+    /// | `error` | `high` |
+    /// | `warning` | `medium` |
+    /// | `info` | `low` |
+    /// | `style` | `low` |
+    ///
+    /// Vulnerability ratings map to themselves.
+    #[must_use]
+    pub const fn bucket(self) -> Self {
+        match self {
+            Self::Error => Self::High,
+            Self::Warning => Self::Medium,
+            Self::Info | Self::Style => Self::Low,
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for Severity {
@@ -110,12 +131,36 @@ impl FromStr for Severity {
     }
 }
 
+/// What kind of scanned artifact a location's path is inside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArtifactKind {
+    /// A container image: the path is a path in its merged file system.
+    Image,
+    /// A scanned directory (`bulwark fs DIR`, `bulwark rootfs DIR`): the path is relative to it.
+    Directory,
+}
+
+/// The scanned artifact a location's path is relative to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Artifact {
+    /// Image or directory.
+    #[serde(rename = "type")]
+    pub kind: ArtifactKind,
+    /// The image reference or the directory, as the user named it.
+    pub name: String,
+}
+
 /// Where a finding is: a file (or image, or `-` for stdin) and an optional region in it.
 ///
 /// Lines and columns are 1-based, like editors and SARIF. `end_*` are inclusive.
+///
+/// With an [`Artifact`], `path` is relative to it (no leading `/`; empty for the artifact as a
+/// whole, e.g. its image configuration); without one, it is a host file as the user named it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
-    /// The input as the user named it (a relative path stays relative), or an image reference.
+    /// The input as the user named it (a relative path stays relative), an image reference, or
+    /// a path inside [`Location::artifact`].
     pub path: String,
     /// 1-based start line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +174,9 @@ pub struct Location {
     /// 1-based end column (inclusive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_column: Option<u32>,
+    /// The image or directory `path` is inside, when it is not a host file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<Artifact>,
 }
 
 impl Location {
@@ -158,6 +206,21 @@ impl Location {
         self.end_line = Some(end_line);
         self.end_column = end_column;
         self
+    }
+
+    /// The path as people read it: `/etc/passwd` inside an image, `DIR/x` inside a directory,
+    /// the artifact's name for the artifact as a whole, and a host path as it is.
+    #[must_use]
+    pub fn display_path(&self) -> String {
+        match &self.artifact {
+            None => self.path.clone(),
+            Some(a) if self.path.is_empty() => a.name.clone(),
+            Some(Artifact {
+                kind: ArtifactKind::Image,
+                ..
+            }) => format!("/{}", self.path),
+            Some(a) => format!("{}/{}", a.name.trim_end_matches('/'), self.path),
+        }
     }
 }
 
@@ -295,6 +358,10 @@ pub struct Report {
     /// Free-form metadata about the scanned targets (image digest, OS, inputs ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub metadata: BTreeMap<String, serde_json::Value>,
+    /// What the run could not see (an input it could not read, a database lookup that failed):
+    /// any entry makes the run a runtime error, whatever the findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
 }
 
 impl Report {

@@ -9,7 +9,11 @@ mod policy;
 pub mod render;
 
 pub use finding::{
-    Category, Finding, Location, ParseSeverityError, Report, RuleInfo, Severity, Suppressed,
+    Artifact, ArtifactKind, Category, Finding, Location, ParseSeverityError, Report, RuleInfo,
+    Severity, Suppressed,
 };
-pub use policy::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_RUNTIME, EXIT_USAGE, ExitPolicy};
+pub use policy::{
+    Dropped, EXIT_CLEAN, EXIT_FINDINGS, EXIT_RUNTIME, EXIT_USAGE, ExitPolicy, SeverityFilter,
+    Threshold,
+};
 pub use render::{Format, RenderOptions, render};

@@ -53,7 +53,7 @@ fn bench(c: &mut Criterion) {
                 &store,
                 &DetectOptions::default(),
             );
-            black_box(d.findings.len())
+            black_box(d.vulnerabilities.len())
         });
     });
 }

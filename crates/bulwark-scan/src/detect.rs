@@ -12,9 +12,12 @@
 //!   target is the file that recorded them (lock file, package directory, jar, binary).
 //!   Packages owned by an OS package are skipped: the distribution's data covers them.
 //!
-//! Finding properties (stable keys): `package`, `installed_version`, `fixed_version`
-//! (comma-joined, empty when unfixed), `package_type`, `purl`, `layer_digest`, `file_path`,
-//! `aliases` (array), `severity_source`, `data_source`, `evidence` (array of objects).
+//! Detection is typed ([`Vulnerability`]: the package's index and the matcher's [`Match`]);
+//! [`Vulnerability::to_finding`] renders one as a report finding with these properties (stable
+//! keys): `package`, `installed_version`, `fixed_version` (comma-joined, empty when unfixed),
+//! `package_type`, `purl`, `layer_digest`, `file_path`, `target`, `ecosystem`, `aliases`
+//! (array), `severity_source`, `rating_source`, `cvss_vector`, `cvss_score`, `data_source`,
+//! `evidence` (array of objects).
 
 use bulwark_catalog::{OsInfo, Package, PackageType};
 use bulwark_report::{Category, Finding, Location, RuleInfo, Severity};
@@ -50,13 +53,68 @@ pub struct DetectDiagnostics {
     pub errors: Vec<String>,
 }
 
+/// One vulnerability of one package: the matcher's typed result, with the package it affects
+/// and the target it is reported under. Findings, SBOM vulnerabilities and Harbor reports are
+/// all built from these, never from each other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vulnerability {
+    /// Index of the affected package in the slice given to [`detect_packages`].
+    pub package: usize,
+    /// Trivy's target: `<subject> (<os> <version>)` for OS packages, else the file that
+    /// recorded the package.
+    pub target: String,
+    /// The OSV ecosystem the package was looked up in (`Debian`, `PyPI`, ...).
+    pub ecosystem: String,
+    /// The match: IDs, severity and its source, fixed versions, evidence.
+    pub matched: Match,
+}
+
+impl Vulnerability {
+    /// The report severity (distributions' "negligible" shows as low, as in Trivy).
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        report_severity(self.matched.severity)
+    }
+
+    /// True when no fixed version is known.
+    #[must_use]
+    pub fn is_unfixed(&self) -> bool {
+        self.matched.is_unfixed()
+    }
+
+    /// The finding for this vulnerability of `pkg`, located at `location`.
+    #[must_use]
+    pub fn to_finding(&self, pkg: &Package, location: Location) -> Finding {
+        finding(pkg, &self.ecosystem, &self.matched, &self.target, location)
+    }
+
+    /// Rule metadata for the vulnerability ID (summary, severity, advisory URL) for SARIF.
+    #[must_use]
+    pub fn rule_info(&self) -> RuleInfo {
+        let m = &self.matched;
+        RuleInfo {
+            code: m.id.clone(),
+            name: None,
+            summary: if m.summary.is_empty() {
+                m.id.clone()
+            } else {
+                m.summary.clone()
+            },
+            help_markdown: String::new(),
+            default_severity: self.severity(),
+            help_uri: m.url.clone(),
+        }
+    }
+}
+
 /// The result of [`detect`].
 #[derive(Debug, Clone, Default)]
 pub struct Detection {
-    /// One finding per vulnerability per package, sorted by target, package, ID.
-    pub findings: Vec<Finding>,
-    /// Rule metadata per vulnerability ID (summary, severity, advisory URL) for SARIF.
-    pub rules: Vec<RuleInfo>,
+    /// One entry per vulnerability per package, sorted by target, package, ID.
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// The (ecosystem, release) pairs looked up, as index keys (`Debian:12`, `PyPI`), for
+    /// coverage checks.
+    pub ecosystem_keys: Vec<String>,
     /// What could not be evaluated.
     pub diagnostics: DetectDiagnostics,
 }
@@ -82,9 +140,9 @@ pub fn detect_packages(
     opts: &DetectOptions,
 ) -> Detection {
     let mut out = Detection::default();
-    let mut rules = std::collections::BTreeMap::<String, RuleInfo>::new();
+    let mut keys = std::collections::BTreeSet::new();
     let os_target = os_target(subject_name, os);
-    for pkg in packages {
+    for (index, pkg) in packages.iter().enumerate() {
         if pkg.owned_by_os_package.is_some() && !opts.include_os_owned && !pkg.kind.is_os() {
             out.diagnostics.skipped_os_owned += 1;
             continue;
@@ -99,6 +157,10 @@ pub fn detect_packages(
             }
         };
         out.diagnostics.packages_checked += 1;
+        keys.insert(
+            bulwark_vulndb::EcosystemKey::for_query(&query.ecosystem, query.release.as_deref())
+                .index_key(),
+        );
         let (matches, diag) = match match_package_with(store, &query, &BulwarkVersions) {
             Ok(r) => r,
             Err(e) => {
@@ -116,35 +178,25 @@ pub fn detect_packages(
             pkg.location.path.clone()
         };
         for m in matches {
-            let f = finding(pkg, &query, &m, &target);
-            rules.entry(m.id.clone()).or_insert_with(|| RuleInfo {
-                code: m.id.clone(),
-                name: None,
-                summary: if m.summary.is_empty() {
-                    m.id.clone()
-                } else {
-                    m.summary.clone()
-                },
-                help_markdown: String::new(),
-                default_severity: f.severity,
-                help_uri: m.url.clone(),
+            out.vulnerabilities.push(Vulnerability {
+                package: index,
+                target: target.clone(),
+                ecosystem: query.ecosystem.clone(),
+                matched: m,
             });
-            out.findings.push(f);
         }
     }
-    out.findings.sort_by(|a, b| {
-        (&a.location.path, prop_str(a, "package"), &a.code).cmp(&(
-            &b.location.path,
-            prop_str(b, "package"),
-            &b.code,
+    out.vulnerabilities.sort_by(|a, b| {
+        let name = |v: &Vulnerability| packages.get(v.package).map_or("", |p| p.name.as_str());
+        (&a.target, name(a), &a.matched.id, a.package).cmp(&(
+            &b.target,
+            name(b),
+            &b.matched.id,
+            b.package,
         ))
     });
-    out.rules = rules.into_values().collect();
+    out.ecosystem_keys = keys.into_iter().collect();
     out
-}
-
-fn prop_str<'a>(f: &'a Finding, key: &str) -> &'a str {
-    f.properties.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// The target label of OS packages, like Trivy's: `alpine:3.20 (alpine 3.20.3)`.
@@ -162,7 +214,7 @@ pub fn os_target(subject_name: &str, os: Option<&OsInfo>) -> String {
 }
 
 /// The OSV ecosystem of an OS package type on the distribution `os_id`.
-fn distro_ecosystem(kind: PackageType, os: &OsInfo) -> Option<&'static str> {
+pub(crate) fn distro_ecosystem(kind: PackageType, os: &OsInfo) -> Option<&'static str> {
     let id = os.id.to_ascii_lowercase();
     let by_id = |id: &str| -> Option<&'static str> {
         Some(match (kind, id) {
@@ -309,7 +361,19 @@ fn severity_source_text(s: &SeveritySource) -> String {
     }
 }
 
-fn finding(pkg: &Package, q: &PackageQuery, m: &Match, target: &str) -> Finding {
+/// Who rated a match, and the CVSS vector and score when the rating was computed from one.
+pub(crate) fn rating(m: &Match) -> (Option<String>, Option<String>, Option<f64>) {
+    match &m.severity_source {
+        SeveritySource::Vendor { vendor, .. } => (Some(vendor.clone()), None, None),
+        SeveritySource::Ghsa(_) => (Some("GHSA".to_owned()), None, None),
+        SeveritySource::Cvss { vector, score } => {
+            (Some("CVSS".to_owned()), Some(vector.clone()), Some(*score))
+        }
+        SeveritySource::None => (None, None, None),
+    }
+}
+
+fn finding(pkg: &Package, ecosystem: &str, m: &Match, target: &str, location: Location) -> Finding {
     let severity = report_severity(m.severity);
     let message = if m.summary.is_empty() {
         format!(
@@ -340,7 +404,7 @@ fn finding(pkg: &Package, q: &PackageQuery, m: &Match, target: &str) -> Finding 
         severity,
         Category::Vulnerability,
         message,
-        Location::file(target),
+        location,
     )
     .with_property("package", pkg.name.clone())
     .with_property("installed_version", pkg.version.clone())
@@ -348,22 +412,20 @@ fn finding(pkg: &Package, q: &PackageQuery, m: &Match, target: &str) -> Finding 
     .with_property("package_type", pkg.kind.as_str())
     .with_property("purl", pkg.purl.clone())
     .with_property("file_path", pkg.location.path.clone())
-    .with_property("ecosystem", q.ecosystem.clone())
+    .with_property("ecosystem", ecosystem)
+    .with_property("target", target)
     .with_property("aliases", m.aliases.clone())
     .with_property("severity_source", severity_source_text(&m.severity_source))
     .with_property("evidence", evidence);
-    match &m.severity_source {
-        SeveritySource::Vendor { vendor, .. } => {
-            f = f.with_property("rating_source", vendor.clone());
-        }
-        SeveritySource::Ghsa(_) => f = f.with_property("rating_source", "GHSA"),
-        SeveritySource::Cvss { vector, score } => {
-            f = f
-                .with_property("rating_source", "CVSS")
-                .with_property("cvss_vector", vector.clone())
-                .with_property("cvss_score", *score);
-        }
-        SeveritySource::None => {}
+    let (source, vector, score) = rating(m);
+    if let Some(s) = source {
+        f = f.with_property("rating_source", s);
+    }
+    if let Some(v) = vector {
+        f = f.with_property("cvss_vector", v);
+    }
+    if let Some(s) = score {
+        f = f.with_property("cvss_score", s);
     }
     if let Some(d) = &pkg.location.layer_digest {
         f = f.with_property("layer_digest", d.clone());

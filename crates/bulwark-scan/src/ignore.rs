@@ -1,10 +1,12 @@
-//! Vulnerability policy: ignore files and the `--severity` / `--ignore-unfixed` filters.
+//! The scan policy: ignore files and the `--severity` / `--ignore-unfixed` filters, applied to
+//! every kind of finding (vulnerabilities by ID or alias, secrets by rule ID, configuration
+//! checks by code), as Trivy applies `.trivyignore`.
 //!
 //! Two ignore-file formats are read:
 //!
 //! * Bulwark's YAML (`.bulwarkignore.yaml`): a list of entries
 //!   ```yaml
-//!   - id: CVE-2023-0286            # vulnerability ID or any of its aliases
+//!   - id: CVE-2023-0286            # vulnerability ID or alias, secret rule ID, check code
 //!     reason: not reachable: we never parse X.400 addresses   # required
 //!     paths: ["app/**/requirements.txt"]   # optional globs on the package's file / target
 //!     purls: ["pkg:pypi/django"]           # optional; with or without @version
@@ -18,8 +20,10 @@
 
 use std::path::{Path, PathBuf};
 
-use bulwark_report::{Finding, Report, Severity, Suppressed};
+use bulwark_report::{Category, Finding, Report, Severity, SeverityFilter, Suppressed};
 use globset::{Glob, GlobMatcher};
+
+pub use crate::time::Date;
 use saphyr::{LoadableYamlNode, Yaml};
 use serde_json::Value;
 
@@ -44,60 +48,6 @@ pub enum IgnoreError {
         /// What is wrong.
         message: String,
     },
-}
-
-/// A calendar date (UTC), ordered year, month, day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    /// Year.
-    pub year: i32,
-    /// Month 1–12.
-    pub month: u32,
-    /// Day 1–31.
-    pub day: u32,
-}
-
-impl Date {
-    /// Parses `YYYY-MM-DD`.
-    pub fn parse(s: &str) -> Option<Date> {
-        let mut it = s.trim().splitn(3, '-');
-        let year = it.next()?.parse().ok()?;
-        let month: u32 = it.next()?.parse().ok()?;
-        let day: u32 = it.next()?.parse().ok()?;
-        ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(Date { year, month, day })
-    }
-
-    /// Today in UTC, from the system clock.
-    pub fn today_utc() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0))
-    }
-
-    /// The civil date of day `days` since 1970-01-01 (Howard Hinnant's algorithm).
-    pub fn from_unix_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Date {
-            year: i32::try_from(year).unwrap_or(i32::MAX),
-            month: u32::try_from(month).unwrap_or(1),
-            day: u32::try_from(day).unwrap_or(1),
-        }
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
 }
 
 /// One ignore entry.
@@ -126,49 +76,82 @@ impl IgnoreEntry {
 
     /// True when the entry covers `f` (ignoring expiry).
     pub fn matches(&self, f: &Finding) -> bool {
-        let id_ok = f.code.eq_ignore_ascii_case(&self.id)
-            || f.properties
-                .get("aliases")
-                .and_then(Value::as_array)
-                .is_some_and(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .any(|x| x.eq_ignore_ascii_case(&self.id))
-                });
+        self.covers(&Subject::of(f))
+    }
+
+    /// True when the entry covers `s` (ignoring expiry): its ID is the finding's code or one
+    /// of its aliases (case-insensitive), and its paths and purls, when given, match.
+    pub fn covers(&self, s: &Subject<'_>) -> bool {
+        let id_ok = s.code.eq_ignore_ascii_case(&self.id)
+            || s.aliases.iter().any(|x| x.eq_ignore_ascii_case(&self.id));
         if !id_ok {
             return false;
         }
-        if !self.matchers.is_empty() {
-            let file = f
-                .properties
-                .get("file_path")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let candidates = [
-                file,
-                file.trim_start_matches('/'),
-                f.location.path.as_str(),
-                f.location.path.trim_start_matches('/'),
-            ];
-            if !self
-                .matchers
-                .iter()
-                .any(|m| candidates.iter().any(|c| !c.is_empty() && m.is_match(c)))
-            {
-                return false;
-            }
+        if !self.matchers.is_empty()
+            && !self.matchers.iter().any(|m| {
+                s.paths
+                    .iter()
+                    .flat_map(|p| [*p, p.trim_start_matches('/')])
+                    .any(|c| !c.is_empty() && m.is_match(c))
+            })
+        {
+            return false;
         }
         if !self.purls.is_empty() {
-            let purl = f
-                .properties
-                .get("purl")
-                .and_then(Value::as_str)
-                .unwrap_or("");
+            let purl = s.purl.unwrap_or("");
             if !self.purls.iter().any(|p| purl_matches(p, purl)) {
                 return false;
             }
         }
         true
+    }
+}
+
+/// What the policy looks at in a finding (a report [`Finding`] or a typed vulnerability).
+#[derive(Debug, Clone, Default)]
+pub struct Subject<'a> {
+    /// Rule or vulnerability ID.
+    pub code: &'a str,
+    /// Other IDs of the same vulnerability.
+    pub aliases: Vec<&'a str>,
+    /// Severity.
+    pub severity: Option<Severity>,
+    /// Category.
+    pub category: Option<Category>,
+    /// `Some(true)` for a vulnerability with no known fix; `None` for other kinds.
+    pub unfixed: Option<bool>,
+    /// Paths an ignore entry's `paths` globs are tried on (file, location, target).
+    pub paths: Vec<&'a str>,
+    /// Package URL, for vulnerabilities.
+    pub purl: Option<&'a str>,
+}
+
+impl<'a> Subject<'a> {
+    /// The facts of a report finding (vulnerability facts from its documented properties).
+    pub fn of(f: &'a Finding) -> Self {
+        let prop = |k: &str| f.properties.get(k).and_then(Value::as_str);
+        let vulnerability = f.category == Category::Vulnerability;
+        Subject {
+            code: &f.code,
+            aliases: f
+                .properties
+                .get("aliases")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default(),
+            severity: Some(f.severity),
+            category: Some(f.category),
+            unfixed: vulnerability.then(|| prop("fixed_version").is_none_or(str::is_empty)),
+            paths: [
+                prop("file_path"),
+                Some(f.location.path.as_str()),
+                prop("target"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            purl: prop("purl"),
+        }
     }
 }
 
@@ -337,74 +320,116 @@ impl IgnoreRules {
     }
 }
 
-/// `--severity`, `--ignore-unfixed` and the ignore rules together.
+/// `--severity`, `--ignore-unfixed` and the ignore files together, for every kind of finding
+/// (vulnerabilities, secrets, configuration checks, lint findings), as Trivy applies them.
 #[derive(Debug, Clone, Default)]
-pub struct VulnPolicy {
-    /// Keep only these severities; empty keeps all.
-    pub severities: Vec<Severity>,
-    /// Drop findings without a fixed version.
+pub struct Policy {
+    /// `--severity`.
+    pub severity: SeverityFilter,
+    /// `--ignore-unfixed`: drop vulnerabilities without a fixed version.
     pub ignore_unfixed: bool,
     /// Ignore entries.
     pub ignore: IgnoreRules,
 }
 
-/// What [`VulnPolicy::apply`] did besides filtering.
+/// What the policy decided for one finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Reported.
+    Keep,
+    /// Not reported (`--severity`, `--ignore-unfixed`).
+    Drop,
+    /// Moved to the suppressed list with this reason (an ignore entry).
+    Suppress(String),
+}
+
+/// What the policy did besides deciding, over a whole run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PolicyOutcome {
     /// Warnings for the user (expired entries that matched a finding).
     pub warnings: Vec<String>,
     /// Findings dropped by `--severity`.
     pub dropped_severity: usize,
+    /// Of those, findings of unknown severity (said on stderr: an unrated vulnerability may
+    /// still be critical).
+    pub dropped_unknown: usize,
     /// Findings dropped by `--ignore-unfixed`.
     pub dropped_unfixed: usize,
+    /// Indexes (in [`IgnoreRules::entries`]) of the entries that matched something.
+    matched: std::collections::BTreeSet<usize>,
 }
 
-impl VulnPolicy {
-    /// Filters `findings` into `report`: severity and unfixed filters drop findings; ignore
-    /// entries move them to `report.suppressed` with their reason; expired entries do not
-    /// suppress and produce a warning.
-    pub fn apply(&self, findings: Vec<Finding>, today: Date, report: &mut Report) -> PolicyOutcome {
-        let mut out = PolicyOutcome::default();
-        for f in findings {
-            if !self.severities.is_empty() && !self.severities.contains(&f.severity) {
-                out.dropped_severity += 1;
+impl PolicyOutcome {
+    /// One line per ignore entry that matched no finding of the run (a typo, or a stale entry).
+    pub fn unused_entries(&self, rules: &IgnoreRules) -> Vec<String> {
+        rules
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.matched.contains(i))
+            .map(|(_, e)| format!("ignore entry {} ({}) matched no finding", e.origin, e.id))
+            .collect()
+    }
+}
+
+impl Policy {
+    /// Decides one finding; counts and warnings go to `out`. Severity and unfixed filters drop
+    /// findings; a matching ignore entry suppresses them; an expired entry does not suppress
+    /// and gives a warning.
+    pub fn verdict(&self, s: &Subject<'_>, today: Date, out: &mut PolicyOutcome) -> Verdict {
+        let severity = s.severity.unwrap_or(Severity::Unknown);
+        if !self
+            .severity
+            .keeps_kind(severity, s.category.unwrap_or(Category::Vulnerability))
+        {
+            out.dropped_severity += 1;
+            out.dropped_unknown += usize::from(severity == Severity::Unknown);
+            return Verdict::Drop;
+        }
+        if self.ignore_unfixed && s.unfixed == Some(true) {
+            out.dropped_unfixed += 1;
+            return Verdict::Drop;
+        }
+        for (i, e) in self.ignore.entries.iter().enumerate() {
+            if !e.covers(s) {
                 continue;
             }
-            let unfixed = f
-                .properties
-                .get("fixed_version")
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty);
-            if self.ignore_unfixed && unfixed {
-                out.dropped_unfixed += 1;
-                continue;
-            }
-            let mut suppressed_by = None;
-            for e in self.ignore.entries.iter().filter(|e| e.matches(&f)) {
-                if e.expired(today) {
-                    let w = format!(
-                        "ignore entry {} for {} expired on {}; the finding is reported",
-                        e.origin,
-                        e.id,
-                        e.expires.map(|d| d.to_string()).unwrap_or_default()
-                    );
-                    if !out.warnings.contains(&w) {
-                        out.warnings.push(w);
-                    }
-                } else {
-                    suppressed_by = Some(e);
-                    break;
+            out.matched.insert(i);
+            if e.expired(today) {
+                let w = format!(
+                    "ignore entry {} for {} expired on {}; the finding is reported",
+                    e.origin,
+                    e.id,
+                    e.expires.map(|d| d.to_string()).unwrap_or_default()
+                );
+                if !out.warnings.contains(&w) {
+                    out.warnings.push(w);
                 }
-            }
-            match suppressed_by {
-                Some(e) => report.suppressed.push(Suppressed {
-                    finding: f,
-                    reason: e.reason.clone(),
-                }),
-                None => report.findings.push(f),
+            } else {
+                return Verdict::Suppress(e.reason.clone());
             }
         }
-        out
+        Verdict::Keep
+    }
+
+    /// Filters `findings` into `report`: kept ones to `report.findings`, suppressed ones to
+    /// `report.suppressed` with their reason.
+    pub fn apply(
+        &self,
+        findings: Vec<Finding>,
+        today: Date,
+        report: &mut Report,
+        out: &mut PolicyOutcome,
+    ) {
+        for f in findings {
+            match self.verdict(&Subject::of(&f), today, out) {
+                Verdict::Keep => report.findings.push(f),
+                Verdict::Drop => {}
+                Verdict::Suppress(reason) => {
+                    report.suppressed.push(Suppressed { finding: f, reason });
+                }
+            }
+        }
     }
 }
 
@@ -459,9 +484,9 @@ mod tests {
 - id: CVE-2\n  reason: old\n  expires: 2026-06-01\n\
 - id: CVE-3\n  reason: only django\n  purls: ['pkg:pypi/django']\n";
         let rules = IgnoreRules::parse_yaml(yaml, Path::new("b.yaml")).expect("parse");
-        let policy = VulnPolicy {
+        let policy = Policy {
             ignore: rules,
-            ..VulnPolicy::default()
+            ..Policy::default()
         };
         let findings = vec![
             finding(
@@ -489,7 +514,8 @@ mod tests {
             finding("CVE-3", Severity::Low, "", "/r.txt", "pkg:pypi/flask@1"),
         ];
         let mut report = Report::default();
-        let out = policy.apply(findings, D, &mut report);
+        let mut out = PolicyOutcome::default();
+        policy.apply(findings, D, &mut report, &mut out);
         let kept: Vec<_> = report
             .findings
             .iter()
@@ -511,12 +537,48 @@ mod tests {
         assert_eq!(reasons, ["accepted risk", "only django"]);
         assert_eq!(out.warnings.len(), 1);
         assert!(out.warnings[0].contains("b.yaml:2"), "{:?}", out.warnings);
+        assert!(out.unused_entries(&policy.ignore).is_empty());
+    }
+
+    #[test]
+    fn every_kind_of_finding_and_unused_entries() {
+        let rules = IgnoreRules::parse_trivyignore(
+            "github-pat\nBWI001\nCVE-9999-0001\n",
+            Path::new(".trivyignore"),
+        );
+        let policy = Policy {
+            ignore: rules,
+            ..Policy::default()
+        };
+        let secret = Finding::new(
+            "github-pat",
+            Severity::Critical,
+            Category::Secret,
+            "GitHub token",
+            bulwark_report::Location::file("app/.env"),
+        );
+        let config = Finding::new(
+            "BWI001",
+            Severity::Medium,
+            Category::ImageConfig,
+            "runs as root",
+            bulwark_report::Location::file(""),
+        );
+        let mut report = Report::default();
+        let mut out = PolicyOutcome::default();
+        policy.apply(vec![secret, config], D, &mut report, &mut out);
+        assert!(report.findings.is_empty());
+        assert_eq!(report.suppressed.len(), 2);
+        assert_eq!(
+            out.unused_entries(&policy.ignore),
+            ["ignore entry .trivyignore:3 (CVE-9999-0001) matched no finding"]
+        );
     }
 
     #[test]
     fn severity_and_unfixed_filters() {
-        let policy = VulnPolicy {
-            severities: vec![Severity::Critical, Severity::High],
+        let policy = Policy {
+            severity: SeverityFilter::new(vec![Severity::Critical, Severity::High]),
             ignore_unfixed: true,
             ignore: IgnoreRules::default(),
         };
@@ -526,7 +588,8 @@ mod tests {
             finding("C", Severity::Medium, "2.0", "/f", ""),
         ];
         let mut report = Report::default();
-        let out = policy.apply(findings, D, &mut report);
+        let mut out = PolicyOutcome::default();
+        policy.apply(findings, D, &mut report, &mut out);
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.findings[0].code, "B");
         assert_eq!((out.dropped_severity, out.dropped_unfixed), (1, 1));

@@ -15,9 +15,12 @@
 //!    packages marked, plus the merged file view for the secret and configuration checks.
 
 mod cache;
+pub mod db;
 pub mod detect;
 pub mod ignore;
+pub mod pipeline;
 pub mod secrets;
+pub mod time;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -43,6 +46,31 @@ pub enum ScanError {
     /// Reading the image or its layers failed.
     #[error(transparent)]
     Oci(#[from] OciError),
+    /// A layer holds a tar entry no container builder writes (`..` escapes).
+    #[error(
+        "image {image}: layer #{layer} {digest} has an unsafe tar entry `{entry}` ({reason}){}",
+        if *more > 0 { format!(" and {more} more") } else { String::new() }
+    )]
+    UnsafeEntry {
+        /// The image.
+        image: String,
+        /// Layer position.
+        layer: usize,
+        /// Layer digest.
+        digest: String,
+        /// The entry's raw name.
+        entry: String,
+        /// Why it is unsafe.
+        reason: String,
+        /// How many more such entries the layer has.
+        more: usize,
+    },
+    /// The vulnerability scanner was asked for without a database.
+    #[error("vulnerability scanning needs a database (open one with `bulwark_scan::db`)")]
+    NoDatabase,
+    /// The built-in secret rules did not compile (a bug, reported rather than panicking).
+    #[error("built-in secret rules: {0}")]
+    Rules(String),
 }
 
 /// How to scan.
@@ -298,7 +326,7 @@ pub fn scan_dir(root: &Path, mode: ScanMode, opts: &ScanOptions) -> Result<Inven
 
 /// The tar path (no leading `/`) of the file that recorded a package; for nested archives
 /// (`/app.jar/BOOT-INF/lib/x.jar`) the outermost archive.
-fn evidence_file(path: &str) -> &str {
+pub(crate) fn evidence_file(path: &str) -> &str {
     let trimmed = path.trim_start_matches('/');
     for ext in [
         ".jar/", ".war/", ".ear/", ".par/", ".sar/", ".jpi/", ".hpi/",
@@ -331,11 +359,19 @@ fn apply(
                 .or_insert(i);
         }
     }
-    let os = results
-        .iter()
-        .enumerate()
-        .rev()
-        .find_map(|(_, r)| r.os.clone());
+    // The OS of the last layer whose release file is still in the final image as that layer
+    // wrote it: a later whiteout of `etc/os-release` (or an opaque `/etc`) takes it away.
+    let os = results.iter().enumerate().rev().find_map(|(i, r)| {
+        let os = r.os.as_ref()?;
+        bulwark_catalog::OS_RELEASE_FILES
+            .iter()
+            .any(|p| {
+                merged
+                    .get(p.trim_start_matches('/'))
+                    .is_some_and(|o| o.layer == i)
+            })
+            .then(|| os.clone())
+    });
     let mut owned = FileOwnership::default();
     let mut packages = Vec::new();
     let mut errors = Vec::new();

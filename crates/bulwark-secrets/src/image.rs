@@ -353,7 +353,14 @@ fn spec(code: &str) -> Option<&'static CheckSpec> {
 
 fn finding(code: &str, message: String, location: Location) -> Finding {
     let severity = spec(code).map_or(Severity::Medium, |s| s.severity);
-    let mut f = Finding::new(code, severity, Category::ImageConfig, message, location);
+    // A secret in the configuration is a secret (the secret scanner reports it); the other
+    // checks are configuration checks.
+    let category = if code == "BWI002" {
+        Category::Secret
+    } else {
+        Category::ImageConfig
+    };
+    let mut f = Finding::new(code, severity, category, message, location);
     if let Some(s) = spec(code) {
         f = f.with_help(s.fix).with_property("check", s.name);
     }

@@ -725,6 +725,90 @@ impl Scanner {
         base: &Location,
         is_file: bool,
     ) -> Vec<SecretFinding> {
+        let kept = self.candidates(path, content, is_file);
+        let mut out = Vec::with_capacity(kept.len());
+        let mut cursor = LineCursor::default();
+        for c in kept {
+            let Some(rule) = self.rules.get(c.rule) else {
+                continue;
+            };
+            let Some(secret) = content.get(c.secret.clone()) else {
+                continue;
+            };
+            let (line, column) = cursor.position(content, c.secret.start);
+            let (end_line, end_column) =
+                cursor.peek(content, c.end.saturating_sub(1).max(c.secret.start));
+            let line_offset = base.line.map_or(0, |l| l.saturating_sub(1));
+            let mut location = Location::at(base.path.clone(), line + line_offset, Some(column));
+            if end_line != line {
+                location = location.with_end(end_line + line_offset, Some(end_column));
+            }
+            out.push(SecretFinding {
+                rule_id: rule.id.clone(),
+                title: rule.title.clone(),
+                severity: rule.severity,
+                location,
+                redacted: Redacted::new(secret),
+                layer_digest: None,
+                created_by: None,
+                removed_in_later_layer: false,
+            });
+        }
+        out
+    }
+
+    /// The byte ranges of `text` that hold a secret: every rule's match, and the value of
+    /// every credential-named `NAME=value` word (as [`Scanner::scan_assignment`] judges them).
+    /// Sorted, not overlapping, on character boundaries.
+    fn secret_spans(&self, text: &str) -> Vec<Range<usize>> {
+        let mut spans: Vec<Range<usize>> = self
+            .candidates("", text.as_bytes(), false)
+            .into_iter()
+            .map(|c| c.secret)
+            .collect();
+        spans.extend(crate::values::assignment_value_spans(text));
+        spans.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+        for mut r in spans {
+            while r.start > 0 && !text.is_char_boundary(r.start) {
+                r.start -= 1;
+            }
+            while r.end < text.len() && !text.is_char_boundary(r.end) {
+                r.end += 1;
+            }
+            r.end = r.end.min(text.len());
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+
+    /// `text` with every secret in it masked as [`Redacted`] masks a finding's match: what the
+    /// rules find, and the values of credential-named assignments (`ENV API_TOKEN=…`, build
+    /// arguments in a history step, `KEY=value` environment entries, labels). Reports run every
+    /// string they carry through this (history steps, labels, environment, messages, properties)
+    /// so that no output prints a secret the scanner would flag, whichever scanners ran.
+    #[must_use]
+    pub fn redact<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let spans = self.secret_spans(text);
+        if spans.is_empty() {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for r in spans {
+            out.push_str(text.get(at..r.start).unwrap_or(""));
+            out.push_str(Redacted::new(text.get(r.clone()).unwrap_or("").as_bytes()).as_str());
+            at = r.end;
+        }
+        out.push_str(text.get(at..).unwrap_or(""));
+        std::borrow::Cow::Owned(out)
+    }
+
+    /// The kept (validated, allowed, de-overlapped) rule matches in `content`, by position.
+    fn candidates(&self, path: &str, content: &[u8], is_file: bool) -> Vec<Candidate> {
         let norm = normalise_path(path);
         let source_code = is_file && is_source_code(norm);
         let test_code_filter = source_code && self.source_test_filter;
@@ -800,7 +884,7 @@ impl Scanner {
             }
         }
         if candidates.is_empty() {
-            return Vec::new();
+            return candidates;
         }
         // Overlap resolution: specific rules first, then custom, then generic.
         candidates.sort_by_key(|c| (c.priority, c.secret.start));
@@ -823,35 +907,7 @@ impl Scanner {
             }
         }
         kept.sort_by_key(|c| c.secret.start);
-        let mut out = Vec::with_capacity(kept.len());
-        let mut cursor = LineCursor::default();
-        for c in kept {
-            let Some(rule) = self.rules.get(c.rule) else {
-                continue;
-            };
-            let Some(secret) = content.get(c.secret.clone()) else {
-                continue;
-            };
-            let (line, column) = cursor.position(content, c.secret.start);
-            let (end_line, end_column) =
-                cursor.peek(content, c.end.saturating_sub(1).max(c.secret.start));
-            let line_offset = base.line.map_or(0, |l| l.saturating_sub(1));
-            let mut location = Location::at(base.path.clone(), line + line_offset, Some(column));
-            if end_line != line {
-                location = location.with_end(end_line + line_offset, Some(end_column));
-            }
-            out.push(SecretFinding {
-                rule_id: rule.id.clone(),
-                title: rule.title.clone(),
-                severity: rule.severity,
-                location,
-                redacted: Redacted::new(secret),
-                layer_digest: None,
-                created_by: None,
-                removed_in_later_layer: false,
-            });
-        }
-        out
+        kept
     }
 
     /// Per rule, the merged byte windows its regex must run on.

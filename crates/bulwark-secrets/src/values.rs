@@ -117,6 +117,46 @@ impl Scanner {
     }
 }
 
+/// Byte ranges of the values of credential-named `NAME=value` words in `text` (quotes around
+/// the value included), the assignments [`Scanner::scan_assignment`] reports as
+/// [`SECRET_IN_VARIABLE`]: a name that looks like a credential, a non-placeholder value of at
+/// least 4 characters. Words are split on whitespace, `;`, `&` and `|`, honouring double quotes.
+pub(crate) fn assignment_value_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Start of a word.
+        while i < bytes.len()
+            && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|')
+        {
+            i += 1;
+        }
+        let start = i;
+        let mut in_quotes = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => in_quotes = !in_quotes,
+                b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' if !in_quotes => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        let Some(word) = text.get(start..i) else {
+            continue;
+        };
+        let Some(eq) = word.find('=') else { continue };
+        let name = word[..eq].trim_start_matches(['-', '"', '\'']);
+        let value_start = start + eq + 1;
+        let value = unquote(&word[eq + 1..]);
+        let trimmed = value.trim();
+        if is_secret_name(name) && trimmed.chars().count() >= 4 && !is_placeholder(trimmed) {
+            out.push(value_start..i);
+        }
+    }
+    out
+}
+
 /// Extracts `NAME=value` pairs from a history `created_by` string.
 fn history_assignments(created_by: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();

@@ -107,3 +107,49 @@ fn labels_and_history() {
         .is_empty()
     );
 }
+
+/// A random-looking token made at run time, so no literal secret is committed.
+fn token(prefix: &str, len: usize, seed: u64) -> String {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut x = seed;
+    let body: String = (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(alphabet[(x % 62) as usize])
+        })
+        .collect();
+    format!("{prefix}{body}")
+}
+
+#[test]
+fn redact_masks_rule_matches_and_credential_assignments_anywhere() {
+    let gh = token("ghp_", 36, 0x2545_F491_4F6C_DD1D);
+    let pw = token("", 14, 0x9E37_79B9_7F4A_7C15);
+    let history = format!(
+        "|2 GITHUB_TOKEN={gh} DB_PASSWORD=\"{pw}\" /bin/sh -c curl -H 'x' https://example.org"
+    );
+    let scanner = s();
+    let red = scanner.redact(&history);
+    assert!(!red.contains(&gh), "{red}");
+    assert!(!red.contains(&pw), "{red}");
+    assert!(
+        red.contains("/bin/sh -c curl"),
+        "the rest stays readable: {red}"
+    );
+    // A token alone (no name) is found by its rule.
+    let text = format!("echo {gh} > /root/.token");
+    let red = scanner.redact(&text);
+    assert!(!red.contains(&gh) && red.starts_with("echo ghp_"), "{red}");
+    // Nothing to hide: borrowed, unchanged.
+    let plain = "/bin/sh -c apt-get update && apt-get install -y curl DB_PASSWORD=$DB_PASSWORD";
+    assert!(matches!(
+        scanner.redact(plain),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    // Multi-byte text around a secret keeps its characters.
+    let text = format!("é API_TOKEN={pw} ü");
+    let red = scanner.redact(&text);
+    assert!(red.starts_with("é API_TOKEN=") && red.ends_with(" ü") && !red.contains(&pw));
+}

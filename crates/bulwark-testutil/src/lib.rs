@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+pub mod image;
 pub mod registry;
 
 /// Returns the conformance folder `sub` (e.g. `"versions"`), or `None` after printing

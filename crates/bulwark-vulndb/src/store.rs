@@ -524,6 +524,30 @@ impl Store {
         Ok(bytes)
     }
 
+    /// True when the store holds records for the ecosystem index key `eco_key` (`Debian:12`,
+    /// `PyPI`): a binary search for the first key of that ecosystem, a few reads. Scans use it
+    /// to say which OS releases and ecosystems the database does not cover, instead of
+    /// reporting "no findings" for packages that were never really checked.
+    pub fn has_records_for(&self, eco_key: &str) -> Result<bool, VulnDbError> {
+        let prefix = format!("{eco_key}\0");
+        let prefix = prefix.as_bytes();
+        let (mut lo, mut hi) = (0u64, self.header.count);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let (koff, klen, ..) = self.entry(mid)?;
+            if self.key_at(koff, klen)?.as_slice() < prefix {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if lo >= self.header.count {
+            return Ok(false);
+        }
+        let (koff, klen, ..) = self.entry(lo)?;
+        Ok(self.key_at(koff, klen)?.starts_with(prefix))
+    }
+
     /// Iterates over all keys as `(ecosystem key, normalised name)` (for diagnostics and
     /// `db status --verbose`; reads the whole index).
     pub fn keys(&self) -> Result<Vec<(String, String)>, VulnDbError> {

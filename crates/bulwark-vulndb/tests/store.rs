@@ -95,6 +95,12 @@ fn directory_import_recursive_tolerant() {
     assert_eq!(store.lookup("npm", "@scope/pkg").unwrap()[0].id, "GHSA-b");
     assert_eq!(store.lookup("PyPI", "foo-bar").unwrap()[0].id, "PYSEC-A");
     assert!(store.lookup("PyPI", "foo").unwrap().is_empty());
+    // Coverage: which ecosystem keys hold any record.
+    assert!(store.has_records_for("npm").unwrap());
+    assert!(store.has_records_for("PyPI").unwrap());
+    for absent in ["Debian:12", "Go", "Py", "PyPI:3", "", "zzz"] {
+        assert!(!store.has_records_for(absent).unwrap(), "{absent}");
+    }
     let st = bulwark_vulndb::status(&db).unwrap();
     assert_eq!(st.packages, 2);
     assert!(st.size_bytes > 80);

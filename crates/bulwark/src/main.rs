@@ -49,7 +49,7 @@ enum Command {
     /// Scan a root filesystem on disk like an image: installed packages only.
     Rootfs(commands::image::DirArgs),
     /// Scan a CycloneDX or SPDX JSON SBOM for known vulnerabilities.
-    Sbom(commands::sbom::Args),
+    Sbom(commands::image::SbomArgs),
     /// Manage the OSV vulnerability database (update, import, status).
     Db(commands::db::Args),
     /// Delete the per-layer scan cache.
@@ -83,7 +83,7 @@ fn main() -> ExitCode {
         Command::Rootfs(args) => {
             commands::image::run_dir(&args, bulwark_catalog::ScanMode::Image, ui)
         }
-        Command::Sbom(args) => commands::sbom::run(&args, ui),
+        Command::Sbom(args) => commands::image::run_sbom(&args, ui),
         Command::Db(args) => commands::db::run(&args, ui),
         Command::Clean(args) => commands::clean::run(&args, ui),
         Command::Key(args) => commands::key::run(&args, ui),

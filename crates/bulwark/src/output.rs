@@ -1,14 +1,17 @@
-//! Shared output flags and the one place a report is rendered, written and turned into an exit
-//! status, so every command behaves the same in CI.
+//! The flags every scanning command shares (`-f`, `-o`, `--severity`, `-t/--fail-on`,
+//! `--exit-code`) and the one place a report is filtered, rendered, written and turned into an
+//! exit status, so every command behaves the same in CI.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use bulwark_report::{ExitPolicy, Format, RenderOptions, Report, render};
+use bulwark_report::{
+    ExitPolicy, Format, RenderOptions, Report, Severity, SeverityFilter, Threshold, render,
+};
 use clap::Args;
 
-/// `--format`, `--output`, `--exit-code`: the same on every scanning command.
+/// `--format`, `--output`: the same on every command that writes a report.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
     /// Output format: table, json, sarif, checkstyle, gitlab (Hadolint's `tty` and
@@ -18,13 +21,63 @@ pub struct OutputArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE", env = "BULWARK_OUTPUT")]
     pub output: Option<PathBuf>,
-    /// Exit status to use when findings reach the threshold.
-    #[arg(long, value_name = "N", env = "BULWARK_EXIT_CODE")]
-    pub exit_code: Option<i32>,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
+}
+
+/// The CI gate, the same on every scanning command.
+///
+/// Exit status: 0 when no reported finding reaches the threshold; 1 (or `--exit-code N`) when
+/// one does; 3 when the scan could not see everything it was asked to (an unreadable input, a
+/// failed database lookup), whatever the findings. Input errors (a file that does not parse:
+/// `DL1000`, `K8S-PARSE`, …) are never hidden by `--severity` and always fail.
+#[derive(Debug, Clone, Args)]
+pub struct GateArgs {
+    /// Report only these severities, for every kind of finding (comma-separated, e.g.
+    /// `CRITICAL,HIGH`). Lint levels count as: error = HIGH, warning = MEDIUM, info and
+    /// style = LOW.
+    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+    /// Fail when a reported finding is at or above LEVEL (a severity, `any`, or `none` to never
+    /// fail). Default: `info` for `dockerfile`, `any` for `k8s`, `none` for image, fs, rootfs
+    /// and sbom scans (as Trivy), unless `--exit-code` is given.
+    #[arg(
+        short = 't',
+        long,
+        visible_alias = "fail-on",
+        value_name = "LEVEL",
+        env = "BULWARK_FAILURE_THRESHOLD",
+        value_parser = parse_threshold
+    )]
+    pub failure_threshold: Option<Threshold>,
+    /// Exit status when findings reach the threshold (default 1). Given alone, any reported
+    /// finding fails the run, as `trivy --exit-code` does.
+    #[arg(long, value_name = "N", env = "BULWARK_EXIT_CODE")]
+    pub exit_code: Option<i32>,
+}
+
+/// Parses one severity name (`CRITICAL`, `high`, `warning`, ...).
+pub fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.trim().parse::<Severity>().map_err(|e| e.to_string())
+}
+
+fn parse_threshold(s: &str) -> Result<Threshold, String> {
+    s.parse::<Threshold>()
+        .map_err(|e| format!("{e}; or `any` (every finding fails) or `none` (findings never fail)"))
+}
+
+impl GateArgs {
+    /// The exit policy, given the command's default threshold.
+    pub fn exit_policy(&self, default_threshold: Option<Severity>) -> ExitPolicy {
+        ExitPolicy::from_flags(self.failure_threshold, self.exit_code, default_threshold)
+    }
+
+    /// The `--severity` filter.
+    pub fn filter(&self) -> SeverityFilter {
+        SeverityFilter::new(self.severity.clone())
+    }
 }
 
 /// Global switches that affect how things are shown.
@@ -50,41 +103,107 @@ impl Ui {
     }
 
     /// True when progress bars may be drawn (stderr is a terminal and not `--quiet`).
-    #[allow(dead_code)]
     pub fn progress(self) -> bool {
         !self.quiet && std::io::stderr().is_terminal()
     }
+
+    /// An informational line on stderr, unless `--quiet`.
+    pub fn note(self, text: &str) {
+        if !self.quiet {
+            eprintln!("bulwark: {text}");
+        }
+    }
+
+    /// A warning on stderr (shown even with `--quiet`: it changes what the result means).
+    #[allow(clippy::unused_self)] // a `Ui` method so every message goes through `ui`
+    pub fn warn(self, text: &str) {
+        eprintln!("bulwark: warning: {text}");
+    }
 }
 
-/// Renders `report`, writes it where `--output` says, and returns the exit status that `policy`
-/// gives (with `--exit-code` applied).
+/// Writes text to standard output. A closed pipe (`bulwark rules | head`) ends the process
+/// quietly with status 0, as ripgrep does; any other write error is a runtime error.
+pub fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(bulwark_report::EXIT_CLEAN);
+        }
+        eprintln!("bulwark: error: writing to standard output: {e}");
+        std::process::exit(bulwark_report::EXIT_RUNTIME);
+    }
+}
+
+/// `println!` that ends quietly on a closed pipe (see [`print`]).
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::output::print("\n") };
+    ($($arg:tt)*) => { $crate::output::print(&format!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Names `--format` takes; `-o json` is most likely a mistyped `-f json`.
+const FORMAT_NAMES: &[&str] = &[
+    "table",
+    "tty",
+    "json",
+    "sarif",
+    "checkstyle",
+    "gitlab",
+    "codeclimate",
+    "cyclonedx",
+    "cyclonedx-json",
+    "spdx",
+    "spdx-json",
+    "html",
+];
+
+/// Writes `bytes` where `--output` says (stdout when `None`). Warns when the file name is a
+/// format name (`-o json` where `-f json` was meant).
+pub fn write_output(output: Option<&PathBuf>, bytes: &[u8], ui: Ui) -> anyhow::Result<()> {
+    let Some(path) = output else {
+        print(&String::from_utf8_lossy(bytes));
+        return Ok(());
+    };
+    if path.parent().is_none_or(|p| p.as_os_str().is_empty())
+        && path
+            .to_str()
+            .is_some_and(|n| FORMAT_NAMES.contains(&n.to_ascii_lowercase().as_str()))
+    {
+        ui.warn(&format!(
+            "writing the report to a file named `{0}`; for the {0} format use `-f {0}`",
+            path.display()
+        ));
+    }
+    std::fs::write(path, bytes)
+        .with_context(|| format!("cannot write the report to {}", path.display()))
+}
+
+/// Applies `--severity` to `report` (saying on stderr how many findings of unknown severity it
+/// hid), renders it, writes it where `--output` says, and returns the exit status of `policy`.
 pub fn emit(
     report: &mut Report,
     out: &OutputArgs,
+    gate: &GateArgs,
     ui: Ui,
-    mut policy: ExitPolicy,
+    policy: ExitPolicy,
 ) -> anyhow::Result<i32> {
-    report.sort();
-    if let Some(code) = out.exit_code {
-        policy.exit_code = code;
+    let dropped = gate.filter().apply(report);
+    if dropped.unknown > 0 {
+        ui.warn(&format!(
+            "--severity hid {} finding(s) of unknown severity",
+            dropped.unknown
+        ));
     }
+    report.sort();
     let opts = RenderOptions {
         color: out.output.is_none() && out.format == Format::Table && ui.color_for_stdout(),
         ..RenderOptions::default()
     };
     let mut buf = Vec::with_capacity(4096);
     render(report, out.format, &opts, &mut buf).context("rendering the report")?;
-    if let Some(path) = &out.output {
-        std::fs::write(path, &buf)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
-    } else {
-        let mut stdout = std::io::stdout().lock();
-        // A closed pipe (`| head`) is not an error worth a stack of messages.
-        if let Err(e) = stdout.write_all(&buf).and_then(|()| stdout.flush())
-            && e.kind() != std::io::ErrorKind::BrokenPipe
-        {
-            return Err(e).context("writing the report to standard output");
-        }
-    }
+    write_output(out.output.as_ref(), &buf, ui)?;
     Ok(policy.exit_status(report))
 }

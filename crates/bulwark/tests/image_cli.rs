@@ -12,9 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -23,31 +22,7 @@ const IMAGE: &str = "bulwark-test/app:1";
 
 use bulwark_testutil::registry::{LocalRegistry, tools_available as tools};
 
-/// Builds (or reuses) the test image and its exports once per test binary; returns the export
-/// directory holding `image.tar` and `oci/`.
-fn test_image() -> Option<&'static Path> {
-    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
-    DIR.get_or_init(|| {
-        if !tools(&["mmdebstrap", "skopeo", "javac", "jar"])
-            || !bulwark_testutil::docker_available()
-        {
-            return None;
-        }
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/build-test-image.sh");
-        let out = Command::new("bash")
-            .arg(&script)
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run build-test-image.sh");
-        assert!(out.status.success(), "{} failed", script.display());
-        let dir = String::from_utf8(out.stdout).unwrap();
-        let dir = PathBuf::from(dir.lines().last().unwrap().trim());
-        assert!(dir.join("image.tar").is_file() && dir.join("oci/index.json").is_file());
-        Some(dir)
-    })
-    .as_deref()
-}
+use bulwark_testutil::image::test_image;
 
 fn bulwark() -> Command {
     Command::new(env!("CARGO_BIN_EXE_bulwark"))

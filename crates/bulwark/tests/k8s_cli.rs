@@ -89,18 +89,19 @@ fn namespace_modes_in_json() {
     assert_eq!(privileged.len(), 1, "{found:?}");
     assert_eq!(privileged[0].0, "enforce");
     assert_eq!(privileged[0].2, "high");
-    // Warn (v1.21, before capabilities_restricted) at low; audit (latest) adds the rest at info.
+    // Warn (v1.21, before capabilities_restricted) at low; audit (latest) adds the rest, also
+    // at low (one severity scale for every Kubernetes finding; `mode` tells them apart).
     assert!(found.iter().filter(|f| f.0 == "warn").all(|f| f.2 == "low"));
     assert!(
         found
             .iter()
             .filter(|f| f.0 == "audit")
-            .all(|f| f.2 == "info")
+            .all(|f| f.2 == "low")
     );
     assert!(found.contains(&(
         "audit".into(),
         "PSS-capabilities_restricted".into(),
-        "info".into()
+        "low".into()
     )));
     assert!(
         found.contains(&("warn".into(), "PSS-runAsNonRoot".into(), "low".into())),

@@ -151,11 +151,13 @@ fn check(report: &serde_json::Value, raw: &str, fx: &Fixture, layers: &[String])
         f.unwrap()
     };
     let aws = find("aws-access-key-id");
-    assert_eq!(aws["location"]["path"], "/app/config.ini");
+    // In-image paths: relative to the image's root, whatever the working directory.
+    assert_eq!(aws["location"]["path"], "app/config.ini");
+    assert_eq!(aws["location"]["artifact"]["type"], "image");
     assert_eq!(aws["location"]["line"], 2);
     assert_eq!(aws["properties"]["removed_in_later_layer"], true);
     let key = find("private-key");
-    assert_eq!(key["location"]["path"], "/root/.ssh/id_rsa");
+    assert_eq!(key["location"]["path"], "root/.ssh/id_rsa");
     assert_eq!(key["properties"]["removed_in_later_layer"], true);
     let layer_of = |f: &serde_json::Value| {
         f["properties"]["layer_digest"]
@@ -167,9 +169,10 @@ fn check(report: &serde_json::Value, raw: &str, fx: &Fixture, layers: &[String])
     assert_eq!(layer_of(aws), layers[0]);
     assert_eq!(layer_of(key), layers[0]);
     assert_eq!(aws["properties"]["created_by"], "COPY secrets /");
-    // The token in Env is an image-configuration finding.
+    // The token in Env is a secret in the image configuration (BWI002).
     assert!(
-        findings.iter().any(|f| f["category"] == "image-config"
+        findings.iter().any(|f| f["category"] == "secret"
+            && f["code"] == "BWI002"
             && f["message"]
                 .as_str()
                 .unwrap_or_default()
@@ -333,7 +336,7 @@ disable-rules: [generic-secret-assignment]
             .map(|p| ("corp-token".to_string(), (*p).to_string()))
             .collect()
     };
-    assert_eq!(found, expected(&["/app/settings.yml", "/etc/corp.yml"]));
+    assert_eq!(found, expected(&["app/settings.yml", "etc/corp.yml"]));
 
     let all = dir.path().join("all.yml");
     std::fs::write(&all, format!("{yaml}scan-package-files: true\n")).unwrap();
@@ -341,9 +344,9 @@ disable-rules: [generic-secret-assignment]
     assert_eq!(
         found,
         expected(&[
-            "/app/settings.yml",
-            "/etc/corp.yml",
-            "/usr/lib/corp/defaults.yml"
+            "app/settings.yml",
+            "etc/corp.yml",
+            "usr/lib/corp/defaults.yml"
         ])
     );
 

@@ -194,7 +194,9 @@ fn check_package(findings: &[Value], dir: &Path, eco: &str, name: &str, version:
         .filter(|f| f["properties"]["package"] == name)
         .collect();
     for f in &mine {
+        // Relative to the scanned directory, whatever the working directory.
         assert_eq!(f["location"]["path"], file, "{f}");
+        assert_eq!(f["location"]["artifact"]["type"], "directory", "{f}");
         assert_eq!(f["properties"]["installed_version"], version);
         assert_eq!(f["category"], "vulnerability");
         let ids = ids_of(f);
@@ -251,7 +253,7 @@ fn fs_scan_reports_the_records_that_affect_each_package() {
         "PyPI",
         "django",
         "3.2.0",
-        "/requirements.txt",
+        "requirements.txt",
     );
     check_package(
         &all,
@@ -259,7 +261,7 @@ fn fs_scan_reports_the_records_that_affect_each_package() {
         "PyPI",
         "urllib3",
         "1.26.4",
-        "/requirements.txt",
+        "requirements.txt",
     );
     check_package(
         &all,
@@ -267,7 +269,7 @@ fn fs_scan_reports_the_records_that_affect_each_package() {
         "npm",
         "lodash",
         "4.17.11",
-        "/package-lock.json",
+        "package-lock.json",
     );
     check_package(
         &all,
@@ -275,7 +277,7 @@ fn fs_scan_reports_the_records_that_affect_each_package() {
         "crates.io",
         "regex",
         "1.5.4",
-        "/Cargo.lock",
+        "Cargo.lock",
     );
     check_package(
         &all,
@@ -283,7 +285,7 @@ fn fs_scan_reports_the_records_that_affect_each_package() {
         "crates.io",
         "time",
         "0.1.43",
-        "/Cargo.lock",
+        "Cargo.lock",
     );
     // One finding per vulnerability per package: no ID twice for the same package.
     let mut seen = BTreeSet::new();
@@ -554,9 +556,9 @@ fn rootfs_debian_source_and_binnmu_and_alpine_origin() {
     assert_eq!(f["properties"]["installed_version"], "3.0.7-1+b1");
     assert_eq!(f["properties"]["fixed_version"], "3.0.8-1");
     assert!(
-        f["location"]["path"]
+        f["properties"]["target"]
             .as_str()
-            .expect("path")
+            .expect("target")
             .ends_with("(debian 12)")
     );
     assert!(

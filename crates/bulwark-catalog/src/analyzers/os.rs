@@ -4,6 +4,10 @@
 use crate::analyzer::{Analyzer, AnalyzerOutput, EntryMeta, FileEntry, PathPatterns};
 use crate::model::OsInfo;
 
+/// The files an OS is identified from; one of them must still be in the final image for the
+/// OS a layer recorded to count (a later layer may delete or replace them).
+pub const OS_RELEASE_FILES: &[&str] = PATHS;
+
 const PATHS: &[&str] = &[
     "/etc/os-release",
     "/usr/lib/os-release",

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::{RenderOptions, machine_path};
 use crate::{Report, Severity};
 
 fn level(s: Severity) -> &'static str {
@@ -32,15 +33,25 @@ fn escape(s: &str) -> String {
     out
 }
 
-pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "<?xml version='1.0' encoding='UTF-8'?>")?;
     writeln!(out, "<checkstyle version='4.3'>")?;
     let mut i = 0;
     let findings = &report.findings;
+    // Host files keep the name they were given (as Hadolint writes them); paths inside an
+    // image or a scanned directory are relative to it.
+    let name = |i: usize| {
+        let loc = &findings[i].location;
+        if loc.artifact.is_some() {
+            machine_path(loc, &opts.base_dir).0
+        } else {
+            loc.path.clone()
+        }
+    };
     while i < findings.len() {
-        let path = &findings[i].location.path;
-        writeln!(out, "  <file name='{}'>", escape(path))?;
-        while i < findings.len() && &findings[i].location.path == path {
+        let path = name(i);
+        writeln!(out, "  <file name='{}'>", escape(&path))?;
+        while i < findings.len() && name(i) == path {
             let f = &findings[i];
             writeln!(
                 out,

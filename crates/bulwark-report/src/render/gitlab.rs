@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
-use super::{RenderOptions, relative_uri_path};
+use super::{RenderOptions, machine_path};
 use crate::{Finding, Report, Severity};
 
 fn level(s: Severity) -> &'static str {
@@ -45,7 +45,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
         .findings
         .iter()
         .map(|f| {
-            let path = relative_uri_path(&f.location.path, &opts.base_dir);
+            let (path, _) = machine_path(&f.location, &opts.base_dir);
             json!({
                 "type": "issue",
                 "check_name": f.code,

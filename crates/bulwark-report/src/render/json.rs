@@ -22,6 +22,9 @@ struct Doc<'a> {
     tool: Tool<'a>,
     metadata: &'a BTreeMap<String, serde_json::Value>,
     summary: Summary,
+    /// What the run could not see (empty when it saw everything); a non-empty list means the
+    /// findings are incomplete and the exit status is 3.
+    errors: &'a [String],
     findings: &'a [Finding],
     suppressed: &'a [Suppressed],
     rules: Vec<&'a RuleInfo>,
@@ -65,6 +68,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
             by_severity: BySeverity(report.counts()),
             suppressed: report.suppressed.len(),
         },
+        errors: &report.errors,
         findings: &report.findings,
         suppressed: &report.suppressed,
         rules: report.rules.values().collect(),

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use crate::Report;
+use crate::{ArtifactKind, Location, Report};
 
 /// Output formats every command offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,9 +95,90 @@ pub fn render(
         Format::Table => table::render(report, opts, out),
         Format::Json => json::render(report, opts, out),
         Format::Sarif => sarif::render(report, opts, out),
-        Format::Checkstyle => checkstyle::render(report, out),
+        Format::Checkstyle => checkstyle::render(report, opts, out),
         Format::Gitlab => gitlab::render(report, opts, out),
     }
+}
+
+/// The base a machine-format path is relative to (SARIF `uriBaseId`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[allow(clippy::enum_variant_names)] // the SARIF base IDs are all roots
+pub(crate) enum Base {
+    /// The working directory (`%SRCROOT%`).
+    SrcRoot,
+    /// The host's root directory, for host files outside the working directory (`FSROOT`).
+    FsRoot,
+    /// The scanned directory of `bulwark fs DIR` / `rootfs DIR` (`SCANROOT`).
+    ScanRoot,
+    /// The scanned image's file system (`IMAGEROOT`).
+    ImageRoot,
+}
+
+impl Base {
+    pub(crate) const fn id(self) -> &'static str {
+        match self {
+            Self::SrcRoot => "%SRCROOT%",
+            Self::FsRoot => "FSROOT",
+            Self::ScanRoot => "SCANROOT",
+            Self::ImageRoot => "IMAGEROOT",
+        }
+    }
+}
+
+/// A location's path for machine formats: never absolute, never empty, never containing `..`
+/// (GitHub code scanning rejects such URIs), with the base it is relative to.
+///
+/// * inside an image: the in-image path without its leading `/` (the image's name for
+///   findings about the image as a whole);
+/// * inside a scanned directory: the path relative to that directory;
+/// * a host file: relative to the working directory when it is below it, else its absolute
+///   path without the leading `/` under [`Base::FsRoot`]; stdin is `stdin`.
+pub(crate) fn machine_path(loc: &Location, base_dir: &std::path::Path) -> (String, Base) {
+    if let Some(a) = &loc.artifact {
+        let base = match a.kind {
+            ArtifactKind::Image => Base::ImageRoot,
+            ArtifactKind::Directory => Base::ScanRoot,
+        };
+        let rel = inner_path(&loc.path);
+        return if rel.is_empty() {
+            (a.name.clone(), base)
+        } else {
+            (rel, base)
+        };
+    }
+    if loc.path.is_empty() || loc.path == "-" {
+        return ("stdin".to_string(), Base::SrcRoot);
+    }
+    let rel = relative_uri_path(&loc.path, base_dir);
+    if rel == ".." || rel.starts_with("../") {
+        let abs = normalize(&base_dir.join(&loc.path));
+        (inner_path(&abs.to_string_lossy()), Base::FsRoot)
+    } else {
+        (rel, Base::SrcRoot)
+    }
+}
+
+/// `path` as a relative path inside a root: `.` and `..` resolved without climbing above the
+/// root, no leading `/`, `/` separators.
+pub(crate) fn inner_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// The absolute directory a [`Base::ScanRoot`] stands for, as a `file://` URI ending in `/`.
+pub(crate) fn dir_uri(dir: &str, base_dir: &std::path::Path) -> String {
+    let abs = normalize(&base_dir.join(dir));
+    let text = abs.to_string_lossy();
+    format!("file://{}/", uri_encode(text.trim_end_matches('/')))
 }
 
 /// A path as machine formats want it: relative to `base` with `/` separators, never empty and
@@ -158,11 +239,13 @@ fn relative_to(path: &std::path::Path, base: &std::path::Path) -> PathBuf {
     out
 }
 
-/// Percent-encodes what a URI path may not contain (RFC 3986 `pchar` plus `/`).
+/// Percent-encodes what a URI path may not contain (RFC 3986 `pchar` plus `/`). `:` is encoded
+/// too: in a relative reference a colon in the first segment would read as a scheme
+/// (`alpine:3.20` → `alpine%3A3.20`).
 pub(crate) fn uri_encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b) {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -200,6 +283,58 @@ mod tests {
         assert_eq!(relative_uri_path("-", base), "stdin");
         assert_eq!(relative_uri_path("", base), "stdin");
         assert_eq!(uri_encode("a b/ü.txt"), "a%20b/%C3%BC.txt");
+        assert_eq!(uri_encode("alpine:3.20"), "alpine%3A3.20");
+    }
+
+    #[test]
+    fn machine_paths_never_climb() {
+        use crate::{Artifact, ArtifactKind};
+        let base = Path::new("/work/proj");
+        let image = |p: &str| Location {
+            path: p.into(),
+            artifact: Some(Artifact {
+                kind: ArtifactKind::Image,
+                name: "app:1".into(),
+            }),
+            ..Location::default()
+        };
+        assert_eq!(
+            machine_path(&image("app/build/key.pem"), base),
+            ("app/build/key.pem".into(), Base::ImageRoot)
+        );
+        assert_eq!(
+            machine_path(&image("/../../etc/passwd"), base),
+            ("etc/passwd".into(), Base::ImageRoot)
+        );
+        assert_eq!(
+            machine_path(&image(""), base),
+            ("app:1".into(), Base::ImageRoot)
+        );
+        let dir = Location {
+            path: "sub/package-lock.json".into(),
+            artifact: Some(Artifact {
+                kind: ArtifactKind::Directory,
+                name: "../../src".into(),
+            }),
+            ..Location::default()
+        };
+        assert_eq!(
+            machine_path(&dir, base),
+            ("sub/package-lock.json".into(), Base::ScanRoot)
+        );
+        assert_eq!(dir_uri("../../src", base), "file:///src/");
+        assert_eq!(
+            machine_path(&Location::file("/etc/x/Dockerfile"), base),
+            ("etc/x/Dockerfile".into(), Base::FsRoot)
+        );
+        assert_eq!(
+            machine_path(&Location::file("../other/Dockerfile"), base),
+            ("work/other/Dockerfile".into(), Base::FsRoot)
+        );
+        assert_eq!(
+            machine_path(&Location::file("a/Dockerfile"), base),
+            ("a/Dockerfile".into(), Base::SrcRoot)
+        );
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! SARIF 2.1.0, as GitHub code scanning and editors read it.
 //!
-//! GitHub rejects absolute and empty artifact URIs, so every path is made relative to the
-//! working directory and anchored at `%SRCROOT%`.
+//! GitHub rejects absolute and empty artifact URIs and `..` segments, so every path is relative
+//! to a declared base (see [`super::machine_path`]): `%SRCROOT%` (the working directory) for
+//! host files below it, `FSROOT` (`file:///`) for other host files, `SCANROOT` (the scanned
+//! directory) for findings of `bulwark fs DIR`, and `IMAGEROOT` (the scanned image's file
+//! system, which has no `file:` URI: it is declared with a description only) for findings
+//! inside an image.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{RenderOptions, relative_uri_path, uri_encode};
-use crate::{Finding, Report, RuleInfo, Severity};
+use super::{Base, RenderOptions, dir_uri, machine_path, uri_encode};
+use crate::{ArtifactKind, Finding, Report, RuleInfo, Severity};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -69,13 +73,40 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
             rules.push(rule_json(&f.code, report.rules.get(&f.code), f));
         }
     }
+    let mut bases: BTreeMap<&'static str, Value> = BTreeMap::new();
+    let base = opts.base_dir.to_string_lossy();
+    // An absolute base directory `/a/b` becomes `file:///a/b/` (the trailing slash matters).
+    bases.insert(
+        Base::SrcRoot.id(),
+        json!({ "uri": format!("file://{}/", uri_encode(base.trim_end_matches('/'))) }),
+    );
     let results: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
-            let uri = uri_encode(&relative_uri_path(&f.location.path, &opts.base_dir));
+            let (path, base) = machine_path(&f.location, &opts.base_dir);
+            match (base, &f.location.artifact) {
+                (Base::FsRoot, _) => {
+                    bases.insert(base.id(), json!({ "uri": "file:///" }));
+                }
+                (Base::ScanRoot, Some(a)) => {
+                    bases.insert(
+                        base.id(),
+                        json!({ "uri": dir_uri(&a.name, &opts.base_dir) }),
+                    );
+                }
+                (Base::ImageRoot, Some(a)) if a.kind == ArtifactKind::Image => {
+                    bases.insert(
+                        base.id(),
+                        json!({ "description": {
+                            "text": format!("The file system of the image {}", a.name)
+                        }}),
+                    );
+                }
+                _ => {}
+            }
             let mut physical = json!({
-                "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+                "artifactLocation": { "uri": uri_encode(&path), "uriBaseId": base.id() },
             });
             if let Some(line) = f.location.line.filter(|l| *l >= 1) {
                 let mut region = json!({ "startLine": line });
@@ -104,9 +135,12 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
             result
         })
         .collect();
-    let base = opts.base_dir.to_string_lossy();
-    // An absolute base directory `/a/b` becomes `file:///a/b/` (the trailing slash matters).
-    let base_uri = format!("file://{}/", uri_encode(base.trim_end_matches('/')));
+    // A run that could not see everything says so: GitHub shows failed invocations.
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|e| json!({ "level": "error", "message": { "text": e } }))
+        .collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -118,7 +152,11 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
                 "informationUri": "https://github.com/bulwark-security/bulwark",
                 "rules": rules,
             }},
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": base_uri } },
+            "originalUriBaseIds": bases,
+            "invocations": [{
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "results": results,
             "columnKind": "unicodeCodePoints",
         }],

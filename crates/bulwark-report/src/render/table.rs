@@ -115,7 +115,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
         .iter()
         .partition(|f| f.category == Category::Vulnerability);
     for f in &lints {
-        let mut loc = f.location.path.clone();
+        let mut loc = f.location.display_path();
         if let Some(l) = f.location.line {
             loc.push_str(&format!(":{l}"));
             if let Some(c) = f.location.column {
@@ -134,21 +134,39 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
             f.message
         )?;
     }
-    let mut targets: Vec<&str> = vulns.iter().map(|f| f.location.path.as_str()).collect();
-    targets.dedup();
-    let mut seen = std::collections::BTreeSet::new();
-    for t in targets {
-        if !seen.insert(t) {
-            continue;
+    // Vulnerabilities group by target (Trivy's: `image (debian 12.5)` for OS packages, the file
+    // that recorded a language package), in first-seen order.
+    let target = |f: &Finding| match prop(f, "target") {
+        "" => f.location.display_path(),
+        t => t.to_string(),
+    };
+    let mut targets: Vec<String> = Vec::new();
+    for f in &vulns {
+        let t = target(f);
+        if !targets.contains(&t) {
+            targets.push(t);
         }
-        let rows: Vec<&Finding> = vulns
-            .iter()
-            .copied()
-            .filter(|f| f.location.path == t)
-            .collect();
+    }
+    for t in &targets {
+        let rows: Vec<&Finding> = vulns.iter().copied().filter(|f| &target(f) == t).collect();
         write_vuln_table(&p, t, &rows, out)?;
     }
-    if report.findings.is_empty() {
+    for e in &report.errors {
+        writeln!(
+            out,
+            "{} {e}",
+            p.paint(style_for(Severity::Critical), "error: could not check:")
+        )?;
+    }
+    if !report.errors.is_empty() {
+        // Never "No findings." after a run that could not see everything.
+        writeln!(
+            out,
+            "\n{} finding(s) in what could be checked; {} problem(s) stopped the check (see above).",
+            report.findings.len(),
+            report.errors.len()
+        )?;
+    } else if report.findings.is_empty() {
         writeln!(
             out,
             "{}",

@@ -1,7 +1,6 @@
 //! `bulwark db`: download (`update`), import local OSV data (`import`) and inspect (`status`)
 //! the vulnerability database.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -10,8 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use super::UsageError;
-use super::vuln::{DEFAULT_ECOSYSTEMS, DbArgs};
+use super::vuln::{DbArgs, VulnArgs};
 use crate::output::Ui;
+use bulwark_scan::db::{DEFAULT_ECOSYSTEMS, Opened};
 
 /// Flags for `bulwark db`.
 #[derive(Debug, clap::Args)]
@@ -54,7 +54,7 @@ pub struct ProgressReporter {
 
 /// A reporter for `ui`: a spinner/bar on an interactive stderr, silent otherwise.
 pub fn progress_reporter(ui: Ui) -> ProgressReporter {
-    let bar = (!ui.quiet && std::io::stderr().is_terminal()).then(|| {
+    let bar = ui.progress().then(|| {
         let bar = ProgressBar::new_spinner();
         if let Ok(style) =
             ProgressStyle::with_template("{spinner} {msg} {bytes}/{total_bytes} ({bytes_per_sec})")
@@ -113,6 +113,28 @@ impl ProgressReporter {
     }
 }
 
+/// Opens the database for a scan (updating it first when old, unless `--skip-db-update` or
+/// `--offline`), with a progress bar on a terminal.
+pub fn open_for_scan(args: &VulnArgs, ui: Ui) -> anyhow::Result<bulwark_vulndb::Store> {
+    let db = args.database()?;
+    let mut progress = progress_reporter(ui);
+    let opened = db.open(&mut |p| progress.event(&p));
+    progress.finish();
+    let (store, how) = opened?;
+    match how {
+        Opened::AsIs => {}
+        Opened::Updated => ui.note(&format!(
+            "vulnerability database updated ({})",
+            db.path.display()
+        )),
+        Opened::UpdateFailed(e) => ui.warn(&format!(
+            "cannot update the vulnerability database: {e}; using the existing one ({})",
+            db.path.display()
+        )),
+    }
+    Ok(store)
+}
+
 /// Runs `bulwark db ...`.
 pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     let path = args.db.path()?;
@@ -123,7 +145,10 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
             } else {
                 ecosystems.clone()
             };
-            let opts = args.db.update_options(ecos)?;
+            let opts = args
+                .db
+                .database(true, std::time::Duration::ZERO)?
+                .update_options(ecos);
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -202,34 +227,36 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
                             "etag": s.etag, "last_modified": s.last_modified, "records": s.records,
                         })).collect::<Vec<_>>(),
                     });
-                    println!("{}", serde_json::to_string_pretty(&v)?);
+                    crate::outln!("{}", serde_json::to_string_pretty(&v)?);
                 }
                 "table" => {
-                    println!("Path:       {}", st.path.display());
-                    println!("Size:       {} bytes", st.size_bytes);
+                    crate::outln!("Path:       {}", st.path.display());
+                    crate::outln!("Size:       {} bytes", st.size_bytes);
                     match st.age {
-                        Some(a) => println!(
+                        Some(a) => crate::outln!(
                             "Age:        {}h{:02}m",
                             a.as_secs() / 3600,
                             (a.as_secs() / 60) % 60
                         ),
-                        None => println!("Age:        unknown"),
+                        None => crate::outln!("Age:        unknown"),
                     }
-                    println!(
+                    crate::outln!(
                         "Records:    {} ({} withdrawn skipped, {} malformed)",
-                        m.stats.records, m.stats.withdrawn, m.stats.malformed
+                        m.stats.records,
+                        m.stats.withdrawn,
+                        m.stats.malformed
                     );
-                    println!("Packages:   {}", st.packages);
-                    println!();
-                    println!("{:<24} {:>10}", "Ecosystem", "Records");
+                    crate::outln!("Packages:   {}", st.packages);
+                    crate::outln!();
+                    crate::outln!("{:<24} {:>10}", "Ecosystem", "Records");
                     for (eco, n) in &m.stats.records_per_ecosystem {
-                        println!("{eco:<24} {n:>10}");
+                        crate::outln!("{eco:<24} {n:>10}");
                     }
                     if !m.sources.is_empty() {
-                        println!();
-                        println!("Sources:");
+                        crate::outln!();
+                        crate::outln!("Sources:");
                         for s in &m.sources {
-                            println!("  {} {} ({} records)", s.kind, s.location, s.records);
+                            crate::outln!("  {} {} ({} records)", s.kind, s.location, s.records);
                         }
                     }
                 }

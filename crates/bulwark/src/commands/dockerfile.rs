@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use bulwark_dockerfile::{CliOptions, Config, Level};
-use bulwark_report::{ExitPolicy, Report};
+use bulwark_dockerfile::{CliOptions, Config};
+use bulwark_report::{Report, Threshold};
 use rayon::prelude::*;
 
 use super::{UsageError, read_input, report_input_error};
-use crate::output::{OutputArgs, Ui, emit};
+use crate::output::{GateArgs, OutputArgs, Ui, emit};
 
 /// Flags mirror Hadolint's, so existing CI invocations keep working.
 #[derive(Debug, clap::Args)]
@@ -46,14 +46,6 @@ pub struct Args {
     /// Report labels that are not in the label schema (DL3050).
     #[arg(long)]
     pub strict_labels: bool,
-    /// Fail only for findings at or above this level: error, warning, info, style, none.
-    #[arg(
-        short = 't',
-        long,
-        value_name = "THRESHOLD",
-        env = "BULWARK_FAILURE_THRESHOLD"
-    )]
-    pub failure_threshold: Option<String>,
     /// Only Hadolint's rules (DL…), without Bulwark's own security rules (BW…).
     #[arg(long)]
     pub hadolint_only: bool,
@@ -62,6 +54,8 @@ pub struct Args {
     pub no_fail: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 fn load_config(args: &Args) -> anyhow::Result<Config> {
@@ -84,14 +78,6 @@ fn load_config(args: &Args) -> anyhow::Result<Config> {
             }
         }
     }
-    let threshold = match args.failure_threshold.as_deref() {
-        None => None,
-        Some(t) => Some(t.parse::<Level>().map_err(|_| {
-            UsageError(format!(
-                "invalid --failure-threshold `{t}` (expected error, warning, info, style or none)"
-            ))
-        })?),
-    };
     let cli = CliOptions {
         ignore: args.ignore.clone(),
         trusted_registries: args.trusted_registry.clone(),
@@ -102,7 +88,7 @@ fn load_config(args: &Args) -> anyhow::Result<Config> {
         style: args.style.clone(),
         require_labels: args.require_label.clone(),
         strict_labels: args.strict_labels,
-        failure_threshold: threshold,
+        failure_threshold: None,
         no_fail: args.no_fail,
         hadolint_only: args.hadolint_only,
     };
@@ -158,18 +144,19 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
             report.add_rule(info);
         }
     }
-    let policy = ExitPolicy {
-        threshold: if config.no_fail {
-            None
-        } else {
-            match config.failure_threshold {
-                None => ExitPolicy::default().threshold,
-                Some(level) => level.severity(),
-            }
-        },
-        ..ExitPolicy::default()
+    // Hadolint's default threshold is `info`; `.hadolint.yaml` may set another, the flag wins,
+    // and `--no-fail` (or `no-fail: true`) never fails on findings.
+    let configured = match config.failure_threshold {
+        None => Some(bulwark_report::Severity::Info),
+        Some(level) => level.severity(),
     };
-    let status = emit(&mut report, &args.output, ui, policy)?;
+    let threshold = if config.no_fail {
+        Some(Threshold(None))
+    } else {
+        args.gate.failure_threshold
+    };
+    let policy = bulwark_report::ExitPolicy::from_flags(threshold, args.gate.exit_code, configured);
+    let status = emit(&mut report, &args.output, &args.gate, ui, policy)?;
     if unreadable > 0 {
         // Other files were still linted and reported; the run itself failed.
         return Ok(bulwark_report::EXIT_RUNTIME.max(status));

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use bulwark_k8s::{Checker, Level, Options, PolicyVersion};
-use bulwark_report::{ExitPolicy, Report, Severity};
+use bulwark_report::{Report, Severity};
 
-use super::{UsageError, read_input, report_input_error};
-use crate::output::{OutputArgs, Ui, emit};
+use super::{read_input, report_input_error};
+use crate::output::{GateArgs, OutputArgs, Ui, emit};
 
 /// Flags for `bulwark k8s`.
 #[derive(Debug, clap::Args)]
@@ -28,25 +28,10 @@ pub struct Args {
     /// UserNamespacesPodSecurityStandards feature do.
     #[arg(long)]
     pub user_namespaces: bool,
-    /// Report only these severities (comma-separated, e.g. `HIGH,CRITICAL,ERROR`).
-    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
-    pub severity: Vec<Severity>,
-    /// Fail only for findings at or above this severity (default: any finding).
-    #[arg(
-        short = 't',
-        long,
-        value_name = "SEVERITY",
-        env = "BULWARK_FAILURE_THRESHOLD"
-    )]
-    pub failure_threshold: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
-}
-
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.trim()
-        .parse()
-        .map_err(|e: bulwark_report::ParseSeverityError| e.to_string())
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
@@ -62,14 +47,6 @@ fn parse_version(s: &str) -> Result<PolicyVersion, String> {
 /// Reads every manifest, checks them together (so a Namespace in one file applies to workloads
 /// in another), renders one report and returns the exit status.
 pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
-    let threshold = match args.failure_threshold.as_deref() {
-        None | Some("any") => Some(Severity::Unknown),
-        Some("none") => None,
-        Some(t) => Some(
-            t.parse::<Severity>()
-                .map_err(|e| UsageError(e.to_string()))?,
-        ),
-    };
     let mut checker = Checker::new(Options {
         level: args.pss_level,
         version: args.pss_version,
@@ -118,10 +95,6 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         suppressed: result.suppressed,
         ..Report::default()
     };
-    if !args.severity.is_empty() {
-        let keep = &args.severity;
-        report.findings.retain(|f| keep.contains(&f.severity));
-    }
     let codes: std::collections::BTreeSet<&str> =
         report.findings.iter().map(|f| f.code.as_str()).collect();
     let infos: Vec<_> = bulwark_k8s::rules()
@@ -130,11 +103,9 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     for info in infos {
         report.add_rule(info);
     }
-    let policy = ExitPolicy {
-        threshold,
-        ..ExitPolicy::default()
-    };
-    let status = emit(&mut report, &args.output, ui, policy)?;
+    // Any finding fails by default (as `kubectl apply` against an enforcing namespace would).
+    let policy = args.gate.exit_policy(Some(Severity::Unknown));
+    let status = emit(&mut report, &args.output, &args.gate, ui, policy)?;
     // The process exits right after: freeing tens of thousands of findings one allocation at
     // a time costs more than the checks themselves (12% of a 6,000-object run), so leave
     // the memory to the operating system.

@@ -7,7 +7,6 @@ pub mod image;
 pub mod k8s;
 pub mod key;
 pub mod rules;
-pub mod sbom;
 pub mod sign;
 pub mod verify;
 pub mod vuln;

@@ -31,28 +31,30 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
             .into());
         };
         if args.json {
-            println!("{}", serde_json::to_string_pretty(rule)?);
+            crate::outln!("{}", serde_json::to_string_pretty(rule)?);
         } else {
-            println!(
+            crate::outln!(
                 "{} ({}): {}\n",
-                rule.code, rule.default_severity, rule.summary
+                rule.code,
+                rule.default_severity,
+                rule.summary
             );
             if !rule.help_markdown.is_empty() {
-                println!("{}", rule.help_markdown.trim_end());
+                crate::outln!("{}", rule.help_markdown.trim_end());
             }
             if let Some(uri) = &rule.help_uri {
-                println!("\nSee also: {uri}");
+                crate::outln!("\nSee also: {uri}");
             }
         }
         return Ok(0);
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&all)?);
+        crate::outln!("{}", serde_json::to_string_pretty(&all)?);
         return Ok(0);
     }
     let width = all.iter().map(|r| r.code.len()).max().unwrap_or(6);
     for r in &all {
-        println!(
+        crate::outln!(
             "{:<width$}  {:<8}  {}",
             r.code,
             r.default_severity.as_str(),

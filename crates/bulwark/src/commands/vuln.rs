@@ -1,43 +1,16 @@
-//! Vulnerability scanning shared by `bulwark image`, `fs`, `rootfs` and `sbom`: database
-//! freshness, detection, and the CI policy (`--severity`, `--ignore-unfixed`, ignore files).
+//! Flags of the vulnerability database and the scan policy (`--ignore-unfixed`, ignore files),
+//! shared by `bulwark image`, `fs`, `rootfs`, `sbom` and `db`, turned into the library's types.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::Context;
-use bulwark_catalog::{OsInfo, Package};
-use bulwark_report::{ExitPolicy, Report, Severity};
-use bulwark_scan::Inventory;
-use bulwark_scan::detect::{DetectOptions, detect_packages};
-use bulwark_scan::ignore::{Date, IgnoreRules, VulnPolicy};
-use bulwark_vulndb::{Store, UpdateOptions, UpdateOutcome};
-use serde_json::json;
+use bulwark_scan::db::Database;
+use bulwark_scan::ignore::{IgnoreRules, Policy};
 
 use super::UsageError;
-use crate::output::Ui;
+use crate::output::GateArgs;
 
-/// Ecosystems `bulwark db update` downloads unless `--ecosystem` says otherwise.
-pub const DEFAULT_ECOSYSTEMS: &[&str] = &[
-    "Debian",
-    "Ubuntu",
-    "Alpine",
-    "Red Hat",
-    "AlmaLinux",
-    "Rocky Linux",
-    "SUSE",
-    "Wolfi",
-    "Chainguard",
-    "PyPI",
-    "npm",
-    "Go",
-    "crates.io",
-    "Maven",
-    "RubyGems",
-    "NuGet",
-    "Packagist",
-];
-
-/// Where the vulnerability database lives and how it is kept fresh.
+/// Where the vulnerability database lives and which repositories `db update` uses.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DbArgs {
     /// The OSV database file (default: `<cache dir>/db/osv.db`).
@@ -58,11 +31,9 @@ pub struct DbArgs {
 impl DbArgs {
     /// The database file in effect.
     pub fn path(&self) -> anyhow::Result<PathBuf> {
-        if let Some(p) = &self.db_path {
-            return Ok(p.clone());
-        }
-        bulwark_scan::default_cache_dir()
-            .map(|d| d.join("db").join("osv.db"))
+        self.db_path
+            .clone()
+            .or_else(bulwark_scan::db::default_path)
             .ok_or_else(|| {
                 anyhow::anyhow!(
                     "no cache directory (HOME unset?): pass --db-path or BULWARK_DB_PATH"
@@ -70,32 +41,26 @@ impl DbArgs {
             })
     }
 
-    /// Update settings for `ecosystems` with this database path and repositories.
-    pub fn update_options(&self, ecosystems: Vec<String>) -> anyhow::Result<UpdateOptions> {
-        let mut opts = UpdateOptions::new(self.path()?, ecosystems);
-        let mut repos = self
-            .db_repository
-            .iter()
-            .map(|u| u.trim_end_matches('/').to_owned());
-        if let Some(first) = repos.next() {
-            opts.base_url = first;
-        }
-        opts.mirrors = repos.collect();
-        Ok(opts)
+    /// The database settings (`update`: refresh it when old; `max_age`: how old is old).
+    pub fn database(&self, update: bool, max_age: Duration) -> anyhow::Result<Database> {
+        Ok(Database {
+            path: self.path()?,
+            repositories: self.db_repository.clone(),
+            max_age,
+            update,
+        })
     }
 }
 
 /// Vulnerability flags of the scanning commands.
 #[derive(Debug, Clone, clap::Args)]
 pub struct VulnArgs {
-    /// Report only these severities (comma-separated, e.g. `CRITICAL,HIGH`).
-    #[arg(long, value_name = "LIST", env = "BULWARK_SEVERITY", value_delimiter = ',', value_parser = parse_severity)]
-    pub severity: Vec<Severity>,
     /// Drop vulnerabilities that have no fixed version yet.
     #[arg(long, env = "BULWARK_IGNORE_UNFIXED")]
     pub ignore_unfixed: bool,
     /// Ignore file: Bulwark's YAML (id, reason, paths, purls, expires) or a `.trivyignore`
-    /// ID list (default: `.bulwarkignore.yaml` and `.trivyignore` in the current directory).
+    /// ID list; IDs are vulnerability IDs or aliases, secret rule IDs or check codes (default:
+    /// `.bulwarkignore.yaml` and `.trivyignore` in the current directory).
     #[arg(long, value_name = "FILE", env = "BULWARK_IGNOREFILE")]
     pub ignorefile: Vec<PathBuf>,
     /// Never update the database; use it as it is.
@@ -107,13 +72,29 @@ pub struct VulnArgs {
     /// Update the database before scanning when it is older than this (`24h`, `90m`, `7d`).
     #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
     pub db_max_age: Duration,
+    /// Report database lookup errors as warnings instead of failing the scan (exit 3): the
+    /// packages whose lookup failed are then not checked.
+    #[arg(long)]
+    pub tolerate_db_errors: bool,
     #[command(flatten)]
     pub db: DbArgs,
 }
 
-/// Parses one severity name (`CRITICAL`, `high`, ...).
-fn parse_severity(s: &str) -> Result<Severity, String> {
-    s.trim().parse::<Severity>().map_err(|e| e.to_string())
+impl VulnArgs {
+    /// The database settings these flags give.
+    pub fn database(&self) -> anyhow::Result<Database> {
+        self.db
+            .database(!(self.skip_db_update || self.offline), self.db_max_age)
+    }
+
+    /// The scan policy: `--severity` (from the gate flags), `--ignore-unfixed`, ignore files.
+    pub fn policy(&self, gate: &GateArgs) -> anyhow::Result<Policy> {
+        Ok(Policy {
+            severity: gate.filter(),
+            ignore_unfixed: self.ignore_unfixed,
+            ignore: load_ignore_rules(&self.ignorefile)?,
+        })
+    }
 }
 
 /// Parses `24h`, `90m`, `7d`, `30s` (a bare number is hours).
@@ -135,77 +116,17 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(secs))
 }
 
-/// Trivy's exit policy for vulnerability scans: exit 0 with findings unless `--exit-code N`
-/// is given, then N when any finding remains after filtering.
-pub fn exit_policy(exit_code: Option<i32>) -> ExitPolicy {
-    ExitPolicy {
-        threshold: exit_code.map(|_| Severity::Unknown),
-        exit_code: exit_code.unwrap_or(bulwark_report::EXIT_FINDINGS),
-    }
-}
-
-const HINT: &str =
-    "run `bulwark db update` (downloads osv.dev data) or `bulwark db import PATH` first";
-
-/// Opens the database, updating it first when it is missing or older than `--db-max-age`
-/// (unless `--skip-db-update`/`--offline`). A failed update falls back to an existing
-/// database with a warning; with no database at all the scan fails with a hint.
-pub fn open_store(args: &VulnArgs, ui: Ui) -> anyhow::Result<Store> {
-    let path = args.db.path()?;
-    if args.skip_db_update || args.offline {
-        if !path.exists() {
-            anyhow::bail!("no vulnerability database at {}: {HINT}", path.display());
-        }
-        return Store::open(&path)
-            .with_context(|| format!("cannot open the vulnerability database {}", path.display()));
-    }
-    let opts = args
-        .db
-        .update_options(DEFAULT_ECOSYSTEMS.iter().map(|s| (*s).to_owned()).collect())?;
-    let mut progress = super::db::progress_reporter(ui);
-    match bulwark_vulndb::ensure_fresh(&opts, args.db_max_age, false, &mut |p| progress.event(&p)) {
-        Ok((store, outcome)) => {
-            progress.finish();
-            if !ui.quiet && matches!(outcome, UpdateOutcome::Updated(_)) {
-                eprintln!(
-                    "bulwark: vulnerability database updated ({})",
-                    path.display()
-                );
-            }
-            Ok(store)
-        }
-        Err(e) => {
-            progress.finish();
-            if path.exists() {
-                eprintln!(
-                    "bulwark: warning: cannot update the vulnerability database: {e}; using the existing one ({})",
-                    path.display()
-                );
-                Store::open(&path).with_context(|| {
-                    format!("cannot open the vulnerability database {}", path.display())
-                })
-            } else {
-                anyhow::bail!(
-                    "no vulnerability database at {} and the update failed ({e}): {HINT}",
-                    path.display()
-                )
-            }
-        }
-    }
-}
-
 /// Reads the ignore files: those given, else `.bulwarkignore.yaml` / `.bulwarkignore.yml`
 /// and `.trivyignore` in the current directory when present.
-pub fn load_ignore_rules(files: &[PathBuf]) -> anyhow::Result<IgnoreRules> {
-    let explicit = !files.is_empty();
-    let candidates: Vec<PathBuf> = if explicit {
-        files.to_vec()
-    } else {
+fn load_ignore_rules(files: &[PathBuf]) -> anyhow::Result<IgnoreRules> {
+    let candidates: Vec<PathBuf> = if files.is_empty() {
         [".bulwarkignore.yaml", ".bulwarkignore.yml", ".trivyignore"]
             .iter()
             .map(PathBuf::from)
             .filter(|p| p.is_file())
             .collect()
+    } else {
+        files.to_vec()
     };
     let mut rules = IgnoreRules::default();
     for path in candidates {
@@ -227,69 +148,6 @@ fn parse_ignore_file(path: &Path, text: &str) -> anyhow::Result<IgnoreRules> {
     } else {
         Ok(IgnoreRules::parse_trivyignore(text, path))
     }
-}
-
-/// Vulnerability findings of an inventory, filtered by the policy flags; suppressed findings
-/// are kept in `Report::suppressed` with their reason.
-pub fn vulnerability_report(inv: &Inventory, args: &VulnArgs, ui: Ui) -> anyhow::Result<Report> {
-    packages_report(&inv.subject.name, inv.os.as_ref(), &inv.packages, args, ui)
-}
-
-/// As [`vulnerability_report`] for packages without an inventory (an SBOM).
-pub fn packages_report(
-    subject: &str,
-    os: Option<&OsInfo>,
-    packages: &[Package],
-    args: &VulnArgs,
-    ui: Ui,
-) -> anyhow::Result<Report> {
-    let ignore = load_ignore_rules(&args.ignorefile)?;
-    let store = open_store(args, ui)?;
-    let detection = detect_packages(subject, os, packages, &store, &DetectOptions::default());
-    let d = &detection.diagnostics;
-    if !ui.quiet {
-        for u in &d.unsupported {
-            eprintln!("bulwark: note: not checked for vulnerabilities: {u}");
-        }
-    }
-    for e in &d.errors {
-        eprintln!("bulwark: warning: vulnerability lookup failed: {e}");
-    }
-    let policy = VulnPolicy {
-        severities: args.severity.clone(),
-        ignore_unfixed: args.ignore_unfixed,
-        ignore,
-    };
-    let mut report = Report::default();
-    let outcome = policy.apply(detection.findings, Date::today_utc(), &mut report);
-    for w in &outcome.warnings {
-        eprintln!("bulwark: warning: {w}");
-    }
-    for rule in detection.rules {
-        if report.findings.iter().any(|f| f.code == rule.code)
-            || report
-                .suppressed
-                .iter()
-                .any(|s| s.finding.code == rule.code)
-        {
-            report.add_rule(rule);
-        }
-    }
-    let meta = store.metadata().ok();
-    report.metadata.insert(
-        "vulnerability_db".into(),
-        json!({
-            "path": store.path().display().to_string(),
-            "built_at_unix": meta.map(|m| m.built_at_unix),
-            "packages_checked": d.packages_checked,
-            "skipped_os_owned": d.skipped_os_owned,
-            "not_checked": d.unsupported,
-            "git_ranges_skipped": d.git_ranges_skipped,
-            "dropped_by_severity": outcome.dropped_severity,
-            "dropped_unfixed": outcome.dropped_unfixed,
-        }),
-    );
-    Ok(report)
 }
 
 #[cfg(test)]
