@@ -158,7 +158,7 @@ pub struct Comment {
 /// A `--name=value` option of an instruction (`--from`, `--mount`, `--platform`, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Flag {
-    /// Name without the dashes, lower-cased.
+    /// Name without the dashes, as written (BuildKit flag names are case-sensitive).
     pub name: String,
     /// Value after `=`, if any.
     pub value: Option<String>,
@@ -254,6 +254,67 @@ impl ImageRef {
     }
 }
 
+impl ImageRef {
+    /// Splits an image reference exactly as language-docker 16 (the parser of Hadolint 2.15.1)
+    /// does, quirks included, for the Hadolint rules that look at its parts:
+    ///
+    /// * the registry is everything before the first `/` that follows the first `.`, so
+    ///   `localhost:5000/app` has no registry (its name is `localhost` and its tag
+    ///   `5000/app`), while `a/b.c/d` has the registry `a/b.c`;
+    /// * the name runs to the first `:` or `@`, the tag from there to the next `:` or `@`, the
+    ///   digest follows an `@`;
+    /// * `${...}` expansions are opaque (a `:` inside one is not a tag separator).
+    #[must_use]
+    pub fn parse_as_hadolint(text: &str) -> Self {
+        let find = |s: &str, stop: &[char]| position_outside_braces(s, |c| stop.contains(&c));
+        let mut rest = text;
+        let mut registry = None;
+        if let Some(dot) = find(rest, &['.'])
+            && dot > 0
+            && let Some(tld) = rest.get(dot + 1..)
+            && let Some(slash) = find(tld, &['/'])
+            && slash > 0
+        {
+            registry = rest.get(..dot + 1 + slash).map(ToString::to_string);
+            rest = tld.get(slash + 1..).unwrap_or("");
+        }
+        let end = find(rest, &[':', '@']).unwrap_or(rest.len());
+        let name = rest.get(..end).unwrap_or(rest).to_string();
+        rest = rest.get(end..).unwrap_or("");
+        let mut tag = None;
+        if let Some(t) = rest.strip_prefix(':') {
+            let end = find(t, &[':', '@']).unwrap_or(t.len());
+            tag = t.get(..end).map(ToString::to_string);
+            rest = t.get(end..).unwrap_or("");
+        }
+        let digest = rest
+            .strip_prefix('@')
+            .map(|d| d.split('@').next().unwrap_or(d).to_string());
+        Self {
+            registry,
+            name,
+            tag,
+            digest,
+        }
+    }
+}
+
+/// Byte position of the first character matching `stop` that is not inside `${...}`.
+fn position_outside_braces(s: &str, stop: impl Fn(char) -> bool) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut prev = '\0';
+    for (i, c) in s.char_indices() {
+        match c {
+            '{' if prev == '$' || depth > 0 => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            c if depth == 0 && stop(c) => return Some(i),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
+}
+
 /// Position of the first `:` that is not inside `${...}`.
 fn first_colon_outside_braces(s: &str) -> Option<usize> {
     let mut depth = 0usize;
@@ -283,6 +344,14 @@ pub struct From {
     pub alias: Option<String>,
     /// `--platform` value.
     pub platform: Option<String>,
+}
+
+impl From {
+    /// The image split as Hadolint sees it ([`ImageRef::parse_as_hadolint`]).
+    #[must_use]
+    pub fn hadolint_image(&self) -> ImageRef {
+        ImageRef::parse_as_hadolint(&self.image_text)
+    }
 }
 
 /// A `RUN --mount=...` specification.

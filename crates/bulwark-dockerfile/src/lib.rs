@@ -17,6 +17,7 @@ mod labels;
 mod lint;
 mod parser;
 pub mod rules;
+mod validate;
 pub mod vars;
 
 pub use ast::*;

@@ -272,44 +272,39 @@ fn run_shell(ins: &Instruction, run: &Run) -> ParsedShell {
 }
 
 /// Inline pragmas: `# hadolint ignore=...` (next line), `# hadolint global ignore=...`,
-/// `# hadolint stage ignore=...` (the build stage whose `FROM` follows), and Bulwark's
-/// `# bulwark ...` variants of each for any code.
+/// `# hadolint stage ignore=...`, and Bulwark's `# bulwark ...` variants of each for any code.
+///
+/// Stage pragmas work as in Hadolint 2.15.1: every `FROM` line and the line after every stage
+/// pragma start a region (a pragma's codes, nothing for a `FROM` without a pragma right before
+/// it); a finding on line `L` is covered by the region that started last *before* `L`. So the
+/// pragma does not cover its `FROM` line itself, and does cover the next stage's `FROM` line.
 #[derive(Debug, Default)]
 struct Pragmas {
     /// Codes ignored per line (the line after the pragma), with the pragma's line.
     by_line: HashMap<u32, (BTreeSet<String>, u32)>,
     global: BTreeSet<String>,
-    /// Per stage: (first line, last line, codes, pragma line).
-    stages: Vec<(u32, u32, BTreeSet<String>, u32)>,
+    /// Region starts: line -> (codes, pragma line; 0 for a `FROM` without a pragma).
+    stages: std::collections::BTreeMap<u32, (BTreeSet<String>, u32)>,
 }
 
 impl Pragmas {
     fn collect(doc: &Dockerfile) -> Self {
         let mut p = Self::default();
-        let mut pending_stage: Option<(BTreeSet<String>, u32)> = None;
         for node in &doc.nodes {
             let c = match node {
                 Node::Comment(c) => c,
                 Node::Instruction(ins) => {
                     if let Kind::From(_) = ins.kind {
-                        if let Some(last) = p.stages.last_mut()
-                            && last.1 == u32::MAX
-                        {
-                            last.1 = ins.line().saturating_sub(1);
-                        }
-                        match pending_stage.take() {
-                            Some((codes, at)) if at + 1 == ins.line() => {
-                                p.stages.push((ins.line(), u32::MAX, codes, at));
-                            }
-                            _ => {}
-                        }
+                        p.stages
+                            .entry(ins.line())
+                            .or_insert_with(|| (BTreeSet::new(), 0));
                     }
-                    pending_stage = None;
                     continue;
                 }
             };
             if let Some(codes) = parse_stage_ignore_pragma(&c.text) {
-                pending_stage = Some((codes.into_iter().collect(), c.line));
+                p.stages
+                    .insert(c.line + 1, (codes.into_iter().collect(), c.line));
             } else if let Some(codes) = parse_ignore_pragma(&c.text) {
                 let entry = p
                     .by_line
@@ -334,10 +329,8 @@ impl Pragmas {
         if self.global.contains(code) {
             return Some(format!("pragma `# hadolint global ignore={code}`"));
         }
-        if let Some((_, _, _, at)) = self
-            .stages
-            .iter()
-            .find(|(from, to, codes, _)| (*from..=*to).contains(&line) && codes.contains(code))
+        if let Some((_, (codes, at))) = self.stages.range(..line).next_back()
+            && codes.contains(code)
         {
             return Some(format!(
                 "pragma `# hadolint stage ignore={code}` on line {at}"

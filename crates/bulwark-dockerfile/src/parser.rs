@@ -9,7 +9,7 @@ use crate::ast::{
     Args, Comment, Copy, Directive, Dockerfile, Flag, From, Heredoc, ImageRef, Instruction, Kind,
     Mount, Node, ParseError, Port, Run, Span,
 };
-use crate::vars;
+use crate::{validate, vars};
 
 /// Deepest `ONBUILD ONBUILD ...` nesting accepted.
 const MAX_ONBUILD_DEPTH: usize = 4;
@@ -308,6 +308,20 @@ fn parse_instruction(
         ctx.error(line, col, format!("{upper} requires at least one argument"));
         return None;
     }
+    if matches!(
+        upper.as_str(),
+        "FROM" | "RUN" | "COPY" | "ADD" | "HEALTHCHECK"
+    ) && let Err(message) = validate::flags(&upper, &flags)
+    {
+        ctx.error(line, col, message);
+        return None;
+    }
+    if matches!(upper.as_str(), "ENV" | "LABEL")
+        && let Err(message) = validate::pairs(&upper, &split_words(&text, ctx.escape))
+    {
+        ctx.error(line, col, message);
+        return None;
+    }
     let kind = match upper.as_str() {
         "FROM" => Kind::From(parse_from(&text, &flags, line, col, ctx)?),
         "RUN" => Kind::Run(parse_run(&text, &flags)),
@@ -363,6 +377,14 @@ fn parse_instruction(
         }
         _ => return None,
     };
+    let checked = match &kind {
+        Kind::Run(run) => validate::run(&flags, &run.mounts),
+        other => validate::kind(&upper, other),
+    };
+    if let Err(message) = checked {
+        ctx.error(line, col, message);
+        return None;
+    }
     Some(Instruction {
         keyword: keyword.to_string(),
         span: Span {
@@ -402,7 +424,7 @@ fn split_flags(rest: &str) -> (Vec<Flag>, String) {
             None => (token, None),
         };
         flags.push(Flag {
-            name: name.to_ascii_lowercase(),
+            name: name.to_string(),
             value,
         });
         remaining = body.get(end..).unwrap_or("");
@@ -493,7 +515,7 @@ fn parse_mount(spec: &str) -> Mount {
             .map(|(_, v)| v.clone())
     };
     Mount {
-        kind: get(&["type"]).unwrap_or_else(|| "bind".into()),
+        kind: get(&["type"]).map_or_else(|| "bind".into(), |t| t.to_ascii_lowercase()),
         target: get(&["target", "dst", "destination"]),
         options,
     }

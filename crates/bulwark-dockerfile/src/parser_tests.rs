@@ -83,7 +83,7 @@ fn unterminated_heredoc_is_an_error() {
 #[allow(clippy::many_single_char_names)]
 fn flags_and_from() {
     let doc = parse(
-        "FROM --platform=$BUILDPLATFORM gcr.io/proj/img:1.2@sha256:abc AS build\nRUN --mount=type=cache,target=/root/.cache --network=none --security=insecure make\nCOPY --from=build --chown=1:1 --chmod=644 --link a b /dst/\nADD --checksum=sha256:x https://e/x.tgz /x\n",
+        "FROM --platform=$BUILDPLATFORM gcr.io/proj/img:1.2@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa AS build\nRUN --mount=type=cache,target=/root/.cache --network=none --security=insecure make\nCOPY --from=build --chown=1:1 --chmod=644 --link a b /dst/\nADD --checksum=sha256:x https://e/x.tgz /x\n",
     );
     assert!(doc.errors.is_empty(), "{:?}", doc.errors);
     let k: Vec<_> = doc.instructions().map(|i| i.kind.clone()).collect();
@@ -92,7 +92,10 @@ fn flags_and_from() {
     assert_eq!(f.image.registry.as_deref(), Some("gcr.io"));
     assert_eq!(f.image.name, "proj/img");
     assert_eq!(f.image.tag.as_deref(), Some("1.2"));
-    assert_eq!(f.image.digest.as_deref(), Some("sha256:abc"));
+    assert_eq!(
+        f.image.digest.as_deref(),
+        Some("sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+    );
     assert_eq!(f.alias.as_deref(), Some("build"));
     let Kind::Run(r) = &k[1] else { panic!() };
     assert_eq!(r.mounts[0].kind, "cache");

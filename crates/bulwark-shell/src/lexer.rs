@@ -19,6 +19,10 @@ const MAX_DEPTH: usize = 48;
 pub(crate) struct Output {
     pub commands: Vec<Command>,
     pub pipes: Vec<usize>,
+    /// The script as Hadolint's `simplify` renders a `$(...)` with this body: the words of
+    /// each statement that is a single simple command, concatenated (other statements, such as
+    /// pipelines and `&&` lists, render as nothing). Only computed for nested scripts.
+    pub render: String,
 }
 
 #[derive(Debug, Default)]
@@ -51,8 +55,23 @@ enum Mode {
     CasePattern,
     /// Inside `[[ ... ]]`.
     DoubleBracket,
+    /// Inside `[ ... ]` at command position: ShellCheck parses it as a condition
+    /// (`T_Condition`), not as a command named `[`.
+    SingleBracket,
     /// After `function`: the next word is the function name.
     FunctionName,
+}
+
+/// An open compound command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    If,
+    /// `while`/`until` before its `do`.
+    LoopCondition,
+    /// A loop body, up to `done`.
+    Loop,
+    Case,
+    Brace,
 }
 
 struct Pending {
@@ -74,6 +93,17 @@ pub(crate) struct Lexer<'a> {
     heredocs: Vec<Pending>,
     mode: Mode,
     case_depth: usize,
+    /// Open compound commands (`if`, loops, `case`, `{`): like ShellCheck, a script that
+    /// leaves one open (a missing `fi`) is a syntax error, and a keyword that closes nothing
+    /// (`then` without `if`) ends the parse, keeping the commands before it.
+    blocks: Vec<Block>,
+    /// Offset of a keyword that closes nothing; the parse stops there.
+    unbalanced: Option<usize>,
+    /// For [`Output::render`]: the words of the current statement's commands, how many
+    /// commands it has, and whether it is more than one simple command.
+    stmt_words: String,
+    stmt_commands: usize,
+    stmt_compound: bool,
 }
 
 impl<'a> Lexer<'a> {
@@ -87,13 +117,19 @@ impl<'a> Lexer<'a> {
             out: Output {
                 commands: Vec::new(),
                 pipes: Vec::new(),
+                render: String::new(),
             },
+            stmt_words: String::new(),
+            stmt_commands: 0,
+            stmt_compound: false,
             words: Vec::new(),
             command_words: 0,
             nested: Vec::new(),
             heredocs: Vec::new(),
             mode: Mode::Normal,
             case_depth: 0,
+            blocks: Vec::new(),
+            unbalanced: None,
         }
     }
 
@@ -114,9 +150,13 @@ impl<'a> Lexer<'a> {
 
     pub(crate) fn run(mut self) -> Result<Output, ShellError> {
         loop {
+            if self.unbalanced.is_some() {
+                break;
+            }
             self.skip_blanks();
             let Some(c) = self.peek() else {
                 self.finish_command();
+                self.end_statement();
                 break;
             };
             match c {
@@ -124,6 +164,7 @@ impl<'a> Lexer<'a> {
                 b'\n' => {
                     self.pos += 1;
                     self.separator();
+                    self.end_statement();
                     self.skip_heredoc_bodies();
                 }
                 b';' => {
@@ -133,6 +174,7 @@ impl<'a> Lexer<'a> {
                         self.pos += 1;
                     }
                     self.separator();
+                    self.end_statement();
                     if case_sep && self.case_depth > 0 {
                         self.mode = Mode::CasePattern;
                     }
@@ -141,6 +183,7 @@ impl<'a> Lexer<'a> {
                     Some(b'&') => {
                         self.pos += 2;
                         self.separator();
+                        self.stmt_compound = true;
                     }
                     Some(b'>') => {
                         self.pos += 2;
@@ -152,9 +195,12 @@ impl<'a> Lexer<'a> {
                     _ => {
                         self.pos += 1;
                         self.separator();
+                        self.stmt_compound = true;
+                        self.end_statement();
                     }
                 },
                 b'|' => {
+                    self.stmt_compound = true;
                     if self.peek_at(1) == Some(b'|') {
                         self.pos += 2;
                         self.separator();
@@ -169,8 +215,12 @@ impl<'a> Lexer<'a> {
                         self.separator();
                     }
                 }
-                b'(' => self.open_paren()?,
+                b'(' => {
+                    self.stmt_compound = true;
+                    self.open_paren()?;
+                }
                 b')' => {
+                    self.stmt_compound = true;
                     self.pos += 1;
                     if self.mode == Mode::CasePattern {
                         self.words.clear();
@@ -192,6 +242,15 @@ impl<'a> Lexer<'a> {
                     self.push_word(word);
                 }
             }
+        }
+        if self.unbalanced.is_some() {
+            // ShellCheck stops at a keyword that closes nothing ("Parsing stopped here") and
+            // keeps what it parsed before it.
+            self.out.commands.append(&mut self.nested);
+            return Ok(self.out);
+        }
+        if !self.blocks.is_empty() {
+            return Err(self.err("unterminated compound command"));
         }
         Ok(self.out)
     }
@@ -343,6 +402,10 @@ impl<'a> Lexer<'a> {
         match self.mode {
             Mode::LoopHeader => {
                 if keyword && word.text == "do" {
+                    if self.blocks.last() == Some(&Block::LoopCondition) {
+                        self.blocks.pop();
+                    }
+                    self.open(Block::Loop);
                     self.mode = Mode::Normal;
                 }
                 return;
@@ -355,6 +418,7 @@ impl<'a> Lexer<'a> {
             }
             Mode::CasePattern => {
                 if keyword && word.text == "esac" {
+                    self.close(&[Block::Case], word.offset);
                     self.case_depth = self.case_depth.saturating_sub(1);
                     self.mode = Mode::Normal;
                 }
@@ -366,6 +430,12 @@ impl<'a> Lexer<'a> {
                 }
                 return;
             }
+            Mode::SingleBracket => {
+                if keyword && word.text == "]" {
+                    self.mode = Mode::Normal;
+                }
+                return;
+            }
             Mode::FunctionName => {
                 self.mode = Mode::Normal;
                 return;
@@ -373,18 +443,84 @@ impl<'a> Lexer<'a> {
             Mode::Normal => {}
         }
         if at_start && keyword {
+            if matches!(
+                word.text.as_str(),
+                "if" | "then"
+                    | "else"
+                    | "elif"
+                    | "fi"
+                    | "do"
+                    | "done"
+                    | "while"
+                    | "until"
+                    | "{"
+                    | "}"
+                    | "!"
+                    | "time"
+                    | "esac"
+                    | "for"
+                    | "select"
+                    | "case"
+                    | "[["
+                    | "["
+                    | "function"
+                    | "coproc"
+            ) {
+                self.stmt_compound = true;
+            }
             match word.text.as_str() {
-                "if" | "then" | "else" | "elif" | "fi" | "do" | "done" | "while" | "until"
-                | "{" | "}" | "!" | "time" => return,
+                "if" => {
+                    self.open(Block::If);
+                    return;
+                }
+                "then" | "else" | "elif" => {
+                    if self.blocks.last() != Some(&Block::If) {
+                        self.unbalanced.get_or_insert(word.offset - self.base);
+                    }
+                    return;
+                }
+                "fi" => {
+                    self.close(&[Block::If], word.offset);
+                    return;
+                }
+                "while" | "until" => {
+                    self.open(Block::LoopCondition);
+                    return;
+                }
+                "do" => {
+                    if self.blocks.last() == Some(&Block::LoopCondition) {
+                        self.blocks.pop();
+                        self.open(Block::Loop);
+                    } else {
+                        self.unbalanced.get_or_insert(word.offset - self.base);
+                    }
+                    return;
+                }
+                "done" => {
+                    self.close(&[Block::Loop], word.offset);
+                    return;
+                }
+                "{" => {
+                    self.open(Block::Brace);
+                    return;
+                }
+                "}" => {
+                    self.close(&[Block::Brace], word.offset);
+                    return;
+                }
+                "!" | "time" => return,
                 "esac" => {
+                    self.close(&[Block::Case], word.offset);
                     self.case_depth = self.case_depth.saturating_sub(1);
                     return;
                 }
                 "for" | "select" => {
+                    self.open(Block::LoopCondition);
                     self.mode = Mode::LoopHeader;
                     return;
                 }
                 "case" => {
+                    self.open(Block::Case);
                     self.case_depth += 1;
                     self.mode = Mode::CaseHeader;
                     return;
@@ -393,6 +529,12 @@ impl<'a> Lexer<'a> {
                     self.mode = Mode::DoubleBracket;
                     return;
                 }
+                "[" => {
+                    self.mode = Mode::SingleBracket;
+                    return;
+                }
+                // `coproc cmd args` runs `cmd` (ShellCheck's `T_CoProc`).
+                "coproc" => return,
                 "function" => {
                     self.mode = Mode::FunctionName;
                     return;
@@ -407,6 +549,25 @@ impl<'a> Lexer<'a> {
         self.words.push(word);
     }
 
+    fn open(&mut self, block: Block) {
+        // Deeper nesting than this is not tracked (and not rejected).
+        if self.blocks.len() < 4096 {
+            self.blocks.push(block);
+        }
+    }
+
+    fn close(&mut self, expected: &[Block], offset: usize) {
+        match self.blocks.last() {
+            Some(b) if expected.contains(b) => {
+                self.blocks.pop();
+            }
+            _ => {
+                self.unbalanced
+                    .get_or_insert(offset.saturating_sub(self.base));
+            }
+        }
+    }
+
     /// True when no command word has been seen yet in the current simple command.
     fn command_start(&self) -> bool {
         self.command_words == 0
@@ -414,30 +575,59 @@ impl<'a> Lexer<'a> {
 
     fn separator(&mut self) {
         self.finish_command();
+        if self.mode == Mode::SingleBracket {
+            // `[ ... ` without its `]`.
+            self.mode = Mode::Normal;
+        }
         if self.mode == Mode::LoopHeader {
             // `for x in a b; do` — the header ends at the separator, `do` follows.
             self.mode = Mode::Normal;
         }
     }
 
+    /// Ends a statement (at `;`, a newline, `&` or the end of the script) for
+    /// [`Output::render`].
+    fn end_statement(&mut self) {
+        if self.depth > 0 && self.stmt_commands == 1 && !self.stmt_compound {
+            self.out.render.push_str(&self.stmt_words);
+        }
+        self.stmt_words.clear();
+        self.stmt_commands = 0;
+        self.stmt_compound = false;
+    }
+
     fn finish_command(&mut self) {
         let words = std::mem::take(&mut self.words);
         self.command_words = 0;
+        if self.depth > 0 && words.iter().any(|w| !w.redirect) {
+            self.stmt_commands += 1;
+            for w in words.iter().filter(|w| !w.redirect) {
+                self.stmt_words.push_str(&w.text);
+            }
+        }
         let mut parts = words.into_iter().filter(|w| !w.redirect);
         if let Some(first) = parts.next()
             && first.literal
         {
-            let arguments: Vec<CmdPart> = parts
-                .enumerate()
-                .map(|(id, w)| CmdPart {
-                    arg: w.text,
-                    id,
-                    offset: w.offset,
-                })
-                .collect();
-            self.out
-                .commands
-                .push(Command::new(first.text, arguments, first.offset));
+            let rest: Vec<Word> = parts.collect();
+            let (name, offset) = match effective_command(&first.text, &rest) {
+                None => (Some(first.text), first.offset),
+                Some(w) => (w.literal.then(|| w.text.clone()), w.offset),
+            };
+            if let Some(name) = name {
+                let arguments: Vec<CmdPart> = rest
+                    .into_iter()
+                    .enumerate()
+                    .map(|(id, w)| CmdPart {
+                        arg: w.text,
+                        id,
+                        offset: w.offset,
+                    })
+                    .collect();
+                self.out
+                    .commands
+                    .push(Command::new(name, arguments, offset));
+            }
         }
         self.out.commands.append(&mut self.nested);
     }
@@ -457,7 +647,7 @@ impl<'a> Lexer<'a> {
                 b'<' | b'>' => {
                     if self.peek_at(1) == Some(b'(') {
                         self.pos += 2;
-                        self.substitution(self.pos, b')')?;
+                        let _ = self.substitution(self.pos, b')')?;
                         word.literal = false;
                         bare = false;
                     } else {
@@ -560,11 +750,14 @@ impl<'a> Lexer<'a> {
                     if self.peek() == Some(b')') {
                         self.pos += 1;
                     }
+                    word.text.push_str("${VAR}");
                 } else {
                     self.pos += 2;
-                    self.substitution(self.pos, b')')?;
+                    let render = self.substitution(self.pos, b')')?;
+                    word.text.push_str("${");
+                    word.text.push_str(&render);
+                    word.text.push('}');
                 }
-                word.text.push_str("${VAR}");
                 word.literal = false;
                 Ok(true)
             }
@@ -573,7 +766,9 @@ impl<'a> Lexer<'a> {
                 let end = find_close_brace(self.src, start, self.depth)
                     .ok_or_else(|| self.err("unterminated `${`"))?;
                 self.pos = end + 1;
-                word.text.push_str("${VAR}");
+                word.text.push_str("${");
+                word.text.push_str(self.text.get(start..end).unwrap_or(""));
+                word.text.push('}');
                 word.literal = false;
                 Ok(true)
             }
@@ -601,17 +796,23 @@ impl<'a> Lexer<'a> {
                 Ok(true)
             }
             Some(c) if c == b'_' || c.is_ascii_alphabetic() => {
+                let start = self.pos + 1;
                 self.pos += 1;
                 while matches!(self.peek(), Some(c) if c == b'_' || c.is_ascii_alphanumeric()) {
                     self.pos += 1;
                 }
-                word.text.push_str("${VAR}");
+                word.text.push_str("${");
+                word.text
+                    .push_str(self.text.get(start..self.pos).unwrap_or(""));
+                word.text.push('}');
                 word.literal = false;
                 Ok(true)
             }
-            Some(b'0'..=b'9' | b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-') => {
+            Some(c @ (b'0'..=b'9' | b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-')) => {
                 self.pos += 2;
-                word.text.push_str("${VAR}");
+                word.text.push_str("${");
+                word.text.push(c as char);
+                word.text.push('}');
                 word.literal = false;
                 Ok(true)
             }
@@ -623,27 +824,32 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Parses a `$(`/`<(` body that starts at `start` (just after the opening parenthesis).
-    fn substitution(&mut self, start: usize, _close: u8) -> Result<(), ShellError> {
+    /// Parses a `$(`/`<(` body that starts at `start` (just after the opening parenthesis);
+    /// returns its [`Output::render`].
+    fn substitution(&mut self, start: usize, _close: u8) -> Result<String, ShellError> {
         let end = find_close_paren(self.src, start, self.depth)
             .ok_or_else(|| self.err("unterminated command substitution"))?;
-        self.nested_parse(start, end);
+        let render = self.nested_parse(start, end);
         self.pos = end + 1;
-        Ok(())
+        Ok(render)
     }
 
-    fn nested_parse(&mut self, start: usize, end: usize) {
+    fn nested_parse(&mut self, start: usize, end: usize) -> String {
         if self.depth >= MAX_DEPTH {
-            return;
+            return String::new();
         }
         let Some(inner) = self.text.get(start..end) else {
-            return;
+            return String::new();
         };
         let lexer = Lexer::new(inner, self.base + start, self.depth + 1);
         // A substitution that does not parse contributes no commands, like ShellCheck.
-        if let Ok(mut out) = lexer.run() {
-            self.nested.append(&mut out.commands);
-            self.out.pipes.append(&mut out.pipes);
+        match lexer.run() {
+            Ok(mut out) => {
+                self.nested.append(&mut out.commands);
+                self.out.pipes.append(&mut out.pipes);
+                out.render
+            }
+            Err(_) => String::new(),
         }
     }
 
@@ -692,6 +898,45 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+}
+
+/// ShellCheck's `getEffectiveCommandToken`: the word that names the command a prefix runs
+/// (`command apt-get ...`, `exec -a name make`); `None` when `name` is no such prefix or has no
+/// command after it (the prefix itself is then the command). The arguments stay all the words
+/// after the prefix, as in Hadolint.
+fn effective_command<'w>(name: &str, rest: &'w [Word]) -> Option<&'w Word> {
+    match name {
+        "busybox" | "builtin" | "command" | "run" => {
+            rest.first().filter(|w| !w.text.starts_with('-'))
+        }
+        "exec" => {
+            // BSD-style options `-c`, `-l`, `-a NAME`, then the command.
+            let mut i = 0;
+            while let Some(w) = rest.get(i) {
+                if w.text == "--" {
+                    return rest.get(i + 1);
+                }
+                let Some(opts) = w.text.strip_prefix('-').filter(|o| !o.is_empty()) else {
+                    return Some(w);
+                };
+                for (j, c) in opts.char_indices() {
+                    match c {
+                        'c' | 'l' => {}
+                        'a' => {
+                            if j + 1 == opts.len() {
+                                i += 1;
+                            }
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+                i += 1;
+            }
+            None
+        }
+        _ => None,
     }
 }
 

@@ -7,8 +7,11 @@
 //! `getArgsNoFlags`, `dropFlagArg`, `getFlagArg`, `usingProgram`, `isPipInstall`, ...) so the
 //! Dockerfile rules can be ported one to one.
 //!
-//! Words are rendered like ShellCheck's `oversimplify`: quotes are removed and every expansion
-//! (`$VAR`, `${VAR}`, `$(...)`, backticks, arithmetic) becomes the literal text `${VAR}`.
+//! Words are rendered like Hadolint's `simplify` (a variant of ShellCheck's `oversimplify` that
+//! keeps variable names): quotes are removed, `$NAME` and `${NAME...}` become `${NAME}` and
+//! `${NAME...}`, `$(cmd arg)` becomes `${cmdarg}` (the words of a single simple command,
+//! concatenated; anything more complex renders as `${}`), and backticks and arithmetic become
+//! `${VAR}`.
 //! A command whose name is not a literal (`$CMD arg`) is not listed, as in ShellCheck.
 //! A script with a syntax error (an unterminated quote or substitution) yields no commands and
 //! carries the error, because ShellCheck yields no syntax tree in that case either.
@@ -115,6 +118,12 @@ impl Command {
         self.flags.iter().any(|f| f.arg == flag)
     }
 
+    /// How many times `flag` (without dashes) is given (`countFlag`): `-qq` counts `q` twice.
+    #[must_use]
+    pub fn count_flag(&self, flag: &str) -> usize {
+        self.flags.iter().filter(|f| f.arg == flag).count()
+    }
+
     /// True when any of `flags` is present (`hasAnyFlag`).
     #[must_use]
     pub fn has_any_flag(&self, flags: &[&str]) -> bool {
@@ -138,13 +147,19 @@ impl Command {
     }
 
     /// A copy without the argument that follows each of `flags` (`dropFlagArg`), so that
-    /// `apt-get install -t buster foo` lists only `foo` as a package.
+    /// `apt-get install -t buster foo` lists only `foo` as a package. A flag written with its
+    /// value (`--target-release=buster`) takes no argument.
     #[must_use]
     pub fn drop_flag_arg(&self, flags: &[&str]) -> Self {
+        let inline = |id: usize| {
+            self.arguments
+                .iter()
+                .any(|a| a.id == id && a.arg.contains('='))
+        };
         let drop: Vec<usize> = self
             .flags
             .iter()
-            .filter(|f| flags.contains(&f.arg.as_str()))
+            .filter(|f| flags.contains(&f.arg.as_str()) && !inline(f.id))
             .filter_map(|f| self.value_id(f.id))
             .collect();
         Self {
@@ -185,14 +200,17 @@ impl Command {
             .min()
     }
 
-    /// True for `pip* install ...` and `python* -m pip install ...` (Hadolint `isPipInstall`).
+    /// True for `pip* install ...` (but not `pipenv* install`) and `python* -m pip install ...`
+    /// (Hadolint `isPipInstall`).
     #[must_use]
     pub fn is_pip_install(&self) -> bool {
         if !self.name.starts_with("pip") && !self.name.starts_with("python") {
             return false;
         }
         let args = self.args();
-        (self.name.starts_with("pip") && args.contains(&"install"))
+        (self.name.starts_with("pip")
+            && !self.name.starts_with("pipenv")
+            && args.contains(&"install"))
             || (self.name.starts_with("python")
                 && args.windows(3).any(|w| w == ["-m", "pip", "install"]))
     }

@@ -27,17 +27,27 @@ fn splits_on_operators() {
 }
 
 #[test]
-fn quotes_and_expansions_are_oversimplified() {
+fn quotes_and_expansions_are_simplified_like_hadolint() {
     assert_eq!(
         args(
-            r#"echo "a b" 'c d' e\ f $HOME ${X:-y} "$(date)" `id` $((1+2))"#,
+            r#"echo "a b" 'c d' e\ f $HOME ${X:-y} "$(date)" `id` $((1+2)) $1 $@"#,
             0
         ),
         [
-            "a b", "c d", "e f", "${VAR}", "${VAR}", "${VAR}", "${VAR}", "${VAR}"
+            "a b", "c d", "e f", "${HOME}", "${X:-y}", "${date}", "${VAR}", "${VAR}", "${1}",
+            "${@}"
         ]
     );
-    assert_eq!(args(r#"echo "x${Y}z" pre$V"#, 0), ["x${VAR}z", "pre${VAR}"]);
+    assert_eq!(args(r#"echo "x${Y}z" pre$V"#, 0), ["x${Y}z", "pre${V}"]);
+    // `$(...)`: the words of each single simple command, concatenated; pipelines and lists
+    // render as nothing (Hadolint's `simplify`).
+    assert_eq!(
+        args(
+            "echo $(cat /pkgs.txt) $(a x; b y) $(a | b) $(a && b; c) $(X=1 d >/o e)",
+            0
+        ),
+        ["${cat/pkgs.txt}", "${axby}", "${}", "${c}", "${de}"]
+    );
 }
 
 #[test]
@@ -62,8 +72,29 @@ fn assignments_redirections_and_keywords() {
     assert_eq!(names("arr=(a b c) && ls"), ["ls"]);
     assert_eq!(
         names("if [ -f x ]; then rm x; elif true; then :; else echo; fi"),
-        ["[", "rm", "true", ":", "echo"]
+        ["rm", "true", ":", "echo"]
     );
+    // `[ ... ]` is a condition, not a command named `[` (ShellCheck's `T_Condition`).
+    assert_eq!(names("[ -f /x ] && rm /x"), ["rm"]);
+    // A block left open is a syntax error, as for ShellCheck: no commands.
+    for bad in ["if a; then b", "while a; do b", "{ a;"] {
+        let p = parse_shell(bad);
+        assert!(p.error.is_some() && p.commands.is_empty(), "{bad}");
+    }
+    // A keyword that closes nothing stops the parse; the commands before it remain.
+    assert_eq!(names("a x if y; then b; fi"), ["a"]);
+    assert_eq!(names("a; done; b"), ["a"]);
+    assert_eq!(
+        names("for a in b; do c; done; while d; do e; done; case x in y) z;; esac"),
+        ["c", "d", "e", "z"]
+    );
+    // `command`, `exec`, `builtin`, `busybox` and `coproc` run the command that follows
+    // (ShellCheck's `getCommandName`); the arguments stay every word after the prefix.
+    assert_eq!(
+        names("command apt-get update; exec -a x make; command -v ls; coproc yum install"),
+        ["apt-get", "make", "command", "yum"]
+    );
+    assert_eq!(args("exec apt-get update", 0), ["apt-get", "update"]);
     assert_eq!(names("for i in a b c; do echo $i; done"), ["echo"]);
     assert_eq!(
         names("while read l; do echo \"$l\"; done < f"),
@@ -129,6 +160,15 @@ fn flags_like_hadolint() {
         ["install", "foo=1", "-", "--"]
     );
     assert_eq!(c.flag_args("t"), ["buster"]);
+    // A flag written with its value takes no argument.
+    let p = parse_shell("apt-get install --target-release=buster foo -qq");
+    assert_eq!(
+        p.commands[0]
+            .drop_flag_arg(&["target-release"])
+            .args_no_flags(),
+        ["install", "foo"]
+    );
+    assert_eq!(p.commands[0].count_flag("q"), 2);
     assert!(c.has_args("apt-get", &["install"]) && !c.has_args("apt", &["install"]));
     assert!(c.has_prefix_arg("apt-get", "foo="));
 }

@@ -17,7 +17,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// ```dockerfile
-    /// FROM debian:12@sha256:<digest>
+    /// FROM debian:12@sha256:b6507e340c43553136f5078284c8c68d86ec8262b1724dde73c325e8d3dcdeba
     /// ```
     Bw1002 {
         code: "BW1002",

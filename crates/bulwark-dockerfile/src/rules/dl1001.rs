@@ -22,7 +22,7 @@ declare_rule! {
         code: "DL1001",
         name: "no-inline-ignore-pragma",
         level: Ignore,
-        message: "Please refrain from using inline igore pragmas  `# hadolint ignore=DLxxxx`.",
+        message: "Please refrain from using inline ignore pragmas  `# hadolint ignore=DLxxxx`.",
     }
 }
 

@@ -21,7 +21,7 @@ declare_rule! {
         code: "DL3000",
         name: "absolute-workdir",
         level: Error,
-        message: "Use absolute WORKDIR.",
+        message: "Use absolute WORKDIR",
     }
 }
 

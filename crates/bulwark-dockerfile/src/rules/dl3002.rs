@@ -26,7 +26,7 @@ declare_rule! {
         code: "DL3002",
         name: "last-user-root",
         level: Warning,
-        message: "Last USER should not be root.",
+        message: "Last USER should not be root",
     }
 }
 

@@ -23,7 +23,7 @@ declare_rule! {
         code: "DL3003",
         name: "use-workdir",
         level: Warning,
-        message: "Use WORKDIR to switch to a directory.",
+        message: "Use WORKDIR to switch to a directory",
     }
 }
 

@@ -32,14 +32,16 @@ impl Rule for Dl3006 {
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
         let mut aliases: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        // Hadolint splits the image with language-docker (`ImageRef::parse_as_hadolint`).
         for v in &cx.instrs {
             let Kind::From(f) = &v.ins.kind else { continue };
-            let name = f.image.name.as_str();
+            let image = f.hadolint_image();
+            let name = image.name.as_str();
             let bad = name != "scratch"
-                && f.image.digest.is_none()
-                && f.image.tag.is_none()
+                && image.digest.is_none()
+                && image.tag.is_none()
                 && !name.starts_with('$')
-                && !aliases.contains(&name);
+                && !aliases.contains(name);
             if bad {
                 out.push(Violation::at(&Self::META, v.ins));
             }

@@ -2,7 +2,7 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `FROM image:latest`.
+    /// Flags `FROM image:latest` (not when a digest pins the image: `image:latest@sha256:...`).
     ///
     /// ## Why is this bad?
     /// `latest` moves with every upstream release, so two builds of the same Dockerfile can produce
@@ -25,4 +25,11 @@ declare_rule! {
     }
 }
 
-simple_rule!(Dl3007, |ins| !matches!(&ins.kind, Kind::From(f) if f.image.tag.as_deref() == Some("latest")));
+// A digest pins the image whatever the tag says (`debian:latest@sha256:...` passes).
+simple_rule!(Dl3007, |ins| match &ins.kind {
+    Kind::From(f) => {
+        let image = f.hadolint_image();
+        image.digest.is_some() || image.tag.as_deref() != Some("latest")
+    }
+    _ => true,
+});

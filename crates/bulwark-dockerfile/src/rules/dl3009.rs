@@ -23,59 +23,47 @@ declare_rule! {
         code: "DL3009",
         name: "apt-get-clean-lists",
         level: Info,
-        message: "Delete the apt-get lists after installing something.",
+        message: "Delete the apt lists (/var/lib/apt/lists) after installing something",
     }
 }
 
-use crate::ast::{From, Run};
+use std::collections::HashSet;
 
+/// `apt`, `apt-get` or `aptitude update` without `rm` of `-rf` or `/var/lib/apt/lists/*` (any
+/// `rm` with either argument counts, as in Hadolint).
 fn forgot_cleanup(s: &ParsedShell) -> bool {
-    s.any_commands(|c| c.has_args("apt-get", &["update"]))
+    s.any_commands(|c| c.names_have_args(&["apt", "apt-get", "aptitude"], &["update"]))
         && !s.any_commands(|c| c.has_args("rm", &["-rf", "/var/lib/apt/lists/*"]))
-}
-
-fn has_cache(run: &Run, dir: &str) -> bool {
-    run.mounts
-        .iter()
-        .any(|m| m.kind == "cache" && m.target.as_deref().is_some_and(|t| t.starts_with(dir)))
 }
 
 fn check_seq<'a>(
     seq: impl Iterator<Item = (&'a Instruction, &'a Instruction, Option<&'a ParsedShell>)>,
     out: &mut Vec<Violation>,
 ) {
-    let mut last_from: Option<&From> = None;
-    let mut stages: Vec<&str> = Vec::new();
-    let mut forgets: Vec<(&Instruction, Option<&From>)> = Vec::new();
+    let mut last = StageKey::scratch();
+    let mut from_images: HashSet<String> = HashSet::new();
+    let mut forgets: Vec<(&Instruction, StageKey<'_>)> = Vec::new();
     for (report, ins, shell) in seq {
         match &ins.kind {
             Kind::From(f) => {
-                last_from = Some(f);
-                stages.push(&f.image.name);
+                last = StageKey::of(f);
+                from_images.insert(f.hadolint_image().name);
             }
-            Kind::Run(run) => {
+            Kind::Run(_) => {
                 let Some(s) = shell else { continue };
                 if !forgot_cleanup(s)
-                    || has_cache(run, "/var/lib/apt/lists")
-                    || (has_cache(run, "/var/lib/apt") && has_cache(run, "/var/cache/apt"))
+                    || has_cache_or_tmpfs_mount_with(ins, "/var/lib/apt/lists")
+                    || (has_cache_or_tmpfs_mount_with(ins, "/var/lib/apt")
+                        && has_cache_or_tmpfs_mount_with(ins, "/var/cache/apt"))
                 {
                     continue;
                 }
-                forgets.push((report, last_from));
+                forgets.push((report, last.clone()));
             }
             _ => {}
         }
     }
-    for (ins, from) in forgets {
-        let fail = match from {
-            _ if from == last_from => true,
-            Some(f) => f.alias.as_deref().is_some_and(|a| stages.contains(&a)),
-            None => false,
-        };
-        if fail {
-            out.push(Violation::at(&Dl3009::META, ins));
-        }
-    }
+    forgets_in_used_stages(&Dl3009::META, forgets, &last, &from_images, out);
 }
 
 impl Rule for Dl3009 {

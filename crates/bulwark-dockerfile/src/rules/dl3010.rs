@@ -23,7 +23,7 @@ declare_rule! {
         code: "DL3010",
         name: "add-for-archives",
         level: Info,
-        message: "Use `ADD` for extracting archives into an image.",
+        message: "Use `ADD` for extracting archives into an image",
     }
 }
 
@@ -89,7 +89,10 @@ impl Rule for Dl3010 {
                 _ => {}
             }
         }
-        extracted.sort();
-        out.extend(extracted.iter().map(|(l, _)| Violation::at_line(&Self::META, *l)));
+        // One finding per line, however many of its archives are extracted.
+        let mut lines: Vec<u32> = extracted.iter().map(|(l, _)| *l).collect();
+        lines.sort_unstable();
+        lines.dedup();
+        out.extend(lines.into_iter().map(|l| Violation::at_line(&Self::META, l)));
     }
 }

@@ -21,7 +21,7 @@ declare_rule! {
         code: "DL3012",
         name: "single-healthcheck",
         level: Error,
-        message: "Multiple `HEALTHCHECK` instructions.",
+        message: "Multiple `HEALTHCHECK` instructions",
     }
 }
 

@@ -28,7 +28,8 @@ declare_rule! {
 const DROP: &[&str] = &[
     "abi", "b", "build", "e", "editable", "extra-index-url", "f", "find-links", "i", "index-url",
     "implementation", "no-binary", "only-binary", "platform", "prefix", "progress-bar", "proxy",
-    "python-version", "root", "src", "t", "target", "trusted-host", "upgrade-strategy",
+    "python", "python-version", "root", "root-user-action", "src", "t", "target", "trusted-host",
+    "upgrade-strategy",
 ];
 const VCS: &[&str] = &[
     "git+file", "git+https", "git+ssh", "git+http", "git+git", "git", "hg+file", "hg+http",
@@ -57,9 +58,9 @@ fn packages(c: &Command) -> Vec<String> {
 }
 
 fn forgot(c: &Command) -> bool {
-    // Hadolint 2.15.1 never flags `pipenv install` (probed: `pipenv install django`, and any
-    // name starting with `pipenv`), while `pipx install django` is flagged.
-    if !c.is_pip_install() || c.name.starts_with("pipenv") {
+    // `is_pip_install` leaves `pipenv install` out (Hadolint's `isPipInstall`), while
+    // `pipx install django` is flagged.
+    if !c.is_pip_install() {
         return false;
     }
     let constraint = c.has_flag("constraint") || c.has_flag("c");

@@ -25,8 +25,14 @@ declare_rule! {
     }
 }
 
+// `-qq` (or `-q -q`, `--quiet --quiet`, `-q=2`) implies `-y`; a single `-q` or a third one
+// does not (Hadolint counts exactly two).
 simple_run_rule!(Dl3014, Scope::WithOnbuild, |s| {
     s.no_commands(|c| {
-        c.has_args("apt-get", &["install"]) && !c.has_any_flag(&["y", "yes", "q", "assume-yes"])
+        c.has_args("apt-get", &["install"])
+            && !(c.has_any_flag(&["y", "yes", "qq", "assume-yes"])
+                || c.count_flag("q") == 2
+                || c.count_flag("quiet") == 2
+                || c.has_arg("-q=2"))
     })
 });

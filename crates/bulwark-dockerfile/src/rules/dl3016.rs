@@ -43,7 +43,9 @@ simple_run_rule!(Dl3016, Scope::WithOnbuild, |s| {
         if !c.has_args("npm", &["install"]) {
             return false;
         }
-        let args = c.args_no_flags();
+        // `--loglevel` and `--registry` take a value that is no package.
+        let dropped = c.drop_flag_arg(&["loglevel", "registry"]);
+        let args = dropped.args_no_flags();
         if args.first() != Some(&"install") {
             return false;
         }

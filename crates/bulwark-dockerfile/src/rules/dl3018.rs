@@ -30,6 +30,6 @@ simple_run_rule!(Dl3018, Scope::WithOnbuild, |s| {
             .args_no_flags()
             .into_iter()
             .filter(|a| *a != "add")
-            .all(|p| p.contains('=') || p.contains('~') || p.ends_with(".apk"))
+            .all(|p| p.contains(['=', '~', '>', '<']) || p.ends_with(".apk"))
     })
 });

@@ -31,12 +31,7 @@ impl Rule for Dl3019 {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
         for v in &cx.instrs {
             let Some(shell) = &v.shell else { continue };
-            let run_ins = v.onbuild_inner().unwrap_or(v.ins);
-            let Kind::Run(run) = &run_ins.kind else { continue };
-            let cached = run.mounts.iter().any(|m| {
-                m.kind == "cache" && m.target.as_deref().is_some_and(|t| t.starts_with("/var/cache/apk"))
-            });
-            if cached {
+            if has_cache_or_tmpfs_mount_with(v.ins, "/var/cache/apk") {
                 continue;
             }
             if shell.any_commands(|c| c.has_args("apk", &["add"]) && !c.has_flag("no-cache")) {

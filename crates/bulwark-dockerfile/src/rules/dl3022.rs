@@ -26,8 +26,16 @@ declare_rule! {
         code: "DL3022",
         name: "copy-from-known-stage",
         level: Warning,
-        message: "COPY --from should reference a previously defined FROM alias",
+        message: "`COPY --from` should reference a previously defined `FROM` alias",
     }
+}
+
+/// The number at the start of `s`, as Haskell's `Data.Text.Read.decimal` reads it
+/// (`1abc` gives 1).
+fn leading_number(s: &str) -> Option<usize> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let d = s.get(..digits).filter(|d| !d.is_empty())?;
+    Some(d.parse().unwrap_or(usize::MAX))
 }
 
 impl Rule for Dl3022 {
@@ -51,7 +59,7 @@ impl Rule for Dl3022 {
                     if let Some(src) = &c.from
                         && !src.contains(':')
                         && !aliases.contains(&src.as_str())
-                        && !src.parse::<usize>().is_ok_and(|n| n < stages)
+                        && leading_number(src).is_none_or(|n| n >= stages)
                     {
                         out.push(Violation::at(&Self::META, v.ins));
                     }

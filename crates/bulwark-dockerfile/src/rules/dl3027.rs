@@ -20,7 +20,7 @@ declare_rule! {
         code: "DL3027",
         name: "no-apt",
         level: Warning,
-        message: "Do not use apt as it is meant to be a end-user tool, use apt-get or apt-cache instead",
+        message: "Do not use apt as it is meant to be an end-user tool, use apt-get or apt-cache instead",
     }
 }
 

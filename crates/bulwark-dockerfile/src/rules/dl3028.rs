@@ -33,10 +33,22 @@ simple_run_rule!(Dl3028, Scope::WithOnbuild, |s| {
                 && !c.has_args("gem", &["--version"])
                 && !c.has_prefix_arg("gem", "--version=")
         })
-        .all(|c| {
-            c.args_no_flags()
-                .into_iter()
-                .filter(|a| !matches!(*a, "install" | "i" | "--"))
-                .all(|g| g.contains(':'))
-        })
+        .all(|c| gems(c).iter().all(|g| g.contains(':')))
 });
+
+/// The gems of `gem install` as Hadolint reads them: the arguments before `--`, where any word
+/// starting with `-` is an option that also takes the next word as its value (so
+/// `gem install -N rails` names no gem), without `install` and `i`.
+fn gems(c: &Command) -> Vec<&str> {
+    let args: Vec<&str> = c.args().into_iter().take_while(|a| *a != "--").collect();
+    let mut out = Vec::new();
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        if a.starts_with('-') {
+            it.next();
+        } else if a != "install" && a != "i" {
+            out.push(a);
+        }
+    }
+    out
+}

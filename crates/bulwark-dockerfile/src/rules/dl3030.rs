@@ -20,7 +20,7 @@ declare_rule! {
         code: "DL3030",
         name: "yum-yes",
         level: Warning,
-        message: "Use the -y switch to avoid manual input `yum install -y <package`",
+        message: "Use the -y switch to avoid manual input `yum install -y <package>`",
     }
 }
 

@@ -28,5 +28,10 @@ declare_rule! {
 simple_run_rule!(Dl3032, Scope::WithOnbuild, |s| {
     let install = |c: &Command| c.has_args("yum", &["install"]);
     let clean = |c: &Command| c.has_args("yum", &["clean", "all"]) || c.has_args("rm", &["-rf", "/var/cache/yum/*"]);
-    s.no_commands(install) || (s.any_commands(install) && s.any_commands(clean))
+    // The first clean-up must come after the first install.
+    match (s.find_command_index(install), s.find_command_index(clean)) {
+        (None, _) => true,
+        (Some(i), Some(c)) => i < c,
+        (Some(_), None) => false,
+    }
 });

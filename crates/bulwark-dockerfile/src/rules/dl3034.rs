@@ -27,6 +27,6 @@ declare_rule! {
 simple_run_rule!(Dl3034, Scope::WithOnbuild, |s| {
     s.no_commands(|c| {
         c.has_args("zypper", &["install", "in", "remove", "rm", "source-install", "si", "patch"])
-            && !c.has_any_flag(&["no-confirm", "y"])
+            && !c.has_any_flag(&["non-interactive", "n", "no-confirm", "y"])
     })
 });

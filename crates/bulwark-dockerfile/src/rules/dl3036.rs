@@ -24,12 +24,23 @@ declare_rule! {
     }
 }
 
-simple_run_rule!(Dl3036, Scope::WithOnbuild, |s| {
-    let install = s.find_command_index(|c| c.has_args("zypper", &["install", "in"]));
-    let clean = s.find_command_index(|c| c.has_args("zypper", &["clean", "cc"]));
-    match (install, clean) {
-        (None, _) => true,
-        (Some(i), Some(c)) => i < c,
-        (Some(_), None) => false,
+impl Rule for Dl3036 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
     }
-});
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        cx.each_run(Scope::WithOnbuild, |ins, s| {
+            let install = s.find_command_index(|c| c.has_args("zypper", &["install", "in"]));
+            let clean = s.find_command_index(|c| c.has_args("zypper", &["clean", "cc"]));
+            let ok = match (install, clean) {
+                (None, _) => true,
+                (Some(i), Some(c)) => i < c,
+                (Some(_), None) => false,
+            };
+            // A cache mount over zypper's cache keeps it out of the layer.
+            if !ok && !has_cache_or_tmpfs_mount_with(ins, "/var/cache/zypp") {
+                out.push(Violation::at(&Self::META, ins));
+            }
+        });
+    }
+}

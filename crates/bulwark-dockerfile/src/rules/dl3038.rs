@@ -20,7 +20,7 @@ declare_rule! {
         code: "DL3038",
         name: "dnf-yes",
         level: Warning,
-        message: "Use the -y switch to avoid manual input `dnf install -y <package>`.",
+        message: "Use the -y switch to avoid manual input `dnf install -y <package>`",
     }
 }
 

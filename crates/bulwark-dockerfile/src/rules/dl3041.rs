@@ -1,15 +1,11 @@
-use std::collections::HashSet;
-
-use bulwark_shell::CmdPart;
-
 use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
     /// Checks that packages given to `dnf`/`microdnf install` carry a version (`name-1.2.3`, or an
-    /// `.rpm` file) and modules a stream (`name:stream`). As in Hadolint 2.15.1 (probed), a package
-    /// with a `-` that references an `ARG`/`ENV` variable declared before it in the stage
-    /// (`foo-$VERSION`) counts as versioned, except inside `ONBUILD`.
+    /// `.rpm` file) and modules a stream (`name:stream`), with the rules of DL3033 (version-like
+    /// parts after the first `-`, or a known `ARG`/`ENV` variable). `dnf group` commands are not
+    /// checked.
     ///
     /// ## Why is this bad?
     /// Unpinned packages make rebuilds pick up whatever is newest.
@@ -31,50 +27,35 @@ declare_rule! {
     }
 }
 
+use super::dl3033::{PinVars, install_args};
+
 const DNF: &[&str] = &["dnf", "microdnf"];
 
-fn install_parts(c: &Command) -> Vec<&CmdPart> {
-    if !c.names_have_args(DNF, &["install"]) {
-        return Vec::new();
-    }
-    c.arguments
-        .iter()
-        .filter(|a| !c.flags.iter().any(|f| f.id == a.id))
-        .filter(|a| a.arg != "install" && a.arg != "module")
-        .collect()
-}
-
-fn version_like(parts: &[&str]) -> bool {
-    !parts.is_empty()
-        && parts.iter().all(|p| {
-            p.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".~^_:+".contains(c))
-        })
-        && parts
-            .iter()
-            .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
-}
-
-fn package_fixed(p: &str) -> bool {
-    let parts: Vec<&str> = p.split('-').collect();
-    if parts.len() <= 1 {
-        return false;
-    }
-    p.ends_with(".rpm") || version_like(parts.get(1..).unwrap_or_default())
-}
-
-fn ok(s: &ParsedShell, known: &HashSet<String>) -> bool {
+fn ok(s: &ParsedShell, vars: &PinVars) -> bool {
     s.commands.iter().all(|c| {
         if c.names_have_args(DNF, &["module"]) {
-            install_parts(c).into_iter().all(|m| m.arg.contains(':'))
+            install_args(c, DNF).iter().all(|m| m.contains(':'))
         } else if c.names_have_args(DNF, &["group"]) {
             true
         } else {
-            install_parts(c).into_iter().all(|p| {
-                package_fixed(&p.arg) || (p.arg.contains('-') && references_known_var(s, p, known))
-            })
+            install_args(c, DNF).iter().all(|p| vars.package_fixed(p))
         }
     })
+}
+
+fn check_seq<'a>(
+    seq: impl Iterator<Item = (&'a Instruction, &'a Instruction, Option<&'a ParsedShell>)>,
+    out: &mut Vec<Violation>,
+) {
+    let mut vars = PinVars::default();
+    for (report, ins, shell) in seq {
+        vars.visit(ins);
+        if let Some(s) = shell
+            && !ok(s, &vars)
+        {
+            out.push(Violation::at(&Dl3041::META, report));
+        }
+    }
 }
 
 impl Rule for Dl3041 {
@@ -82,12 +63,7 @@ impl Rule for Dl3041 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        for (v, known) in cx.instrs.iter().zip(cx.known_vars()) {
-            if let Some(s) = &v.shell
-                && !ok(s, known)
-            {
-                out.push(Violation::at(&Self::META, v.ins));
-            }
-        }
+        check_seq(cx.top_sequence(), out);
+        check_seq(cx.onbuild_sequence(), out);
     }
 }

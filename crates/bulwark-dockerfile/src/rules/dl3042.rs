@@ -21,7 +21,7 @@ declare_rule! {
         code: "DL3042",
         name: "pip-no-cache-dir",
         level: Warning,
-        message: "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`.",
+        message: "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`",
     }
 }
 
@@ -55,8 +55,9 @@ fn check_seq<'a>(
     for (report, ins, shell) in seq {
         match &ins.kind {
             Kind::From(f) => {
-                let name = f.alias.clone().unwrap_or_else(|| f.image.name.clone());
-                let parent = no_cache.get(&Some(f.image.name.clone())).copied().unwrap_or(false);
+                let image = f.hadolint_image().name;
+                let name = f.alias.clone().unwrap_or_else(|| image.clone());
+                let parent = no_cache.get(&Some(image)).copied().unwrap_or(false);
                 if started {
                     no_cache.insert(Some(name.clone()), parent);
                 }
@@ -81,7 +82,10 @@ fn check_seq<'a>(
                 if started && no_cache.get(&current).copied().unwrap_or(false) {
                     continue;
                 }
-                if set_in_text(&s.original) || s.no_commands(forgot) {
+                if set_in_text(&s.original)
+                    || s.no_commands(forgot)
+                    || has_cache_or_tmpfs_mount_with(ins, ".cache/pip")
+                {
                     continue;
                 }
                 out.push(Violation::at(&Dl3042::META, report));

@@ -36,14 +36,15 @@ fn braced_reference(var: &str, text: &str) -> bool {
     })
 }
 
+/// True when `text` contains `$var` followed by something that ends a variable name (or by
+/// nothing): `$A` matches `$A` and `$A/bin`, not `$AB`.
 fn bare_reference(var: &str, text: &str) -> bool {
     let needle = format!("${var}");
-    text.contains(&needle)
-        && text.split(needle.as_str()).any(|rest| {
-            rest.chars()
-                .next()
-                .is_some_and(|c| !(c.is_ascii_alphanumeric() || c == '_'))
-        })
+    text.split(needle.as_str()).skip(1).any(|rest| {
+        rest.chars()
+            .next()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+    })
 }
 
 impl Rule for Dl3044 {
@@ -69,7 +70,7 @@ impl Rule for Dl3044 {
                     }
                     defined.extend(pairs.iter().map(|(k, _)| k.as_str()));
                 }
-                Kind::Arg(decls) => defined.extend(decls.iter().map(|(k, _)| k.as_str())),
+                Kind::Arg(decls) => defined.extend(arg_name(decls)),
                 _ => {}
             }
         }

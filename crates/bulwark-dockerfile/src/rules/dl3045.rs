@@ -30,10 +30,12 @@ declare_rule! {
 
 use std::collections::HashMap;
 
+/// Absolute (`/x`, a Windows drive `c:...`) or a variable (`$DIR`), quotes dropped.
 fn absolute(dest: &str) -> bool {
     let d = drop_quotes(dest);
-    let tail = d.get(1..).unwrap_or("");
-    d.starts_with('/') || tail.starts_with(":\\") || tail.starts_with(":/") || d.starts_with('$')
+    let mut chars = d.chars();
+    let drive = matches!((chars.next(), chars.next()), (Some(l), Some(':')) if l.is_alphabetic());
+    d.starts_with('/') || drive || d.starts_with('$')
 }
 
 fn check_seq<'a>(
@@ -46,12 +48,10 @@ fn check_seq<'a>(
     for (report, ins, _) in seq {
         match &ins.kind {
             Kind::From(f) => {
-                let name = f.alias.clone().unwrap_or_else(|| f.image.name.clone());
+                let image = f.hadolint_image().name;
+                let name = f.alias.clone().unwrap_or_else(|| image.clone());
                 if started {
-                    let parent = workdir
-                        .get(&Some(f.image.name.clone()))
-                        .copied()
-                        .unwrap_or(false);
+                    let parent = workdir.get(&Some(image)).copied().unwrap_or(false);
                     workdir.insert(Some(name.clone()), parent);
                 }
                 started = true;
@@ -80,7 +80,7 @@ impl Rule for Dl3045 {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        // Top level only: Hadolint does not look inside `ONBUILD` for this rule.
         check_seq(cx.top_sequence(), out);
-        check_seq(cx.onbuild_sequence(), out);
     }
 }

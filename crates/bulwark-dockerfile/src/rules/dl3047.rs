@@ -22,7 +22,7 @@ declare_rule! {
         code: "DL3047",
         name: "wget-progress",
         level: Info,
-        message: "Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`.Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).",
+        message: "Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).",
     }
 }
 

@@ -31,7 +31,7 @@ fn invalid(key: &str) -> bool {
     let last_ok = key.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
     !first_ok
         || !last_ok
-        || key.chars().any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-'))
+        || key.chars().any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_/".contains(c)))
         || ["com.docker.", "io.docker.", "org.dockerproject."].iter().any(|p| key.starts_with(p))
         || key.contains("..")
         || key.contains("--")

@@ -21,7 +21,7 @@ declare_rule! {
         code: "DL3053",
         name: "label-rfc3339",
         level: Warning,
-        message: "Label `<label>` is not a valid time format - must be conform to RFC3339.",
+        message: "Label `<label>` is not a valid time format - must conform to RFC3339.",
     }
 }
 
@@ -40,7 +40,7 @@ impl Rule for Dl3053 {
                 if let Kind::Label(pairs) = &v.ins.kind
                     && pairs.iter().any(|(k, val)| k == label && !valid(val))
                 {
-                    out.push(Violation::at(&Self::META, v.ins).with_message(format!("Label `{label}` is not a valid time format - must be conform to RFC3339.")));
+                    out.push(Violation::at(&Self::META, v.ins).with_message(format!("Label `{label}` is not a valid time format - must conform to RFC3339.")));
                 }
             }
         }

@@ -27,29 +27,60 @@ declare_rule! {
     }
 }
 
+/// A build stage as Hadolint's DL3057 tracks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stage {
+    /// The image it builds on.
+    src: String,
+    /// Its name: the alias, else the image.
+    name: String,
+    line: u32,
+}
+
 impl Rule for Dl3057 {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
-        // (stage name, line, good)
-        let mut stages: Vec<(String, u32, bool)> = Vec::new();
+        let mut current: Option<Stage> = None;
+        let mut good: Vec<Stage> = Vec::new();
+        let mut bad: Vec<Stage> = Vec::new();
         for v in &cx.instrs {
             match &v.ins.kind {
                 Kind::From(f) => {
-                    let name = f.alias.clone().unwrap_or_else(|| f.image.name.clone());
-                    let good = stages.iter().any(|(n, _, g)| *g && *n == f.image.name);
-                    stages.push((name, v.ins.line(), good));
+                    let src = f.hadolint_image().name;
+                    let stage = Stage {
+                        name: f.alias.clone().unwrap_or_else(|| src.clone()),
+                        src,
+                        line: v.ins.line(),
+                    };
+                    // A stage built on a stage with a HEALTHCHECK inherits it.
+                    if current.is_some() && good.iter().any(|g| g.name == stage.src) {
+                        good.push(stage.clone());
+                    } else {
+                        bad.push(stage.clone());
+                    }
+                    current = Some(stage);
                 }
                 Kind::Healthcheck(_) => {
-                    if let Some(last) = stages.last_mut() {
-                        last.2 = true;
+                    let Some(stage) = &current else { continue };
+                    // The stage and, transitively, the stages it builds on are good.
+                    let mut frontier = vec![stage.clone()];
+                    while let Some(s) = frontier.pop() {
+                        let (parents, rest): (Vec<Stage>, Vec<Stage>) =
+                            bad.into_iter().partition(|b| b.name == s.src);
+                        bad = rest;
+                        good.extend(parents.iter().cloned());
+                        frontier.extend(parents);
                     }
+                    bad.retain(|b| b != stage);
+                    good.push(stage.clone());
                 }
                 _ => {}
             }
         }
-        let mut lines: Vec<u32> = stages.iter().filter(|s| !s.2).map(|s| s.1).collect();
+        let mut lines: Vec<u32> = bad.iter().map(|s| s.line).collect();
+        lines.sort_unstable();
         lines.dedup();
         out.extend(lines.into_iter().map(|l| Violation::at_line(&Self::META, l)));
     }

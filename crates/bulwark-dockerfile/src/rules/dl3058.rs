@@ -21,7 +21,7 @@ declare_rule! {
         code: "DL3058",
         name: "label-email",
         level: Warning,
-        message: "Label `<label>` is not a valid email format - must be conform to RFC5322.",
+        message: "Label `<label>` is not a valid email format - must conform to RFC5322.",
     }
 }
 
@@ -40,7 +40,7 @@ impl Rule for Dl3058 {
                 if let Kind::Label(pairs) = &v.ins.kind
                     && pairs.iter().any(|(k, val)| k == label && !valid(val))
                 {
-                    out.push(Violation::at(&Self::META, v.ins).with_message(format!("Label `{label}` is not a valid email format - must be conform to RFC5322.")));
+                    out.push(Violation::at(&Self::META, v.ins).with_message(format!("Label `{label}` is not a valid email format - must conform to RFC5322.")));
                 }
             }
         }

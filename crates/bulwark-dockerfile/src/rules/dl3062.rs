@@ -25,23 +25,42 @@ declare_rule! {
     }
 }
 
+/// A local path, or a version after `@` other than `latest` and `none`.
 fn ok(p: &str) -> bool {
-    p == "." || p.starts_with('/') || p.starts_with('.') || (p.contains('@') && !p.ends_with("@latest") && !p.ends_with("@none"))
+    p == "."
+        || p.starts_with('/')
+        || p.starts_with('.')
+        || (p.contains('@') && !p.ends_with("@latest") && !p.ends_with("@none"))
 }
 
-simple_run_rule!(Dl3062, Scope::WithOnbuild, |s| {
+/// Hadolint's `goPackageCommand`: the packages of every `go run` in the `RUN` (the first
+/// non-flag argument after `run`; what follows is the program's arguments) when there are any,
+/// else the arguments of every `go install` / `go get` (without `install`, `get`, `tool`).
+fn packages(s: &ParsedShell) -> Vec<&str> {
+    let run: Vec<&str> = s
+        .commands
+        .iter()
+        .filter(|c| c.has_args("go", &["run"]))
+        .flat_map(|c| {
+            c.args_no_flags()
+                .into_iter()
+                .enumerate()
+                .filter(|(i, a)| *a != "run" && *i <= 1)
+                .map(|(_, a)| a)
+        })
+        .collect();
+    if !run.is_empty() {
+        return run;
+    }
     s.commands
         .iter()
-        .filter(|c| c.has_args("go", &["install", "get", "run"]))
-        .all(|c| {
-            let mut args = c.args_no_flags();
-            // `go install tool pkg`: the package follows the `tool` word.
-            if args.get(1) == Some(&"tool") {
-                args.remove(1);
-            }
-            args.into_iter()
-                .enumerate()
-                .filter(|(i, a)| !matches!(*a, "install" | "get" | "run") && *i <= 1)
-                .all(|(_, a)| ok(a))
+        .filter(|c| c.has_args("go", &["install", "get"]))
+        .flat_map(|c| {
+            c.args_no_flags()
+                .into_iter()
+                .filter(|a| !matches!(*a, "install" | "get" | "tool"))
         })
-});
+        .collect()
+}
+
+simple_run_rule!(Dl3062, Scope::WithOnbuild, |s| packages(s).into_iter().all(ok));

@@ -105,7 +105,7 @@ impl Rule for Dl3064 {
         for v in &cx.instrs {
             let ins = v.onbuild_inner().unwrap_or(v.ins);
             let bad = match &ins.kind {
-                Kind::Arg(decls) => decls.iter().any(|(n, _)| sensitive(n)),
+                Kind::Arg(decls) => arg_name(decls).is_some_and(sensitive),
                 Kind::Env(pairs) => pairs.iter().any(|(n, _)| sensitive(n)),
                 _ => false,
             };

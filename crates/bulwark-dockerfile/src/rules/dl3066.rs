@@ -25,7 +25,29 @@ declare_rule! {
     }
 }
 
-simple_rule!(Dl3066, |ins| match &ins.kind {
-    Kind::User(u) => u.split(':').next().unwrap_or("").chars().all(|c| c.is_ascii_digit()),
-    _ => true,
-});
+impl Rule for Dl3066 {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Violation>) {
+        // Every `ARG` seen so far, in any stage or before the first `FROM`.
+        let mut args: Vec<&str> = Vec::new();
+        for v in &cx.instrs {
+            match &v.ins.kind {
+                Kind::Arg(decls) => args.extend(arg_name(decls)),
+                Kind::User(u) => {
+                    let uid = u.split(':').next().unwrap_or("");
+                    // A user given by a variable that an `ARG` declares (`$UID`, `${UID}`)
+                    // is taken to be numeric.
+                    let from_arg = args.iter().any(|a| {
+                        u.contains(&format!("${{{a}}}")) || u.contains(&format!("${a}"))
+                    });
+                    if !uid.chars().all(|c| c.is_ascii_digit()) && !from_arg {
+                        out.push(Violation::at(&Self::META, v.ins));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

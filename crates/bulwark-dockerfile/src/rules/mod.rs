@@ -2,13 +2,12 @@
 //! whose doc comment is the rule's documentation (the single source of `help_markdown`).
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
 use bulwark_shell::ParsedShell;
 
-use crate::ast::{Instruction, Kind};
+use crate::ast::{From, ImageRef, Instruction, Kind, Mount, Run};
 use crate::config::{Config, Level};
 
 /// Static description of a rule.
@@ -190,8 +189,6 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Top-level instructions in order, with shell analysis.
     pub instrs: Vec<InstrView<'a>>,
-    /// [`Context::known_vars`], computed on first use.
-    known: OnceCell<Vec<Rc<HashSet<String>>>>,
 }
 
 /// Which `RUN`s a rule visits.
@@ -215,20 +212,9 @@ impl<'a> Context<'a> {
             doc,
             config,
             instrs,
-            known: OnceCell::new(),
         }
     }
 
-    /// For each entry of [`Context::instrs`], the names of the `ARG`/`ENV` variables Hadolint
-    /// 2.15.1 treats as known there: global `ARG`s (before the first `FROM`) plus the `ARG`s and
-    /// `ENV`s declared earlier in the current stage. `ONBUILD` instructions get an empty set
-    /// (probed: a known variable does not count inside `ONBUILD RUN`).
-    ///
-    /// Computed once per file and shared by the rules that need it; consecutive instructions
-    /// that see the same names share one set, so this is linear in the file size.
-    pub fn known_vars(&self) -> &[Rc<HashSet<String>>] {
-        self.known.get_or_init(|| known_vars(&self.instrs))
-    }
     /// Calls `f` for every `RUN` (and `ONBUILD RUN` with [`Scope::WithOnbuild`]) with the
     /// instruction to report on (the top-level one) and the parsed shell.
     pub fn each_run(&self, scope: Scope, mut f: impl FnMut(&'a Instruction, &ParsedShell)) {
@@ -313,97 +299,103 @@ macro_rules! declare_rule {
     };
 }
 
-fn known_vars(instrs: &[InstrView<'_>]) -> Vec<Rc<HashSet<String>>> {
-    fn add(set: &mut Rc<HashSet<String>>, name: &str) {
-        if !set.contains(name) {
-            Rc::make_mut(set).insert(name.to_string());
-        }
+/// The `RUN` an instruction runs: its own for `RUN`, the inner one for `ONBUILD RUN`.
+pub(crate) fn run_of(ins: &Instruction) -> Option<&Run> {
+    match &ins.kind {
+        Kind::Run(run) => Some(run),
+        Kind::Onbuild(inner) => match &inner.kind {
+            Kind::Run(run) => Some(run),
+            _ => None,
+        },
+        _ => None,
     }
-    let empty: Rc<HashSet<String>> = Rc::default();
-    let mut globals: Rc<HashSet<String>> = Rc::default();
-    let mut stage: Rc<HashSet<String>> = Rc::default();
-    let mut in_stage = false;
-    let mut out = Vec::with_capacity(instrs.len());
-    for v in instrs {
-        out.push(if matches!(v.ins.kind, Kind::Onbuild(_)) {
-            Rc::clone(&empty)
-        } else {
-            Rc::clone(&stage)
-        });
-        match &v.ins.kind {
-            Kind::From(_) => {
-                in_stage = true;
-                stage = Rc::clone(&globals);
-            }
-            Kind::Arg(decls) => {
-                for (name, _) in decls {
-                    if !in_stage {
-                        add(&mut globals, name);
-                    }
-                    add(&mut stage, name);
-                }
-            }
-            Kind::Env(pairs) => {
-                for (name, _) in pairs {
-                    add(&mut stage, name);
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
-/// True when the raw word of `part` in `shell` references one of `known` as plain `$NAME` or
-/// `${NAME}` (a `${NAME:-x}` form does not count, as in Hadolint 2.15.1).
-pub(crate) fn references_known_var(
-    shell: &ParsedShell,
-    part: &bulwark_shell::CmdPart,
-    known: &HashSet<String>,
-) -> bool {
-    if known.is_empty() {
-        return false;
-    }
-    let raw = shell.original.get(part.offset..).unwrap_or("");
-    // The word ends at the first unquoted blank.
-    let mut quote: Option<char> = None;
-    let mut end = raw.len();
-    for (i, c) in raw.char_indices() {
-        match (quote, c) {
-            (None, ' ' | '\t' | '\n' | ';' | '&' | '|') => {
-                end = i;
-                break;
-            }
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            _ => {}
+/// The target of a mount as language-docker reads it (a double-quoted value unquoted).
+pub(crate) fn mount_target(m: &Mount) -> Option<&str> {
+    m.target.as_deref().map(|t| {
+        t.strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or(t)
+    })
+}
+
+/// Hadolint's `hasCacheOrTmpfsMountWith`: the `RUN` (or `ONBUILD RUN`) has a `cache` or
+/// `tmpfs` mount whose target contains `fragment` anywhere.
+pub(crate) fn has_cache_or_tmpfs_mount_with(ins: &Instruction, fragment: &str) -> bool {
+    run_of(ins).is_some_and(|run| {
+        run.mounts.iter().any(|m| {
+            matches!(m.kind.as_str(), "cache" | "tmpfs")
+                && mount_target(m).is_some_and(|t| t.contains(fragment))
+        })
+    })
+}
+
+/// The name of an `ARG` as Hadolint sees it: language-docker reads one name per `ARG`
+/// instruction, the first (`ARG A=1 B=2` declares `A` only, with the default `1 B=2`).
+pub(crate) fn arg_name(decls: &[(String, Option<String>)]) -> Option<&str> {
+    decls.first().map(|(name, _)| name.as_str())
+}
+
+/// A build stage's base image as Hadolint compares them (`BaseImage` equality: image, tag,
+/// digest, alias and platform).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StageKey<'a> {
+    image: ImageRef,
+    alias: Option<&'a str>,
+    platform: Option<&'a str>,
+}
+
+impl<'a> StageKey<'a> {
+    /// The key of a `FROM`.
+    pub(crate) fn of(f: &'a From) -> Self {
+        Self {
+            image: f.hadolint_image(),
+            alias: f.alias.as_deref(),
+            platform: f.platform.as_deref(),
         }
     }
-    let word = raw.get(..end).unwrap_or("");
-    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut rest = word;
-    while let Some(i) = rest.find('$') {
-        rest = rest.get(i + 1..).unwrap_or("");
-        let name = if let Some(braced) = rest.strip_prefix('{') {
-            let n: String = braced.chars().take_while(|c| is_name(*c)).collect();
-            if braced.get(n.len()..).is_some_and(|r| r.starts_with('}')) {
-                n
-            } else {
-                String::new()
-            }
-        } else {
-            rest.chars().take_while(|c| is_name(*c)).collect()
-        };
-        if !name.is_empty() && known.contains(&name) {
-            return true;
+
+    /// The placeholder Hadolint uses before the first `FROM`, which equals a plain
+    /// `FROM scratch`.
+    pub(crate) fn scratch() -> Self {
+        Self {
+            image: ImageRef {
+                name: "scratch".into(),
+                ..ImageRef::default()
+            },
+            alias: None,
+            platform: None,
         }
     }
-    false
+}
+
+/// The end-of-file verdict of Hadolint's DL3009 and DL3060: a `RUN` that forgot to clean up
+/// (`forgets`: the instruction to report and the stage it is in) is reported when its stage is
+/// the last one, or when the stage's name is used as the image of some `FROM` anywhere in the
+/// file (`from_images`); other stages do not end up in the image. One finding per line.
+pub(crate) fn forgets_in_used_stages(
+    meta: &'static RuleMeta,
+    forgets: Vec<(&Instruction, StageKey<'_>)>,
+    last: &StageKey<'_>,
+    from_images: &HashSet<String>,
+    out: &mut Vec<Violation>,
+) {
+    let mut lines = std::collections::BTreeMap::new();
+    for (ins, stage) in forgets {
+        if &stage == last || stage.alias.is_some_and(|a| from_images.contains(a)) {
+            lines.entry(ins.line()).or_insert(ins);
+        }
+    }
+    out.extend(lines.into_values().map(|ins| Violation::at(meta, ins)));
 }
 
 /// Items every rule file needs.
 pub(crate) mod prelude {
-    pub(crate) use super::{Context, Rule, RuleMeta, Scope, Violation, references_known_var};
+    pub(crate) use super::{
+        Context, Rule, RuleMeta, Scope, StageKey, Violation, arg_name, forgets_in_used_stages,
+        has_cache_or_tmpfs_mount_with,
+    };
     pub(crate) use crate::ast::{Args, Instruction, Kind};
     pub(crate) use bulwark_shell::{Command, ParsedShell};
 
