@@ -28,6 +28,9 @@ pub enum Credential {
     },
     /// An OAuth2 refresh ("identity") token, exchanged at the token endpoint.
     IdentityToken(String),
+    /// A registry access token used as is (`Authorization: Bearer TOKEN`), as Harbor hands a
+    /// scanner in a scan request and Trivy's `--registry-token` takes.
+    RegistryToken(String),
 }
 
 impl std::fmt::Debug for Credential {
@@ -35,6 +38,7 @@ impl std::fmt::Debug for Credential {
         match self {
             Self::Basic { username, .. } => write!(f, "Basic({username}, ***)"),
             Self::IdentityToken(_) => f.write_str("IdentityToken(***)"),
+            Self::RegistryToken(_) => f.write_str("RegistryToken(***)"),
         }
     }
 }

@@ -369,6 +369,10 @@ impl RegistryClient {
             detail,
         };
         match challenge.map(|c| c.scheme.as_str()) {
+            Some("bearer") if matches!(cred, Some(Credential::RegistryToken(_))) => match cred {
+                Some(Credential::RegistryToken(token)) => Ok(format!("Bearer {token}")),
+                _ => Err(unauthorized("missing registry token".into())),
+            },
             Some("bearer") => {
                 let ch = challenge.ok_or_else(|| unauthorized("missing challenge".into()))?;
                 self.fetch_token(image, ch, scope, cred.as_ref())
@@ -378,8 +382,8 @@ impl RegistryClient {
                     "Basic {}",
                     base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"))
                 )),
-                Some(Credential::IdentityToken(_)) => {
-                    Err(unauthorized("registry wants Basic auth but only an identity token is configured".into()))
+                Some(Credential::IdentityToken(_) | Credential::RegistryToken(_)) => {
+                    Err(unauthorized("registry wants Basic auth but only a token is configured".into()))
                 }
                 None => Err(unauthorized(
                     "authentication required; no credentials found (use --username/--password, BULWARK_USERNAME/BULWARK_PASSWORD or docker login)".into(),

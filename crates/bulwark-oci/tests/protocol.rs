@@ -259,3 +259,48 @@ fn bearer_without_credentials_is_anonymous_and_rejection_is_reported() {
     assert!(e.to_string().contains("token endpoint"), "{e}");
     assert!(seen.lock().unwrap().iter().all(|s| s.auth.is_none()));
 }
+
+/// A registry token handed over as is (Harbor's scan request `Bearer` authorization) answers a
+/// Bearer challenge directly: no token endpoint is called.
+#[test]
+fn registry_token_is_sent_without_a_token_exchange() {
+    let port_cell = Arc::new(Mutex::new(0u16));
+    let pc = Arc::clone(&port_cell);
+    let (port, seen) = serve(move |line, auth, _| {
+        let port = *pc.lock().unwrap();
+        if line.starts_with("GET /v2/team/repo/manifests/1 ") && auth == Some("Bearer given-jwt") {
+            return (
+                200,
+                vec![
+                    (
+                        "Content-Type".into(),
+                        "application/vnd.oci.image.manifest.v1+json".into(),
+                    ),
+                    (
+                        "Docker-Content-Digest".into(),
+                        Digest::sha256_of(MANIFEST).to_string(),
+                    ),
+                ],
+                MANIFEST.to_vec(),
+            );
+        }
+        (
+            401,
+            vec![(
+                "WWW-Authenticate".into(),
+                format!(r#"Bearer realm="http://127.0.0.1:{port}/token",service="s""#),
+            )],
+            b"{}".to_vec(),
+        )
+    });
+    *port_cell.lock().unwrap() = port;
+    let client = RegistryClient::new(opts(Some(Credential::RegistryToken("given-jwt".into()))));
+    let r = Reference::parse(&format!("127.0.0.1:{port}/team/repo:1")).unwrap();
+    assert_eq!(client.get_manifest(&r).unwrap().bytes, MANIFEST);
+    let log = seen.lock().unwrap().clone();
+    assert!(log.iter().all(|s| !s.line.contains("/token")), "{log:?}");
+    assert_eq!(
+        log.last().unwrap().auth.as_deref(),
+        Some("Bearer given-jwt")
+    );
+}

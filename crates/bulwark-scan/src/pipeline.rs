@@ -351,6 +351,16 @@ impl ScanResult {
         }
     }
 
+    /// The vulnerabilities the policy kept, as findings located in the artifact (what the
+    /// JSON report lists under `findings` for the vulnerability scanner), redacted.
+    #[must_use]
+    pub fn vulnerability_findings(&self) -> Vec<Finding> {
+        self.vulnerabilities
+            .iter()
+            .filter_map(|v| self.vulnerability_finding(v))
+            .collect()
+    }
+
     fn vulnerability_finding(&self, v: &Vulnerability) -> Option<Finding> {
         let pkg = self.inventory.packages.get(v.package)?;
         Some(v.to_finding(pkg, self.vulnerability_location(pkg)))

@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 pub mod image;
+pub mod postgres;
 pub mod registry;
 
 /// Returns the conformance folder `sub` (e.g. `"versions"`), or `None` after printing

@@ -73,6 +73,25 @@ impl Drop for LocalRegistry {
 #[must_use]
 #[allow(clippy::expect_used, clippy::panic)] // test support: failing loudly is the point
 pub fn start_registry(basic_auth: Option<(&str, &str)>) -> Option<LocalRegistry> {
+    start_registry_with(basic_auth, None)
+}
+
+/// As [`start_registry`], and with `notify_url` the registry posts its events (pushes,
+/// pulls; Distribution's `notifications.endpoints` envelope) to that URL, retrying failed
+/// deliveries every second.
+///
+/// # Panics
+/// As [`start_registry`].
+#[must_use]
+pub fn start_registry_notifying(notify_url: &str) -> Option<LocalRegistry> {
+    start_registry_with(None, Some(notify_url))
+}
+
+#[allow(clippy::expect_used, clippy::panic)] // test support: failing loudly is the point
+fn start_registry_with(
+    basic_auth: Option<(&str, &str)>,
+    notify_url: Option<&str>,
+) -> Option<LocalRegistry> {
     if !tools_available(&["docker-registry", "skopeo"]) {
         return None;
     }
@@ -93,6 +112,12 @@ pub fn start_registry(basic_auth: Option<(&str, &str)>) -> Option<LocalRegistry>
             cfg,
             "auth:\n  htpasswd:\n    realm: bulwark-test\n    path: {}\n",
             htpasswd.display()
+        );
+    }
+    if let Some(url) = notify_url {
+        let _ = write!(
+            cfg,
+            "notifications:\n  endpoints:\n    - name: bulwark-test\n      url: {url}\n      timeout: 5s\n      threshold: 1000\n      backoff: 1s\n"
         );
     }
     let cfg_path = dir.path().join("config.yml");

@@ -68,6 +68,8 @@ enum Command {
     SignBlob(commands::sign::BlobArgs),
     /// Verify a file's signature with a public key (`cosign verify-blob`).
     VerifyBlob(commands::verify::BlobArgs),
+    /// Run the scanning service: Harbor scanner API, registry push notifications, re-scans.
+    Server(commands::server::Args),
 }
 
 fn main() -> ExitCode {
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(&args, ui),
         Command::SignBlob(args) => commands::sign::run_blob(&args),
         Command::VerifyBlob(args) => commands::verify::run_blob(&args, ui),
+        Command::Server(args) => commands::server::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

@@ -9,6 +9,7 @@ pub mod image;
 pub mod k8s;
 pub mod key;
 pub mod rules;
+pub mod server;
 pub mod sign;
 pub mod verify;
 pub mod vuln;
