@@ -138,7 +138,7 @@ pub fn rules() -> impl Iterator<Item = RuleInfo> {
         summary: summary.to_string(),
         help_markdown: String::new(),
         default_severity: Severity::Error,
-        help_uri: None,
+        help_uri: Some(bulwark_report::rule_docs_url(code)),
     });
     rules::rules().chain(input)
 }

@@ -413,8 +413,11 @@ fn rule_list(rest: &str, hadolint: bool) -> Option<Vec<String>> {
 }
 
 /// Metadata of every rule, for `bulwark rules` and SARIF.
+/// `DL1000` (syntax error) comes first.
 pub fn rules() -> impl Iterator<Item = RuleInfo> {
-    rules::ALL.iter().map(|r| rule_info(r.meta()))
+    rule(PARSE_ERROR_CODE)
+        .into_iter()
+        .chain(rules::ALL.iter().map(|r| rule_info(r.meta())))
 }
 
 /// Metadata of one rule by code (case-insensitive). `DL1000` (syntax error) is not a rule but
@@ -426,16 +429,32 @@ pub fn rule(code: &str) -> Option<RuleInfo> {
             code: PARSE_ERROR_CODE.to_string(),
             name: Some("syntax-error".to_string()),
             summary: "The Dockerfile could not be parsed.".to_string(),
-            help_markdown: "The file is not a valid Dockerfile (unknown instruction, missing \
-                            arguments, unterminated heredoc, invalid UTF-8, ...). No other rule \
-                            runs on a file that does not parse; fix the reported position first.\n\n\
+            help_markdown: "## What it does\n\
+                            Reports a file that is not a valid Dockerfile: an unknown \
+                            instruction, missing arguments, an unterminated heredoc, invalid \
+                            UTF-8. No other rule runs on a file that does not parse; fix the \
+                            reported position first.\n\n\
                             An empty file (no instruction at all: 0 bytes, or only whitespace, \
                             comments and parser directives) is reported here too, at line 1, \
                             because `docker build` rejects it. Hadolint 2.15.1 reports nothing \
-                            for an empty file; Bulwark deliberately differs."
-                .to_string(),
+                            for an empty file; Bulwark deliberately differs.\n\n\
+                            ## Why is this bad?\n\
+                            `docker build` refuses the file, and a linter that cannot read it \
+                            cannot vouch for anything in it.\n\n\
+                            ## Example\n\
+                            ```dockerfile\n\
+                            FROM debian:12\n\
+                            RUNN apt-get update\n\
+                            ```\n\n\
+                            ## How to fix\n\
+                            ```dockerfile\n\
+                            FROM debian:12\n\
+                            RUN apt-get update\n\
+                            ```"
+            .to_string(),
             default_severity: Severity::Error,
-            help_uri: Some("https://github.com/hadolint/hadolint/wiki/DL1000".to_string()),
+            // Hadolint's wiki has no page for its parse errors.
+            help_uri: Some(bulwark_report::rule_docs_url(PARSE_ERROR_CODE)),
         });
     }
     rules::ALL

@@ -80,7 +80,7 @@ fn documented_examples_fire_and_fixes_do_not() {
         }
         count += 1;
     }
-    assert_eq!(count, 86, "71 Hadolint rules + 15 Bulwark rules");
+    assert_eq!(count, 87, "DL1000 + 71 Hadolint rules + 15 Bulwark rules");
     insta::assert_snapshot!(table);
 }
 

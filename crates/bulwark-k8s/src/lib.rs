@@ -163,7 +163,7 @@ pub fn rules() -> impl Iterator<Item = RuleInfo> {
         summary: summary.to_string(),
         help_markdown: String::new(),
         default_severity: sev,
-        help_uri: None,
+        help_uri: Some(bulwark_report::rule_docs_url(code)),
     });
     pss.chain(hardening::rules()).chain(input).map(|mut r| {
         r.default_severity = r.default_severity.bucket();

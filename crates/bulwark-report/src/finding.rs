@@ -337,6 +337,18 @@ pub struct RuleInfo {
     pub help_uri: Option<String>,
 }
 
+/// The generated documentation page of one of Bulwark's own rules: `docs/rules/<CODE>.md` in
+/// the project's repository (the workspace's `repository` key), written from the rule registry
+/// by `bulwark-rules` (a test keeps the pages in sync). Rules with an upstream page of their own
+/// (Hadolint's `DL` rules, Pod Security Standards) link there instead.
+#[must_use]
+pub fn rule_docs_url(code: &str) -> String {
+    format!(
+        "{}/blob/main/docs/rules/{code}.md",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
+
 /// A rule's documentation taken from the doc comment written inside the call, so that the doc
 /// comment is the documentation (ruff's convention), for every rule family:
 ///

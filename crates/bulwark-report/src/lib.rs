@@ -10,7 +10,7 @@ pub mod render;
 
 pub use finding::{
     Artifact, ArtifactKind, Category, Finding, Location, ParseSeverityError, Report, RuleInfo,
-    Severity, Suppressed, doc_markdown,
+    Severity, Suppressed, doc_markdown, rule_docs_url,
 };
 pub use policy::{
     Dropped, EXIT_CLEAN, EXIT_FINDINGS, EXIT_RUNTIME, EXIT_USAGE, ExitPolicy, SeverityFilter,

@@ -658,7 +658,7 @@ pub fn builtin_rule_infos() -> Vec<RuleInfo> {
             summary: spec.title.to_string(),
             help_markdown: help_markdown(spec),
             default_severity: spec.severity,
-            help_uri: None,
+            help_uri: Some(bulwark_report::rule_docs_url(spec.id)),
         })
         .collect()
 }
@@ -684,6 +684,6 @@ pub fn secret_in_variable_info() -> RuleInfo {
             `RUN --mount=type=secret`.\n"
             .to_string(),
         default_severity: Severity::High,
-        help_uri: None,
+        help_uri: Some(bulwark_report::rule_docs_url(SECRET_IN_VARIABLE)),
     }
 }

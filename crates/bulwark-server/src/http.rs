@@ -390,13 +390,31 @@ async fn report(
         mime_type: job.mime_type.clone(),
     };
     let generated_at = rfc3339(job.finished_at.unwrap_or_else(now));
-    let loaded = load_result(
-        &state,
-        &job.digest,
-        job.db_version.as_deref(),
-        sbom_format.is_none(),
-    )
-    .await;
+    // A finished job's vulnerability report never changes (its result is keyed by digest and
+    // database version): Harbor and admission hooks poll the same report again and again, so
+    // it is rendered once and served from memory after that.
+    let cache_key = match kind {
+        ReportKind::Vulnerability(mime) => Some(format!(
+            "{id}\n{}\n{mime}",
+            job.db_version.as_deref().unwrap_or("")
+        )),
+        ReportKind::Sbom => None,
+    };
+    if let (ReportKind::Vulnerability(mime), Some(key)) = (kind, &cache_key) {
+        let cached = state.reports.lock().ok().and_then(|c| c.get(key));
+        if let Some(body) = cached {
+            state.metrics.request("report", 200);
+            return (StatusCode::OK, [(header::CONTENT_TYPE, mime)], body).into_response();
+        }
+    }
+    let loaded = match sbom_format {
+        Some(_) => load_inventory(&state, &job.digest)
+            .await
+            .map(|inv| (Some(inv), Vec::new())),
+        None => load_findings(&state, &job.digest, job.db_version.as_deref())
+            .await
+            .map(|f| (None, f)),
+    };
     let (inv, findings) = match loaded {
         Ok(x) => x,
         Err(LoadError::Unavailable(e)) => {
@@ -411,8 +429,8 @@ async fn report(
         }
     };
     state.metrics.request("report", 200);
-    match (kind, sbom_format) {
-        (ReportKind::Sbom, Some(format)) => {
+    match (kind, sbom_format, inv) {
+        (ReportKind::Sbom, Some(format), Some(inv)) => {
             let media = match format {
                 SbomFormat::Spdx => harbor::MEDIA_SPDX,
                 SbomFormat::CycloneDx => harbor::MEDIA_CYCLONEDX,
@@ -425,13 +443,45 @@ async fn report(
                 &harbor::sbom_report(&artifact, media, &doc, &generated_at),
             )
         }
-        (ReportKind::Vulnerability(mime), _) => json_response(
-            StatusCode::OK,
-            mime,
-            &harbor::vulnerability_report(&artifact, &findings, &generated_at),
-        ),
-        (ReportKind::Sbom, None) => {
+        (ReportKind::Vulnerability(mime), _, _) => {
+            let body = Bytes::from(
+                harbor::vulnerability_report(&artifact, &findings, &generated_at).to_string(),
+            );
+            if let (Some(key), Ok(mut cache)) = (cache_key, state.reports.lock()) {
+                cache.insert(key, body.clone());
+            }
+            (StatusCode::OK, [(header::CONTENT_TYPE, mime)], body).into_response()
+        }
+        (ReportKind::Sbom, _, _) => {
             harbor_error(StatusCode::BAD_REQUEST, "missing sbom_media_type")
+        }
+    }
+}
+
+/// Rendered vulnerability reports by job, database version and media type; the oldest entry
+/// goes first when full.
+#[derive(Debug, Default)]
+pub(crate) struct ReportCache {
+    bodies: std::collections::HashMap<String, Bytes>,
+    order: std::collections::VecDeque<String>,
+}
+
+impl ReportCache {
+    /// Reports kept at most (a 110-vulnerability report is about 60 KB).
+    const CAPACITY: usize = 256;
+
+    fn get(&self, key: &str) -> Option<Bytes> {
+        self.bodies.get(key).cloned()
+    }
+
+    fn insert(&mut self, key: String, body: Bytes) {
+        if self.bodies.insert(key.clone(), body).is_none() {
+            self.order.push_back(key);
+        }
+        while self.order.len() > Self::CAPACITY {
+            if let Some(old) = self.order.pop_front() {
+                self.bodies.remove(&old);
+            }
         }
     }
 }
@@ -441,23 +491,22 @@ enum LoadError {
     Missing(String),
 }
 
-async fn load_result(
-    state: &State,
-    digest: &str,
-    db_version: Option<&str>,
-    want_findings: bool,
-) -> Result<(StoredInventory, Vec<Finding>), LoadError> {
+async fn load_inventory(state: &State, digest: &str) -> Result<StoredInventory, LoadError> {
     let row = state
         .store
         .inventory(digest)
         .await
         .map_err(LoadError::Unavailable)?
         .ok_or_else(|| LoadError::Missing(format!("no stored inventory of {digest}")))?;
-    let inv: StoredInventory = serde_json::from_str(&row.inventory)
-        .map_err(|e| LoadError::Missing(format!("stored inventory of {digest} is corrupt: {e}")))?;
-    if !want_findings {
-        return Ok((inv, Vec::new()));
-    }
+    serde_json::from_str(&row.inventory)
+        .map_err(|e| LoadError::Missing(format!("stored inventory of {digest} is corrupt: {e}")))
+}
+
+async fn load_findings(
+    state: &State,
+    digest: &str,
+    db_version: Option<&str>,
+) -> Result<Vec<Finding>, LoadError> {
     let version = db_version.ok_or_else(|| LoadError::Missing(format!("no result of {digest}")))?;
     let result = state
         .store
@@ -469,9 +518,8 @@ async fn load_result(
                 "no stored result of {digest} for database {version}"
             ))
         })?;
-    let findings: Vec<Finding> = serde_json::from_str(&result.findings)
-        .map_err(|e| LoadError::Missing(format!("stored result of {digest} is corrupt: {e}")))?;
-    Ok((inv, findings))
+    serde_json::from_str(&result.findings)
+        .map_err(|e| LoadError::Missing(format!("stored result of {digest} is corrupt: {e}")))
 }
 
 async fn job_status(

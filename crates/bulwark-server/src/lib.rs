@@ -114,6 +114,8 @@ pub(crate) struct State {
     pub wake: tokio::sync::Notify,
     pub stopping: AtomicBool,
     pub rate: Mutex<HashMap<String, (f64, std::time::Instant)>>,
+    /// Rendered vulnerability reports of finished jobs (immutable once written).
+    pub reports: Mutex<http::ReportCache>,
 }
 
 impl State {
@@ -222,6 +224,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         wake: tokio::sync::Notify::new(),
         stopping: AtomicBool::new(false),
         rate: Mutex::new(HashMap::new()),
+        reports: Mutex::new(http::ReportCache::default()),
         config,
     });
     worker::load_db(&state).await;

@@ -93,7 +93,7 @@ pub fn record(rng: &mut Rng, n: u64, packages: u64) -> String {
         ));
     }
     format!(
-        r#"{{"schema_version":"1.7.0","id":"SYN-{n}","modified":"2024-05-01T00:00:00Z","published":"2024-04-01T00:00:00Z","aliases":["CVE-2024-{n}","GHSA-{n:04x}-syn"],"summary":"Synthetic vulnerability number {n} in a generated package","details":"Generated for benchmarks. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.","severity":[{{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}],"affected":[{}],"references":[{{"type":"ADVISORY","url":"https://example.invalid/SYN-{n}"}}],"database_specific":{{"severity":"HIGH"}}}}"#,
+        r#"{{"schema_version":"1.7.0","id":"SYN-{n}","modified":"2024-05-01T00:00:00Z","published":"2024-04-01T00:00:00Z","aliases":["CVE-2024-{n}","GHSA-{n:04x}-syn"],"summary":"Synthetic vulnerability number {n} in a generated package","details":"Generated for benchmarks. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.","severity":[{{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}],"affected":[{}],"database_specific":{{"severity":"HIGH"}}}}"#,
         affected.join(",")
     )
 }

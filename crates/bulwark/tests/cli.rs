@@ -291,14 +291,45 @@ fn rules_catalogue_and_docs() {
     let root = repo_root();
     let (code, stdout, _) = run(bulwark(&root).args(["rules"]));
     assert_eq!(code, 0);
-    for c in ["DL1001", "DL3008", "DL4006", "BW1001", "PSS-privileged"] {
-        assert!(stdout.lines().any(|l| l.starts_with(c)), "{c} missing");
+    // Every family: Dockerfile, Kubernetes, image configuration, secrets, Compose, engine.
+    for c in [
+        "DL1000",
+        "DL1001",
+        "DL3008",
+        "DL4006",
+        "BW1001",
+        "PSS-privileged",
+        "BWK001",
+        "BWI003",
+        "aws-access-key-id",
+        "secret-in-variable",
+        "BWC001",
+        "BWD001",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(c)),
+            "{c} missing"
+        );
     }
     let dl = stdout.lines().filter(|l| l.starts_with("DL")).count();
-    assert_eq!(dl, 71, "Hadolint 2.15.1 has 71 DL rules, got {dl}");
+    assert_eq!(
+        dl, 72,
+        "Hadolint 2.15.1 has 71 DL rules, plus its parse error DL1000; got {dl}"
+    );
     let (code, stdout, _) = run(bulwark(&root).args(["rules", "dl3008"]));
     assert_eq!(code, 0);
-    assert!(stdout.starts_with("DL3008 (warning)"), "{stdout}");
+    assert!(
+        stdout.starts_with("DL3008 (dockerfile, warning)"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(bulwark(&root).args(["rules", "BWI003"]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("## Fix") && stdout.contains("/docs/rules/BWI003.md"),
+        "{stdout}"
+    );
     let (code, _, stderr) = run(bulwark(&root).args(["rules", "NOPE123"]));
     assert_eq!(code, 2);
     assert!(stderr.contains("NOPE123"));

@@ -162,11 +162,14 @@ pub fn rules() -> impl Iterator<Item = RuleInfo> {
         name: Some(r.name.to_string()),
         summary: r.summary.to_string(),
         help_markdown: match r.cis {
-            Some(c) => format!("{}\n## CIS Docker Benchmark\nv1.6.0, check {c}.\n", r.doc),
+            Some(c) => format!(
+                "{}\n## CIS Docker Benchmark\nv1.6.0, check {c} ({CIS_LINK}).\n",
+                r.doc
+            ),
             None => r.doc.to_string(),
         },
         default_severity: r.severity,
-        help_uri: r.cis.map(|_| CIS_LINK.to_string()),
+        help_uri: Some(bulwark_report::rule_docs_url(r.code)),
     })
 }
 

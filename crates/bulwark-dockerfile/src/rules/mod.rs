@@ -43,7 +43,7 @@ impl RuleMeta {
         if self.code.starts_with("DL") {
             format!("https://github.com/hadolint/hadolint/wiki/{}", self.code)
         } else {
-            format!("https://example.invalid/bulwark/rules/{}", self.code)
+            bulwark_report::rule_docs_url(self.code)
         }
     }
 }

@@ -145,7 +145,7 @@ pub fn rules() -> impl Iterator<Item = RuleInfo> {
         summary: r.summary.to_string(),
         help_markdown: bulwark_report::doc_markdown(r.doc),
         default_severity: r.severity,
-        help_uri: None,
+        help_uri: Some(bulwark_report::rule_docs_url(r.code)),
     })
 }
 

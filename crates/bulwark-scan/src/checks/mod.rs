@@ -111,7 +111,7 @@ pub fn rule_infos() -> Vec<RuleInfo> {
             summary: c.summary.to_string(),
             help_markdown: bulwark_report::doc_markdown(c.doc),
             default_severity: c.severity,
-            help_uri: None,
+            help_uri: Some(bulwark_report::rule_docs_url(c.code)),
         })
         .collect()
 }

@@ -1,7 +1,5 @@
 //! `bulwark rules`: the rule catalogue, from each rule's own documentation.
 
-use bulwark_report::RuleInfo;
-
 use super::UsageError;
 
 /// Flags for `bulwark rules`.
@@ -14,30 +12,23 @@ pub struct Args {
     pub json: bool,
 }
 
-fn all_rules() -> Vec<RuleInfo> {
-    let mut all: Vec<RuleInfo> = bulwark_dockerfile::rules().collect();
-    all.extend(bulwark_k8s::rules());
-    all.extend(bulwark_compose::rules());
-    all.extend(bulwark_docker::rules());
-    all
-}
-
 /// Lists rules, or prints one rule's documentation.
 pub fn run(args: &Args) -> anyhow::Result<i32> {
-    let all = all_rules();
     if let Some(code) = &args.code {
-        let Some(rule) = all.iter().find(|r| r.code.eq_ignore_ascii_case(code)) else {
+        let Some(entry) = bulwark_rules::find(code) else {
             return Err(UsageError(format!(
                 "no rule `{code}` (run `bulwark rules` for the list)"
             ))
             .into());
         };
+        let rule = &entry.info;
         if args.json {
             crate::outln!("{}", serde_json::to_string_pretty(rule)?);
         } else {
             crate::outln!(
-                "{} ({}): {}\n",
+                "{} ({}, {}): {}\n",
                 rule.code,
+                entry.family,
                 rule.default_severity,
                 rule.summary
             );
@@ -50,17 +41,20 @@ pub fn run(args: &Args) -> anyhow::Result<i32> {
         }
         return Ok(0);
     }
+    let all = bulwark_rules::all();
     if args.json {
-        crate::outln!("{}", serde_json::to_string_pretty(&all)?);
+        let infos: Vec<_> = all.iter().map(|e| &e.info).collect();
+        crate::outln!("{}", serde_json::to_string_pretty(&infos)?);
         return Ok(0);
     }
-    let width = all.iter().map(|r| r.code.len()).max().unwrap_or(6);
-    for r in &all {
+    let width = all.iter().map(|e| e.info.code.len()).max().unwrap_or(6);
+    for e in &all {
         crate::outln!(
-            "{:<width$}  {:<8}  {}",
-            r.code,
-            r.default_severity.as_str(),
-            r.summary
+            "{:<width$}  {:<10}  {:<8}  {}",
+            e.info.code,
+            e.family.as_str(),
+            e.info.default_severity.as_str(),
+            e.info.summary
         );
     }
     Ok(0)
