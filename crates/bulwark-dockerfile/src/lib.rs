@@ -16,6 +16,7 @@ pub mod config;
 mod labels;
 mod lint;
 mod parser;
+mod pragma;
 pub mod rules;
 mod validate;
 pub mod vars;

@@ -1,6 +1,6 @@
 use super::prelude::*;
 use crate::ast::Node;
-use crate::lint::parse_ignore_pragma;
+use crate::pragma::parse_ignore_pragma;
 
 declare_rule! {
     /// ## What it does

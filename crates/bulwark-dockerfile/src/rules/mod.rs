@@ -138,7 +138,7 @@ pub struct InstrView<'a> {
     /// same (its `parseShell` prepends `#!/bin/bash`).
     pub shell: Option<ParsedShell>,
     /// The shell the instruction runs in as Hadolint's ShellCheck rule tracks it (see
-    /// [`crate::lint`]'s `ShellTracker`): `/bin/sh -c` by default, the text of the last `SHELL`
+    /// the linter's `ShellTracker`): `/bin/sh -c` by default, the text of the last `SHELL`
     /// of the stage, or the name given by a `# hadolint shell=<name>` pragma.
     pub shell_name: Rc<str>,
 }
