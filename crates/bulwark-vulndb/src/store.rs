@@ -5,7 +5,7 @@
 //! ```text
 //! header (80 bytes)
 //!   0  magic  b"BWVULNDB"
-//!   8  u32    format version (1)
+//!   8  u32    format version (2)
 //!  12  u32    reserved (0)
 //!  16  u64    entry count N
 //!  24  u64    index offset   (N entries of 24 bytes, sorted by key bytes)
@@ -15,7 +15,7 @@
 //!  56  u64    metadata length
 //!  64  u64    total file length
 //!  72  u32    CRC-32 of bytes 0..72
-//!  76  u32    reserved (0)
+//!  76  u32    CRC-32 of the keys blob followed by the index (version 2)
 //! data blocks: per key, postcard `Vec<Advisory>`
 //! keys blob, index, metadata
 //! index entry (24 bytes): u32 key offset (in keys blob), u32 key length,
@@ -27,6 +27,9 @@
 //! decodes one data block, so nothing else is loaded — until a store has served a few dozen
 //! lookups, when the index and keys are read into memory once (a scan matches thousands). Every offset is validated against the
 //! file length and every block's CRC is checked, so a corrupt file yields an error, not a panic.
+//! The keys blob and the index are checked against their CRC once, before the first lookup:
+//! a damaged index would otherwise make packages look absent, and a scan would report them
+//! clean (and the database as holding no records for their ecosystem) instead of failing.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -42,7 +45,7 @@ use crate::error::VulnDbError;
 
 const MAGIC: &[u8; 8] = b"BWVULNDB";
 /// Store format version written by this crate.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: u64 = 80;
 const ENTRY_LEN: u64 = 24;
 /// Upper bound for one data block or the metadata blob, so a corrupt length cannot make us
@@ -195,8 +198,10 @@ impl StoreBuilder {
         let keys_off = pos;
         let mut key_offsets = Vec::with_capacity(self.entries.len());
         let mut kpos: u64 = 0;
+        let mut sections = crc32fast::Hasher::new();
         for k in self.entries.keys() {
             w.write_all(k.as_bytes()).map_err(io)?;
+            sections.update(k.as_bytes());
             key_offsets.push((kpos, k.len()));
             kpos += k.len() as u64;
         }
@@ -211,6 +216,7 @@ impl StoreBuilder {
             e[16..20].copy_from_slice(&dlen.to_le_bytes());
             e[20..24].copy_from_slice(&crc.to_le_bytes());
             w.write_all(&e).map_err(io)?;
+            sections.update(&e);
         }
         let meta_off = index_off + ENTRY_LEN * index.len() as u64;
         let meta_bytes =
@@ -234,6 +240,7 @@ impl StoreBuilder {
         }
         let crc = crc32fast::hash(&header[0..72]);
         header[72..76].copy_from_slice(&crc.to_le_bytes());
+        header[76..80].copy_from_slice(&sections.finalize().to_le_bytes());
         w.seek(SeekFrom::Start(0)).map_err(io)?;
         w.write_all(&header).map_err(io)?;
         let file = w.into_inner().map_err(|e| io(e.into_error()))?;
@@ -273,6 +280,8 @@ struct Header {
     keys_len: u64,
     meta_off: u64,
     meta_len: u64,
+    /// CRC-32 of the keys blob followed by the index.
+    sections_crc: u32,
 }
 
 /// An opened store. Cheap to open (reads 80 bytes); lookups read only what they need.
@@ -287,6 +296,8 @@ pub struct Store {
     preloaded: OnceLock<(Vec<u8>, Vec<u8>)>,
     /// Lookups served so far with positioned reads (see [`AUTO_PRELOAD_AFTER`]).
     lookups: AtomicU64,
+    /// Whether the keys blob and index matched their checksum (checked once).
+    sections_ok: OnceLock<Result<(), String>>,
 }
 
 /// After this many lookups on one open store the index is loaded into memory: a scan
@@ -327,6 +338,7 @@ impl Store {
             keys_len: u64_at(&h, 40),
             meta_off: u64_at(&h, 48),
             meta_len: u64_at(&h, 56),
+            sections_crc: u32_at(&h, 76),
         };
         let total = u64_at(&h, 64);
         if total != len {
@@ -358,6 +370,7 @@ impl Store {
             meta: OnceLock::new(),
             preloaded: OnceLock::new(),
             lookups: AtomicU64::new(0),
+            sections_ok: OnceLock::new(),
         })
     }
 
@@ -387,6 +400,38 @@ impl Store {
         Ok(buf)
     }
 
+    /// Checks the keys blob and the index against the header's checksum, once per open store
+    /// (a streaming read in 1 MiB pieces: a few milliseconds for all of osv.dev).
+    fn verify_sections(&self) -> Result<(), VulnDbError> {
+        let outcome = self.sections_ok.get_or_init(|| {
+            let index_len = self.header.count * ENTRY_LEN;
+            let mut hasher = crc32fast::Hasher::new();
+            let mut buf = vec![0u8; 1 << 20];
+            for (off, len) in [
+                (self.header.keys_off, self.header.keys_len),
+                (self.header.index_off, index_len),
+            ] {
+                let mut done = 0u64;
+                while done < len {
+                    let n = usize::try_from((len - done).min(buf.len() as u64)).unwrap_or(0);
+                    let Some(piece) = buf.get_mut(..n) else {
+                        return Err("index section larger than the read buffer".to_owned());
+                    };
+                    read_exact_at(&self.file, piece, off + done)
+                        .map_err(|e| format!("reading the index: {e}"))?;
+                    hasher.update(piece);
+                    done += n as u64;
+                }
+            }
+            if hasher.finalize() == self.header.sections_crc {
+                Ok(())
+            } else {
+                Err("the index fails its checksum".to_owned())
+            }
+        });
+        outcome.clone().map_err(|problem| self.corrupt(problem))
+    }
+
     /// Reads and parses the metadata block (cached after the first call).
     pub fn metadata(&self) -> Result<&Metadata, VulnDbError> {
         if let Some(m) = self.meta.get() {
@@ -405,6 +450,7 @@ impl Store {
         if self.preloaded.get().is_some() {
             return Ok(());
         }
+        self.verify_sections()?;
         let index_len = self.header.count * ENTRY_LEN;
         let index = self.read_at(self.header.index_off, index_len)?;
         let keys = self.read_at(self.header.keys_off, self.header.keys_len)?;
@@ -472,6 +518,7 @@ impl Store {
         name: &str,
         decode: impl FnOnce(&[u8]) -> Result<T, String>,
     ) -> Result<Option<T>, VulnDbError> {
+        self.verify_sections()?;
         let key = index_key(eco_key, name);
         let key = key.as_bytes();
         if self.preloaded.get().is_none()
@@ -529,6 +576,7 @@ impl Store {
     /// to say which OS releases and ecosystems the database does not cover, instead of
     /// reporting "no findings" for packages that were never really checked.
     pub fn has_records_for(&self, eco_key: &str) -> Result<bool, VulnDbError> {
+        self.verify_sections()?;
         let prefix = format!("{eco_key}\0");
         let prefix = prefix.as_bytes();
         let (mut lo, mut hi) = (0u64, self.header.count);
@@ -551,6 +599,7 @@ impl Store {
     /// Iterates over all keys as `(ecosystem key, normalised name)` (for diagnostics and
     /// `db status --verbose`; reads the whole index).
     pub fn keys(&self) -> Result<Vec<(String, String)>, VulnDbError> {
+        self.verify_sections()?;
         let mut out = Vec::new();
         for i in 0..self.header.count {
             let (koff, klen, ..) = self.entry(i)?;

@@ -233,6 +233,29 @@ fn corrupt_stores_error_cleanly() {
     let mut data = good.clone();
     data[90] ^= 0x55;
     check(&data, "data block");
+    // Flip one byte of the keys blob, then of the index: a damaged index must not make
+    // packages (or a whole ecosystem) look absent.
+    let u64_at = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    let (index_off, keys_off) = (u64_at(&good, 24) as usize, u64_at(&good, 32) as usize);
+    for (what, at) in [("keys blob", keys_off + 1), ("index", index_off + 9)] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x20;
+        let p = dir.path().join("bad-index.bwdb");
+        std::fs::write(&p, &bad).unwrap();
+        let s = Store::open(&p).unwrap();
+        for r in [
+            s.lookup("PyPI", "foo-bar").map(|_| ()),
+            s.has_records_for("PyPI").map(|_| ()),
+            s.keys().map(|_| ()),
+        ] {
+            match r {
+                Err(VulnDbError::Corrupt { problem, .. }) => {
+                    assert!(problem.contains("index"), "{what}: {problem}");
+                }
+                other => panic!("{what}: corruption not detected: {other:?}"),
+            }
+        }
+    }
     // Opening a non-existent path is an I/O error naming the path.
     let err = Store::open(&dir.path().join("missing.bwdb")).unwrap_err();
     assert!(err.to_string().contains("missing.bwdb"));
