@@ -21,7 +21,7 @@ use hostile_support::{
     gzip_bomb, image, listing, osv_record, osv_zip, write_layout,
 };
 
-const LIMIT: Duration = Duration::from_secs(120);
+const LIMIT: Duration = Duration::from_mins(2);
 /// Peak memory allowed for any hostile run (the normal scan of a small image is ~30–60 MiB).
 const RSS_MIB: u64 = 512;
 
@@ -211,7 +211,7 @@ fn billion_laughs_kubernetes_manifest_is_bounded() {
     let out = sb.run(&["k8s", s(&f), "-f", "json"], LIMIT);
     out.assert_sane();
     out.assert_rss_below_mib(RSS_MIB);
-    assert!(out.took < Duration::from_secs(60));
+    assert!(out.took < Duration::from_mins(1));
     assert_ne!(out.code, Some(0), "a refused document is not a clean scan");
     sb.assert_no_stray_writes(&[]);
 }
@@ -230,7 +230,7 @@ fn billion_laughs_compose_file_is_bounded() {
     let out = sb.run(&["compose", s(&f), "-f", "json"], LIMIT);
     out.assert_sane();
     out.assert_rss_below_mib(RSS_MIB);
-    assert!(out.took < Duration::from_secs(60));
+    assert!(out.took < Duration::from_mins(1));
     assert_ne!(out.code, Some(0), "a refused document is not a clean scan");
     sb.assert_no_stray_writes(&[]);
 }
@@ -242,6 +242,11 @@ fn deeply_nested_json_sbom_does_not_overflow_the_stack() {
     std::fs::write(&f, deep_json(1_000_000)).unwrap();
     let out = sb.run(&["sbom", s(&f), "--skip-db-update"], LIMIT);
     out.assert_runtime_error();
+    assert!(
+        out.stderr.contains("deep.json"),
+        "names the SBOM: {}",
+        out.stderr
+    );
     out.assert_rss_below_mib(RSS_MIB);
     sb.assert_no_stray_writes(&[]);
 }
@@ -272,11 +277,23 @@ fn deeply_nested_image_config_does_not_overflow_the_stack() {
     let cfg = img.blobs[0].0.clone();
     std::fs::write(blob_path(input.path(), &cfg), deep_json(500_000)).unwrap();
     let out = sb.run(
-        &["image", "--input", s(input.path()), "--skip-db-update"],
+        &[
+            "image",
+            "--input",
+            s(input.path()),
+            "--skip-db-update",
+            "--scanners",
+            "secret",
+        ],
         LIMIT,
     );
     out.assert_runtime_error();
     out.assert_rss_below_mib(RSS_MIB);
+    assert!(
+        out.stderr.contains(&cfg),
+        "names the config blob: {}",
+        out.stderr
+    );
 }
 
 // ------------------------------------------------------------------ broken images
@@ -287,8 +304,28 @@ fn truncated_docker_archive_is_a_runtime_error() {
     let full = docker_archive(&[base_layer(), base_layer()]);
     let f = sb.out.join("image.tar");
     std::fs::write(&f, &full[..full.len() / 2]).unwrap();
-    let out = sb.run(&["image", "--input", s(&f), "--skip-db-update"], LIMIT);
+    let out = sb.run(
+        &[
+            "image",
+            "--input",
+            s(&f),
+            "--skip-db-update",
+            "--scanners",
+            "secret",
+        ],
+        LIMIT,
+    );
     out.assert_runtime_error();
+    assert!(
+        out.stderr.contains(s(&f)),
+        "names the archive: {}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("vulnerability database"),
+        "{}",
+        out.stderr
+    );
     out.assert_rss_below_mib(RSS_MIB);
     sb.assert_no_stray_writes(&[]);
 }
@@ -301,7 +338,14 @@ fn manifest_pointing_at_a_missing_blob_is_a_runtime_error() {
     write_layout(input.path(), &img);
     std::fs::remove_file(blob_path(input.path(), &img.layer_digests[0])).unwrap();
     let out = sb.run(
-        &["image", "--input", s(input.path()), "--skip-db-update"],
+        &[
+            "image",
+            "--input",
+            s(input.path()),
+            "--skip-db-update",
+            "--scanners",
+            "secret",
+        ],
         LIMIT,
     );
     out.assert_runtime_error();
@@ -582,7 +626,6 @@ fn empty_import_keeps_the_good_database() {
 }
 
 #[test]
-#[ignore = "issue 20 item 6 (an unparseable lock file is named, not skipped): fixed on branch inventory"]
 fn truncated_lock_file_is_named() {
     let sb = Sandbox::new();
     good_db(&sb);
@@ -680,7 +723,6 @@ fn database_mirror_serving_a_truncated_zip_keeps_no_database() {
 // ------------------------------------------------------------------ secrets in every output
 
 #[test]
-#[ignore = "issue 20 item 1 (history, labels and env leak secrets in json/sarif): not on any helper branch; fix, then un-ignore"]
 fn no_secret_in_any_output_format() {
     let gh = fake_token("ghp_", 36, 11);
     let aws = format!("AKIA{}", fake_token("", 16, 12).to_ascii_uppercase());
@@ -732,6 +774,22 @@ fn no_secret_in_any_output_format() {
         );
         out.assert_sane();
         assert!(matches!(out.code, Some(0 | 1)), "{format}: {}", out.stderr);
+        if format == "json" {
+            // the secrets were seen (so hiding them is redaction, not blindness) and the
+            // history line is still shown, masked
+            for rule in ["github-pat", "gitlab-pat", "slack-access-token"] {
+                assert!(
+                    out.stdout.contains(rule),
+                    "{rule} not detected: {}",
+                    out.stdout
+                );
+            }
+            assert!(
+                out.stdout.contains("Authorization: token ghp_*"),
+                "history masked in place: {}",
+                out.stdout
+            );
+        }
         out.assert_no_secret(&[&gh, &aws, &gl, &slack], &[]);
     }
 }

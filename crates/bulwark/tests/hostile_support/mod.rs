@@ -470,14 +470,13 @@ impl Sandbox {
         let mut peak = 0u64;
         let status = loop {
             // VmHWM is the high-water mark: the last sample before exit is the peak
-            if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-                if let Some(kib) = s
+            if let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+                && let Some(kib) = s
                     .lines()
                     .find_map(|l| l.strip_prefix("VmHWM:"))
                     .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-                {
-                    peak = peak.max(kib);
-                }
+            {
+                peak = peak.max(kib);
             }
             if let Some(s) = child.try_wait().unwrap() {
                 break s;
