@@ -238,8 +238,9 @@ impl Deadline {
         }
     }
 
-    /// Reports the wait on `host` (`what`: the URL or object) every few seconds through
-    /// `notifier` until the returned [`Watch`] is dropped. No thread when nobody listens.
+    /// Reports the wait on `host` (`what`: the URL or object) every [`NOTICE_EVERY`] through
+    /// `notifier` while it receives less than [`CRAWL_BYTES`] per interval, until the returned
+    /// [`Watch`] is dropped. No thread when nobody listens.
     #[must_use]
     pub fn watch(&self, notifier: &Notifier, host: &str, what: &str) -> Watch {
         Watch::start(self, notifier, host, what)
@@ -295,6 +296,10 @@ impl fmt::Debug for Notifier {
 /// How often a [`Watch`] reports a wait that is still going on.
 pub const NOTICE_EVERY: Duration = Duration::from_secs(5);
 
+/// A watched transfer that received at least this much in the last [`NOTICE_EVERY`] is moving
+/// and is not reported.
+pub const CRAWL_BYTES: u64 = 64 * 1024;
+
 /// Reports a long wait until dropped (see [`Deadline::watch`]).
 #[derive(Debug)]
 pub struct Watch {
@@ -315,9 +320,16 @@ impl Watch {
         let spawned = std::thread::Builder::new()
             .name("bulwark-net-watch".into())
             .spawn(move || {
+                let mut last = 0u64;
                 while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(NOTICE_EVERY) {
                     let t = deadline.timeouts();
                     let got = counter.load(Ordering::Relaxed);
+                    // a download that moves is its own progress: speak only when it crawls
+                    let moving = got.saturating_sub(last) >= CRAWL_BYTES;
+                    last = got;
+                    if moving {
+                        continue;
+                    }
                     f(&format!(
                         "still waiting for {host} ({what}): {} so far, {got} bytes received; \
                          gives up after {} of silence or {} in all",
