@@ -130,3 +130,35 @@ fn watch_reports_a_long_wait() {
         "{seen:?}"
     );
 }
+
+#[test]
+fn watch_stays_quiet_while_a_download_moves_and_speaks_when_it_crawls() {
+    let notices = |reply: stub::Reply| {
+        let s = stub::serve(move |_| reply.clone());
+        let d = Deadline::start(timeouts(2000, 5000, 30_000));
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let sink = std::sync::Arc::clone(&seen);
+        let notifier = Notifier::new(move |m| sink.lock().unwrap().push(m.to_owned()));
+        let agent: ureq::Agent = d.agent_config().build().into();
+        let resp = d.bound(agent.get(&s.url())).call().unwrap();
+        let watch = d.watch(&notifier, &s.host(), "GET /");
+        let mut r = d.reader(&s.host(), resp.into_body().into_reader(), Some(watch));
+        let mut sink = Vec::new();
+        r.read_to_end(&mut sink).unwrap();
+        seen.lock().unwrap().len()
+    };
+    // 32 KiB every 250 ms for ~6.5 s: 640 KiB per notice interval, moving
+    let moving = notices(stub::Reply::Trickle {
+        body: vec![1u8; 26 * 32 * 1024],
+        chunk: 32 * 1024,
+        every: Duration::from_millis(250),
+    });
+    assert_eq!(moving, 0, "a moving download must not be reported");
+    // 1 KiB every 250 ms for ~6.5 s: 20 KiB per interval, crawling
+    let crawling = notices(stub::Reply::Trickle {
+        body: vec![1u8; 26 * 1024],
+        chunk: 1024,
+        every: Duration::from_millis(250),
+    });
+    assert!(crawling >= 1, "a crawling download must be reported");
+}

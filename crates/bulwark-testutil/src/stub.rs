@@ -48,6 +48,16 @@ pub enum Reply {
         /// Delay between bytes.
         every: Duration,
     },
+    /// Send the status line and headers at once, then the body `chunk` bytes per `every`
+    /// (a slow but healthy download).
+    Trickle {
+        /// Body.
+        body: Vec<u8>,
+        /// Bytes per step.
+        chunk: usize,
+        /// Delay between steps.
+        every: Duration,
+    },
     /// Send the response head itself one byte per `every` (never finishing in practice).
     DripHead {
         /// Delay between bytes.
@@ -282,6 +292,24 @@ fn connection(
                     || !drip(&mut writer, &body, every, stop)
                 {
                     return;
+                }
+            }
+            Reply::Trickle { body, chunk, every } => {
+                let content = [(
+                    "Content-Type".to_owned(),
+                    "application/octet-stream".to_owned(),
+                )];
+                if writer
+                    .write_all(head(200, &content, body.len()).as_bytes())
+                    .is_err()
+                {
+                    return;
+                }
+                for part in body.chunks(chunk.max(1)) {
+                    if stop.load(Ordering::SeqCst) || writer.write_all(part).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(every);
                 }
             }
             Reply::DripHead { every } => {
