@@ -142,6 +142,16 @@ pub enum OciError {
         /// Challenge / response detail.
         detail: String,
     },
+    /// A network deadline (connect, idle read, total) expired while talking to a registry.
+    #[error("{image}: {deadline} (waiting on {url})")]
+    Deadline {
+        /// Reference.
+        image: String,
+        /// URL being waited on.
+        url: String,
+        /// Which deadline, for which host.
+        deadline: bulwark_net::DeadlineError,
+    },
     /// Network-level failure talking to a registry (after retries).
     #[error("{image}: cannot reach {url}: {detail}")]
     Transport {

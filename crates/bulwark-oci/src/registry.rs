@@ -35,8 +35,11 @@ pub struct RegistryOptions {
     pub base_backoff: Duration,
     /// Upper bound for one backoff delay (also caps `Retry-After`). Default 8 s.
     pub max_backoff: Duration,
-    /// Connect timeout. Default 15 s.
-    pub connect_timeout: Duration,
+    /// Connect, idle-read and total deadlines of this client's network conversation (the total
+    /// clock starts when the client is created). Defaults: 10 s, 30 s, 300 s.
+    pub timeouts: bulwark_net::Timeouts,
+    /// Receives "still waiting for HOST" notices during long waits.
+    pub notifier: bulwark_net::Notifier,
     /// `User-Agent`.
     pub user_agent: String,
 }
@@ -49,7 +52,8 @@ impl Default for RegistryOptions {
             max_attempts: 4,
             base_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
-            connect_timeout: Duration::from_secs(15),
+            timeouts: bulwark_net::Timeouts::default(),
+            notifier: bulwark_net::Notifier::none(),
             user_agent: concat!("bulwark/", env!("CARGO_PKG_VERSION")).to_string(),
         }
     }
@@ -85,6 +89,17 @@ enum Method {
     Post,
 }
 
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Access {
     Pull,
@@ -94,6 +109,7 @@ enum Access {
 /// Blocking registry client. Cheap to share (`Arc`); caches Bearer tokens per registry+scope.
 pub struct RegistryClient {
     agent: ureq::Agent,
+    deadline: bulwark_net::Deadline,
     opts: RegistryOptions,
     // (registry, scope) -> Authorization header value
     auth_cache: Mutex<HashMap<(String, String), String>>,
@@ -210,15 +226,16 @@ fn read_error_body(resp: Response<Body>) -> String {
 impl RegistryClient {
     /// Creates a client.
     pub fn new(opts: RegistryOptions) -> Self {
-        let config = ureq::Agent::config_builder()
+        let deadline = bulwark_net::Deadline::start(opts.timeouts);
+        let config = deadline
+            .agent_config()
             .http_status_as_error(false)
-            .timeout_connect(Some(opts.connect_timeout))
-            .timeout_recv_response(Some(Duration::from_secs(120)))
             .user_agent(opts.user_agent.as_str())
             .max_redirects(10)
             .build();
         Self {
             agent: ureq::Agent::new_with_config(config),
+            deadline,
             opts,
             auth_cache: Mutex::new(HashMap::new()),
         }
@@ -270,10 +287,12 @@ impl RegistryClient {
             }};
         }
         match method {
-            Method::Get => with_headers!(self.agent.get(url)).call(),
-            Method::Head => with_headers!(self.agent.head(url)).call(),
-            Method::Put => with_headers!(self.agent.put(url)).send(body.unwrap_or_default()),
-            Method::Post => with_headers!(self.agent.post(url)).send(body.unwrap_or_default()),
+            Method::Get => with_headers!(self.deadline.bound(self.agent.get(url))).call(),
+            Method::Head => with_headers!(self.deadline.bound(self.agent.head(url))).call(),
+            Method::Put => with_headers!(self.deadline.bound(self.agent.put(url)))
+                .send(body.unwrap_or_default()),
+            Method::Post => with_headers!(self.deadline.bound(self.agent.post(url)))
+                .send(body.unwrap_or_default()),
         }
     }
 
@@ -310,13 +329,31 @@ impl RegistryClient {
                 .lock()
                 .ok()
                 .and_then(|c| c.get(&key).cloned());
-            let res = self.send_once(method, url, headers, auth.as_deref(), body);
+            let host = bulwark_net::host_of(url);
+            self.deadline
+                .check(host)
+                .map_err(|d| Self::deadline_error(image, url, d))?;
+            let res = {
+                let _watch = self.deadline.watch(
+                    &self.opts.notifier,
+                    host,
+                    &format!("{} {}", method.name(), url_path(url)),
+                );
+                self.send_once(method, url, headers, auth.as_deref(), body)
+            };
             attempt += 1;
             let resp = match res {
                 Ok(r) => r,
                 Err(e) => {
+                    // a host that let a deadline expire is not retried: waiting again would
+                    // only double the time before the same error
+                    if let Some(d) = self.deadline.classify(host, &e) {
+                        return Err(Self::deadline_error(image, url, d));
+                    }
                     if attempt < self.opts.max_attempts.max(1) {
-                        std::thread::sleep(self.backoff(attempt - 1, None));
+                        self.deadline
+                            .sleep(host, self.backoff(attempt - 1, None))
+                            .map_err(|d| Self::deadline_error(image, url, d))?;
                         continue;
                     }
                     return Err(OciError::Transport {
@@ -348,7 +385,9 @@ impl RegistryClient {
             {
                 let wait = self.backoff(attempt - 1, header(&resp, "retry-after"));
                 drop(resp);
-                std::thread::sleep(wait);
+                self.deadline
+                    .sleep(host, wait)
+                    .map_err(|d| Self::deadline_error(image, url, d))?;
                 continue;
             }
             return Ok(resp);
@@ -422,9 +461,12 @@ impl RegistryClient {
         {
             scopes.push(s.clone());
         }
+        let realm_host = bulwark_net::host_of(realm);
+        let deadline = |d: bulwark_net::DeadlineError| Self::deadline_error(image, realm, d);
         let mut attempt = 0;
         let resp = loop {
             attempt += 1;
+            self.deadline.check(realm_host).map_err(deadline)?;
             let res = if let Some(Credential::IdentityToken(tok)) = cred {
                 let mut form = format!(
                     "grant_type=refresh_token&client_id=bulwark&service={}&refresh_token={}",
@@ -435,12 +477,12 @@ impl RegistryClient {
                     form.push_str("&scope=");
                     form.push_str(&urlencode(s));
                 }
-                self.agent
-                    .post(realm)
+                self.deadline
+                    .bound(self.agent.post(realm))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .send(form.as_bytes())
             } else {
-                let mut rb = self.agent.get(realm);
+                let mut rb = self.deadline.bound(self.agent.get(realm));
                 if !service.is_empty() {
                     rb = rb.query("service", &service);
                 }
@@ -464,13 +506,20 @@ impl RegistryClient {
                     if (r.status().as_u16() == 429 || r.status().is_server_error())
                         && attempt < self.opts.max_attempts =>
                 {
-                    std::thread::sleep(self.backoff(attempt - 1, header(&r, "retry-after")));
+                    let wait = self.backoff(attempt - 1, header(&r, "retry-after"));
+                    self.deadline.sleep(realm_host, wait).map_err(deadline)?;
                 }
                 Ok(r) => break r,
-                Err(_) if attempt < self.opts.max_attempts => {
-                    std::thread::sleep(self.backoff(attempt - 1, None));
+                Err(e) => {
+                    if let Some(d) = self.deadline.classify(realm_host, &e) {
+                        return Err(deadline(d));
+                    }
+                    if attempt >= self.opts.max_attempts {
+                        return Err(unauthorized(format!("token endpoint {realm}: {e}")));
+                    }
+                    let wait = self.backoff(attempt - 1, None);
+                    self.deadline.sleep(realm_host, wait).map_err(deadline)?;
                 }
-                Err(e) => return Err(unauthorized(format!("token endpoint {realm}: {e}"))),
             }
         };
         let status = resp.status().as_u16();
@@ -495,6 +544,31 @@ impl RegistryClient {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthorized(format!("token endpoint {realm} returned no token")))?;
         Ok(format!("Bearer {token}"))
+    }
+
+    fn deadline_error(
+        image: &Reference,
+        url: &str,
+        deadline: bulwark_net::DeadlineError,
+    ) -> OciError {
+        OciError::Deadline {
+            image: image.to_string(),
+            url: url.to_string(),
+            deadline,
+        }
+    }
+
+    /// A response body bounded by the client's deadlines; long waits are reported.
+    fn body_reader(&self, url: &str, resp: Response<Body>) -> Box<dyn Read + Send> {
+        let host = bulwark_net::host_of(url);
+        let watch =
+            self.deadline
+                .watch(&self.opts.notifier, host, &format!("GET {}", url_path(url)));
+        Box::new(self.deadline.reader(
+            host,
+            resp.into_body().into_with_config().limit(u64::MAX).reader(),
+            Some(watch),
+        ))
     }
 
     fn status_error(image: &Reference, url: &str, resp: Response<Body>) -> OciError {
@@ -533,16 +607,26 @@ impl RegistryClient {
             .map(|s| s.split(';').next().unwrap_or(s).trim().to_string());
         let header_digest =
             header(&resp, "docker-content-digest").and_then(|d| Digest::parse(d).ok());
-        let bytes = resp
-            .into_body()
-            .with_config()
-            .limit(MAX_DOCUMENT_BYTES)
-            .read_to_vec()
-            .map_err(|e| OciError::Transport {
-                image: reference.to_string(),
-                url: url.clone(),
-                detail: e.to_string(),
+        let host = bulwark_net::host_of(&url);
+        let mut bytes = Vec::new();
+        self.body_reader(&url, resp)
+            .take(MAX_DOCUMENT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| match self.deadline.classify_io(host, &e) {
+                Some(d) => Self::deadline_error(reference, &url, d),
+                None => OciError::Transport {
+                    image: reference.to_string(),
+                    url: url.clone(),
+                    detail: e.to_string(),
+                },
             })?;
+        if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+            return Err(OciError::Transport {
+                image: reference.to_string(),
+                url,
+                detail: format!("manifest larger than {MAX_DOCUMENT_BYTES} bytes"),
+            });
+        }
         let expected = reference.digest().cloned().or(header_digest);
         let digest = match &expected {
             Some(d) if d.hasher().is_some() => {
@@ -648,7 +732,7 @@ impl RegistryClient {
             }
             _ => return Err(Self::status_error(reference, &url, resp)),
         }
-        let reader = resp.into_body().into_with_config().limit(u64::MAX).reader();
+        let reader = self.body_reader(&url, resp);
         Ok(Box::new(VerifyingReader::new(reader, digest.clone(), size)))
     }
 
@@ -891,9 +975,7 @@ impl BlobSource for RegistryBlobs {
             self.client
                 .request(&self.reference, Method::Get, &url, &[], None, Access::Pull)?;
         match resp.status().as_u16() {
-            200 => Ok(Box::new(
-                resp.into_body().into_with_config().limit(u64::MAX).reader(),
-            )),
+            200 => Ok(self.client.body_reader(&url, resp)),
             404 => Err(OciError::BlobNotFound {
                 image: self.reference.to_string(),
                 digest: digest.to_string(),
@@ -942,6 +1024,12 @@ pub fn open_registry_image(
         img.repo_tags = vec![reference.with_tag(t).familiar()];
     }
     Ok(img)
+}
+
+/// The path (and query) of `url`, for messages.
+fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.find('/').and_then(|i| rest.get(i..)).unwrap_or("/")
 }
 
 #[cfg(test)]

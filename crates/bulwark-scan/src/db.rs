@@ -42,6 +42,10 @@ pub struct Database {
     pub max_age: Duration,
     /// `false` (`--skip-db-update`, `--offline`): use the store as it is.
     pub update: bool,
+    /// Network deadlines of an update (`--timeout`, `--connect-timeout`, `--read-timeout`).
+    pub timeouts: bulwark_net::Timeouts,
+    /// Receives "still waiting" notices during an update.
+    pub notifier: bulwark_net::Notifier,
 }
 
 /// The default store file: `<cache dir>/db/osv.db`.
@@ -99,6 +103,8 @@ impl Database {
             opts.base_url = first;
         }
         opts.mirrors = repos.collect();
+        opts.timeouts = self.timeouts;
+        opts.notifier = self.notifier.clone();
         opts
     }
 

@@ -42,14 +42,16 @@ pub struct UpdateOptions {
     pub backoff: Duration,
     /// Largest retry delay.
     pub max_backoff: Duration,
-    /// Overall timeout of one request (connect + download).
-    pub request_timeout: Duration,
-    /// Connect timeout.
-    pub connect_timeout: Duration,
+    /// Connect, idle-read and total deadlines of the whole update (every ecosystem, mirror,
+    /// retry and download). Defaults: 10 s, 30 s, 300 s.
+    pub timeouts: bulwark_net::Timeouts,
+    /// Receives "still waiting for HOST" notices during long waits.
+    pub notifier: bulwark_net::Notifier,
 }
 
 impl UpdateOptions {
-    /// Defaults: osv.dev, no mirrors, 3 attempts per URL, 1 s → 16 s backoff, 30 min per request.
+    /// Defaults: osv.dev, no mirrors, 3 attempts per URL, 1 s → 16 s backoff, the default
+    /// [`bulwark_net::Timeouts`].
     pub fn new(db_path: impl Into<PathBuf>, ecosystems: Vec<String>) -> Self {
         UpdateOptions {
             base_url: OSV_BASE_URL.to_owned(),
@@ -59,8 +61,8 @@ impl UpdateOptions {
             attempts_per_url: 3,
             backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(16),
-            request_timeout: Duration::from_mins(30),
-            connect_timeout: Duration::from_secs(30),
+            timeouts: bulwark_net::Timeouts::default(),
+            notifier: bulwark_net::Notifier::none(),
         }
     }
 }
@@ -215,16 +217,21 @@ pub fn update(
     }
     let dir = archive_dir(&opts.db_path);
     std::fs::create_dir_all(&dir).map_err(|e| VulnDbError::io(&dir, e))?;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let deadline = bulwark_net::Deadline::start(opts.timeouts);
+    let agent: ureq::Agent = deadline
+        .agent_config()
         .http_status_as_error(false)
-        .timeout_global(Some(opts.request_timeout))
-        .timeout_connect(Some(opts.connect_timeout))
         .user_agent(format!("bulwark-vulndb/{}", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
     let mut changed = false;
     for eco in &opts.ecosystems {
-        match fetch_ecosystem(&agent, opts, eco, &dir, progress)? {
+        let net = Net {
+            agent: &agent,
+            deadline: &deadline,
+            notifier: &opts.notifier,
+        };
+        match fetch_ecosystem(&net, opts, eco, &dir, progress)? {
             Fetch::NotModified => progress(Progress::NotModified {
                 ecosystem: eco.clone(),
             }),
@@ -306,10 +313,20 @@ enum AttemptError {
     Transient(String),
     /// Not worth retrying this URL (404, 403, bad archive).
     Permanent(String),
+    /// A deadline expired: the idle-read or connect one moves on to the next mirror, the
+    /// total one ends the update.
+    Deadline(bulwark_net::DeadlineError),
+}
+
+/// The HTTP side of one update.
+struct Net<'a> {
+    agent: &'a ureq::Agent,
+    deadline: &'a bulwark_net::Deadline,
+    notifier: &'a bulwark_net::Notifier,
 }
 
 fn fetch_ecosystem(
-    agent: &ureq::Agent,
+    net: &Net<'_>,
     opts: &UpdateOptions,
     eco: &str,
     dir: &Path,
@@ -335,8 +352,26 @@ fn fetch_ecosystem(
                 ecosystem: eco.to_owned(),
                 url: url.clone(),
             });
-            match attempt_download(agent, &url, eco, cached.as_ref(), &zip_path, dir, progress) {
+            let host = bulwark_net::host_of(&url).to_owned();
+            if let Err(d) = net.deadline.check(&host) {
+                errors.push(format!("{url}: {d}"));
+                return Err(VulnDbError::Download {
+                    ecosystem: eco.to_owned(),
+                    errors: errors.join("; "),
+                });
+            }
+            match attempt_download(net, &url, eco, cached.as_ref(), &zip_path, dir, progress) {
                 Ok(f) => return Ok(f),
+                Err(AttemptError::Deadline(d)) => {
+                    errors.push(format!("{url}: {d}"));
+                    if d.expired == bulwark_net::Expired::Total {
+                        return Err(VulnDbError::Download {
+                            ecosystem: eco.to_owned(),
+                            errors: errors.join("; "),
+                        });
+                    }
+                    break;
+                }
                 Err(AttemptError::Permanent(e)) => {
                     errors.push(format!("{url}: {e}"));
                     break;
@@ -353,7 +388,13 @@ fn fetch_ecosystem(
                         error: e,
                         delay,
                     });
-                    std::thread::sleep(delay);
+                    if let Err(d) = net.deadline.sleep(&host, delay) {
+                        errors.push(format!("{url}: {d}"));
+                        return Err(VulnDbError::Download {
+                            ecosystem: eco.to_owned(),
+                            errors: errors.join("; "),
+                        });
+                    }
                 }
             }
         }
@@ -366,7 +407,7 @@ fn fetch_ecosystem(
 }
 
 fn attempt_download(
-    agent: &ureq::Agent,
+    net: &Net<'_>,
     url: &str,
     eco: &str,
     cached: Option<&CacheInfo>,
@@ -374,7 +415,8 @@ fn attempt_download(
     dir: &Path,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Fetch, AttemptError> {
-    let mut req = agent.get(url);
+    let host = bulwark_net::host_of(url);
+    let mut req = net.deadline.bound(net.agent.get(url));
     if let Some(c) = cached {
         if let Some(etag) = &c.etag {
             req = req.header("If-None-Match", etag);
@@ -383,9 +425,16 @@ fn attempt_download(
             req = req.header("If-Modified-Since", lm);
         }
     }
-    let mut resp = req
-        .call()
-        .map_err(|e| AttemptError::Transient(e.to_string()))?;
+    let mut resp = {
+        let _watch = net
+            .deadline
+            .watch(net.notifier, host, &format!("{eco} archive"));
+        req.call()
+    }
+    .map_err(|e| match net.deadline.classify(host, &e) {
+        Some(d) => AttemptError::Deadline(d),
+        None => AttemptError::Transient(e.to_string()),
+    })?;
     let status = resp.status().as_u16();
     if status == 304 {
         if cached.is_some() {
@@ -421,7 +470,12 @@ fn attempt_download(
     let result = (|| -> Result<(), AttemptError> {
         let mut out = std::fs::File::create(&tmp)
             .map_err(|e| AttemptError::Permanent(format!("{}: {e}", tmp.display())))?;
-        let mut reader = resp.body_mut().as_reader();
+        let watch = net
+            .deadline
+            .watch(net.notifier, host, &format!("{eco} archive"));
+        let mut reader = net
+            .deadline
+            .reader(host, resp.body_mut().as_reader(), Some(watch));
         let mut buf = vec![0u8; 256 * 1024];
         let mut bytes: u64 = 0;
         let mut last_report = 0u64;
@@ -431,9 +485,10 @@ fn attempt_download(
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    return Err(AttemptError::Transient(format!(
-                        "download interrupted: {e}"
-                    )));
+                    return Err(match net.deadline.classify_io(host, &e) {
+                        Some(d) => AttemptError::Deadline(d),
+                        None => AttemptError::Transient(format!("download interrupted: {e}")),
+                    });
                 }
             };
             out.write_all(buf.get(..n).unwrap_or_default())

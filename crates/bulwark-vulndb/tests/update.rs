@@ -149,8 +149,11 @@ fn opts(base: &str, db: &std::path::Path) -> UpdateOptions {
     o.attempts_per_url = 2;
     o.backoff = Duration::from_millis(5);
     o.max_backoff = Duration::from_millis(20);
-    o.request_timeout = Duration::from_secs(20);
-    o.connect_timeout = Duration::from_secs(5);
+    o.timeouts = bulwark_net::Timeouts {
+        connect: Duration::from_secs(5),
+        read: Duration::from_secs(10),
+        total: Duration::from_secs(20),
+    };
     o
 }
 

@@ -116,7 +116,7 @@ impl ProgressReporter {
 /// Opens the database for a scan (updating it first when old, unless `--skip-db-update` or
 /// `--offline`), with a progress bar on a terminal.
 pub fn open_for_scan(args: &VulnArgs, ui: Ui) -> anyhow::Result<bulwark_vulndb::Store> {
-    let db = args.database()?;
+    let db = args.database(ui)?;
     let mut progress = progress_reporter(ui);
     let opened = db.open(&mut |p| progress.event(&p));
     progress.finish();
@@ -147,7 +147,7 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
             };
             let opts = args
                 .db
-                .database(true, std::time::Duration::ZERO)?
+                .database(true, std::time::Duration::ZERO, ui)?
                 .update_options(ecos);
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)

@@ -202,7 +202,7 @@ pub struct SbomArgs {
     pub report: ReportArgs,
 }
 
-fn resolve_options(args: &ImageArgs) -> anyhow::Result<ResolveOptions> {
+fn resolve_options(args: &ImageArgs, ui: Ui) -> anyhow::Result<ResolveOptions> {
     let mut sources = Vec::new();
     for s in &args.image_src {
         sources.push(ImageSource::parse(s.trim()).map_err(|e| UsageError(e.to_string()))?);
@@ -224,6 +224,8 @@ fn resolve_options(args: &ImageArgs) -> anyhow::Result<ResolveOptions> {
         registry: RegistryOptions {
             insecure: args.insecure,
             credentials,
+            timeouts: args.scan.report.vuln.db.net.timeouts(),
+            notifier: super::net::notifier(ui),
             ..RegistryOptions::default()
         },
         ..ResolveOptions::default()
@@ -234,7 +236,7 @@ fn resolve_options(args: &ImageArgs) -> anyhow::Result<ResolveOptions> {
 pub fn run_image(args: &ImageArgs, ui: Ui) -> anyhow::Result<i32> {
     let scanners = args.scan.scanners()?;
     let opts = args.scan.options(scanners)?;
-    let resolve = resolve_options(args)?;
+    let resolve = resolve_options(args, ui)?;
     let (image, label) = if let Some(path) = &args.input {
         let img = bulwark_oci::open_input(path, args.tag.as_deref(), resolve.platform.as_ref())
             .with_context(|| format!("cannot read the image in {}", path.display()))?;

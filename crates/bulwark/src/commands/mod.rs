@@ -8,6 +8,7 @@ pub mod dockerfile;
 pub mod image;
 pub mod k8s;
 pub mod key;
+pub mod net;
 pub mod rules;
 pub mod server;
 pub mod sign;

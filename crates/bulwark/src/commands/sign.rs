@@ -31,10 +31,12 @@ pub struct RegistryArgs {
     /// Registry password or token (default: BULWARK_PASSWORD, then the Docker config).
     #[arg(long, value_name = "PASSWORD", requires = "username")]
     pub password: Option<String>,
+    #[command(flatten)]
+    pub net: super::net::NetArgs,
 }
 
 impl RegistryArgs {
-    fn client(&self) -> Arc<RegistryClient> {
+    fn client(&self, ui: Ui) -> Arc<RegistryClient> {
         let mut credentials = CredentialStore::standard();
         if let (Some(username), Some(password)) = (&self.username, &self.password) {
             credentials.explicit = Some(Credential::Basic {
@@ -45,6 +47,8 @@ impl RegistryArgs {
         Arc::new(RegistryClient::new(RegistryOptions {
             insecure: self.allow_insecure_registry,
             credentials,
+            timeouts: self.net.timeouts(),
+            notifier: super::net::notifier(ui),
             ..RegistryOptions::default()
         }))
     }
@@ -104,7 +108,7 @@ pub fn resolve_image(
             "{image}: not an image reference or OCI layout: {e}"
         ))
     })?;
-    let client = reg.client();
+    let client = reg.client(ui);
     let digest = if let Some(d) = reference.digest() {
         d.to_string()
     } else {

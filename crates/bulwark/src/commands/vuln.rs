@@ -8,7 +8,7 @@ use bulwark_scan::db::Database;
 use bulwark_scan::ignore::{IgnoreRules, Policy};
 
 use super::UsageError;
-use crate::output::GateArgs;
+use crate::output::{GateArgs, Ui};
 
 /// Where the vulnerability database lives and which repositories `db update` uses.
 #[derive(Debug, Clone, clap::Args)]
@@ -26,6 +26,8 @@ pub struct DbArgs {
         global = true
     )]
     pub db_repository: Vec<String>,
+    #[command(flatten)]
+    pub net: super::net::NetArgs,
 }
 
 impl DbArgs {
@@ -42,12 +44,14 @@ impl DbArgs {
     }
 
     /// The database settings (`update`: refresh it when old; `max_age`: how old is old).
-    pub fn database(&self, update: bool, max_age: Duration) -> anyhow::Result<Database> {
+    pub fn database(&self, update: bool, max_age: Duration, ui: Ui) -> anyhow::Result<Database> {
         Ok(Database {
             path: self.path()?,
             repositories: self.db_repository.clone(),
             max_age,
             update,
+            timeouts: self.net.timeouts(),
+            notifier: super::net::notifier(ui),
         })
     }
 }
@@ -82,9 +86,9 @@ pub struct VulnArgs {
 
 impl VulnArgs {
     /// The database settings these flags give.
-    pub fn database(&self) -> anyhow::Result<Database> {
+    pub fn database(&self, ui: Ui) -> anyhow::Result<Database> {
         self.db
-            .database(!(self.skip_db_update || self.offline), self.db_max_age)
+            .database(!(self.skip_db_update || self.offline), self.db_max_age, ui)
     }
 
     /// The scan policy: `--severity` (from the gate flags), `--ignore-unfixed`, ignore files.
