@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::error::VulnDbError;
-use crate::import::{Importer, SourceKind};
+use crate::import::{ImportOptions, Importer, SourceKind};
 use crate::store::{Metadata, SourceInfo, Store};
 
 /// osv.dev's public bucket.
@@ -46,6 +46,9 @@ pub struct UpdateOptions {
     pub request_timeout: Duration,
     /// Connect timeout.
     pub connect_timeout: Duration,
+    /// Accept an archive that yields no records or a large drop in records (see
+    /// [`crate::ImportOptions`]); off by default: such an update fails and the store is kept.
+    pub force: bool,
 }
 
 impl UpdateOptions {
@@ -61,6 +64,7 @@ impl UpdateOptions {
             max_backoff: Duration::from_secs(16),
             request_timeout: Duration::from_mins(30),
             connect_timeout: Duration::from_secs(30),
+            force: false,
         }
     }
 }
@@ -107,6 +111,8 @@ pub enum Progress {
     },
     /// Compiling the store.
     Compiling,
+    /// Something the user must hear about (e.g. a shrink accepted with `force`).
+    Warning(String),
 }
 
 /// What [`update`] / [`ensure_fresh`] did.
@@ -270,12 +276,15 @@ pub fn update(
                 ecosystem: Some(eco.clone()),
                 etag: info.etag,
                 last_modified: info.last_modified,
-                records: 0,
+                ..SourceInfo::default()
             }),
         )?;
     }
-    let meta = imp.finish(&opts.db_path)?;
-    Ok(UpdateOutcome::Updated(Box::new(meta)))
+    let report = imp.finish_checked(&opts.db_path, &ImportOptions { force: opts.force })?;
+    for w in report.warnings {
+        progress(Progress::Warning(w));
+    }
+    Ok(UpdateOutcome::Updated(Box::new(report.meta)))
 }
 
 fn read_cache_info(dir: &Path, eco: &str) -> Option<CacheInfo> {
