@@ -24,6 +24,9 @@ pub enum SourceKind {
     Zip,
     /// A tar archive, optionally gzip-compressed (`.tar`, `.tar.gz`, `.tgz`).
     Tarball,
+    /// One JSON document, optionally gzip-compressed: an OSV record, a CVE record, or an NVD
+    /// CVE API 2.0 feed (`nvdcve-2.0-2024.json.gz`, read as a stream whatever its size).
+    Json,
 }
 
 impl SourceKind {
@@ -37,10 +40,29 @@ impl SourceKind {
         let mut f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
         let n = read_up_to(&mut f, &mut head).map_err(|e| VulnDbError::io(path, e))?;
         let head = head.get(..n).unwrap_or_default();
+        let json_start = |b: &[u8]| {
+            b.iter()
+                .find(|c| !c.is_ascii_whitespace())
+                .is_some_and(|c| *c == b'{')
+        };
         if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
             Ok(SourceKind::Zip)
-        } else if head.starts_with(&[0x1f, 0x8b]) || head.get(257..262) == Some(b"ustar") {
+        } else if head.starts_with(&[0x1f, 0x8b]) {
+            // gzip: a tarball, or one compressed JSON document (NVD's feeds).
+            let f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+            let mut inner = [0u8; 262];
+            let n = read_up_to(&mut flate2::read::MultiGzDecoder::new(f), &mut inner)
+                .unwrap_or_default();
+            let inner = inner.get(..n).unwrap_or_default();
+            if inner.get(257..262) != Some(b"ustar") && json_start(inner) {
+                Ok(SourceKind::Json)
+            } else {
+                Ok(SourceKind::Tarball)
+            }
+        } else if head.get(257..262) == Some(b"ustar") {
             Ok(SourceKind::Tarball)
+        } else if json_start(head) {
+            Ok(SourceKind::Json)
         } else {
             Err(VulnDbError::Source {
                 source_path: path.to_owned(),
@@ -54,6 +76,7 @@ impl SourceKind {
             SourceKind::Directory => "directory",
             SourceKind::Zip => "zip",
             SourceKind::Tarball => "tarball",
+            SourceKind::Json => "json",
         }
     }
 }
@@ -207,6 +230,7 @@ impl Importer {
             SourceKind::Directory => self.add_dir(path)?,
             SourceKind::Zip => self.add_zip(path)?,
             SourceKind::Tarball => self.add_tar(path)?,
+            SourceKind::Json => self.add_json_file(path)?,
         }
         let records = self.builder.stats.records - before;
         let cve_records = self.builder.stats.cve_records - cve_before;
@@ -330,6 +354,75 @@ impl Importer {
         Ok(())
     }
 
+    /// One (possibly gzip-compressed) JSON document. Up to the per-record limit it is read
+    /// whole and handled like any record; a larger one is streamed as an NVD feed
+    /// (`vulnerabilities[]`, one CVE at a time), and is too large if it is not one.
+    fn add_json_file(&mut self, path: &Path) -> Result<(), VulnDbError> {
+        let src_err = |problem: String| VulnDbError::Source {
+            source_path: path.to_owned(),
+            problem,
+        };
+        let f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+        let mut magic = [0u8; 2];
+        let n = read_up_to(&mut &f, &mut magic).map_err(|e| VulnDbError::io(path, e))?;
+        let f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+        let mut reader: Box<dyn Read> = if n == 2 && magic == [0x1f, 0x8b] {
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f)))
+        } else {
+            Box::new(BufReader::new(f))
+        };
+        let name = path.display().to_string();
+        let mut buf = Vec::new();
+        let read = (&mut reader)
+            .take(MAX_RECORD + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| src_err(e.to_string()))?;
+        if read as u64 <= MAX_RECORD {
+            self.add_json(&buf, &name)?;
+            return Ok(());
+        }
+        let stream = BufReader::new(std::io::Cursor::new(buf).chain(reader));
+        let mut de = serde_json::Deserializer::from_reader(stream);
+        let seen = serde::de::DeserializeSeed::deserialize(
+            NvdFeed {
+                imp: self,
+                origin: &name,
+            },
+            &mut de,
+        )
+        .map_err(|e| src_err(format!("reading it as an NVD CVE feed: {e}")))?;
+        if !seen {
+            self.note_rejected(
+                &name,
+                None,
+                format!(
+                    "too large: over {} MiB and not an NVD CVE feed",
+                    MAX_RECORD / (1024 * 1024)
+                ),
+                true,
+            );
+        }
+        Ok(())
+    }
+
+    fn add_nvd_item(&mut self, item: &serde_json::Value, origin: &str) -> Result<(), VulnDbError> {
+        match crate::cve::parse_nvd_record(item.get("cve").unwrap_or(item)) {
+            Ok(cve) => {
+                self.builder.stats.cve_records += 1;
+                self.add_ratings(&cve.id, &cve.ratings)
+            }
+            Err(e) => {
+                let id = item
+                    .get("cve")
+                    .and_then(|c| c.get("id"))
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned);
+                self.note_rejected(origin, id, format!("not a CVE record: {e}"), false);
+                Ok(())
+            }
+        }
+    }
+
     fn add_tar(&mut self, path: &Path) -> Result<(), VulnDbError> {
         let src_err = |problem: String| VulnDbError::Source {
             source_path: path.to_owned(),
@@ -448,6 +541,69 @@ impl Importer {
             stats: crate::store::ImportStats::default(),
         };
         self.builder.write(db_path, meta)
+    }
+}
+
+/// Streams an NVD CVE API 2.0 feed: the top-level object's `vulnerabilities` array, one item
+/// at a time; other fields are skipped. Yields whether the array was there.
+struct NvdFeed<'a> {
+    imp: &'a mut Importer,
+    origin: &'a str,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for NvdFeed<'_> {
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NvdFeed<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut seen = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "vulnerabilities" {
+                map.next_value_seed(NvdItems {
+                    imp: &mut *self.imp,
+                    origin: self.origin,
+                })?;
+                seen = true;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(seen)
+    }
+}
+
+struct NvdItems<'a> {
+    imp: &'a mut Importer,
+    origin: &'a str,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for NvdItems<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NvdItems<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of NVD CVE items")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<serde_json::Value>()? {
+            self.imp
+                .add_nvd_item(&item, self.origin)
+                .map_err(serde::de::Error::custom)?;
+        }
+        Ok(())
     }
 }
 

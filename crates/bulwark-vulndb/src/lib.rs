@@ -38,8 +38,8 @@ pub use model::{OsvRecord, RecordError, parse_record};
 pub use ratings::{Rank, Rating};
 pub use store::{ImportStats, Metadata, Rejected, SourceInfo, Store, remove_stale_temp_files};
 pub use update::{
-    OSV_BASE_URL, Progress, UpdateOptions, UpdateOutcome, archive_dir, ensure_fresh, store_age,
-    update,
+    NVD_FEED_BASE_URL, OSV_BASE_URL, Progress, UpdateOptions, UpdateOutcome, archive_dir,
+    ensure_fresh, nvd_feed_urls, store_age, update,
 };
 pub use versions::BulwarkVersions;
 

@@ -662,7 +662,8 @@ impl Store {
         Ok(self.key_at(koff, klen)?.starts_with(prefix))
     }
 
-    /// Iterates over all keys as `(ecosystem key, normalised name)` (for diagnostics and
+    /// Iterates over all package keys as `(ecosystem key, normalised name)`, without the
+    /// ratings keys (for diagnostics and
     /// `db status --verbose`; reads the whole index).
     pub fn keys(&self) -> Result<Vec<(String, String)>, VulnDbError> {
         let mut out = Vec::new();
@@ -673,7 +674,9 @@ impl Store {
             let (e, n) = s
                 .split_once('\0')
                 .ok_or_else(|| self.corrupt("key without separator"))?;
-            out.push((e.to_owned(), n.to_owned()));
+            if e != crate::ratings::RATINGS_KEY {
+                out.push((e.to_owned(), n.to_owned()));
+            }
         }
         Ok(out)
     }
