@@ -5,7 +5,7 @@
 //! At import every rated OSV record contributes its ratings under its own ID and each of its
 //! aliases; every CVE record (NVD CVE API 2.0, CVE JSON 5, see [`crate::cve`]) contributes
 //! its CVSS entries under its CVE ID. They are stored under the reserved ecosystem key
-//! [`RATINGS_KEY`] (`#ratings\0<ID>`), one block per ID. A match whose own records carry no
+//! [`RATINGS_KEY`] (`~ratings\0<ID>`), one block per ID. A match whose own records carry no
 //! rating looks up every one of its IDs and takes the best-ranked rating ([`Rank`]): another
 //! OSV record (GHSA rating, then a CVSS vector, then a distribution's rating), then NVD, then
 //! the CNA, then other CVE data providers (ADP containers, NVD secondary entries).
@@ -15,8 +15,9 @@ use serde_json::Value;
 
 use crate::model::OsvRecord;
 
-/// The reserved ecosystem part of ratings keys (no OSV ecosystem starts with `#`).
-pub const RATINGS_KEY: &str = "#ratings";
+/// The reserved ecosystem part of ratings keys. No OSV ecosystem starts with `~`, and `~`
+/// sorts after them all, so the ratings blocks follow the package blocks in the file.
+pub const RATINGS_KEY: &str = "~ratings";
 
 /// Precedence of a rating; lower is preferred.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
