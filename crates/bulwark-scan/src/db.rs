@@ -46,6 +46,9 @@ pub struct Database {
     pub timeouts: bulwark_net::Timeouts,
     /// Receives "still waiting" notices during an update.
     pub notifier: bulwark_net::Notifier,
+    /// CVE data to download with the OSV archives (see [`Database::cve_feeds`]): `None`
+    /// for the default, `Some(vec![])` for none.
+    pub cve_feeds: Option<Vec<String>>,
 }
 
 /// The default store file: `<cache dir>/db/osv.db`.
@@ -105,7 +108,23 @@ impl Database {
         opts.mirrors = repos.collect();
         opts.timeouts = self.timeouts;
         opts.notifier = self.notifier.clone();
+        opts.cve_feeds = self.cve_feeds();
         opts
+    }
+
+    /// The CVE data files an update downloads: those configured; by default NVD's yearly
+    /// CVE API 2.0 feeds when the OSV data comes from osv.dev, none when it comes from
+    /// repositories of your own (a mirror of osv.dev does not serve NVD's feeds: configure
+    /// yours with `--cve-feed`).
+    #[must_use]
+    pub fn cve_feeds(&self) -> Vec<String> {
+        match &self.cve_feeds {
+            Some(feeds) => feeds.clone(),
+            None if self.repositories.is_empty() => {
+                bulwark_vulndb::nvd_feed_urls(bulwark_vulndb::NVD_FEED_BASE_URL)
+            }
+            None => Vec::new(),
+        }
     }
 
     /// Opens the store, updating it first when it is missing or older than `max_age` (unless

@@ -16,7 +16,8 @@
 //! [`Vulnerability::to_finding`] renders one as a report finding with these properties (stable
 //! keys): `package`, `installed_version`, `fixed_version` (comma-joined, empty when unfixed),
 //! `package_type`, `purl`, `layer_digest`, `file_path`, `target`, `ecosystem`, `aliases`
-//! (array), `severity_source`, `rating_source`, `cvss_vector`, `cvss_score`, `data_source`,
+//! (array), `severity_source`, `rating_source`, `rating_record` (when the rating came from
+//! another record or CVE data), `cvss_vector`, `cvss_score`, `data_source`,
 //! `evidence` (array of objects).
 
 use bulwark_catalog::{OsInfo, Package, PackageType};
@@ -357,19 +358,51 @@ fn severity_source_text(s: &SeveritySource) -> String {
         SeveritySource::Vendor { vendor, rating } => format!("{vendor} ({rating})"),
         SeveritySource::Ghsa(r) => format!("GHSA ({r})"),
         SeveritySource::Cvss { vector, score } => format!("{vector} (score {score:.1})"),
+        SeveritySource::Related {
+            origin,
+            record,
+            rating,
+        } => match rating.as_ref() {
+            SeveritySource::Cvss { vector, score } => {
+                format!("{origin} {vector} (score {score:.1}, from {record})")
+            }
+            SeveritySource::Ghsa(r) | SeveritySource::Vendor { rating: r, .. } => {
+                format!("{origin} ({r}, from {record})")
+            }
+            other => severity_source_text(other),
+        },
         SeveritySource::None => String::new(),
     }
 }
 
 /// Who rated a match, and the CVSS vector and score when the rating was computed from one.
+/// The rater is the distribution, `GHSA` or `CVSS` (a vector in the matched record) for a
+/// record's own rating; for a rating taken from another record or CVE data (see
+/// [`rating_record`]) it is that source: `NVD`, `GHSA`, a distribution, a CNA or ADP name.
 pub(crate) fn rating(m: &Match) -> (Option<String>, Option<String>, Option<f64>) {
-    match &m.severity_source {
-        SeveritySource::Vendor { vendor, .. } => (Some(vendor.clone()), None, None),
-        SeveritySource::Ghsa(_) => (Some("GHSA".to_owned()), None, None),
-        SeveritySource::Cvss { vector, score } => {
-            (Some("CVSS".to_owned()), Some(vector.clone()), Some(*score))
+    fn of(s: &SeveritySource) -> (Option<String>, Option<String>, Option<f64>) {
+        match s {
+            SeveritySource::Vendor { vendor, .. } => (Some(vendor.clone()), None, None),
+            SeveritySource::Ghsa(_) => (Some("GHSA".to_owned()), None, None),
+            SeveritySource::Cvss { vector, score } => {
+                (Some("CVSS".to_owned()), Some(vector.clone()), Some(*score))
+            }
+            SeveritySource::Related { origin, rating, .. } => {
+                let (_, vector, score) = of(rating);
+                (Some(origin.clone()), vector, score)
+            }
+            SeveritySource::None => (None, None, None),
         }
-        SeveritySource::None => (None, None, None),
+    }
+    of(&m.severity_source)
+}
+
+/// The record a rating was taken from when the matched records carry none (`CVE-…` for CVE
+/// data, `GHSA-…`, `DSA-…`).
+pub(crate) fn rating_record(m: &Match) -> Option<String> {
+    match &m.severity_source {
+        SeveritySource::Related { record, .. } => Some(record.clone()),
+        _ => None,
     }
 }
 
@@ -426,6 +459,9 @@ fn finding(pkg: &Package, ecosystem: &str, m: &Match, target: &str, location: Lo
     }
     if let Some(s) = score {
         f = f.with_property("cvss_score", s);
+    }
+    if let Some(r) = rating_record(m) {
+        f = f.with_property("rating_record", r);
     }
     if let Some(d) = &pkg.location.layer_digest {
         f = f.with_property("layer_digest", d.clone());

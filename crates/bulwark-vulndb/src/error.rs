@@ -46,6 +46,17 @@ pub enum VulnDbError {
         /// One line per URL tried.
         errors: String,
     },
+    /// An import or update would leave a database that cannot see: no records, a source
+    /// that yielded none, or a large drop in records without `force`.
+    #[error(
+        "refusing to replace the vulnerability database {db}: {reason}; the existing database (if any) is kept"
+    )]
+    Refused {
+        /// The store file.
+        db: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// An argument is invalid (e.g. empty ecosystem list).
     #[error("invalid argument: {0}")]
     Invalid(String),

@@ -4,11 +4,12 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use crate::advisory::index_key;
 use crate::advisory::split_record;
 use crate::ecosystem::EcosystemKey;
 use crate::error::VulnDbError;
 use crate::model::{parse_record, sniff_id};
-use crate::store::{Metadata, SourceInfo, StoreBuilder};
+use crate::store::{Metadata, Rejected, SourceInfo, Store, StoreBuilder};
 
 /// Largest single JSON document accepted (osv.dev's largest records are a few MiB).
 const MAX_RECORD: u64 = 64 * 1024 * 1024;
@@ -23,6 +24,9 @@ pub enum SourceKind {
     Zip,
     /// A tar archive, optionally gzip-compressed (`.tar`, `.tar.gz`, `.tgz`).
     Tarball,
+    /// One JSON document, optionally gzip-compressed: an OSV record, a CVE record, or an NVD
+    /// CVE API 2.0 feed (`nvdcve-2.0-2024.json.gz`, read as a stream whatever its size).
+    Json,
 }
 
 impl SourceKind {
@@ -36,10 +40,29 @@ impl SourceKind {
         let mut f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
         let n = read_up_to(&mut f, &mut head).map_err(|e| VulnDbError::io(path, e))?;
         let head = head.get(..n).unwrap_or_default();
+        let json_start = |b: &[u8]| {
+            b.iter()
+                .find(|c| !c.is_ascii_whitespace())
+                .is_some_and(|c| *c == b'{')
+        };
         if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
             Ok(SourceKind::Zip)
-        } else if head.starts_with(&[0x1f, 0x8b]) || head.get(257..262) == Some(b"ustar") {
+        } else if head.starts_with(&[0x1f, 0x8b]) {
+            // gzip: a tarball, or one compressed JSON document (NVD's feeds).
+            let f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+            let mut inner = [0u8; 262];
+            let n = read_up_to(&mut flate2::read::MultiGzDecoder::new(f), &mut inner)
+                .unwrap_or_default();
+            let inner = inner.get(..n).unwrap_or_default();
+            if inner.get(257..262) != Some(b"ustar") && json_start(inner) {
+                Ok(SourceKind::Json)
+            } else {
+                Ok(SourceKind::Tarball)
+            }
+        } else if head.get(257..262) == Some(b"ustar") {
             Ok(SourceKind::Tarball)
+        } else if json_start(head) {
+            Ok(SourceKind::Json)
         } else {
             Err(VulnDbError::Source {
                 source_path: path.to_owned(),
@@ -53,6 +76,7 @@ impl SourceKind {
             SourceKind::Directory => "directory",
             SourceKind::Zip => "zip",
             SourceKind::Tarball => "tarball",
+            SourceKind::Json => "json",
         }
     }
 }
@@ -91,19 +115,27 @@ impl Importer {
         }
     }
 
-    /// Adds one JSON document. Returns `true` when it was imported (not malformed,
-    /// not withdrawn). `origin` names the document in the malformed list when it has no ID.
+    /// Adds one JSON document: an OSV record, or CVE data (NVD CVE API 2.0 record or
+    /// response, CVE JSON 5 record; see [`crate::cve`]) whose ratings are kept for records
+    /// without one. Returns `true` when it was imported (not rejected, not withdrawn).
+    /// `origin` names the document (file or archive member) in the rejected list.
     pub fn add_json(&mut self, bytes: &[u8], origin: &str) -> Result<bool, VulnDbError> {
-        let stats = &mut self.builder.stats;
-        let Ok(rec) = parse_record(bytes) else {
-            stats.malformed += 1;
-            if stats.malformed_ids.len() < MAX_MALFORMED_IDS {
-                stats
-                    .malformed_ids
-                    .push(sniff_id(bytes).unwrap_or_else(|| origin.to_owned()));
+        let rec = match parse_record(bytes) {
+            Ok(rec) if !rec.looks_like_cve_data() => rec,
+            parsed => {
+                let shape = crate::cve::shape(bytes);
+                if let Some(s) = shape.filter(|s| *s != crate::cve::Shape::Osv) {
+                    return Ok(self.add_cve(bytes, s, origin));
+                }
+                let reason = match parsed {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "not an OSV record".to_owned(),
+                };
+                self.note_rejected(origin, sniff_id(bytes), reason, false);
+                return Ok(false);
             }
-            return Ok(false);
         };
+        let stats = &mut self.builder.stats;
         if rec
             .withdrawn
             .as_deref()
@@ -127,7 +159,55 @@ impl Importer {
         if dup {
             self.builder.stats.duplicates += 1;
         }
+        let ratings = crate::ratings::from_osv(&rec);
+        if !ratings.is_empty() {
+            for id in crate::ratings::ids_of(&rec) {
+                self.add_ratings(&id, &ratings)?;
+            }
+        }
         Ok(true)
+    }
+
+    fn add_cve(&mut self, bytes: &[u8], shape: crate::cve::Shape, origin: &str) -> bool {
+        match crate::cve::parse(bytes, shape) {
+            Ok(list) => {
+                for cve in list {
+                    self.builder.stats.cve_records += 1;
+                    if self.add_ratings(&cve.id, &cve.ratings).is_err() {
+                        self.note_rejected(
+                            origin,
+                            Some(cve.id.clone()),
+                            "cannot encode its ratings".into(),
+                            false,
+                        );
+                    }
+                }
+                true
+            }
+            Err(e) => {
+                self.note_rejected(
+                    origin,
+                    sniff_id(bytes),
+                    format!("not a CVE record: {e}"),
+                    false,
+                );
+                false
+            }
+        }
+    }
+
+    fn add_ratings(
+        &mut self,
+        id: &str,
+        ratings: &[crate::ratings::Rating],
+    ) -> Result<(), VulnDbError> {
+        let key = index_key(crate::ratings::RATINGS_KEY, id);
+        for r in ratings {
+            let bytes = postcard::to_stdvec(r).map_err(|e| VulnDbError::Encode(e.to_string()))?;
+            let slot = format!("{}\0{}\0{}", r.record, r.origin, r.score);
+            self.builder.add_raw(key.clone(), slot, bytes);
+        }
+        Ok(())
     }
 
     /// Adds every record found at `path` (directory, zip or tarball, detected).
@@ -145,18 +225,22 @@ impl Importer {
         info: Option<SourceInfo>,
     ) -> Result<u64, VulnDbError> {
         let before = self.builder.stats.records;
+        let cve_before = self.builder.stats.cve_records;
         match kind {
             SourceKind::Directory => self.add_dir(path)?,
             SourceKind::Zip => self.add_zip(path)?,
             SourceKind::Tarball => self.add_tar(path)?,
+            SourceKind::Json => self.add_json_file(path)?,
         }
         let records = self.builder.stats.records - before;
+        let cve_records = self.builder.stats.cve_records - cve_before;
         let mut info = info.unwrap_or_else(|| SourceInfo {
             kind: kind.name().into(),
             location: path.display().to_string(),
             ..SourceInfo::default()
         });
         info.records = records;
+        info.cve_records = cve_records;
         self.sources.push(info);
         Ok(records)
     }
@@ -190,7 +274,7 @@ impl Importer {
                 .map_err(|e| VulnDbError::io(&f, e))?
                 .len();
             if len > MAX_RECORD {
-                self.note_malformed(&f.display().to_string());
+                self.note_too_large(&f.display().to_string(), len);
                 continue;
             }
             let bytes = std::fs::read(&f).map_err(|e| VulnDbError::io(&f, e))?;
@@ -199,12 +283,41 @@ impl Importer {
         Ok(())
     }
 
-    fn note_malformed(&mut self, origin: &str) {
+    /// Records a rejected document: too large (counted in `too_large`) or malformed
+    /// (counted in `malformed`, its ID or name in `malformed_ids`).
+    fn note_rejected(&mut self, origin: &str, id: Option<String>, reason: String, too_large: bool) {
         let stats = &mut self.builder.stats;
-        stats.malformed += 1;
-        if stats.malformed_ids.len() < MAX_MALFORMED_IDS {
-            stats.malformed_ids.push(origin.to_owned());
+        if too_large {
+            stats.too_large += 1;
+        } else {
+            stats.malformed += 1;
+            if stats.malformed_ids.len() < MAX_MALFORMED_IDS {
+                stats
+                    .malformed_ids
+                    .push(id.clone().unwrap_or_else(|| origin.to_owned()));
+            }
         }
+        if stats.rejected.len() < MAX_MALFORMED_IDS {
+            stats.rejected.push(Rejected {
+                file: origin.to_owned(),
+                id,
+                reason,
+            });
+        }
+    }
+
+    fn note_too_large(&mut self, origin: &str, len: u64) {
+        #[allow(clippy::cast_precision_loss)] // a size shown with one decimal
+        let mib = len as f64 / (1024.0 * 1024.0);
+        self.note_rejected(
+            origin,
+            None,
+            format!(
+                "too large: {mib:.1} MiB (limit {} MiB)",
+                MAX_RECORD / (1024 * 1024)
+            ),
+            true,
+        );
     }
 
     fn add_zip(&mut self, path: &Path) -> Result<(), VulnDbError> {
@@ -232,12 +345,82 @@ impl Importer {
                 .read_to_end(&mut buf)
                 .map_err(|e| src_err(format!("{name}: {e}")))?;
             if read as u64 > MAX_RECORD {
-                self.note_malformed(&name);
+                let size = ent.size().max(read as u64);
+                self.note_too_large(&name, size);
                 continue;
             }
             self.add_json(&buf, &name)?;
         }
         Ok(())
+    }
+
+    /// One (possibly gzip-compressed) JSON document. Up to the per-record limit it is read
+    /// whole and handled like any record; a larger one is streamed as an NVD feed
+    /// (`vulnerabilities[]`, one CVE at a time), and is too large if it is not one.
+    fn add_json_file(&mut self, path: &Path) -> Result<(), VulnDbError> {
+        let src_err = |problem: String| VulnDbError::Source {
+            source_path: path.to_owned(),
+            problem,
+        };
+        let f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+        let mut magic = [0u8; 2];
+        let n = read_up_to(&mut &f, &mut magic).map_err(|e| VulnDbError::io(path, e))?;
+        let f = File::open(path).map_err(|e| VulnDbError::io(path, e))?;
+        let mut reader: Box<dyn Read> = if n == 2 && magic == [0x1f, 0x8b] {
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f)))
+        } else {
+            Box::new(BufReader::new(f))
+        };
+        let name = path.display().to_string();
+        let mut buf = Vec::new();
+        let read = (&mut reader)
+            .take(MAX_RECORD + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| src_err(e.to_string()))?;
+        if read as u64 <= MAX_RECORD {
+            self.add_json(&buf, &name)?;
+            return Ok(());
+        }
+        let stream = BufReader::new(std::io::Cursor::new(buf).chain(reader));
+        let mut de = serde_json::Deserializer::from_reader(stream);
+        let seen = serde::de::DeserializeSeed::deserialize(
+            NvdFeed {
+                imp: self,
+                origin: &name,
+            },
+            &mut de,
+        )
+        .map_err(|e| src_err(format!("reading it as an NVD CVE feed: {e}")))?;
+        if !seen {
+            self.note_rejected(
+                &name,
+                None,
+                format!(
+                    "too large: over {} MiB and not an NVD CVE feed",
+                    MAX_RECORD / (1024 * 1024)
+                ),
+                true,
+            );
+        }
+        Ok(())
+    }
+
+    fn add_nvd_item(&mut self, item: &serde_json::Value, origin: &str) -> Result<(), VulnDbError> {
+        match crate::cve::parse_nvd_record(item.get("cve").unwrap_or(item)) {
+            Ok(cve) => {
+                self.builder.stats.cve_records += 1;
+                self.add_ratings(&cve.id, &cve.ratings)
+            }
+            Err(e) => {
+                let id = item
+                    .get("cve")
+                    .and_then(|c| c.get("id"))
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned);
+                self.note_rejected(origin, id, format!("not a CVE record: {e}"), false);
+                Ok(())
+            }
+        }
     }
 
     fn add_tar(&mut self, path: &Path) -> Result<(), VulnDbError> {
@@ -275,7 +458,8 @@ impl Importer {
                 .read_to_end(&mut buf)
                 .map_err(|e| src_err(format!("{name}: {e}")))?;
             if read as u64 > MAX_RECORD {
-                self.note_malformed(&name);
+                let size = ent.size().max(read as u64);
+                self.note_too_large(&name, size);
                 continue;
             }
             self.add_json(&buf, &name)?;
@@ -283,8 +467,72 @@ impl Importer {
         Ok(())
     }
 
-    /// Writes the store atomically to `db_path` and returns its metadata.
-    pub fn finish(self, db_path: &Path) -> Result<Metadata, VulnDbError> {
+    /// Checks that the records gathered make a database worth having, then writes it (see
+    /// [`ImportOptions`]): refuses ([`VulnDbError::Refused`], the old store kept) when no OSV
+    /// record was imported, when a source yielded nothing, or — unless `force` — when the
+    /// store would hold less than half the records of the one it replaces.
+    pub fn finish_checked(
+        self,
+        db_path: &Path,
+        opts: &ImportOptions,
+    ) -> Result<ImportReport, VulnDbError> {
+        let refuse = |reason: String| VulnDbError::Refused {
+            db: db_path.to_owned(),
+            reason,
+        };
+        let stats = &self.builder.stats;
+        let rejected = stats.malformed + stats.too_large;
+        let mut warnings = Vec::new();
+        if stats.records == 0 {
+            let what = self
+                .sources
+                .iter()
+                .map(|s| s.location.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(refuse(format!(
+                "the import of {what} yielded no OSV records ({rejected} rejected, {} withdrawn, \
+                 {} CVE records){}",
+                stats.withdrawn,
+                stats.cve_records,
+                first_rejections(&stats.rejected)
+            )));
+        }
+        for s in &self.sources {
+            if s.records == 0 && s.cve_records == 0 {
+                let msg = format!("{} yielded no records", s.location);
+                if !opts.force {
+                    return Err(refuse(format!(
+                        "{msg}{}; pass --force to import the other sources anyway",
+                        first_rejections(&stats.rejected)
+                    )));
+                }
+                warnings.push(msg);
+            }
+        }
+        if let Ok(old) = Store::open(db_path)
+            && let Ok(meta) = old.metadata()
+        {
+            let (before, after) = (meta.stats.records, stats.records);
+            if after.saturating_mul(2) < before {
+                let msg = format!(
+                    "the database would shrink from {before} to {after} records ({}% fewer)",
+                    (before - after) * 100 / before.max(1)
+                );
+                if !opts.force {
+                    return Err(refuse(format!("{msg}; pass --force to accept")));
+                }
+                warnings.push(msg);
+            }
+        }
+        let meta = self.finish(db_path)?;
+        Ok(ImportReport { meta, warnings })
+    }
+
+    /// Writes the store atomically to `db_path` and returns its metadata, whatever it holds
+    /// (see [`Importer::finish_checked`] for the checked form).
+    pub fn finish(mut self, db_path: &Path) -> Result<Metadata, VulnDbError> {
+        self.builder.stats.rated_ids = self.builder.count_keys(crate::ratings::RATINGS_KEY);
         let meta = Metadata {
             format_version: 0,
             built_at_unix: now_unix(),
@@ -293,6 +541,69 @@ impl Importer {
             stats: crate::store::ImportStats::default(),
         };
         self.builder.write(db_path, meta)
+    }
+}
+
+/// Streams an NVD CVE API 2.0 feed: the top-level object's `vulnerabilities` array, one item
+/// at a time; other fields are skipped. Yields whether the array was there.
+struct NvdFeed<'a> {
+    imp: &'a mut Importer,
+    origin: &'a str,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for NvdFeed<'_> {
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NvdFeed<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut seen = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "vulnerabilities" {
+                map.next_value_seed(NvdItems {
+                    imp: &mut *self.imp,
+                    origin: self.origin,
+                })?;
+                seen = true;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(seen)
+    }
+}
+
+struct NvdItems<'a> {
+    imp: &'a mut Importer,
+    origin: &'a str,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for NvdItems<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NvdItems<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of NVD CVE items")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<serde_json::Value>()? {
+            self.imp
+                .add_nvd_item(&item, self.origin)
+                .map_err(serde::de::Error::custom)?;
+        }
+        Ok(())
     }
 }
 
@@ -315,9 +626,57 @@ pub(crate) fn now_unix() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// How [`import_with`] and [`crate::update()`] guard the database they replace.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Accept a source that yields no records, or a store with less than half the records of
+    /// the one it replaces (each becomes a warning in [`ImportReport::warnings`]).
+    pub force: bool,
+}
+
+/// What a checked import wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The new store's metadata.
+    pub meta: Metadata,
+    /// What `force` let through.
+    pub warnings: Vec<String>,
+}
+
+fn first_rejections(list: &[Rejected]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<String> = list
+        .iter()
+        .take(3)
+        .map(|r| format!("{}: {}", r.file, r.reason))
+        .collect();
+    let more = list.len().saturating_sub(3);
+    format!(
+        " (rejected: {}{})",
+        shown.join("; "),
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
+    )
+}
+
 /// Imports all `sources` (directories, zips, tarballs; kind detected) into one store at
-/// `db_path`, replacing any existing store atomically.
+/// `db_path`, replacing any existing store atomically — unless the result would not see
+/// (see [`Importer::finish_checked`]; `force` off).
 pub fn import(sources: &[PathBuf], db_path: &Path) -> Result<Metadata, VulnDbError> {
+    Ok(import_with(sources, db_path, &ImportOptions::default())?.meta)
+}
+
+/// [`import`] with options.
+pub fn import_with(
+    sources: &[PathBuf],
+    db_path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, VulnDbError> {
     if sources.is_empty() {
         return Err(VulnDbError::Invalid("no import source given".into()));
     }
@@ -325,5 +684,5 @@ pub fn import(sources: &[PathBuf], db_path: &Path) -> Result<Metadata, VulnDbErr
     for s in sources {
         imp.add_path(s)?;
     }
-    imp.finish(db_path)
+    imp.finish_checked(db_path, opts)
 }

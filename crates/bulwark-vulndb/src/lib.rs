@@ -12,6 +12,7 @@
 //! Version ordering comes from `bulwark-version` through the small [`VersionScheme`] trait.
 
 pub mod advisory;
+pub mod cve;
 pub mod cvss;
 pub mod cvss4;
 pub mod ecosystem;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod import;
 pub mod matcher;
 pub mod model;
+pub mod ratings;
 pub mod store;
 pub mod synth;
 pub mod update;
@@ -27,16 +29,17 @@ pub mod versions;
 pub use advisory::{Advisory, Affected, Event, Range, RangeKind, SeverityEntry};
 pub use ecosystem::{EcosystemKey, VersionKind, normalize_name};
 pub use error::VulnDbError;
-pub use import::{Importer, SourceKind, import};
+pub use import::{ImportOptions, ImportReport, Importer, SourceKind, import, import_with};
 pub use matcher::{
     Diagnostics, Evidence, Match, PackageQuery, ParsedVersion, Severity, SeveritySource,
     VersionScheme, evaluate_range, match_advisories, match_package, match_package_with,
 };
 pub use model::{OsvRecord, RecordError, parse_record};
-pub use store::{ImportStats, Metadata, SourceInfo, Store};
+pub use ratings::{Rank, Rating};
+pub use store::{ImportStats, Metadata, Rejected, SourceInfo, Store, remove_stale_temp_files};
 pub use update::{
-    OSV_BASE_URL, Progress, UpdateOptions, UpdateOutcome, archive_dir, ensure_fresh, store_age,
-    update,
+    NVD_FEED_BASE_URL, OSV_BASE_URL, Progress, UpdateOptions, UpdateOutcome, archive_dir,
+    ensure_fresh, nvd_feed_urls, store_age, update,
 };
 pub use versions::BulwarkVersions;
 
@@ -64,11 +67,14 @@ pub fn status(db_path: &std::path::Path) -> Result<Status, VulnDbError> {
             source: e,
         })?
         .len();
+    let metadata = store.metadata()?.clone();
     Ok(Status {
         path: db_path.to_owned(),
         size_bytes,
         age: store_age(db_path),
-        packages: store.package_count(),
-        metadata: store.metadata()?.clone(),
+        packages: store
+            .package_count()
+            .saturating_sub(metadata.stats.rated_ids),
+        metadata,
     })
 }

@@ -239,6 +239,18 @@ pub enum SeveritySource {
         /// Its base score.
         score: f64,
     },
+    /// The records that matched carry no rating: taken from another record of the same
+    /// vulnerability in the database (an alias: a GHSA or distribution record) or from CVE
+    /// data (NVD, the CNA, an ADP); see [`crate::ratings`].
+    Related {
+        /// Who rated (`NVD`, `GHSA`, `Debian`, a CNA short name such as `GitHub_M`).
+        origin: String,
+        /// The record the rating was read from (`CVE-…`, `GHSA-…`).
+        record: String,
+        /// The rating itself ([`SeveritySource::Cvss`], [`SeveritySource::Ghsa`] or
+        /// [`SeveritySource::Vendor`]).
+        rating: Box<SeveritySource>,
+    },
     /// No usable source.
     None,
 }
@@ -345,7 +357,19 @@ pub fn match_package_with(
         },
     )?;
     let (advisories, diag) = filtered.unwrap_or_default();
-    let (matches, _) = match_advisories(&advisories, q, &key, scheme);
+    let (mut matches, _) = match_advisories(&advisories, q, &key, scheme);
+    for m in &mut matches {
+        if m.severity_source == SeveritySource::None {
+            let mut ratings = Vec::new();
+            for id in std::iter::once(&m.id).chain(&m.aliases) {
+                ratings.extend(store.ratings(&id.trim().to_ascii_uppercase())?);
+            }
+            if let Some((sev, src)) = resolve_related(&ratings) {
+                m.severity = sev;
+                m.severity_source = src;
+            }
+        }
+    }
     Ok((matches, diag))
 }
 
@@ -1089,6 +1113,92 @@ fn vendor_word(word: &str) -> Option<Severity> {
     }
 }
 
+fn cvss_severity(ver: CvssVersion, score: f64) -> Severity {
+    match cvss::rating(ver, score) {
+        CvssRating::Critical => Severity::Critical,
+        CvssRating::High => Severity::High,
+        CvssRating::Medium => Severity::Medium,
+        CvssRating::Low => Severity::Low,
+        CvssRating::None => Severity::Negligible,
+    }
+}
+
+/// The preferred CVSS vector of `vectors`: v3.x over v4.0 over v2, then the highest score.
+fn best_vector<'a>(vectors: impl Iterator<Item = &'a str>) -> Option<(CvssVersion, f64, &'a str)> {
+    let tier = |v: CvssVersion| match v {
+        CvssVersion::V3_0 | CvssVersion::V3_1 => 2,
+        CvssVersion::V4_0 => 1,
+        CvssVersion::V2 => 0,
+    };
+    let mut best: Option<(CvssVersion, f64, &str)> = None;
+    for v in vectors {
+        let (Some(ver), Some(score)) = (cvss::version_of(v), cvss::base_score(v)) else {
+            continue;
+        };
+        let better = best.as_ref().is_none_or(|(bv, bs, _)| {
+            tier(ver) > tier(*bv) || (tier(ver) == tier(*bv) && score > *bs)
+        });
+        if better {
+            best = Some((ver, score, v));
+        }
+    }
+    best
+}
+
+/// The best-ranked rating of `ratings` (see [`crate::ratings::Rank`]): within a rank a CVSS
+/// vector (v3.x, v4.0, v2; highest score) before a rating word (highest).
+fn resolve_related(ratings: &[crate::ratings::Rating]) -> Option<(Severity, SeveritySource)> {
+    let mut ranks: Vec<crate::ratings::Rank> = ratings.iter().map(|r| r.rank).collect();
+    ranks.sort();
+    ranks.dedup();
+    for rank in ranks {
+        let group: Vec<&crate::ratings::Rating> =
+            ratings.iter().filter(|r| r.rank == rank).collect();
+        if let Some((ver, score, vector)) = best_vector(group.iter().map(|r| r.score.as_str()))
+            && let Some(r) = group.iter().find(|r| r.score == vector)
+        {
+            return Some((
+                cvss_severity(ver, score),
+                SeveritySource::Related {
+                    origin: r.origin.clone(),
+                    record: r.record.clone(),
+                    rating: Box::new(SeveritySource::Cvss {
+                        vector: vector.to_owned(),
+                        score,
+                    }),
+                },
+            ));
+        }
+        let mut best: Option<(Severity, &crate::ratings::Rating)> = None;
+        for r in &group {
+            if let Some(s) = vendor_word(&r.score)
+                && best.as_ref().is_none_or(|(b, _)| s > *b)
+            {
+                best = Some((s, r));
+            }
+        }
+        if let Some((sev, r)) = best {
+            let rating = if rank == crate::ratings::Rank::GhsaWord {
+                SeveritySource::Ghsa(r.score.clone())
+            } else {
+                SeveritySource::Vendor {
+                    vendor: r.origin.clone(),
+                    rating: r.score.clone(),
+                }
+            };
+            return Some((
+                sev,
+                SeveritySource::Related {
+                    origin: r.origin.clone(),
+                    record: r.record.clone(),
+                    rating: Box::new(rating),
+                },
+            ));
+        }
+    }
+    None
+}
+
 fn resolve_severity(group: &[&Hit<'_>], key: &EcosystemKey) -> (Severity, SeveritySource) {
     // 1. Vendor (distribution) rating.
     if key.is_distro() {
@@ -1148,45 +1258,21 @@ fn resolve_severity(group: &[&Hit<'_>], key: &EcosystemKey) -> (Severity, Severi
         }
     }
     // 3. CVSS v3.x, then v4.0, then v2 (highest score of the preferred version).
-    let tier = |v: CvssVersion| match v {
-        CvssVersion::V3_0 | CvssVersion::V3_1 => 2,
-        CvssVersion::V4_0 => 1,
-        CvssVersion::V2 => 0,
-    };
-    let mut best: Option<(CvssVersion, f64, String)> = None;
-    for h in group {
-        let entries = h
-            .adv
+    let vectors = group.iter().flat_map(|h| {
+        h.adv
             .severity
             .iter()
-            .chain(h.affected.iter().flat_map(|a| a.severity.iter()));
-        for s in entries {
-            let Some(ver) = cvss::version_of(&s.score) else {
-                continue;
-            };
-            let Some(score) = cvss::base_score(&s.score) else {
-                continue;
-            };
-            let better = match &best {
-                None => true,
-                Some((bv, bs, _)) => {
-                    tier(ver) > tier(*bv) || (tier(ver) == tier(*bv) && score > *bs)
-                }
-            };
-            if better {
-                best = Some((ver, score, s.score.clone()));
-            }
-        }
-    }
-    if let Some((ver, score, vector)) = best {
-        let sev = match cvss::rating(ver, score) {
-            CvssRating::Critical => Severity::Critical,
-            CvssRating::High => Severity::High,
-            CvssRating::Medium => Severity::Medium,
-            CvssRating::Low => Severity::Low,
-            CvssRating::None => Severity::Negligible,
-        };
-        return (sev, SeveritySource::Cvss { vector, score });
+            .chain(h.affected.iter().flat_map(|a| a.severity.iter()))
+            .map(|s| s.score.as_str())
+    });
+    if let Some((ver, score, vector)) = best_vector(vectors) {
+        return (
+            cvss_severity(ver, score),
+            SeveritySource::Cvss {
+                vector: vector.to_owned(),
+                score,
+            },
+        );
     }
     (Severity::Unknown, SeveritySource::None)
 }

@@ -41,6 +41,33 @@ pub struct OsvRecord {
     pub credits: Vec<Value>,
     /// Source-specific data (e.g. GHSA `severity`).
     pub database_specific: Option<Value>,
+    /// Fields of CVE data documents (NVD CVE API 2.0, CVE JSON 5), never of OSV records:
+    /// their presence sends the document to [`crate::cve`].
+    #[serde(rename = "dataType")]
+    pub cve_data_type: Option<serde::de::IgnoredAny>,
+    /// See `cve_data_type`.
+    #[serde(rename = "cveMetadata")]
+    pub cve_metadata: Option<serde::de::IgnoredAny>,
+    /// See `cve_data_type`.
+    #[serde(rename = "vulnStatus")]
+    pub nvd_vuln_status: Option<serde::de::IgnoredAny>,
+    /// See `cve_data_type`.
+    #[serde(rename = "sourceIdentifier")]
+    pub nvd_source_identifier: Option<serde::de::IgnoredAny>,
+    /// See `cve_data_type`.
+    #[serde(rename = "vulnerabilities")]
+    pub nvd_vulnerabilities: Option<serde::de::IgnoredAny>,
+}
+
+impl OsvRecord {
+    /// True when the document has the fields of CVE data rather than of an OSV record.
+    pub fn looks_like_cve_data(&self) -> bool {
+        self.cve_data_type.is_some()
+            || self.cve_metadata.is_some()
+            || self.nvd_vuln_status.is_some()
+            || self.nvd_source_identifier.is_some()
+            || self.nvd_vulnerabilities.is_some()
+    }
 }
 
 /// A severity entry: `type` (`CVSS_V2`, `CVSS_V3`, `CVSS_V4`, `Ubuntu`) and `score`.

@@ -67,6 +67,9 @@ pub struct SourceInfo {
     pub last_modified: Option<String>,
     /// Records imported from this source.
     pub records: u64,
+    /// CVE records (NVD, CVE JSON 5) read from this source.
+    #[serde(default)]
+    pub cve_records: u64,
 }
 
 /// Import statistics kept in the store.
@@ -89,6 +92,30 @@ pub struct ImportStats {
     pub duplicates: u64,
     /// Index keys (ecosystem, package) in the store.
     pub packages: u64,
+    /// Documents rejected (unparseable, too large), named by file or archive member and
+    /// with the reason; the first 1000.
+    #[serde(default)]
+    pub rejected: Vec<Rejected>,
+    /// Documents larger than the per-record limit (also listed in `rejected`).
+    #[serde(default)]
+    pub too_large: u64,
+    /// CVE records read (NVD CVE API 2.0 and CVE JSON 5 documents).
+    #[serde(default)]
+    pub cve_records: u64,
+    /// Vulnerability IDs with at least one stored rating (see [`crate::ratings`]).
+    #[serde(default)]
+    pub rated_ids: u64,
+}
+
+/// A document the import could not use, and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejected {
+    /// The file (directory import) or archive member.
+    pub file: String,
+    /// The record ID when one could be read.
+    pub id: Option<String>,
+    /// Why: `not an OSV record: …`, `too large: 119.0 MiB (limit 64 MiB)`, …
+    pub reason: String,
 }
 
 /// Store metadata, readable through [`Store::metadata`] and [`crate::status`].
@@ -139,6 +166,23 @@ impl StoreBuilder {
         }
     }
 
+    /// Adds one encoded item under `key` with a unique `slot` name (used for ratings: the
+    /// block of a ratings key is a postcard `Vec<Rating>`, like an advisory block).
+    pub(crate) fn count_keys(&self, eco: &str) -> u64 {
+        let prefix = format!("{eco}\0");
+        self.entries
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .count() as u64
+    }
+
+    pub(crate) fn add_raw(&mut self, key: String, slot: String, bytes: Vec<u8>) {
+        self.entries
+            .entry(key)
+            .or_default()
+            .insert(slot, (String::new(), bytes));
+    }
+
     /// Writes the store to `path` atomically: a temp file in the same directory, fsync,
     /// rename over `path`, fsync of the directory.
     pub(crate) fn write(
@@ -146,7 +190,7 @@ impl StoreBuilder {
         path: &Path,
         mut meta: Metadata,
     ) -> Result<Metadata, VulnDbError> {
-        self.stats.packages = self.entries.len() as u64;
+        self.stats.packages = self.entries.len() as u64 - self.stats.rated_ids;
         meta.stats = self.stats.clone();
         meta.format_version = FORMAT_VERSION;
         let dir = path
@@ -154,6 +198,8 @@ impl StoreBuilder {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| VulnDbError::io(dir, e))?;
+        // A killed import leaves its temp file behind: remove those of dead processes.
+        remove_stale_temp_files(path);
         let tmp = temp_path(path);
         let result = self.write_to(&tmp, &meta);
         match result {
@@ -258,6 +304,63 @@ fn temp_path(path: &Path) -> PathBuf {
         |n| n.to_string_lossy().into_owned(),
     );
     path.with_file_name(format!(".{name}.tmp-{}-{nanos}", std::process::id()))
+}
+
+/// Removes temp files of `db_path` (`.<name>.tmp-<pid>-<nanos>`, and partial downloads
+/// `<db>.archives/.<eco>.zip.part-<pid>`) left by processes that no longer run (killed during
+/// an import or update). Files of running processes are kept. Returns the files removed.
+pub fn remove_stale_temp_files(db_path: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    let Some(name) = db_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
+        return removed;
+    };
+    let dir = db_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let store_prefix = format!(".{name}.tmp-");
+    let mut sweep = |dir: &Path, matches: &dyn Fn(&str) -> Option<u32>| {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for ent in rd.flatten() {
+            let file = ent.file_name().to_string_lossy().into_owned();
+            let Some(pid) = matches(&file) else { continue };
+            let p = ent.path();
+            if !process_is_running(pid, &p) && std::fs::remove_file(&p).is_ok() {
+                removed.push(p);
+            }
+        }
+    };
+    sweep(dir, &|file: &str| {
+        let rest = file.strip_prefix(&store_prefix)?;
+        rest.split('-').next()?.parse().ok()
+    });
+    sweep(&crate::update::archive_dir(db_path), &|file: &str| {
+        let (_, pid) = file.strip_prefix('.')?.split_once(".part-")?;
+        pid.parse().ok()
+    });
+    removed
+}
+
+/// Whether process `pid` (which wrote `file`) still runs. Where `/proc` is not available,
+/// a temp file untouched for a day counts as stale.
+fn process_is_running(pid: u32, file: &Path) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc_root = Path::new("/proc");
+    if proc_root.join("self").exists() {
+        return proc_root.join(pid.to_string()).exists();
+    }
+    std::fs::metadata(file)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .is_none_or(|age| age < std::time::Duration::from_hours(24))
 }
 
 fn write_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -509,6 +612,17 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// The ratings stored for vulnerability ID `id` (uppercase, e.g. `CVE-2023-45288`) by
+    /// other records and CVE data (see [`crate::ratings`]); empty when there are none.
+    pub fn ratings(&self, id: &str) -> Result<Vec<crate::ratings::Rating>, VulnDbError> {
+        Ok(self
+            .lookup_with(crate::ratings::RATINGS_KEY, id, |bytes| {
+                postcard::from_bytes::<Vec<crate::ratings::Rating>>(bytes)
+                    .map_err(|e| e.to_string())
+            })?
+            .unwrap_or_default())
+    }
+
     /// Finds the data block of (ecosystem index key, normalised name), checks its CRC and
     /// hands its bytes (postcard: varint count, then each `Advisory`) to `decode`. A
     /// decode error is reported as corruption of that block. `None` when the key is absent.
@@ -596,7 +710,8 @@ impl Store {
         Ok(self.key_at(koff, klen)?.starts_with(prefix))
     }
 
-    /// Iterates over all keys as `(ecosystem key, normalised name)` (for diagnostics and
+    /// Iterates over all package keys as `(ecosystem key, normalised name)`, without the
+    /// ratings keys (for diagnostics and
     /// `db status --verbose`; reads the whole index).
     pub fn keys(&self) -> Result<Vec<(String, String)>, VulnDbError> {
         self.verify_sections()?;
@@ -608,7 +723,9 @@ impl Store {
             let (e, n) = s
                 .split_once('\0')
                 .ok_or_else(|| self.corrupt("key without separator"))?;
-            out.push((e.to_owned(), n.to_owned()));
+            if e != crate::ratings::RATINGS_KEY {
+                out.push((e.to_owned(), n.to_owned()));
+            }
         }
         Ok(out)
     }

@@ -19,8 +19,29 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::error::VulnDbError;
-use crate::import::{Importer, SourceKind};
+use crate::import::{ImportOptions, Importer, SourceKind};
 use crate::store::{Metadata, SourceInfo, Store};
+
+/// NVD's CVE API 2.0 JSON feeds (`nvdcve-2.0-<year>.json.gz`, one per year since 2002).
+pub const NVD_FEED_BASE_URL: &str = "https://nvd.nist.gov/feeds/json/cve/2.0";
+
+/// The NVD 2.0 feed URLs under `base` for every year from 2002 to the current one.
+pub fn nvd_feed_urls(base: &str) -> Vec<String> {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    // Days since 1970 → civil year (Howard Hinnant's algorithm, years only).
+    let days = i64::try_from(secs / 86_400).unwrap_or(0) + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let year = yoe + era * 400 + i64::from(mp >= 10);
+    (2002..=year.max(2002))
+        .map(|y| format!("{}/nvdcve-2.0-{y}.json.gz", base.trim_end_matches('/')))
+        .collect()
+}
 
 /// osv.dev's public bucket.
 pub const OSV_BASE_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
@@ -47,6 +68,13 @@ pub struct UpdateOptions {
     pub timeouts: bulwark_net::Timeouts,
     /// Receives "still waiting for HOST" notices during long waits.
     pub notifier: bulwark_net::Notifier,
+    /// CVE data files to download too (full URLs; NVD CVE API 2.0 feeds such as
+    /// [`nvd_feed_urls`] gives, or any file `db import` reads), cached and conditionally
+    /// re-requested like the OSV archives. Their ratings rate records that carry none.
+    pub cve_feeds: Vec<String>,
+    /// Accept an archive that yields no records or a large drop in records (see
+    /// [`crate::ImportOptions`]); off by default: such an update fails and the store is kept.
+    pub force: bool,
 }
 
 impl UpdateOptions {
@@ -63,6 +91,8 @@ impl UpdateOptions {
             max_backoff: Duration::from_secs(16),
             timeouts: bulwark_net::Timeouts::default(),
             notifier: bulwark_net::Notifier::none(),
+            cve_feeds: Vec::new(),
+            force: false,
         }
     }
 }
@@ -109,6 +139,8 @@ pub enum Progress {
     },
     /// Compiling the store.
     Compiling,
+    /// Something the user must hear about (e.g. a shrink accepted with `force`).
+    Warning(String),
 }
 
 /// What [`update`] / [`ensure_fresh`] did.
@@ -238,12 +270,39 @@ pub fn update(
             Fetch::Downloaded => changed = true,
         }
     }
+    for url in &opts.cve_feeds {
+        let label = feed_label(url);
+        let dest = dir.join(safe_name(&label));
+        let net = Net {
+            agent: &agent,
+            deadline: &deadline,
+            notifier: &opts.notifier,
+        };
+        match fetch_urls(
+            &net,
+            opts,
+            &label,
+            std::slice::from_ref(url),
+            &dest,
+            &dir,
+            progress,
+        )? {
+            Fetch::NotModified => progress(Progress::NotModified { ecosystem: label }),
+            Fetch::Downloaded => changed = true,
+        }
+    }
     // The store may be older than the cache when a previous update downloaded some
     // archives and then failed on another ecosystem: compare validators.
     let store_sources = Store::open(&opts.db_path)
         .ok()
         .and_then(|s| s.metadata().ok().map(|m| m.sources.clone()));
     if let Some(sources) = &store_sources {
+        for url in &opts.cve_feeds {
+            let info = read_cache_info(&dir, &feed_label(url)).unwrap_or_default();
+            changed |= !sources.iter().any(|s| {
+                s.location == *url && s.etag == info.etag && s.last_modified == info.last_modified
+            });
+        }
         for eco in &opts.ecosystems {
             let info = read_cache_info(&dir, eco).unwrap_or_default();
             let same = sources.iter().any(|s| {
@@ -277,12 +336,31 @@ pub fn update(
                 ecosystem: Some(eco.clone()),
                 etag: info.etag,
                 last_modified: info.last_modified,
-                records: 0,
+                ..SourceInfo::default()
             }),
         )?;
     }
-    let meta = imp.finish(&opts.db_path)?;
-    Ok(UpdateOutcome::Updated(Box::new(meta)))
+    for url in &opts.cve_feeds {
+        let label = feed_label(url);
+        let path = dir.join(safe_name(&label));
+        let info = read_cache_info(&dir, &label).unwrap_or_default();
+        imp.add_source(
+            &path,
+            SourceKind::detect(&path)?,
+            Some(SourceInfo {
+                kind: "cve-download".into(),
+                location: url.clone(),
+                etag: info.etag,
+                last_modified: info.last_modified,
+                ..SourceInfo::default()
+            }),
+        )?;
+    }
+    let report = imp.finish_checked(&opts.db_path, &ImportOptions { force: opts.force })?;
+    for w in report.warnings {
+        progress(Progress::Warning(w));
+    }
+    Ok(UpdateOutcome::Updated(Box::new(report.meta)))
 }
 
 fn read_cache_info(dir: &Path, eco: &str) -> Option<CacheInfo> {
@@ -325,6 +403,19 @@ struct Net<'a> {
     notifier: &'a bulwark_net::Notifier,
 }
 
+/// The cache name of a CVE feed: `cve-` and the URL's last path segment.
+fn feed_label(url: &str) -> String {
+    let last = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(url);
+    format!("cve-{last}")
+}
+
 fn fetch_ecosystem(
     net: &Net<'_>,
     opts: &UpdateOptions,
@@ -333,19 +424,38 @@ fn fetch_ecosystem(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Fetch, VulnDbError> {
     let zip_path = dir.join(format!("{}.zip", safe_name(eco)));
+    let urls: Vec<String> = std::iter::once(&opts.base_url)
+        .chain(opts.mirrors.iter())
+        .map(|base| {
+            format!(
+                "{}/{}/all.zip",
+                base.trim_end_matches('/'),
+                encode_segment(eco)
+            )
+        })
+        .collect();
+    fetch_urls(net, opts, eco, &urls, &zip_path, dir, progress)
+}
+
+/// Downloads `label`'s file to `dest` from the first of `urls` that answers (conditional on
+/// the cached copy's validators; retried with backoff; then the next URL).
+fn fetch_urls(
+    net: &Net<'_>,
+    opts: &UpdateOptions,
+    eco: &str,
+    urls: &[String],
+    zip_path: &Path,
+    dir: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Fetch, VulnDbError> {
     let cached = if zip_path.is_file() {
         read_cache_info(dir, eco)
     } else {
         None
     };
     let mut errors = Vec::new();
-    let bases = std::iter::once(&opts.base_url).chain(opts.mirrors.iter());
-    for base in bases {
-        let url = format!(
-            "{}/{}/all.zip",
-            base.trim_end_matches('/'),
-            encode_segment(eco)
-        );
+    for url in urls {
+        let url = url.clone();
         let attempts = opts.attempts_per_url.max(1);
         for attempt in 1..=attempts {
             progress(Progress::Requesting {
@@ -360,7 +470,7 @@ fn fetch_ecosystem(
                     errors: errors.join("; "),
                 });
             }
-            match attempt_download(net, &url, eco, cached.as_ref(), &zip_path, dir, progress) {
+            match attempt_download(net, &url, eco, cached.as_ref(), zip_path, dir, progress) {
                 Ok(f) => return Ok(f),
                 Err(AttemptError::Deadline(d)) => {
                     errors.push(format!("{url}: {d}"));
@@ -520,9 +630,11 @@ fn attempt_download(
         drop(out);
         let f = std::fs::File::open(&tmp)
             .map_err(|e| AttemptError::Permanent(format!("{}: {e}", tmp.display())))?;
-        zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(|e| {
-            AttemptError::Transient(format!("downloaded archive is not a valid zip: {e}"))
-        })?;
+        if zip_path.extension().is_some_and(|e| e == "zip") {
+            zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(|e| {
+                AttemptError::Transient(format!("downloaded archive is not a valid zip: {e}"))
+            })?;
+        }
         std::fs::rename(&tmp, zip_path)
             .map_err(|e| AttemptError::Permanent(format!("{}: {e}", zip_path.display())))?;
         let side = dir.join(format!("{}.json", safe_name(eco)));

@@ -1,5 +1,5 @@
 //! `update` against a scripted HTTP server on 127.0.0.1.
-#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
@@ -311,4 +311,143 @@ fn offline_and_max_age() {
     // Stale (max_age 0) and online: it does go to the network (and fails here).
     assert!(ensure_fresh(&o, Duration::ZERO, false, &mut |_| {}).is_err());
     assert_eq!(server.requests().len(), 2);
+}
+
+/// A mirror serving an empty `all.zip` (a valid archive with no records) must not replace a
+/// good store: the update fails naming the archive, the store keeps its records; `force`
+/// accepts it only when the user asks.
+#[test]
+fn an_empty_archive_is_refused_and_the_old_store_kept() {
+    let good = make_zip(&[("PYSEC-1", "alpha", "1.0"), ("PYSEC-2", "beta", "2.0")]);
+    let empty = make_zip(&[]);
+    let server = Server::start(vec![
+        Reply::Zip {
+            body: good,
+            etag: "\"good\"",
+        },
+        Reply::Zip {
+            body: empty.clone(),
+            etag: "\"empty\"",
+        },
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("osv.bwdb");
+    let o = opts(&server.base, &db);
+    update(&o, &mut |_| {}).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let err = update(&o, &mut |_| {}).unwrap_err();
+    assert!(matches!(err, VulnDbError::Refused { .. }), "{err}");
+    assert!(err.to_string().contains("no OSV records"), "{err}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the old store must stay"
+    );
+    let store = Store::open(&db).unwrap();
+    assert_eq!(ids(&store, "alpha"), ["PYSEC-1"]);
+}
+
+/// `update` downloads CVE data next to the OSV archives (here an NVD CVE API 2.0 feed made
+/// of the real NVD records of the conformance set, padded past the 64 MiB per-document limit
+/// so it is read as a stream) from a loopback stand-in, and NVD's own ratings rate the OSV
+/// records that carry none.
+#[test]
+fn cve_feeds_are_downloaded_and_rate_unrated_records() {
+    let Some(cve) = bulwark_testutil::conformance_dir("cve") else {
+        return;
+    };
+    let mut items = Vec::new();
+    let mut expected = Vec::new();
+    let mut osv = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut osv);
+        let zopts = zip::write::SimpleFileOptions::default();
+        let mut files: Vec<_> = std::fs::read_dir(cve.join("nvd"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let id = v["id"].as_str().unwrap().to_owned();
+            // NVD's own v3.x entries, highest score first: what the rating must be.
+            let mut nvd: Vec<(f64, String)> = ["cvssMetricV31", "cvssMetricV30"]
+                .iter()
+                .flat_map(|k| v["metrics"][*k].as_array().cloned().unwrap_or_default())
+                .filter(|m| m["source"] == "nvd@nist.gov")
+                .map(|m| {
+                    (
+                        m["cvssData"]["baseScore"].as_f64().unwrap(),
+                        m["cvssData"]["baseSeverity"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect();
+            nvd.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap());
+            if let Some((_, sev)) = nvd.first() {
+                expected.push((id.clone(), sev.clone()));
+            }
+            let name = format!("pkg-{}", id.to_ascii_lowercase());
+            w.start_file(format!("PYSEC-{id}.json"), zopts).unwrap();
+            write!(
+                w,
+                r#"{{"id":"PYSEC-{id}","aliases":["{id}"],"affected":[{{"package":{{"ecosystem":"PyPI","name":"{name}"}},"ranges":[{{"type":"ECOSYSTEM","events":[{{"introduced":"0"}}]}}]}}]}}"#
+            )
+            .unwrap();
+            items.push(format!("{{\"cve\": {text}}}"));
+        }
+        w.finish().unwrap();
+    }
+    assert!(expected.len() > 40, "{}", expected.len());
+    let padding = " ".repeat(65 * 1024 * 1024);
+    let feed = format!(
+        "{{\"resultsPerPage\": {n}, \"format\": \"NVD_CVE\", \"version\": \"2.0\",{padding}\"vulnerabilities\": [{}]}}",
+        items.join(","),
+        n = items.len()
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(feed.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let server = bulwark_testutil::http::StaticServer::start(vec![
+        ("/PyPI/all.zip".into(), osv.into_inner()),
+        ("/feeds/nvdcve-2.0-2024.json.gz".into(), gz),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("osv.bwdb");
+    let mut o = opts(&server.base, &db);
+    o.cve_feeds = vec![format!("{}/feeds/nvdcve-2.0-2024.json.gz", server.base)];
+    let UpdateOutcome::Updated(meta) = update(&o, &mut |_| {}).unwrap() else {
+        panic!("expected Updated")
+    };
+    assert_eq!(meta.stats.cve_records, items.len() as u64);
+    assert_eq!(meta.stats.too_large, 0, "{:?}", meta.stats.rejected);
+    assert!(
+        meta.sources
+            .iter()
+            .any(|s| s.kind == "cve-download" && s.location.ends_with("nvdcve-2.0-2024.json.gz"))
+    );
+    assert_eq!(
+        server.requests(),
+        ["/PyPI/all.zip", "/feeds/nvdcve-2.0-2024.json.gz"]
+    );
+    let store = Store::open(&db).unwrap();
+    for (id, sev) in &expected {
+        let q = bulwark_vulndb::PackageQuery {
+            ecosystem: "PyPI".into(),
+            name: format!("pkg-{}", id.to_ascii_lowercase()),
+            version: "1.0".into(),
+            ..Default::default()
+        };
+        let m = bulwark_vulndb::match_package(&store, &q).unwrap();
+        assert_eq!(
+            format!("{:?}", m[0].severity).to_ascii_uppercase(),
+            *sev,
+            "{id}"
+        );
+        assert!(
+            matches!(&m[0].severity_source, bulwark_vulndb::SeveritySource::Related { origin, record, .. } if origin == "NVD" && record == id),
+            "{id}: {:?}",
+            m[0].severity_source
+        );
+    }
 }

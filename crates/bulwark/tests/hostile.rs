@@ -612,7 +612,6 @@ fn database_with_a_bad_block_checksum_is_a_runtime_error() {
 }
 
 #[test]
-#[ignore = "issue 20 item 3 (an empty import must not replace a good database): fixed on branch data"]
 fn empty_import_keeps_the_good_database() {
     let sb = Sandbox::new();
     good_db(&sb);

@@ -1,4 +1,5 @@
-//! `bulwark clean`: delete cached per-layer results.
+//! `bulwark clean`: delete cached per-layer results, and temp files a killed `db import` or
+//! `db update` left next to the vulnerability database.
 
 use std::path::PathBuf;
 
@@ -14,6 +15,10 @@ pub struct Args {
     /// Cache directory (default: the user cache dir).
     #[arg(long, value_name = "DIR", env = "BULWARK_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// The vulnerability database whose stale temp files to remove (default:
+    /// `<cache dir>/db/osv.db`).
+    #[arg(long, value_name = "FILE", env = "BULWARK_DB_PATH")]
+    pub db_path: Option<PathBuf>,
 }
 
 /// Deletes the layer cache and says how many entries went.
@@ -25,11 +30,22 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     let n = cache
         .clear()
         .with_context(|| format!("cannot clean {}", cache.dir().display()))?;
+    let db = args
+        .db_path
+        .clone()
+        .unwrap_or_else(|| dir.join("db").join("osv.db"));
+    let stale = bulwark_vulndb::remove_stale_temp_files(&db);
     if !ui.quiet {
         eprintln!(
             "bulwark: removed {n} cached layer result(s) from {}",
             cache.dir().display()
         );
+        for f in &stale {
+            eprintln!(
+                "bulwark: removed {} (left by an interrupted database import)",
+                f.display()
+            );
+        }
     }
     Ok(0)
 }

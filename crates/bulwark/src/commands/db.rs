@@ -31,13 +31,23 @@ pub enum DbCommand {
         /// ecosystems Bulwark matches).
         #[arg(long = "ecosystem", value_name = "NAME")]
         ecosystems: Vec<String>,
+        /// Accept an archive that yields no records or a database with less than half the
+        /// records of the one it replaces (refused otherwise, exit 3, old database kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Build the database from local OSV data: directories of JSON records, `all.zip`
-    /// archives, tarballs. Replaces the existing database.
+    /// archives, tarballs; CVE data (NVD CVE API 2.0 records or feeds, CVE JSON 5 records)
+    /// mixed in rates records that carry no severity. Replaces the existing database, but
+    /// never with one that holds no records (exit 3, old database kept).
     Import {
-        /// OSV sources.
+        /// OSV and CVE sources.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Accept a source that yields no records, or a database with less than half the
+        /// records of the one it replaces.
+        #[arg(long)]
+        force: bool,
     },
     /// Show the database's age, size, sources and record counts.
     Status {
@@ -69,6 +79,11 @@ pub fn progress_reporter(ui: Ui) -> ProgressReporter {
 impl ProgressReporter {
     /// Shows one event.
     pub fn event(&mut self, p: &Progress) {
+        if let (Progress::Warning(w), None) = (p, &self.bar) {
+            // Warnings are never silenced, not even without a terminal or with --quiet.
+            eprintln!("bulwark: warning: {w}");
+            return;
+        }
         let Some(bar) = &self.bar else { return };
         match p {
             Progress::Requesting { ecosystem, .. } => {
@@ -101,6 +116,7 @@ impl ProgressReporter {
                 bar.println(format!("{failed}: trying the next mirror"));
             }
             Progress::Compiling => bar.set_message("compiling the database"),
+            Progress::Warning(w) => bar.println(format!("warning: {w}")),
         }
         bar.tick();
     }
@@ -135,20 +151,33 @@ pub fn open_for_scan(args: &VulnArgs, ui: Ui) -> anyhow::Result<bulwark_vulndb::
     Ok(store)
 }
 
+/// Names every rejected document (file and why) on stderr, even with `--quiet`.
+fn tell_rejected(stats: &bulwark_vulndb::ImportStats, ui: Ui) {
+    for r in &stats.rejected {
+        ui.warn(&format!("skipped {}: {}", r.file, r.reason));
+    }
+    let listed = stats.rejected.len() as u64;
+    let total = stats.malformed + stats.too_large;
+    if total > listed {
+        ui.warn(&format!("and {} more rejected document(s)", total - listed));
+    }
+}
+
 /// Runs `bulwark db ...`.
 pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     let path = args.db.path()?;
     match &args.command {
-        DbCommand::Update { ecosystems } => {
+        DbCommand::Update { ecosystems, force } => {
             let ecos = if ecosystems.is_empty() {
                 DEFAULT_ECOSYSTEMS.iter().map(|s| (*s).to_owned()).collect()
             } else {
                 ecosystems.clone()
             };
-            let opts = args
+            let mut opts = args
                 .db
                 .database(true, std::time::Duration::ZERO, ui)?
                 .update_options(ecos);
+            opts.force = *force;
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -162,6 +191,9 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
                     path.display()
                 )
             })?;
+            if let UpdateOutcome::Updated(m) = &outcome {
+                tell_rejected(&m.stats, ui);
+            }
             if !ui.quiet {
                 match outcome {
                     UpdateOutcome::Updated(m) => eprintln!(
@@ -175,7 +207,7 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
             }
             Ok(0)
         }
-        DbCommand::Import { paths } => {
+        DbCommand::Import { paths, force } => {
             for p in paths {
                 if !p.exists() {
                     return Err(
@@ -187,14 +219,27 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;
             }
-            let m = bulwark_vulndb::import(paths, &path)
-                .with_context(|| format!("cannot import into {}", path.display()))?;
+            let report = bulwark_vulndb::import_with(
+                paths,
+                &path,
+                &bulwark_vulndb::ImportOptions { force: *force },
+            )
+            .with_context(|| format!("cannot import into {}", path.display()))?;
+            for w in &report.warnings {
+                ui.warn(&format!("{w} (accepted with --force)"));
+            }
+            let m = report.meta;
+            tell_rejected(&m.stats, ui);
             if !ui.quiet {
                 eprintln!(
-                    "bulwark: imported {} records ({} withdrawn skipped, {} malformed) into {}",
+                    "bulwark: imported {} records ({} withdrawn skipped, {} malformed, {} too large; \
+                     {} CVE records, {} rated IDs) into {}",
                     m.stats.records,
                     m.stats.withdrawn,
                     m.stats.malformed,
+                    m.stats.too_large,
+                    m.stats.cve_records,
+                    m.stats.rated_ids,
                     path.display()
                 );
             }
@@ -221,6 +266,12 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
                         "records": m.stats.records,
                         "withdrawn": m.stats.withdrawn,
                         "malformed": m.stats.malformed,
+                        "too_large": m.stats.too_large,
+                        "rejected": m.stats.rejected.iter().map(|r| json!({
+                            "file": r.file, "id": r.id, "reason": r.reason,
+                        })).collect::<Vec<_>>(),
+                        "cve_records": m.stats.cve_records,
+                        "rated_ids": m.stats.rated_ids,
                         "records_per_ecosystem": m.stats.records_per_ecosystem,
                         "sources": m.sources.iter().map(|s| json!({
                             "kind": s.kind, "location": s.location, "ecosystem": s.ecosystem,
@@ -241,16 +292,29 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
                         None => crate::outln!("Age:        unknown"),
                     }
                     crate::outln!(
-                        "Records:    {} ({} withdrawn skipped, {} malformed)",
+                        "Records:    {} ({} withdrawn skipped, {} malformed, {} too large)",
                         m.stats.records,
                         m.stats.withdrawn,
-                        m.stats.malformed
+                        m.stats.malformed,
+                        m.stats.too_large
+                    );
+                    crate::outln!(
+                        "CVE data:   {} records; ratings for {} IDs",
+                        m.stats.cve_records,
+                        m.stats.rated_ids
                     );
                     crate::outln!("Packages:   {}", st.packages);
                     crate::outln!();
                     crate::outln!("{:<24} {:>10}", "Ecosystem", "Records");
                     for (eco, n) in &m.stats.records_per_ecosystem {
                         crate::outln!("{eco:<24} {n:>10}");
+                    }
+                    if !m.stats.rejected.is_empty() {
+                        crate::outln!();
+                        crate::outln!("Rejected at import:");
+                        for r in &m.stats.rejected {
+                            crate::outln!("  {}: {}", r.file, r.reason);
+                        }
                     }
                     if !m.sources.is_empty() {
                         crate::outln!();

@@ -28,6 +28,18 @@ pub struct DbArgs {
     pub db_repository: Vec<String>,
     #[command(flatten)]
     pub net: super::net::NetArgs,
+    /// CVE data downloaded with the OSV archives to rate records that carry no severity: URLs
+    /// of NVD CVE API 2.0 feeds (`nvdcve-2.0-<year>.json.gz`) or of any file `db import`
+    /// reads; `none` for no CVE data. Default: NVD's yearly feeds when the OSV data comes
+    /// from osv.dev, none with `--db-repository`.
+    #[arg(
+        long = "cve-feed",
+        value_name = "URL",
+        env = "BULWARK_CVE_FEED",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cve_feed: Vec<String>,
 }
 
 impl DbArgs {
@@ -52,6 +64,17 @@ impl DbArgs {
             update,
             timeouts: self.net.timeouts(),
             notifier: super::net::notifier(ui),
+            cve_feeds: if self.cve_feed.is_empty() {
+                None
+            } else {
+                Some(
+                    self.cve_feed
+                        .iter()
+                        .filter(|u| !u.eq_ignore_ascii_case("none"))
+                        .cloned()
+                        .collect(),
+                )
+            },
         })
     }
 }
