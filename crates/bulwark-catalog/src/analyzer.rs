@@ -312,11 +312,11 @@ impl Analyzers {
             .map(|(a, files)| (!files.is_empty()).then(|| a.analyze(&files)))
             .map(|o| o.into_iter().collect())
             .collect();
-        self.merge(outputs)
+        Self::merge(outputs)
     }
 
     /// Merges per-analyzer outputs (in registry order; each analyzer's in path order).
-    fn merge(&self, outputs: Vec<Vec<AnalyzerOutput>>) -> LayerInventory {
+    fn merge(outputs: Vec<Vec<AnalyzerOutput>>) -> LayerInventory {
         let mut inv = LayerInventory::default();
         for out in outputs.into_iter().flatten() {
             if out.os.is_some() {
@@ -441,7 +441,7 @@ impl<'a> LayerAnalysis<'a> {
                 v.push(out);
             }
         }
-        analyzers.merge(outputs)
+        Analyzers::merge(outputs)
     }
 }
 
