@@ -125,6 +125,14 @@ pub trait Analyzer: Send + Sync {
     fn required(&self, path: &str, meta: &EntryMeta) -> bool;
     /// Analyses the files of one batch this analyzer declared as required.
     fn analyze(&self, files: &[&FileEntry]) -> AnalyzerOutput;
+    /// True when every file is analysed on its own: the output for a batch is the outputs for
+    /// its files, in path order. Such files are analysed as they stream past
+    /// ([`LayerAnalysis::add`]) and their bytes dropped at once; the others (package databases
+    /// read together with their file lists, release files ranked against each other) are held
+    /// until the layer ends. Default: false.
+    fn per_file(&self) -> bool {
+        false
+    }
 }
 
 /// Everything found in one layer (or directory). Serializable so the caller can cache it by
@@ -263,6 +271,26 @@ impl Analyzers {
             .map(|(_, a)| a.as_ref())
     }
 
+    /// Bit mask of the analyzers that want `path` (normalised absolute path).
+    fn wanting(&self, path: &str, meta: &EntryMeta) -> u64 {
+        let mask = self.candidates(path, meta);
+        let mut out = 0;
+        for (i, a) in self.list.iter().enumerate() {
+            if mask & (1u64 << i) != 0 && a.required(path, meta) {
+                out |= 1u64 << i;
+            }
+        }
+        out
+    }
+
+    /// Whether some analyzer that wants this file needs it held until the layer ends (it is not
+    /// [`Analyzer::per_file`]): what a memory budget must count for the whole layer.
+    pub fn holds(&self, path: &str, meta: &EntryMeta) -> bool {
+        let path = normalize_path(path);
+        let mask = self.wanting(&path, meta);
+        self.each(mask).any(|a| !a.per_file())
+    }
+
     /// Runs every analyzer on the files of `batch` it requires and merges the results: packages
     /// sorted deterministically, PURLs computed with this layer's OS (call
     /// [`Package::refresh_purl`] again after merging layers), language packages owned by this
@@ -270,22 +298,27 @@ impl Analyzers {
     pub fn analyze_layer(&self, batch: &LayerFiles) -> LayerInventory {
         let mut per: Vec<Vec<&FileEntry>> = vec![Vec::new(); self.list.len()];
         for f in batch.iter() {
-            let mask = self.candidates(&f.path, &f.meta);
-            for (i, a) in self.list.iter().enumerate() {
-                if mask & (1u64 << i) != 0
-                    && a.required(&f.path, &f.meta)
-                    && let Some(v) = per.get_mut(i)
-                {
+            let mask = self.wanting(&f.path, &f.meta);
+            for (i, v) in per.iter_mut().enumerate() {
+                if mask & (1u64 << i) != 0 {
                     v.push(f);
                 }
             }
         }
+        let outputs = self
+            .list
+            .iter()
+            .zip(per)
+            .map(|(a, files)| (!files.is_empty()).then(|| a.analyze(&files)))
+            .map(|o| o.into_iter().collect())
+            .collect();
+        Self::merge(outputs)
+    }
+
+    /// Merges per-analyzer outputs (in registry order; each analyzer's in path order).
+    fn merge(outputs: Vec<Vec<AnalyzerOutput>>) -> LayerInventory {
         let mut inv = LayerInventory::default();
-        for (a, files) in self.list.iter().zip(per) {
-            if files.is_empty() {
-                continue;
-            }
-            let out = a.analyze(&files);
+        for out in outputs.into_iter().flatten() {
             if out.os.is_some() {
                 inv.os = out.os;
             }
@@ -300,6 +333,115 @@ impl Analyzers {
         inv.packages.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         inv.packages.dedup();
         inv
+    }
+}
+
+/// One layer's analysis as its files stream past: files of [`Analyzer::per_file`] analyzers are
+/// analysed when they arrive and only the results kept, so memory does not grow with the
+/// binaries, archives and manifests a layer holds; files other analyzers need together are held
+/// until [`LayerAnalysis::finish`]. The result is the one [`Analyzers::analyze_layer`] gives for
+/// the same files.
+pub struct LayerAnalysis<'a> {
+    analyzers: &'a Analyzers,
+    held: LayerFiles,
+    held_bytes: u64,
+    /// Per-file outputs by (analyzer position, path): merged in registry then path order.
+    done: BTreeMap<(usize, String), AnalyzerOutput>,
+}
+
+impl std::fmt::Debug for LayerAnalysis<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LayerAnalysis")
+            .field("held", &self.held.len())
+            .field("held_bytes", &self.held_bytes)
+            .field("done", &self.done.len())
+            .finish()
+    }
+}
+
+impl<'a> LayerAnalysis<'a> {
+    /// An empty analysis over `analyzers`.
+    pub fn new(analyzers: &'a Analyzers) -> Self {
+        Self {
+            analyzers,
+            held: LayerFiles::new(),
+            held_bytes: 0,
+            done: BTreeMap::new(),
+        }
+    }
+
+    /// Takes one wanted file. Per-file analyzers run now; when another analyzer needs the file
+    /// at the end of the layer, `data` is moved into the held batch (left empty), otherwise it is
+    /// left as it was for the caller to reuse.
+    pub fn add(&mut self, path: &str, meta: EntryMeta, data: &mut Vec<u8>) {
+        let path = normalize_path(path);
+        let mask = self.analyzers.wanting(&path, &meta);
+        if mask == 0 {
+            return;
+        }
+        let entry = FileEntry {
+            path,
+            meta,
+            data: std::mem::take(data),
+        };
+        let mut hold = false;
+        for (i, a) in self.analyzers.list.iter().enumerate() {
+            if mask & (1u64 << i) == 0 {
+                continue;
+            }
+            if a.per_file() {
+                let out = a.analyze(&[&entry]);
+                self.done.insert((i, entry.path.clone()), out);
+            } else {
+                hold = true;
+            }
+        }
+        if hold {
+            if let Some(old) = self.held.files.get(&entry.path) {
+                self.held_bytes -= old.data.len() as u64;
+            }
+            self.held_bytes += entry.data.len() as u64;
+            self.held.files.insert(entry.path.clone(), entry);
+        } else {
+            *data = entry.data;
+        }
+    }
+
+    /// Bytes of file contents held until [`LayerAnalysis::finish`].
+    pub fn held_bytes(&self) -> u64 {
+        self.held_bytes
+    }
+
+    /// Runs the analyzers that needed the layer's files together and merges everything.
+    pub fn finish(self) -> LayerInventory {
+        let analyzers = self.analyzers;
+        let mut per: Vec<Vec<&FileEntry>> = vec![Vec::new(); analyzers.list.len()];
+        for f in self.held.iter() {
+            let mask = analyzers.wanting(&f.path, &f.meta);
+            for (i, v) in per.iter_mut().enumerate() {
+                if mask & (1u64 << i) != 0 && analyzers.list.get(i).is_some_and(|a| !a.per_file()) {
+                    v.push(f);
+                }
+            }
+        }
+        let mut outputs: Vec<Vec<AnalyzerOutput>> = analyzers
+            .list
+            .iter()
+            .zip(per)
+            .map(|(a, files)| {
+                if files.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![a.analyze(&files)]
+                }
+            })
+            .collect();
+        for ((i, _), out) in self.done {
+            if let Some(v) = outputs.get_mut(i) {
+                v.push(out);
+            }
+        }
+        Analyzers::merge(outputs)
     }
 }
 

@@ -20,7 +20,8 @@ pub use sbom::{
 };
 
 pub use analyzer::{
-    Analyzer, AnalyzerOutput, Analyzers, EntryMeta, FileEntry, LayerFiles, LayerInventory, ScanMode,
+    Analyzer, AnalyzerOutput, Analyzers, EntryMeta, FileEntry, LayerAnalysis, LayerFiles,
+    LayerInventory, ScanMode,
 };
 pub use analyzers::os::OS_RELEASE_FILES;
 pub use error::AnalyzeError;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{OciError, Result};
 use crate::walk::{
-    EntryKind, EntryMeta, EntryRecord, LayerReport, LayerVisitor, WalkOptions, WantedFile,
+    EntryKind, EntryMeta, EntryRecord, LayerReport, LayerVisitor, OwnedFile, WalkOptions,
 };
 
 /// Maximum directory depth followed (guards against pathological trees).
@@ -68,6 +68,7 @@ pub fn walk_dir<V: LayerVisitor + ?Sized>(
         opaque_dirs: Vec::new(),
         suspicious_paths: Vec::new(),
         truncated_files: Vec::new(),
+        skipped_files: Vec::new(),
         uncompressed_bytes: 0,
         compression: crate::walk::Compression::None,
         diff_id_verified: false,
@@ -137,7 +138,15 @@ pub fn walk_dir<V: LayerVisitor + ?Sized>(
                 mtime: md.mtime().max(0) as u64,
                 link_target,
             };
-            if kind == EntryKind::File && visitor.wants(&path, &meta) {
+            if kind == EntryKind::File
+                && visitor.wants(&path, &meta)
+                && visitor
+                    .held_bytes()
+                    .saturating_add(meta.size.min(opts.max_file_bytes))
+                    > opts.max_memory
+            {
+                report.skipped_files.push((path.clone(), meta.size));
+            } else if kind == EntryKind::File && visitor.wants(&path, &meta) {
                 buf.clear();
                 // O_NOFOLLOW semantics: we checked with symlink_metadata; a race that swaps
                 // in a symlink is caught by comparing inode numbers after opening.
@@ -156,10 +165,10 @@ pub fn walk_dir<V: LayerVisitor + ?Sized>(
                             if truncated {
                                 report.truncated_files.push(path.clone());
                             }
-                            visitor.visit(&WantedFile {
+                            visitor.visit_owned(OwnedFile {
                                 path: &path,
                                 meta: &meta,
-                                data: &buf,
+                                data: &mut buf,
                                 truncated,
                             });
                         }
@@ -179,6 +188,7 @@ pub fn walk_dir<V: LayerVisitor + ?Sized>(
         // reverse so the stack pops them in sorted order
         stack.extend(subdirs.into_iter().rev());
     }
+    visitor.finish_layer();
     Ok(report)
 }
 

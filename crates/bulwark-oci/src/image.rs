@@ -16,6 +16,14 @@ use crate::reference::Reference;
 pub trait BlobSource: Send + Sync {
     /// Opens the raw (possibly compressed) blob. Callers wrap it in a [`VerifyingReader`].
     fn open_blob(&self, digest: &Digest) -> Result<Box<dyn Read + Send>>;
+
+    /// True when a blob can only ever be read as the bytes its digest names (a registry serves
+    /// by digest and every read is verified), so a result cached for a digest stands for this
+    /// source's blob without reading it. False for files on disk (archives, layouts, daemon
+    /// spools), whose blob names are claims until the bytes are hashed.
+    fn content_addressed(&self) -> bool {
+        false
+    }
 }
 
 /// A container image resolved from one source, ready for layer walking.
@@ -72,6 +80,21 @@ impl Image {
             layer.digest.clone(),
             size,
         )))
+    }
+
+    /// Checks that layer `layer`'s blob is the one its digest names, by hashing it (streamed
+    /// through a bounded buffer) — what a cached per-layer result needs before it may stand for
+    /// this image's layer. Sources that are content-addressed ([`BlobSource::content_addressed`],
+    /// a registry) are not read: any read of them is verified anyway.
+    pub fn verify_layer_blob(&self, layer: &Layer) -> Result<()> {
+        if self.blobs.content_addressed() {
+            return Ok(());
+        }
+        let mut r = self.open_layer(layer)?;
+        let what = format!("{}: layer #{} {}", self.name, layer.index, layer.digest);
+        std::io::copy(&mut r, &mut std::io::sink())
+            .map(drop)
+            .map_err(|e| map_verify_error(&what, &layer.digest, e))
     }
 
     /// Builds an image from a manifest and its config bytes (already read and verified).

@@ -51,7 +51,7 @@ pub use registry::{
 };
 pub use source::{ImageSource, InputKind, ResolveOptions, detect_input, open_image, open_input};
 pub use walk::{
-    Compression, EntryKind, EntryMeta, EntryRecord, LayerContext, LayerReport, LayerVisitor,
-    MetadataOnly, SuspiciousPath, WalkOptions, WalkedLayer, WantedFile, normalize_path, walk_layer,
-    walk_layer_stream, walk_layers,
+    Compression, EntryKind, EntryMeta, EntryRecord, LAYER_STREAM_BYTES, LayerContext, LayerReport,
+    LayerVisitor, MemoryBudget, MetadataOnly, OwnedFile, SuspiciousPath, WalkOptions, WalkedLayer,
+    WantedFile, normalize_path, verify_layer_blobs, walk_layer, walk_layer_stream, walk_layers,
 };

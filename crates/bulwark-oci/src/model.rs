@@ -495,10 +495,15 @@ pub struct Layer {
 }
 
 impl Layer {
-    /// A stable key for caching per-layer analysis results: the diff id (content of the
-    /// uncompressed tar, the same whichever way the layer was compressed or where it came
-    /// from), falling back to the blob digest.
+    /// A stable key for caching per-layer analysis results: the blob digest, and the diff id
+    /// when the blob is compressed (`sha256:BLOB>sha256:DIFF`). Both digests are part of the key
+    /// because a cached result may stand for a layer only when that very blob was read and found
+    /// to decompress to that diff id: keyed by the claimed diff id alone, a tampered blob whose
+    /// config still claims the genuine diff id would be answered from the cache unread.
     pub fn cache_key(&self) -> String {
-        self.diff_id.as_ref().unwrap_or(&self.digest).to_string()
+        match &self.diff_id {
+            Some(diff) if diff != &self.digest => format!("{}>{diff}", self.digest),
+            _ => self.digest.to_string(),
+        }
     }
 }

@@ -983,6 +983,10 @@ impl BlobSource for RegistryBlobs {
             _ => Err(RegistryClient::status_error(&self.reference, &url, resp)),
         }
     }
+
+    fn content_addressed(&self) -> bool {
+        true
+    }
 }
 
 /// Resolves `reference` in a registry to an [`Image`] (indexes resolved with `platform`,

@@ -112,6 +112,19 @@ pub struct WantedFile<'a> {
     pub truncated: bool,
 }
 
+/// A wanted regular file handed over in the walker's buffer ([`LayerVisitor::visit_owned`]).
+#[derive(Debug)]
+pub struct OwnedFile<'a> {
+    /// Normalised path (`etc/os-release`).
+    pub path: &'a str,
+    /// Metadata.
+    pub meta: &'a EntryMeta,
+    /// Contents, at most [`WalkOptions::max_file_bytes`]; may be taken.
+    pub data: &'a mut Vec<u8>,
+    /// True when the file was larger than the cap and `data` holds only its beginning.
+    pub truncated: bool,
+}
+
 /// An analyzer-side filter and sink for one layer's files.
 ///
 /// `wants` is called for every entry (files, links, dirs) and must be cheap; `visit` then
@@ -130,7 +143,86 @@ pub trait LayerVisitor {
         let _ = (path, entry);
         true
     }
+    /// Receives a wanted regular file in the walker's buffer: a visitor that keeps the contents
+    /// may take the buffer (`std::mem::take`) instead of copying it. Default:
+    /// [`LayerVisitor::visit`].
+    fn visit_owned(&mut self, file: OwnedFile<'_>) {
+        self.visit(&WantedFile {
+            path: file.path,
+            meta: file.meta,
+            data: file.data,
+            truncated: file.truncated,
+        });
+    }
+    /// Bytes of file contents the visitor holds until the layer ends; the walker counts them
+    /// against [`WalkOptions::max_memory`]. Default: 0 (nothing kept).
+    fn held_bytes(&self) -> u64 {
+        0
+    }
+    /// Called once the layer's last entry was read, before its memory is given back to the
+    /// budget: the place to analyse held files and drop them. Default: nothing.
+    fn finish_layer(&mut self) {}
 }
+
+/// The memory budget shared by the layers of one walk: bytes of wanted files being read or held
+/// by visitors. A file that would take it over the limit is not read and is listed in
+/// [`LayerReport::skipped_files`].
+#[derive(Debug)]
+pub struct MemoryBudget {
+    limit: u64,
+    used: std::sync::atomic::AtomicU64,
+}
+
+impl MemoryBudget {
+    /// A budget of `limit` bytes.
+    pub fn new(limit: u64) -> Self {
+        Self {
+            limit,
+            used: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// The limit in bytes.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Bytes reserved now.
+    pub fn used(&self) -> u64 {
+        self.used.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Reserves `n` bytes if they fit.
+    pub fn try_reserve(&self, n: u64) -> bool {
+        use std::sync::atomic::Ordering;
+        self.used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |u| {
+                u.checked_add(n).filter(|t| *t <= self.limit)
+            })
+            .is_ok()
+    }
+
+    /// Gives back `n` reserved bytes.
+    pub fn release(&self, n: u64) {
+        use std::sync::atomic::Ordering;
+        let _ = self
+            .used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |u| {
+                Some(u.saturating_sub(n))
+            });
+    }
+
+    /// Reserves `n` bytes whether or not they fit (memory a visitor already holds).
+    fn force_reserve(&self, n: u64) {
+        self.used.fetch_add(n, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// Fixed memory one layer in flight costs besides its wanted files: the compressed-stream
+/// buffer, the decompressor's window and tables, the tar reader, and the bounded copies kept for
+/// hard links ([`HARDLINK_CACHE_MAX_TOTAL`]). [`walk_layers`] runs no more layers at once than
+/// [`WalkOptions::max_memory`] has room for at this cost each.
+pub const LAYER_STREAM_BYTES: u64 = 512 * 1024 + HARDLINK_CACHE_MAX_TOTAL as u64;
 
 /// A visitor that wants nothing: walking with it only records metadata and whiteouts.
 #[derive(Debug, Default, Clone, Copy)]
@@ -156,6 +248,11 @@ pub struct WalkOptions {
     /// Directories (normalised, e.g. `proc`) not descended into by [`walk_dir`] and whose
     /// entries are ignored in layers.
     pub skip_dirs: Vec<String>,
+    /// Total bytes of wanted files read or held at once, over all layers in flight (the sum a
+    /// per-file cap does not bound: twelve 256 MiB files would each pass it). A file that does
+    /// not fit is skipped and listed in [`LayerReport::skipped_files`]. Also bounds how many
+    /// layers are walked at once ([`LAYER_STREAM_BYTES`] each). Default 512 MiB.
+    pub max_memory: u64,
 }
 
 impl Default for WalkOptions {
@@ -165,6 +262,7 @@ impl Default for WalkOptions {
             max_file_bytes: 256 << 20,
             verify_diff_id: true,
             skip_dirs: Vec::new(),
+            max_memory: 512 << 20,
         }
     }
 }
@@ -216,6 +314,10 @@ pub struct LayerReport {
     pub suspicious_paths: Vec<SuspiciousPath>,
     /// Wanted files that exceeded [`WalkOptions::max_file_bytes`] and were delivered truncated.
     pub truncated_files: Vec<String>,
+    /// Wanted files not read because the memory budget ([`WalkOptions::max_memory`]) had no
+    /// room for them, as `(path, size)`.
+    #[serde(default)]
+    pub skipped_files: Vec<(String, u64)>,
     /// Decompressed bytes read.
     pub uncompressed_bytes: u64,
     /// Compression found.
@@ -234,6 +336,7 @@ impl LayerReport {
             opaque_dirs: Vec::new(),
             suspicious_paths: Vec::new(),
             truncated_files: Vec::new(),
+            skipped_files: Vec::new(),
             uncompressed_bytes: 0,
             compression: Compression::None,
             diff_id_verified: false,
@@ -264,9 +367,9 @@ impl LayerReport {
 /// Result of normalising a tar path.
 #[derive(Debug, PartialEq, Eq)]
 pub enum NormalizedPath {
-    /// Safe path, unchanged in meaning (only `./`, `//`, `.` removed).
+    /// Safe path, unchanged in meaning (only a leading `/`, `./`, `//`, `.` removed).
     Clean(String),
-    /// Path that was absolute or used `..` but stays inside the root once rewritten.
+    /// Path that used `..` but stays inside the root once rewritten.
     Neutralised(String, &'static str),
     /// Path that climbs out of the root: the entry must be ignored.
     Rejected(&'static str),
@@ -274,13 +377,14 @@ pub enum NormalizedPath {
 
 /// Normalises a path from a tar header into a relative image path (`etc/passwd`).
 ///
-/// Leading `/` is stripped (neutralised), `.` and empty components removed, `..` resolved
-/// lexically; a `..` that would climb above the root rejects the path. NUL bytes reject too.
+/// A leading `/` is dropped as Docker does when it unpacks a layer (`/app/x` is `app/x` under the
+/// root; this is not suspicious), `.` and empty components are removed, `..` is resolved
+/// lexically (neutralised); a `..` that would climb above the root rejects the path. NUL bytes
+/// reject too.
 pub fn normalize_path(raw: &str) -> NormalizedPath {
     if raw.contains('\0') {
         return NormalizedPath::Rejected("NUL byte in path");
     }
-    let absolute = raw.starts_with('/');
     let mut had_dotdot = false;
     let mut out: Vec<&str> = Vec::new();
     for c in raw.split('/') {
@@ -298,8 +402,6 @@ pub fn normalize_path(raw: &str) -> NormalizedPath {
     let p = out.join("/");
     if had_dotdot {
         NormalizedPath::Neutralised(p, "'..' component resolved")
-    } else if absolute {
-        NormalizedPath::Neutralised(p, "absolute path made relative to the image root")
     } else {
         NormalizedPath::Clean(p)
     }
@@ -416,6 +518,9 @@ pub struct LayerContext {
 }
 
 const HARDLINK_CACHE_MAX_FILE: usize = 1 << 20;
+/// Bytes of small wanted files one layer keeps for later hard links to them; past it, files are
+/// not kept and a hard link to them is read as if its target were not wanted.
+const HARDLINK_CACHE_MAX_TOTAL: usize = 16 << 20;
 
 fn entry_kind(t: tar::EntryType) -> EntryKind {
     match t {
@@ -446,6 +551,22 @@ pub fn walk_layer_stream<R: Read, V: LayerVisitor + ?Sized>(
     ctx: &LayerContext,
     visitor: &mut V,
     opts: &WalkOptions,
+) -> Result<LayerReport> {
+    walk_layer_stream_in(
+        reader,
+        ctx,
+        visitor,
+        opts,
+        &MemoryBudget::new(opts.max_memory),
+    )
+}
+
+fn walk_layer_stream_in<R: Read, V: LayerVisitor + ?Sized>(
+    reader: R,
+    ctx: &LayerContext,
+    visitor: &mut V,
+    opts: &WalkOptions,
+    budget: &MemoryBudget,
 ) -> Result<LayerReport> {
     let mut report = LayerReport::new(ctx.index, ctx.cache_key.clone());
     let layer_err = |detail: String| OciError::Layer {
@@ -489,7 +610,7 @@ pub fn walk_layer_stream<R: Read, V: LayerVisitor + ?Sized>(
             exceeded: false,
             hasher: diff_hasher,
         };
-        let walked = walk_tar(&mut counted, visitor, opts, &mut report);
+        let walked = walk_tar(&mut counted, visitor, opts, budget, &mut report);
         let drained = walked.and_then(|()| io::copy(&mut counted, &mut io::sink()).map(drop));
         report.uncompressed_bytes = counted.count;
         if counted.exceeded {
@@ -537,10 +658,30 @@ fn walk_tar<R: Read, V: LayerVisitor + ?Sized>(
     stream: R,
     visitor: &mut V,
     opts: &WalkOptions,
+    budget: &MemoryBudget,
+    report: &mut LayerReport,
+) -> io::Result<()> {
+    // What the visitor holds is reserved in the budget until the layer ends.
+    let mut held = 0u64;
+    let walked = walk_entries(stream, visitor, opts, budget, &mut held, report);
+    if walked.is_ok() {
+        visitor.finish_layer();
+    }
+    budget.release(held);
+    walked
+}
+
+fn walk_entries<R: Read, V: LayerVisitor + ?Sized>(
+    stream: R,
+    visitor: &mut V,
+    opts: &WalkOptions,
+    budget: &MemoryBudget,
+    held: &mut u64,
     report: &mut LayerReport,
 ) -> io::Result<()> {
     let mut ar = tar::Archive::new(stream);
     let mut small_wanted: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut small_wanted_bytes = 0usize;
     let mut buf = Vec::new();
     for entry in ar.entries()? {
         let mut entry = entry?;
@@ -630,25 +771,45 @@ fn walk_tar<R: Read, V: LayerVisitor + ?Sized>(
         };
         if matches!(kind, EntryKind::File | EntryKind::HardLink) && visitor.wants(&path, &meta) {
             if kind == EntryKind::File {
-                buf.clear();
                 let cap = opts.max_file_bytes;
-                (&mut entry).take(cap).read_to_end(&mut buf)?;
+                let reserve = meta.size.min(cap);
+                if !budget.try_reserve(reserve) {
+                    report.skipped_files.push((path.clone(), meta.size));
+                    report.entries.push(EntryRecord { path, meta });
+                    continue;
+                }
+                buf.clear();
+                let read = (&mut entry).take(cap).read_to_end(&mut buf);
+                if let Err(e) = read {
+                    budget.release(reserve);
+                    return Err(e);
+                }
                 let truncated = meta.size > cap;
                 if truncated {
                     report.truncated_files.push(path.clone());
                 }
-                visitor.visit(&WantedFile {
-                    path: &path,
-                    meta: &meta,
-                    data: &buf,
-                    truncated,
-                });
-                if !truncated
+                let keep = !truncated
                     && buf.len() <= HARDLINK_CACHE_MAX_FILE
-                    && visitor.keep_for_hard_links(&path, &meta)
-                {
+                    && small_wanted_bytes + buf.len() <= HARDLINK_CACHE_MAX_TOTAL
+                    && visitor.keep_for_hard_links(&path, &meta);
+                if keep {
+                    small_wanted_bytes += buf.len();
                     small_wanted.insert(path.clone(), buf.clone());
                 }
+                visitor.visit_owned(OwnedFile {
+                    path: &path,
+                    meta: &meta,
+                    data: &mut buf,
+                    truncated,
+                });
+                let now = visitor.held_bytes();
+                if now > *held {
+                    budget.force_reserve(now - *held);
+                } else {
+                    budget.release(*held - now);
+                }
+                *held = now;
+                budget.release(reserve);
             } else if let Some(data) = meta.link_target.as_ref().and_then(|t| small_wanted.get(t)) {
                 visitor.visit(&WantedFile {
                     path: &path,
@@ -670,6 +831,22 @@ pub fn walk_layer<V: LayerVisitor + ?Sized>(
     visitor: &mut V,
     opts: &WalkOptions,
 ) -> Result<LayerReport> {
+    walk_layer_in(
+        image,
+        layer,
+        visitor,
+        opts,
+        &MemoryBudget::new(opts.max_memory),
+    )
+}
+
+fn walk_layer_in<V: LayerVisitor + ?Sized>(
+    image: &Image,
+    layer: &Layer,
+    visitor: &mut V,
+    opts: &WalkOptions,
+    budget: &MemoryBudget,
+) -> Result<LayerReport> {
     let reader = image.open_layer(layer)?;
     let ctx = LayerContext {
         image: image.name.clone(),
@@ -679,10 +856,23 @@ pub fn walk_layer<V: LayerVisitor + ?Sized>(
         // when the blob is the uncompressed tar, its (already verified) digest is the diff id
         diff_id: layer.diff_id.clone().filter(|d| d != &layer.digest),
     };
-    walk_layer_stream(reader, &ctx, visitor, opts).map_err(|e| match e {
+    walk_layer_stream_in(reader, &ctx, visitor, opts, budget).map_err(|e| match e {
         OciError::Io { context, source } => map_verify_error(&context, &layer.digest, source),
         other => other,
     })
+}
+
+/// Checks the blobs of `layers` of `image` against their digests, in parallel, each streamed
+/// through a bounded buffer ([`Image::verify_layer_blob`]): the layers a scan answers from its
+/// per-layer cache are not walked, but must still be the blobs the cache entries were made from.
+/// The first mismatch (in the order given) is returned.
+pub fn verify_layer_blobs(image: &Image, layers: &[&Layer]) -> Result<()> {
+    layers
+        .par_iter()
+        .map(|l| image.verify_layer_blob(l))
+        .collect::<Vec<Result<()>>>()
+        .into_iter()
+        .collect()
 }
 
 /// A walked layer: its report and the visitor that saw its files.
@@ -710,21 +900,35 @@ where
     V: LayerVisitor + Send,
     F: Fn(&Layer) -> Option<V> + Sync,
 {
-    image
-        .layers
-        .par_iter()
-        .map(|layer| {
-            let Some(mut v) = make_visitor(layer) else {
-                return Ok(None);
-            };
-            let report = walk_layer(image, layer, &mut v, opts)?;
-            Ok(Some(WalkedLayer {
-                layer: layer.clone(),
-                report,
-                visitor: v,
-            }))
-        })
-        .collect::<Vec<Result<_>>>()
-        .into_iter()
-        .collect()
+    let budget = MemoryBudget::new(opts.max_memory);
+    let walk = || {
+        image
+            .layers
+            .par_iter()
+            .map(|layer| {
+                let Some(mut v) = make_visitor(layer) else {
+                    return Ok(None);
+                };
+                let report = walk_layer_in(image, layer, &mut v, opts, &budget)?;
+                Ok(Some(WalkedLayer {
+                    layer: layer.clone(),
+                    report,
+                    visitor: v,
+                }))
+            })
+            .collect::<Vec<Result<_>>>()
+    };
+    // Layers in flight are bounded by memory as well as by cores.
+    let room = usize::try_from(opts.max_memory / LAYER_STREAM_BYTES)
+        .unwrap_or(usize::MAX)
+        .max(1);
+    let results = if room < rayon::current_num_threads() {
+        match rayon::ThreadPoolBuilder::new().num_threads(room).build() {
+            Ok(pool) => pool.install(walk),
+            Err(_) => walk(),
+        }
+    } else {
+        walk()
+    };
+    results.into_iter().collect()
 }

@@ -246,7 +246,7 @@ fn hard_links_are_recorded_and_served() {
 }
 
 #[test]
-fn dotdot_and_absolute_entries_are_neutralised() {
+fn dotdot_entries_are_neutralised_and_absolute_ones_are_relative() {
     let tar = TarBuilder::new()
         .file("../../etc/evil", b"x")
         .file("/abs/file", b"y")
@@ -270,9 +270,13 @@ fn dotdot_and_absolute_entries_are_neutralised() {
         sus,
         [
             ("../../etc/evil", None),
-            ("/abs/file", Some("abs/file")),
+            // Docker unpacks `/abs/file` as `abs/file`: not suspicious
             ("a/../b/c", Some("b/c"))
         ]
+    );
+    assert_eq!(
+        normalize_path("/app/x"),
+        NormalizedPath::Clean("app/x".into())
     );
     assert_eq!(
         normalize_path("x/./y//z"),
@@ -440,4 +444,75 @@ fn dir_source_walks_without_following_symlinks() {
         Some("etc/os-release")
     );
     assert!(walk_dir(&r.join("etc/os-release"), &mut Collect::default(), &opts).is_err());
+}
+
+/// Keeps every wanted file to the end of the layer (like a package database analyzer) and says
+/// so through `held_bytes`, taking the walker's buffer instead of copying it.
+#[derive(Default)]
+struct Hold {
+    files: BTreeMap<String, Vec<u8>>,
+    finished_with: Option<usize>,
+}
+
+impl LayerVisitor for Hold {
+    fn wants(&self, _: &str, _: &EntryMeta) -> bool {
+        true
+    }
+    fn visit(&mut self, _: &WantedFile<'_>) {
+        panic!("the walker hands regular files over in its buffer");
+    }
+    fn visit_owned(&mut self, f: bulwark_oci::OwnedFile<'_>) {
+        self.files
+            .insert(f.path.to_string(), std::mem::take(f.data));
+    }
+    fn held_bytes(&self) -> u64 {
+        self.files.values().map(|d| d.len() as u64).sum()
+    }
+    fn finish_layer(&mut self) {
+        self.finished_with = Some(self.files.len());
+        self.files.clear();
+    }
+}
+
+#[test]
+fn memory_budget_bounds_the_sum_of_held_files_and_names_what_it_skipped() {
+    let mib = vec![b'x'; 1 << 20];
+    let tar = TarBuilder::new()
+        .file("a", &mib)
+        .file("b", &mib)
+        .file("c", &mib)
+        .file("d", b"small")
+        .finish();
+    // Each file fits the per-file cap; their sum does not fit the budget.
+    let opts = WalkOptions {
+        max_memory: (2 << 20) + (512 << 10),
+        ..WalkOptions::default()
+    };
+    let mut v = Hold::default();
+    let r = walk_layer_stream(tar.as_slice(), &ctx(0, None), &mut v, &opts).unwrap();
+    assert_eq!(r.skipped_files, [("c".to_string(), 1 << 20)]);
+    assert_eq!(v.finished_with, Some(3), "a, b and d were handed over");
+    assert!(r.entries.iter().any(|e| e.path == "c"), "still recorded");
+
+    // With room for all, nothing is skipped.
+    let mut v = Hold::default();
+    let r = walk_layer_stream(
+        tar.as_slice(),
+        &ctx(0, None),
+        &mut v,
+        &WalkOptions::default(),
+    )
+    .unwrap();
+    assert!(r.skipped_files.is_empty());
+    assert_eq!(v.finished_with, Some(4));
+
+    // A visitor that drops each file after use never fills the budget.
+    let mut v = Collect {
+        want: vec!["a", "b", "c", "d"],
+        keep: Some(vec![]),
+        ..Collect::default()
+    };
+    let r = walk(&tar, 0, &mut v, &opts).unwrap();
+    assert!(r.skipped_files.is_empty(), "{:?}", r.skipped_files);
+    assert_eq!(v.files.len(), 4);
 }

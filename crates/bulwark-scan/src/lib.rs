@@ -4,9 +4,12 @@
 //! 1. **Walk**: every layer's tar stream is read exactly once, layers in parallel
 //!    ([`bulwark_oci::walk_layers`]); the catalog analyzers say which paths they want and only
 //!    those files' bytes are kept.
-//! 2. **Analyze per layer**: each layer's wanted files go to [`Analyzers::analyze_layer`]; the
-//!    result (packages, OS, file ownership, layer metadata) is cached under the layer's diff id
-//!    plus the analyzers' versions, so a sibling image on the same base costs only its new layers.
+//! 2. **Analyze per layer**: each layer's wanted files go to a [`LayerAnalysis`] as they stream
+//!    past (files analysed alone are dropped at once, package databases held to the layer's end,
+//!    all under the walk's memory budget, [`WalkOptions::max_memory`]); the
+//!    result (packages, OS, file ownership, layer metadata) is cached under the layer's blob
+//!    digest and diff id plus the analyzers' versions, so a sibling image on the same base costs
+//!    only its new layers.
 //! 3. **Apply**: layers are merged in order ([`MergedFs`]); a package survives only if the file
 //!    that recorded it is still in the final image as written by that layer (a later `dpkg`
 //!    status, a whiteout or an overwrite supersedes it). OS packages keep the earliest layer that
@@ -27,19 +30,19 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use bulwark_catalog::{
-    Analyzers, FileOwnership, LayerFiles, OsInfo, Package, ScanMode, Subject, SubjectKind,
+    Analyzers, FileOwnership, LayerAnalysis, OsInfo, Package, ScanMode, Subject, SubjectKind,
     mark_os_owned,
 };
 use bulwark_oci::{
     EntryKind, EntryMeta, Image, ImageConfig, LayerReport, LayerVisitor, MergedFs, OciError,
-    WalkOptions, WantedFile, walk_dir, walk_layers,
+    OwnedFile, WalkOptions, WantedFile, verify_layer_blobs, walk_dir, walk_layers,
 };
 use serde::{Deserialize, Serialize};
 
 pub use cache::LayerCache;
 
 /// Version of the cached per-layer record; bump when [`LayerResult`] changes shape or meaning.
-const CACHE_FORMAT: u32 = 2;
+const CACHE_FORMAT: u32 = 3;
 
 /// Errors of a scan; each names the image or directory.
 #[derive(Debug, thiserror::Error)]
@@ -142,11 +145,14 @@ pub struct Inventory {
     pub secrets: Vec<bulwark_report::Finding>,
 }
 
-/// Collects the files the analyzers want from one layer, and scans files for secrets as they
-/// stream past (their bytes are not kept).
+/// Analyses the files the analyzers want from one layer as they stream past (only package
+/// databases read together are held until the layer ends), and scans files for secrets (their
+/// bytes are not kept).
 struct CatalogVisitor<'a> {
     analyzers: &'a Analyzers,
-    files: LayerFiles,
+    analysis: Option<LayerAnalysis<'a>>,
+    /// The layer's analysis, once the walk finished it.
+    finished: Option<bulwark_catalog::LayerInventory>,
     secrets: Option<&'a bulwark_secrets::Scanner>,
     background: Option<secrets::BackgroundScan>,
     /// Prefix shown before a walked path in secret findings (`/` in images, `DIR/` for dirs).
@@ -181,6 +187,16 @@ impl LayerVisitor for CatalogVisitor<'_> {
     }
 
     fn visit(&mut self, file: &WantedFile<'_>) {
+        let mut data = file.data.to_vec();
+        self.visit_owned(OwnedFile {
+            path: file.path,
+            meta: file.meta,
+            data: &mut data,
+            truncated: file.truncated,
+        });
+    }
+
+    fn visit_owned(&mut self, file: OwnedFile<'_>) {
         if let Some(scanner) = self.secrets
             && let Some(bg) = &mut self.background
             && file.meta.kind == EntryKind::File
@@ -193,15 +209,29 @@ impl LayerVisitor for CatalogVisitor<'_> {
             );
             bg.submit(shown, file.data);
         }
-        if self.analyzers.required(file.path, &catalog_meta(file.meta)) {
-            self.files
-                .insert(file.path, catalog_meta(file.meta), file.data.to_vec());
+        if let Some(analysis) = &mut self.analysis {
+            analysis.add(file.path, catalog_meta(file.meta), file.data);
+        }
+    }
+
+    fn held_bytes(&self) -> u64 {
+        self.analysis.as_ref().map_or(0, LayerAnalysis::held_bytes)
+    }
+
+    fn finish_layer(&mut self) {
+        if let Some(analysis) = self.analysis.take() {
+            self.finished = Some(analysis.finish());
         }
     }
 }
 
-fn analyze(analyzers: &Analyzers, report: LayerReport, visitor: CatalogVisitor<'_>) -> LayerResult {
-    let inv = analyzers.analyze_layer(&visitor.files);
+fn analyze(
+    report: LayerReport,
+    mut visitor: CatalogVisitor<'_>,
+    walk: &WalkOptions,
+) -> LayerResult {
+    visitor.finish_layer();
+    let inv = visitor.finished.take().unwrap_or_default();
     let mut found = visitor
         .background
         .map(secrets::BackgroundScan::finish)
@@ -209,14 +239,36 @@ fn analyze(analyzers: &Analyzers, report: LayerReport, visitor: CatalogVisitor<'
     if visitor.secrets.is_some_and(|s| !s.scan_package_files()) {
         secrets::drop_package_owned(&mut found, &inv.owned, &visitor.display_prefix);
     }
+    let mut errors: Vec<String> = inv.errors.iter().map(ToString::to_string).collect();
+    errors.extend(limit_notes(&report, walk));
     LayerResult {
         report,
         os: inv.os,
         packages: inv.packages,
         owned: inv.owned,
-        errors: inv.errors.iter().map(ToString::to_string).collect(),
+        errors,
         secrets: found,
     }
+}
+
+/// Files the walk's limits kept from the analyzers, said rather than silently missing.
+fn limit_notes(report: &LayerReport, walk: &WalkOptions) -> Vec<String> {
+    let mut notes = Vec::new();
+    for path in &report.truncated_files {
+        notes.push(format!(
+            "/{path}: larger than the per-file limit of {} bytes; only its beginning was \
+             analysed (raise it with --max-file-bytes)",
+            walk.max_file_bytes
+        ));
+    }
+    for (path, size) in &report.skipped_files {
+        notes.push(format!(
+            "/{path} ({size} bytes): not analysed: the memory budget of {} bytes for files \
+             being analysed was in use (raise it with --max-memory)",
+            walk.max_memory
+        ));
+    }
+    notes
 }
 
 fn visitor<'a>(
@@ -226,7 +278,8 @@ fn visitor<'a>(
 ) -> CatalogVisitor<'a> {
     CatalogVisitor {
         analyzers,
-        files: LayerFiles::new(),
+        analysis: Some(LayerAnalysis::new(analyzers)),
+        finished: None,
         secrets: opts.secrets.as_ref().map(|s| &*s.scanner),
         background: opts
             .secrets
@@ -255,6 +308,16 @@ pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanEr
                 .and_then(|c| c.get(&l.cache_key(), &key_suffix))
         })
         .collect();
+    // A cache entry stands for the blob it was made from: check that the blobs answered from
+    // the cache are those blobs (the walk checks the others as it reads them).
+    let hits: Vec<&bulwark_oci::Layer> = image
+        .layers
+        .iter()
+        .zip(&cached)
+        .filter(|(_, hit)| hit.is_some())
+        .map(|(l, _)| l)
+        .collect();
+    verify_layer_blobs(image, &hits)?;
     let walked = walk_layers(image, &opts.walk, |layer| {
         cached
             .get(layer.index)
@@ -268,8 +331,12 @@ pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanEr
         let result = match (hit, walked) {
             (Some(r), _) => r,
             (None, Some(w)) => {
-                let r = analyze(&analyzers, w.report, w.visitor);
-                if let Some(c) = &opts.cache {
+                let r = analyze(w.report, w.visitor, &opts.walk);
+                // Only a layer whose blob was found to decompress to its diff id is cached under
+                // that pair (the blob digest itself is checked by every completed walk).
+                let verified = r.report.diff_id_verified
+                    || layer.diff_id.as_ref().is_none_or(|d| d == &layer.digest);
+                if verified && let Some(c) = &opts.cache {
                     c.put(&layer.cache_key(), &key_suffix, &r);
                 }
                 r
@@ -307,7 +374,7 @@ pub fn scan_dir(root: &Path, mode: ScanMode, opts: &ScanOptions) -> Result<Inven
     let prefix = format!("{}/", root.display().to_string().trim_end_matches('/'));
     let mut v = visitor(&analyzers, opts, prefix.clone());
     let report = walk_dir(root, &mut v, &opts.walk)?;
-    let result = analyze(&analyzers, report, v);
+    let result = analyze(report, v, &opts.walk);
     let subject = Subject {
         name: root.display().to_string(),
         kind: SubjectKind::Directory,

@@ -61,6 +61,42 @@ pub fn drop_package_owned(
 
 /// Files queued for the background scanner before the layer walk waits for it.
 const QUEUED_FILES: usize = 16;
+/// Bytes queued for the background scanner before the layer walk waits for it (one larger file
+/// is still queued alone): the copies in the queue are bounded in bytes, not only in files.
+pub const QUEUED_BYTES: u64 = 8 << 20;
+
+/// Bytes in the queue, with a wake-up for the walk waiting for room.
+#[derive(Debug, Default)]
+struct Queued {
+    bytes: std::sync::Mutex<u64>,
+    freed: std::sync::Condvar,
+}
+
+impl Queued {
+    /// Waits for room for `n` bytes while `alive` says the scanner thread still runs.
+    fn add(&self, n: u64, alive: &dyn Fn() -> bool) {
+        let Ok(mut b) = self.bytes.lock() else {
+            return;
+        };
+        while *b > 0 && b.saturating_add(n) > QUEUED_BYTES && alive() {
+            b = match self
+                .freed
+                .wait_timeout(b, std::time::Duration::from_millis(100))
+            {
+                Ok((b, _)) => b,
+                Err(_) => return,
+            };
+        }
+        *b += n;
+    }
+
+    fn sub(&self, n: u64) {
+        if let Ok(mut b) = self.bytes.lock() {
+            *b = b.saturating_sub(n);
+        }
+        self.freed.notify_all();
+    }
+}
 
 /// Scans a layer's files on a thread of its own while the walk goes on decompressing, hashing
 /// and reading the next entries, so secret scanning is off the walk's critical path (the base
@@ -69,6 +105,7 @@ const QUEUED_FILES: usize = 16;
 pub(crate) struct BackgroundScan {
     scanner: Arc<Scanner>,
     tx: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
+    queued: Arc<Queued>,
     worker: Option<std::thread::JoinHandle<Vec<bulwark_secrets::SecretFinding>>>,
     /// Findings of files scanned inline (when no thread could be started).
     inline: Vec<bulwark_secrets::SecretFinding>,
@@ -78,27 +115,35 @@ impl BackgroundScan {
     pub(crate) fn new(scanner: Arc<Scanner>) -> Self {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(QUEUED_FILES);
         let for_worker = Arc::clone(&scanner);
+        let queued = Arc::new(Queued::default());
+        let worker_queued = Arc::clone(&queued);
         let worker = std::thread::Builder::new()
             .name("bulwark-secrets".into())
             .spawn(move || {
                 let mut found = Vec::new();
                 for (path, data) in rx {
                     found.extend(for_worker.scan_file(&path, &data));
+                    worker_queued.sub(data.len() as u64);
                 }
                 found
             })
             .ok();
         Self {
             scanner,
+            queued,
             tx: worker.as_ref().map(|_| tx),
             worker,
             inline: Vec::new(),
         }
     }
 
-    /// Queues one file (waits while the queue is full).
+    /// Queues one file (waits while the queue is full, in files or in bytes).
     pub(crate) fn submit(&mut self, path: String, data: &[u8]) {
         if let Some(tx) = &self.tx {
+            let worker = self.worker.as_ref();
+            self.queued.add(data.len() as u64, &|| {
+                worker.is_some_and(|w| !w.is_finished())
+            });
             match tx.send((path, data.to_vec())) {
                 Ok(()) => {}
                 // The worker is gone (it panicked): scan here; `finish` reports the panic.

@@ -86,6 +86,11 @@ fn write_blob(dir: &Path, data: &[u8]) -> String {
 /// Writes an OCI layout with gzip layers (given as uncompressed tars); returns layer blob digests.
 fn oci_layout(dir: &Path, tars: &[Vec<u8>]) -> Vec<String> {
     let diff_ids: Vec<String> = tars.iter().map(|t| sha256(t)).collect();
+    oci_layout_claiming(dir, tars, &diff_ids)
+}
+
+/// An OCI layout whose config claims `diff_ids` whatever the layers hold.
+fn oci_layout_claiming(dir: &Path, tars: &[Vec<u8>], diff_ids: &[String]) -> Vec<String> {
     let cfg = serde_json::to_vec(&serde_json::json!({
         "architecture": "amd64", "os": "linux",
         "rootfs": {"type": "layers", "diff_ids": diff_ids}
@@ -343,21 +348,90 @@ fn dotdot_entry() {
     assert!(err.contains("../../etc/cron.d/evil"), "{err}");
 }
 
+/// A warm cache does not stand in for a blob it was not made from: the layout's layer is
+/// replaced by another (correctly named) blob while the config still claims the genuine diff id,
+/// which a scan answering from a cache keyed by the diff id alone would accept unread.
 #[test]
-fn absolute_entry() {
+fn tampered_layer_is_rejected_with_a_warm_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let app = |version: &str| {
+        Tar::default()
+            .file(
+                "usr/lib/python3/dist-packages/urllib3-1.26.4.dist-info/METADATA",
+                format!("Metadata-Version: 2.1\nName: urllib3\nVersion: {version}\n").as_bytes(),
+            )
+            .finish()
+    };
+    let genuine = [base_layer(), app("1.26.4")];
+    let claimed: Vec<String> = genuine.iter().map(|t| sha256(t)).collect();
+    oci_layout(dir.path(), &genuine);
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_bulwark"))
+            .args([
+                "image",
+                "-f",
+                "json",
+                "--scanners",
+                "none",
+                "--list-all-pkgs",
+            ])
+            .arg("--cache-dir")
+            .arg(cache.path())
+            .arg("--input")
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let warm = run();
+    assert_eq!(warm.status.code(), Some(0), "{warm:?}");
+    assert!(String::from_utf8_lossy(&warm.stdout).contains("1.26.4"));
+    let again = run();
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert!(
+        report["metadata"]["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["cached"] == true),
+        "the second scan is answered from the cache: {report}"
+    );
+
+    std::fs::remove_dir_all(dir.path().join("blobs")).unwrap();
+    oci_layout_claiming(dir.path(), &[base_layer(), app("9.99.9")], &claimed);
+    let tampered = run();
+    let stderr = String::from_utf8_lossy(&tampered.stderr);
+    assert_eq!(tampered.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("diff id"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&tampered.stdout).contains("9.99.9"));
+}
+
+/// Docker unpacks a member written as `/etc/os-release` to `etc/os-release` under the root:
+/// the scan reads it there, as any runtime would, and does not fail.
+#[test]
+fn absolute_entry_is_read_as_relative() {
     let dir = tempfile::tempdir().unwrap();
     let abs = Tar::default()
-        .file("/etc/passwd-evil", b"root::0:0::/:/bin/sh\n")
+        .file("/etc/os-release", b"ID=alpine\nVERSION_ID=3.20.0\n")
         .finish();
     oci_layout(dir.path(), &[base_layer(), abs]);
-    let err = expect_failure(
-        &["--input", dir.path().to_str().unwrap()],
-        Some(dir.path()),
-        &[],
-        &["absolute path"],
-        &dir.path().display().to_string(),
-    );
-    assert!(err.contains("/etc/passwd-evil"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .args([
+            "image",
+            "-f",
+            "json",
+            "--scanners",
+            "none",
+            "--no-cache",
+            "--input",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["metadata"]["os"]["id"], "alpine", "{report}");
 }
 
 #[test]

@@ -31,6 +31,9 @@ pub const MAX_BINARY_SIZE: u64 = 512 * 1024 * 1024;
 pub struct BinaryAnalyzer;
 
 impl Analyzer for BinaryAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "binary"
     }

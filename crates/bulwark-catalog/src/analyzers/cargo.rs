@@ -10,6 +10,9 @@ use crate::model::{Package, PackageType};
 pub struct CargoLockAnalyzer;
 
 impl Analyzer for CargoLockAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "cargo-lock"
     }

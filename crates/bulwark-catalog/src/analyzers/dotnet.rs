@@ -9,6 +9,9 @@ use crate::model::{Package, PackageType};
 pub struct DotnetDepsAnalyzer;
 
 impl Analyzer for DotnetDepsAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "dotnet-deps"
     }

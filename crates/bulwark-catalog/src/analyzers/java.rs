@@ -20,6 +20,9 @@ const MAX_ENTRY: u64 = 256 * 1024 * 1024;
 pub struct JavaAnalyzer;
 
 impl Analyzer for JavaAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "java-archive"
     }

@@ -23,6 +23,9 @@ pub fn is_installed_package_json(path: &str) -> bool {
 }
 
 impl Analyzer for NodeInstalledAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "node-installed"
     }
@@ -97,6 +100,9 @@ fn licenses(v: &serde_json::Value) -> Vec<String> {
 pub struct NodeLockAnalyzer;
 
 impl Analyzer for NodeLockAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "node-lock"
     }

@@ -13,6 +13,9 @@ pub struct ComposerAnalyzer {
 }
 
 impl Analyzer for ComposerAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "composer"
     }

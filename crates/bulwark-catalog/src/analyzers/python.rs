@@ -13,6 +13,9 @@ use crate::model::{Package, PackageType};
 pub struct PythonInstalledAnalyzer;
 
 impl Analyzer for PythonInstalledAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "python-installed"
     }
@@ -99,6 +102,9 @@ pub fn parse_metadata(data: &[u8], path: &str) -> Result<Package, AnalyzeError> 
 pub struct PythonLockAnalyzer;
 
 impl Analyzer for PythonLockAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "python-lock"
     }

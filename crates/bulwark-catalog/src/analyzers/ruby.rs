@@ -11,6 +11,9 @@ use crate::model::{Package, PackageType};
 pub struct GemspecAnalyzer;
 
 impl Analyzer for GemspecAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "ruby-gemspec"
     }
@@ -77,6 +80,9 @@ pub fn parse_gemspec(data: &[u8], path: &str) -> Option<Package> {
 pub struct GemfileLockAnalyzer;
 
 impl Analyzer for GemfileLockAnalyzer {
+    fn per_file(&self) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "ruby-gemfile-lock"
     }

@@ -67,6 +67,15 @@ pub struct ScanFlags {
     /// default 32 GiB).
     #[arg(long, value_name = "BYTES", env = "BULWARK_MAX_LAYER_BYTES")]
     pub max_layer_bytes: Option<u64>,
+    /// Bytes of one file read for the analyzers and the secret scanner; longer files are
+    /// analysed from their beginning, with a warning (default 256 MiB).
+    #[arg(long, value_name = "BYTES", env = "BULWARK_MAX_FILE_BYTES")]
+    pub max_file_bytes: Option<u64>,
+    /// Memory budget for files being analysed, over all layers read at once; a file that does
+    /// not fit is skipped with a warning naming it. Also bounds how many layers are read at
+    /// once (default 512 MiB).
+    #[arg(long, value_name = "BYTES", env = "BULWARK_MAX_MEMORY")]
+    pub max_memory: Option<u64>,
     /// What to look for: vuln, secret, config (image configuration checks; images only).
     /// Default: vuln,secret for reports (as Trivy), nothing but the packages for SBOM formats.
     #[arg(long, value_delimiter = ',', env = "BULWARK_SCANNERS")]
@@ -127,6 +136,12 @@ impl ScanFlags {
         let mut walk = bulwark_oci::WalkOptions::default();
         if let Some(n) = self.max_layer_bytes {
             walk.max_layer_bytes = n;
+        }
+        if let Some(n) = self.max_file_bytes {
+            walk.max_file_bytes = n;
+        }
+        if let Some(n) = self.max_memory {
+            walk.max_memory = n;
         }
         let secrets = if scanners.secret {
             let (mut config, text) = match &self.secret_config {
