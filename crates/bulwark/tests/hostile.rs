@@ -108,7 +108,6 @@ fn symlink_then_write_through_it_stays_inside_the_image() {
 }
 
 #[test]
-#[ignore = "issue 20 item 6 (absolute tar paths are relative, as in Docker): fixed on branch stream"]
 fn absolute_member_path_is_read_as_relative() {
     let sb = Sandbox::new();
     let token = fake_token("ghp_", 36, 20);
@@ -353,7 +352,6 @@ fn manifest_pointing_at_a_missing_blob_is_a_runtime_error() {
 }
 
 #[test]
-#[ignore = "issue 20 item 5 (warm cache must verify digests): fixed on branch stream"]
 fn tampered_layer_is_refused_even_with_a_warm_cache() {
     let sb = Sandbox::new();
     let input = tempfile::tempdir().unwrap();
