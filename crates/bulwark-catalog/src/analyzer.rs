@@ -125,6 +125,12 @@ pub trait Analyzer: Send + Sync {
     fn required(&self, path: &str, meta: &EntryMeta) -> bool;
     /// Analyses the files of one batch this analyzer declared as required.
     fn analyze(&self, files: &[&FileEntry]) -> AnalyzerOutput;
+    /// True when the file at `path` is a lock file (a project's declared dependencies, read in
+    /// [`ScanMode::Filesystem`]): one that cannot be parsed leaves the project's dependencies
+    /// unscanned, which the caller reports as an input error, not only a warning.
+    fn is_lock_file(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 /// Everything found in one layer (or directory). Serializable so the caller can cache it by
@@ -140,6 +146,9 @@ pub struct LayerInventory {
     /// Per-file problems (analysis continued past them).
     #[serde(skip)]
     pub errors: Vec<AnalyzeError>,
+    /// Lock files that could not be parsed: (path, error). Also in `errors`.
+    #[serde(skip)]
+    pub lock_file_errors: Vec<(String, String)>,
 }
 
 /// The analyzer registry with its merged path index.
@@ -291,6 +300,12 @@ impl Analyzers {
             }
             inv.packages.extend(out.packages);
             inv.owned.extend(out.owned);
+            for e in &out.errors {
+                if a.is_lock_file(e.path()) {
+                    inv.lock_file_errors
+                        .push((e.path().to_owned(), e.to_string()));
+                }
+            }
             inv.errors.extend(out.errors);
         }
         for p in &mut inv.packages {

@@ -10,6 +10,9 @@ use crate::model::{Package, PackageType};
 pub struct CargoLockAnalyzer;
 
 impl Analyzer for CargoLockAnalyzer {
+    fn is_lock_file(&self, _path: &str) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "cargo-lock"
     }

@@ -97,6 +97,9 @@ fn licenses(v: &serde_json::Value) -> Vec<String> {
 pub struct NodeLockAnalyzer;
 
 impl Analyzer for NodeLockAnalyzer {
+    fn is_lock_file(&self, _path: &str) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "node-lock"
     }

@@ -13,6 +13,9 @@ pub struct ComposerAnalyzer {
 }
 
 impl Analyzer for ComposerAnalyzer {
+    fn is_lock_file(&self, path: &str) -> bool {
+        file_name(path) == "composer.lock"
+    }
     fn name(&self) -> &'static str {
         "composer"
     }

@@ -99,6 +99,9 @@ pub fn parse_metadata(data: &[u8], path: &str) -> Result<Package, AnalyzeError> 
 pub struct PythonLockAnalyzer;
 
 impl Analyzer for PythonLockAnalyzer {
+    fn is_lock_file(&self, _path: &str) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "python-lock"
     }

@@ -77,6 +77,9 @@ pub fn parse_gemspec(data: &[u8], path: &str) -> Option<Package> {
 pub struct GemfileLockAnalyzer;
 
 impl Analyzer for GemfileLockAnalyzer {
+    fn is_lock_file(&self, _path: &str) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "ruby-gemfile-lock"
     }
