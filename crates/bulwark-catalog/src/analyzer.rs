@@ -133,6 +133,12 @@ pub trait Analyzer: Send + Sync {
     fn per_file(&self) -> bool {
         false
     }
+    /// True when the file at `path` is a lock file (a project's declared dependencies, read in
+    /// [`ScanMode::Filesystem`]): one that cannot be parsed leaves the project's dependencies
+    /// unscanned, which the caller reports as an input error, not only a warning.
+    fn is_lock_file(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 /// Everything found in one layer (or directory). Serializable so the caller can cache it by
@@ -148,6 +154,9 @@ pub struct LayerInventory {
     /// Per-file problems (analysis continued past them).
     #[serde(skip)]
     pub errors: Vec<AnalyzeError>,
+    /// Lock files that could not be parsed: (path, error). Also in `errors`.
+    #[serde(skip)]
+    pub lock_file_errors: Vec<(String, String)>,
 }
 
 /// The analyzer registry with its merged path index.
@@ -312,18 +321,25 @@ impl Analyzers {
             .map(|(a, files)| (!files.is_empty()).then(|| a.analyze(&files)))
             .map(|o| o.into_iter().collect())
             .collect();
-        Self::merge(outputs)
+        self.merge(outputs)
     }
 
     /// Merges per-analyzer outputs (in registry order; each analyzer's in path order).
-    fn merge(outputs: Vec<Vec<AnalyzerOutput>>) -> LayerInventory {
+    fn merge(&self, outputs: Vec<Vec<AnalyzerOutput>>) -> LayerInventory {
         let mut inv = LayerInventory::default();
-        for out in outputs.into_iter().flatten() {
+        let per_analyzer = self.list.iter().zip(outputs);
+        for (a, out) in per_analyzer.flat_map(|(a, outs)| outs.into_iter().map(move |o| (a, o))) {
             if out.os.is_some() {
                 inv.os = out.os;
             }
             inv.packages.extend(out.packages);
             inv.owned.extend(out.owned);
+            for e in &out.errors {
+                if a.is_lock_file(e.path()) {
+                    inv.lock_file_errors
+                        .push((e.path().to_owned(), e.to_string()));
+                }
+            }
             inv.errors.extend(out.errors);
         }
         for p in &mut inv.packages {
@@ -441,7 +457,7 @@ impl<'a> LayerAnalysis<'a> {
                 v.push(out);
             }
         }
-        Analyzers::merge(outputs)
+        analyzers.merge(outputs)
     }
 }
 

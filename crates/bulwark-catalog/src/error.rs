@@ -46,6 +46,16 @@ pub enum AnalyzeError {
 }
 
 impl AnalyzeError {
+    /// The file the error is about.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Malformed { path, .. }
+            | Self::Json { path, .. }
+            | Self::Sqlite { path, .. }
+            | Self::Io { path, .. } => path,
+        }
+    }
+
     /// Shorthand for [`AnalyzeError::Malformed`].
     pub fn malformed(analyzer: &'static str, path: &str, reason: impl Into<String>) -> Self {
         Self::Malformed {

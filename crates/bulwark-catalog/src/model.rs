@@ -270,10 +270,26 @@ impl Package {
                     None => Purl::new("npm", None, &lower, &self.version),
                 }
             }
-            PackageType::GoModule => match self.name.rsplit_once('/') {
-                Some((ns, name)) => Purl::new("golang", Some(ns.to_owned()), name, &self.version),
-                None => Purl::new("golang", None, &self.name, &self.version),
-            },
+            PackageType::GoModule => {
+                // OSV and Syft name the toolchain `stdlib@1.22.5`, without `go`
+                let version = if self.name == "stdlib" {
+                    self.version.strip_prefix("go").unwrap_or(&self.version)
+                } else {
+                    &self.version
+                };
+                let mut p = match self.name.rsplit_once('/') {
+                    Some((ns, name)) => Purl::new("golang", Some(ns.to_owned()), name, version),
+                    None => Purl::new("golang", None, &self.name, version),
+                };
+                // the main package of a GOPATH build, inside its module
+                p.subpath = self
+                    .metadata
+                    .get("go.package")
+                    .and_then(|pkg| pkg.strip_prefix(self.name.as_str()))
+                    .and_then(|sub| sub.strip_prefix('/'))
+                    .map(str::to_owned);
+                p
+            }
             PackageType::RustCrate => Purl::new("cargo", None, &self.name, &self.version),
             PackageType::JavaArchive => {
                 Purl::new("maven", self.group.clone(), &self.name, &self.version)

@@ -16,6 +16,9 @@ pub struct Purl {
     pub version: String,
     /// Qualifiers as (key, value) pairs.
     pub qualifiers: Vec<(String, String)>,
+    /// Subpath within the package (`cmd/registry` of a Go module); `/`-separated segments
+    /// are encoded one by one.
+    pub subpath: Option<String>,
 }
 
 impl Purl {
@@ -27,6 +30,7 @@ impl Purl {
             name: name.to_owned(),
             version: version.to_owned(),
             qualifiers: Vec::new(),
+            subpath: None,
         }
     }
 
@@ -41,7 +45,10 @@ impl Purl {
     pub fn parse(s: &str) -> Option<Self> {
         let rest = s.trim().strip_prefix("pkg:")?;
         let rest = rest.trim_start_matches('/');
-        let rest = rest.split_once('#').map_or(rest, |(a, _)| a);
+        let (rest, subpath) = match rest.split_once('#') {
+            Some((a, s)) => (a, Some(s)),
+            None => (rest, None),
+        };
         let (rest, quals) = match rest.split_once('?') {
             Some((a, q)) => (a, Some(q)),
             None => (rest, None),
@@ -74,6 +81,15 @@ impl Purl {
         if p.name.is_empty() {
             return None;
         }
+        p.subpath = subpath
+            .map(|s| {
+                s.split('/')
+                    .filter(|seg| !seg.is_empty() && *seg != "." && *seg != "..")
+                    .map(decode)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .filter(|s| !s.is_empty());
         Some(p)
     }
 
@@ -106,6 +122,16 @@ impl fmt::Display for Purl {
         q.sort();
         for (i, (k, v)) in q.iter().enumerate() {
             write!(f, "{}{k}={}", if i == 0 { '?' } else { '&' }, encode(v))?;
+        }
+        if let Some(sub) = &self.subpath {
+            let segs: Vec<String> = sub
+                .split('/')
+                .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+                .map(encode)
+                .collect();
+            if !segs.is_empty() {
+                write!(f, "#{}", segs.join("/"))?;
+            }
         }
         Ok(())
     }
@@ -165,6 +191,7 @@ mod tests {
         "pkg:composer/laravel/laravel@5.5.0",
         "pkg:golang/github.com/gorilla/context@234fd47e07d1004f0aed9c",
         "pkg:apk/alpine/curl@7.83.0-r0?arch=x86",
+        "pkg:golang/google.golang.org/genproto#googleapis/api/annotations",
     ];
 
     #[test]

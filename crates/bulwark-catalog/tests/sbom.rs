@@ -99,12 +99,17 @@ fn sample() -> (Subject, OsInfo, Vec<Package>) {
         "/app/app.jar/BOOT-INF/lib/snakeyaml-2.2.jar",
     );
     snake.group = Some("org.yaml".into());
-    let scoped = Package::new(
+    let mut scoped = Package::new(
         PackageType::Npm,
         "@babel/core",
         "7.24.0",
         "/app/node_modules/@babel/core/package.json",
     );
+    scoped.licenses = vec![
+        "MIT".into(),
+        "GPL-2.0-or-later WITH Classpath-exception-2.0".into(),
+    ];
+
     let mut pkgs = vec![scoped, snake, yaml, openssl];
     for p in &mut pkgs {
         p.refresh_purl(Some(&os));
@@ -136,6 +141,22 @@ fn cyclonedx_is_schema_valid_deterministic_and_round_trips() {
             ..input
         }),
         text
+    );
+    let licenses = |name: &str| {
+        doc["components"]
+            .as_array()
+            .expect("components")
+            .iter()
+            .find(|c| c["name"] == name)
+            .map(|c| c["licenses"].clone())
+            .expect("component")
+    };
+    // an SPDX id as `id`, free text as `name`, a compound expression as the one `expression`
+    assert_eq!(licenses("openssl")[0]["license"]["id"], "Apache-2.0");
+    assert_eq!(licenses("PyYAML")[0]["license"]["name"], "MIT License");
+    assert_eq!(
+        licenses("@babel/core"),
+        serde_json::json!([{ "expression": "MIT AND (GPL-2.0-or-later WITH Classpath-exception-2.0)", "acknowledgement": "declared" }])
     );
     insta::assert_snapshot!("cyclonedx", text);
     let back = read_sbom(text.as_bytes(), "bom.json").expect("read");
@@ -207,8 +228,36 @@ fn spdx_is_schema_valid_deterministic_and_round_trips() {
         yaml.location.path,
         "/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA"
     );
-    // "MIT License" is not an SPDX expression: written as NOASSERTION, not invented
-    assert!(yaml.licenses.is_empty());
+    // "MIT License" is not an SPDX expression: a LicenseRef with the text, read back as text
+    assert_eq!(yaml.licenses, ["MIT License"]);
+    let extracted = doc["hasExtractedLicensingInfos"]
+        .as_array()
+        .expect("extracted");
+    assert_eq!(extracted.len(), 1);
+    assert_eq!(extracted[0]["extractedText"], "MIT License");
+    let babel = back
+        .packages
+        .iter()
+        .find(|p| p.name == "@babel/core")
+        .expect("babel");
+    assert_eq!(
+        babel.licenses,
+        ["GPL-2.0-or-later WITH Classpath-exception-2.0", "MIT"]
+    );
+    let declared = |name: &str| {
+        doc["packages"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["licenseDeclared"].as_str().expect("declared").to_owned())
+    };
+    assert_eq!(
+        declared("@babel/core").as_deref(),
+        Some("(GPL-2.0-or-later WITH Classpath-exception-2.0) AND MIT")
+    );
+    assert_eq!(declared("openssl").as_deref(), Some("Apache-2.0"));
+    assert_eq!(declared("snakeyaml").as_deref(), Some("NOASSERTION"));
 }
 
 #[test]

@@ -101,6 +101,9 @@ pub struct LayerResult {
     pub owned: FileOwnership,
     /// Per-file analysis problems, as text.
     pub errors: Vec<String>,
+    /// Lock files that could not be parsed: (path, error); also in `errors`.
+    #[serde(default)]
+    pub lock_file_errors: Vec<(String, String)>,
     /// Secrets found in this layer's files (layer digest and removal not yet set).
     #[serde(default)]
     pub secrets: Vec<bulwark_secrets::SecretFinding>,
@@ -121,6 +124,9 @@ pub struct LayerInfo {
     pub cached: bool,
 }
 
+/// Code of the input-error finding for a lock file that could not be parsed (`bulwark fs`).
+pub const LOCK_FILE_PARSE: &str = "LOCK-PARSE";
+
 /// The result of a scan: what is in the image or directory.
 #[derive(Debug, Clone)]
 pub struct Inventory {
@@ -140,6 +146,9 @@ pub struct Inventory {
     pub merged: MergedFs,
     /// Per-file analysis problems (the scan went on).
     pub errors: Vec<String>,
+    /// Lock files (directory scans) that could not be parsed: (path, error). Also in
+    /// `errors`; the pipeline reports each as a [`LOCK_FILE_PARSE`] input-error finding.
+    pub lock_file_errors: Vec<(String, String)>,
     /// Secrets in any layer's files, as findings (with layer, Dockerfile step, and whether a
     /// later layer removed the file).
     pub secrets: Vec<bulwark_report::Finding>,
@@ -247,6 +256,7 @@ fn analyze(
         packages: inv.packages,
         owned: inv.owned,
         errors,
+        lock_file_errors: inv.lock_file_errors,
         secrets: found,
     }
 }
@@ -443,6 +453,7 @@ fn apply(
     let mut owned = FileOwnership::default();
     let mut packages = Vec::new();
     let mut errors = Vec::new();
+    let mut lock_file_errors = Vec::new();
     let mut reports = Vec::with_capacity(results.len());
     let mut secrets = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
@@ -465,6 +476,7 @@ fn apply(
         reports.push(r.report);
         owned.extend(r.owned);
         errors.extend(r.errors);
+        lock_file_errors.extend(r.lock_file_errors);
         for mut p in r.packages {
             let file = evidence_file(&p.location.path);
             let survives = merged.get(file).is_some_and(|o| o.layer == i);
@@ -506,6 +518,7 @@ fn apply(
         reports,
         merged,
         errors,
+        lock_file_errors,
         secrets,
     }
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use bulwark_catalog::{OsInfo, Package, SbomVulnerability, ScanMode, Subject, SubjectKind};
 use bulwark_oci::{Image, MergedFs};
 use bulwark_report::{
-    Artifact, ArtifactKind, Category, Finding, Location, Report, RuleInfo, Suppressed,
+    Artifact, ArtifactKind, Category, Finding, Location, Report, RuleInfo, Severity, Suppressed,
 };
 use bulwark_secrets::Scanner;
 use bulwark_vulndb::Store;
@@ -219,6 +219,7 @@ pub fn scan(req: &ScanRequest<'_>) -> Result<ScanResult, ScanError> {
                 reports: Vec::new(),
                 merged: MergedFs::default(),
                 errors: Vec::new(),
+                lock_file_errors: Vec::new(),
                 secrets: Vec::new(),
             },
             None,
@@ -249,6 +250,13 @@ pub fn scan(req: &ScanRequest<'_>) -> Result<ScanResult, ScanError> {
         other.extend(result.inventory.secrets.iter().cloned());
     }
     other.extend(config_findings);
+    other.extend(
+        result
+            .inventory
+            .lock_file_errors
+            .iter()
+            .map(|(path, error)| lock_file_finding(path, error)),
+    );
     for mut f in other {
         if let Some(a) = &result.artifact {
             anchor(&mut f.location, a);
@@ -264,6 +272,36 @@ pub fn scan(req: &ScanRequest<'_>) -> Result<ScanResult, ScanError> {
     }
     result.unused_ignore_entries = result.policy.unused_entries(&req.policy.ignore);
     Ok(result)
+}
+
+/// The input error of a lock file that could not be parsed: its dependencies were not
+/// scanned, so the scan cannot pass (`--severity` does not hide it).
+fn lock_file_finding(path: &str, error: &str) -> Finding {
+    let error = error.split_whitespace().collect::<Vec<_>>().join(" ");
+    Finding::new(
+        crate::LOCK_FILE_PARSE,
+        Severity::High,
+        Category::InputError,
+        format!(
+            "lock file could not be parsed, its dependencies were not scanned ({error}); fix or \
+             regenerate it, or leave it out of the scanned directory"
+        ),
+        Location::file(path.trim_start_matches('/')),
+    )
+}
+
+/// Registry entry of [`crate::LOCK_FILE_PARSE`] (SARIF rules, docs).
+#[must_use]
+pub fn lock_file_rule() -> RuleInfo {
+    RuleInfo {
+        code: crate::LOCK_FILE_PARSE.to_string(),
+        name: Some("lock-file-unparseable".to_string()),
+        summary: "A lock file could not be parsed; the dependencies it declares were not scanned."
+            .to_string(),
+        help_markdown: String::new(),
+        default_severity: Severity::High,
+        help_uri: None,
+    }
 }
 
 impl ScanResult {
@@ -401,6 +439,7 @@ impl ScanResult {
             .into_iter()
             .chain(self.redactor.rule_infos())
             .chain(crate::checks::rule_infos())
+            .chain(std::iter::once(lock_file_rule()))
         {
             if codes.contains(&info.code) {
                 report.add_rule(info);

@@ -631,12 +631,23 @@ fn agrees_with_syft() {
         "version agreement with Syft {:.2}% < 99%",
         version_agreement * 100.0
     );
-    // Known, explained set differences (see the report): Syft also lists the project's own
-    // /app/package.json and synthesises a Go main module from a GOPATH-built binary's `path`
-    // line with a version scraped from the binary's strings; Bulwark, like Trivy, does not.
+    // Known, explained set difference: Syft also lists the project's own /app/package.json
+    // (`app` 1.0.0). Go modules agree exactly, including the main module of the GOPATH-built
+    // runc (version from the binary's strings, as Syft reads it) and `stdlib`.
+    let go = |s: &BTreeSet<Tnv>| -> BTreeSet<Tnv> {
+        s.iter().filter(|t| t.0 == "go-module").cloned().collect()
+    };
+    assert_eq!(go(&ours), go(&theirs), "Go modules differ from Syft's");
     assert!(
-        set_agreement >= 0.97,
-        "(type,name,version) agreement with Syft {:.2}% < 97%",
+        go(&ours)
+            .iter()
+            .any(|t| t.1 == "github.com/opencontainers/runc"),
+        "runc's main module missing: {:?}",
+        go(&ours)
+    );
+    assert!(
+        set_agreement >= 0.99,
+        "(type,name,version) agreement with Syft {:.2}% < 99%",
         set_agreement * 100.0
     );
 }
@@ -671,5 +682,68 @@ fn clean_bookworm_rootfs_has_no_secret_findings() {
     assert!(
         findings.is_empty(),
         "secret findings on a clean rootfs: {findings:#?}"
+    );
+}
+
+/// Go binaries built in GOPATH mode (Debian's `docker-registry` and `runc`: build info with a
+/// `path` line and no `mod` line) get the same main-module purls as Syft's, with the main
+/// package as the purl subpath, and `stdlib` without the `go` prefix.
+#[test]
+fn gopath_go_binaries_match_syft_purls() {
+    if !tools(&["syft", "docker-registry"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bins = dir.path().join("bin");
+    std::fs::create_dir(&bins).unwrap();
+    for b in ["/usr/bin/docker-registry", "/usr/sbin/runc"] {
+        if Path::new(b).exists() {
+            std::fs::copy(b, bins.join(Path::new(b).file_name().unwrap())).unwrap();
+        }
+    }
+    let out = Command::new("syft")
+        .arg(format!("dir:{}", bins.display()))
+        .args(["-o", "json", "-q"])
+        .env("SYFT_CHECK_FOR_APP_UPDATE", "false")
+        .output()
+        .expect("run syft");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let syft: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let theirs: BTreeSet<String> = syft["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["type"] == "go-module")
+        .map(|a| a["purl"].as_str().unwrap().to_string())
+        .collect();
+    let report = run_json(bulwark().arg("fs").arg(&bins).args([
+        "-f",
+        "json",
+        "--scanners",
+        "none",
+        "--list-all-pkgs",
+    ]));
+    let ours: BTreeSet<String> = report["metadata"]["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["type"] == "go-module")
+        .map(|p| p["purl"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ours, theirs);
+    assert!(
+        ours.iter().any(
+            |p| p.starts_with("pkg:golang/github.com/docker/distribution@")
+                && p.ends_with("#cmd/registry")
+        ),
+        "{ours:?}"
+    );
+    assert!(
+        ours.iter().any(|p| p.starts_with("pkg:golang/stdlib@1.")),
+        "{ours:?}"
     );
 }

@@ -38,7 +38,7 @@ impl Analyzer for BinaryAnalyzer {
         "binary"
     }
     fn version(&self) -> u32 {
-        1
+        2 // 2: GOPATH main modules, `(devel)` versions resolved, stdlib purl without `go`
     }
     fn patterns(&self) -> PathPatterns {
         PathPatterns {
@@ -262,10 +262,18 @@ pub fn go_packages(data: &[u8], path: &str) -> Result<Vec<Package>, AnalyzeError
         if let Some(a) = info.settings.get("GOARCH") {
             p.arch = Some(a.clone());
         }
+        p.refresh_purl(None); // `go.package` adds a subpath
         out.push(p);
     };
-    if let Some((m, v)) = &info.main {
-        add(m, v, &[("go.main", "true")]);
+    if let Some(main) = main_module(&info, data) {
+        let mut extra: Vec<(&str, &str)> = vec![("go.main", "true")];
+        if let Some(from) = main.version_from {
+            extra.push(("go.main.version-from", from));
+        }
+        if let Some(pkg) = &main.package {
+            extra.push(("go.package", pkg));
+        }
+        add(&main.path, &main.version, &extra);
     }
     for (dp, dv, rep) in &info.deps {
         match rep {
@@ -284,6 +292,218 @@ pub fn go_packages(data: &[u8], path: &str) -> Result<Vec<Package>, AnalyzeError
         add("stdlib", v, &[]);
     }
     Ok(out)
+}
+
+/// The version `go build` records for a main module built outside a tagged module download.
+pub const GO_DEVEL: &str = "(devel)";
+
+/// The main module of a Go binary, as Syft's golang cataloger reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoMain {
+    /// Module path (for a GOPATH build: the repository root of the `path` line when the
+    /// hosting site fixes it, else the whole package path).
+    pub path: String,
+    /// Version; [`GO_DEVEL`] when nothing better is known.
+    pub version: String,
+    /// Where a version replacing `(devel)` came from: `ldflags`, `binary-strings` or `vcs`.
+    pub version_from: Option<&'static str>,
+    /// The main package path when it differs from the module path (GOPATH builds).
+    pub package: Option<String>,
+}
+
+/// The main module: the `mod` line, or for a GOPATH build (no `mod` line) the `path` line.
+/// A `(devel)` version is replaced, in Syft's order, by a version set with
+/// `-ldflags -X …version=` (or `…Tag=`), then by the first NUL-terminated semantic version in
+/// the binary's data (Debian sets it in the source, not with `-X`), then by a pseudo-version
+/// from `vcs.revision` and `vcs.time`.
+pub fn main_module(info: &GoBuildInfo, data: &[u8]) -> Option<GoMain> {
+    let mut main = match (&info.main, &info.path) {
+        (Some((path, version)), _) => GoMain {
+            path: path.clone(),
+            version: version.clone(),
+            version_from: None,
+            package: None,
+        },
+        (None, Some(pkg)) if !pkg.is_empty() && pkg != "command-line-arguments" => {
+            let path = gopath_module_root(pkg);
+            GoMain {
+                package: (path != *pkg).then(|| pkg.clone()),
+                path,
+                version: GO_DEVEL.to_owned(),
+                version_from: None,
+            }
+        }
+        _ => return None,
+    };
+    if main.version == GO_DEVEL || main.version.is_empty() {
+        let found = info
+            .settings
+            .get("-ldflags")
+            .and_then(|l| version_from_ldflags(l))
+            .map(|v| (v, "ldflags"))
+            .or_else(|| version_from_contents(data).map(|v| (v, "binary-strings")))
+            .or_else(|| vcs_pseudo_version(&info.settings).map(|v| (v, "vcs")));
+        if let Some((v, from)) = found {
+            main.version = v;
+            main.version_from = Some(from);
+        } else if main.version.is_empty() {
+            GO_DEVEL.clone_into(&mut main.version);
+        }
+    }
+    Some(main)
+}
+
+/// The module root of a GOPATH package path where the hosting site fixes it
+/// (`github.com/docker/distribution/cmd/registry` → `github.com/docker/distribution`), else the
+/// path itself.
+fn gopath_module_root(pkg: &str) -> String {
+    let parts: Vec<&str> = pkg.split('/').collect();
+    let n = match parts.first().copied() {
+        Some("github.com" | "gitlab.com" | "bitbucket.org" | "gitee.com") => 3,
+        Some("golang.org") if parts.get(1) == Some(&"x") => 3,
+        _ => parts.len(),
+    };
+    let mut n = n.min(parts.len());
+    // a major-version suffix belongs to the module path
+    if parts.get(n).is_some_and(|p| {
+        p.strip_prefix('v')
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+    }) {
+        n += 1;
+    }
+    parts.get(..n).unwrap_or(&parts).join("/")
+}
+
+/// Length of the semantic-version core `v?\d+.\d+.\d+` at the start of `b`.
+fn semver_core_len(b: &[u8]) -> Option<usize> {
+    let mut i = usize::from(b.first() == Some(&b'v'));
+    for part in 0..3 {
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        if part < 2 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    Some(i)
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// `v`-prefixed `version`.
+fn with_v(version: &str) -> String {
+    if version.starts_with('v') {
+        version.to_owned()
+    } else {
+        format!("v{version}")
+    }
+}
+
+/// A version set with `-X importpath.name=value` where `name` is `version`, `Version`, `ver`,
+/// `gitVersion`, `buildVersion`, … (else `tag`/`Tag`); the value may carry a path prefix
+/// (`-X main.version=refs/tags/v1.2.3`). The semantic version at its start is kept, with its
+/// pre-release and build parts.
+pub fn version_from_ldflags(ldflags: &str) -> Option<String> {
+    let tokens: Vec<&str> = ldflags
+        .split_whitespace()
+        .map(|t| t.trim_matches(['\'', '"']))
+        .collect();
+    let mut assignments = Vec::new();
+    let mut it = tokens.iter().peekable();
+    while let Some(t) = it.next() {
+        let arg = if *t == "-X" || *t == "--X" {
+            it.next().copied()
+        } else {
+            t.strip_prefix("-X=").or_else(|| t.strip_prefix("--X="))
+        };
+        if let Some((symbol, value)) = arg.and_then(|a| a.split_once('=')) {
+            assignments.push((symbol, value));
+        }
+    }
+    let is_version_var = |name: &str| {
+        let n = name
+            .strip_prefix("git")
+            .or_else(|| name.strip_prefix("Git"))
+            .unwrap_or(name);
+        let n = n
+            .strip_prefix("build")
+            .or_else(|| n.strip_prefix("Build"))
+            .unwrap_or(n);
+        matches!(n, "ver" | "Ver" | "version" | "Version")
+    };
+    let pick = |pred: &dyn Fn(&str) -> bool| {
+        assignments.iter().find_map(|(symbol, value)| {
+            let name = symbol.rsplit('.').next().unwrap_or(symbol);
+            if !symbol.contains('.') || !pred(name) {
+                return None;
+            }
+            let v = value.rsplit('/').next().unwrap_or(value).as_bytes();
+            // pre-release and build parts whole (`-rc.1+ds1`; Syft's pattern stops at the dot)
+            let mut end = semver_core_len(v)?;
+            while v
+                .get(end)
+                .is_some_and(|b| is_word(*b) || matches!(*b, b'-' | b'.' | b'+'))
+            {
+                end += 1;
+            }
+            std::str::from_utf8(v.get(..end)?).ok().map(with_v)
+        })
+    };
+    pick(&is_version_var).or_else(|| pick(&|n: &str| matches!(n, "tag" | "Tag")))
+}
+
+/// The first NUL-delimited semantic version in the binary (`\0` [any byte `L`] `v?X.Y.Z`
+/// [`-\w`]* [`+\w`]* `\0`), as Syft's `from-contents` setting reads it.
+pub fn version_from_contents(data: &[u8]) -> Option<String> {
+    for nul in memchr::memchr_iter(0, data) {
+        let starts = [nul + 1, nul + 3];
+        for (k, start) in starts.into_iter().enumerate() {
+            if k == 1 && data.get(nul + 2) != Some(&b'L') {
+                continue;
+            }
+            let Some(rest) = data.get(start..) else {
+                continue;
+            };
+            let Some(mut end) = semver_core_len(rest) else {
+                continue;
+            };
+            while rest.get(end).is_some_and(|b| is_word(*b) || *b == b'-') {
+                end += 1;
+            }
+            while rest.get(end).is_some_and(|b| is_word(*b) || *b == b'+') {
+                end += 1;
+            }
+            if rest.get(end) == Some(&0)
+                && let Some(v) = rest.get(..end).and_then(|v| std::str::from_utf8(v).ok())
+            {
+                return Some(with_v(v));
+            }
+        }
+    }
+    None
+}
+
+/// Go's pseudo-version `v0.0.0-YYYYMMDDHHMMSS-<12 hex>` from `vcs.revision` and `vcs.time`.
+fn vcs_pseudo_version(settings: &BTreeMap<String, String>) -> Option<String> {
+    let rev = settings.get("vcs.revision")?;
+    let time = settings.get("vcs.time")?;
+    let digits: String = time
+        .get(..19)
+        .filter(|_| time.ends_with('Z'))
+        .map(|t| t.chars().filter(char::is_ascii_digit).collect())
+        .filter(|d: &String| d.len() == 14)
+        .unwrap_or_else(|| "00010101000000".to_owned());
+    let rev = rev.get(..12).unwrap_or(rev);
+    Some(format!("v0.0.0-{digits}-{rev}"))
 }
 
 /// Rust crates recorded by cargo-auditable in the `.dep-v0` section.
@@ -394,14 +614,89 @@ mod tests {
                 "pkg:golang/github.com/a/b@v0.1.0",
                 "pkg:golang/github.com/fork/net@v0.21.0",
                 "pkg:golang/example.com/local@v0.0.0",
-                "pkg:golang/stdlib@go1.22.5",
+                "pkg:golang/stdlib@1.22.5",
             ]
         );
+        let stdlib = pkgs.iter().find(|p| p.name == "stdlib").expect("stdlib");
+        assert_eq!(stdlib.version, "go1.22.5");
         assert_eq!(
             pkgs[2].metadata.get("go.replaces").map(String::as_str),
             Some("golang.org/x/net@v0.20.0")
         );
         assert!(pkgs.iter().all(|p| p.arch.as_deref() == Some("arm64")));
+    }
+
+    /// A GOPATH build (Debian's `docker-registry`): no `mod` line, the version only in the
+    /// binary's strings.
+    #[test]
+    fn gopath_main_module_from_the_path_line_and_the_binary_strings() {
+        let modinfo = "path\tgithub.com/docker/distribution/cmd/registry\nbuild\t-compiler=gc\nbuild\tGOARCH=amd64\n";
+        let mut data = blob("go1.19.8", modinfo);
+        data.extend_from_slice(b"\x00go1.19.8\x00\x00\x00\x002.8.2+ds1\x00\x00");
+        let pkgs = go_packages(&data, "/usr/bin/docker-registry").expect("ok");
+        let main = pkgs.iter().find(|p| p.metadata.contains_key("go.main"));
+        let main = main.expect("main module");
+        assert_eq!(main.name, "github.com/docker/distribution");
+        assert_eq!(main.version, "v2.8.2+ds1");
+        assert_eq!(
+            main.purl,
+            "pkg:golang/github.com/docker/distribution@v2.8.2%2Bds1#cmd/registry"
+        );
+        assert_eq!(
+            main.metadata
+                .get("go.main.version-from")
+                .map(String::as_str),
+            Some("binary-strings")
+        );
+        // without a version anywhere: (devel), as Go and Syft report it
+        let bare = blob("go1.19.8", modinfo);
+        let info = go_buildinfo(&bare).expect("ok").expect("go");
+        assert_eq!(
+            main_module(&info, b"no versions here").map(|m| m.version),
+            Some(GO_DEVEL.to_owned())
+        );
+    }
+
+    #[test]
+    fn devel_main_module_version_from_ldflags_then_vcs() {
+        let info = |settings: &str| {
+            let mut i = GoBuildInfo::default();
+            parse_modinfo(
+                &format!("path\texample.com/app\nmod\texample.com/app\t(devel)\t\n{settings}"),
+                &mut i,
+            );
+            i
+        };
+        let v =
+            |settings: &str| main_module(&info(settings), b"").map(|m| (m.version, m.version_from));
+        assert_eq!(
+            v("build\t-ldflags=\"-s -w -X main.version=1.4.2 -X main.commit=abc\"\n"),
+            Some(("v1.4.2".into(), Some("ldflags")))
+        );
+        assert_eq!(
+            v(
+                "build\t-ldflags=\"-X 'github.com/a/b/internal/version.GitVersion=v0.9.1-rc.1' -X main.tag=v9.9.9\"\n"
+            ),
+            Some(("v0.9.1-rc.1".into(), Some("ldflags")))
+        );
+        assert_eq!(
+            v("build\t-ldflags=\"-X=main.Tag=refs/tags/v2.0.0\"\n"),
+            Some(("v2.0.0".into(), Some("ldflags")))
+        );
+        assert_eq!(
+            v("build\tvcs.revision=0123456789abcdef0123\nbuild\tvcs.time=2024-05-06T07:08:09Z\n"),
+            Some(("v0.0.0-20240506070809-0123456789ab".into(), Some("vcs")))
+        );
+        assert_eq!(
+            v("build\t-ldflags=\"-X main.commit=abc\"\n"),
+            Some((GO_DEVEL.into(), None))
+        );
+        assert_eq!(version_from_ldflags("-X main.version="), None);
+        assert_eq!(
+            version_from_contents(b"\x00\xa0Lv1.2.3\x00"),
+            Some("v1.2.3".into())
+        );
+        assert_eq!(version_from_contents(b"\x001.2\x00x1.2.3\x00"), None);
     }
 
     #[test]

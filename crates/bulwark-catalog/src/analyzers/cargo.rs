@@ -13,6 +13,9 @@ impl Analyzer for CargoLockAnalyzer {
     fn per_file(&self) -> bool {
         true
     }
+    fn is_lock_file(&self, _path: &str) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "cargo-lock"
     }

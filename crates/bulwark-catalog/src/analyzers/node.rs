@@ -103,6 +103,9 @@ impl Analyzer for NodeLockAnalyzer {
     fn per_file(&self) -> bool {
         true
     }
+    fn is_lock_file(&self, _path: &str) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "node-lock"
     }

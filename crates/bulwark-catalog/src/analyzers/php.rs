@@ -16,6 +16,9 @@ impl Analyzer for ComposerAnalyzer {
     fn per_file(&self) -> bool {
         true
     }
+    fn is_lock_file(&self, path: &str) -> bool {
+        file_name(path) == "composer.lock"
+    }
     fn name(&self) -> &'static str {
         "composer"
     }

@@ -105,6 +105,9 @@ impl Analyzer for PythonLockAnalyzer {
     fn per_file(&self) -> bool {
         true
     }
+    fn is_lock_file(&self, _path: &str) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "python-lock"
     }

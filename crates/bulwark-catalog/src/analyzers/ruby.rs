@@ -83,6 +83,9 @@ impl Analyzer for GemfileLockAnalyzer {
     fn per_file(&self) -> bool {
         true
     }
+    fn is_lock_file(&self, _path: &str) -> bool {
+        true
+    }
     fn name(&self) -> &'static str {
         "ruby-gemfile-lock"
     }

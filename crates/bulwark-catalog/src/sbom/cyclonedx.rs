@@ -2,11 +2,44 @@
 
 use serde_json::{Map, Value, json};
 
+use super::license::{Declared, classify};
 use super::{SbomInput, SbomVulnerability, SubjectKind, content_uuid, package_hash, props, sorted};
 use crate::model::Package;
 
 fn prop(name: &str, value: &str) -> Value {
     json!({ "name": name, "value": value })
+}
+
+/// A component's `licenses`: an SPDX id as `license.id`, free text as `license.name`; a
+/// compound SPDX expression as the one `expression` entry CycloneDX allows (then every other
+/// string must be SPDX too, joined with `AND`; otherwise the expression goes in as a `name`).
+fn licenses(declared: &[String]) -> Option<Value> {
+    let all: Vec<Declared> = declared.iter().filter_map(|l| classify(l)).collect();
+    if all.is_empty() {
+        return None;
+    }
+    let has_expression = all.iter().any(|d| matches!(d, Declared::Expression(_)));
+    let all_spdx = all.iter().all(|d| !matches!(d, Declared::Text(_)));
+    if has_expression && all_spdx {
+        let parts: Vec<String> = all
+            .iter()
+            .map(|d| match d {
+                Declared::Expression(e) if all.len() > 1 => format!("({e})"),
+                Declared::Id(e) | Declared::Expression(e) | Declared::Text(e) => e.clone(),
+            })
+            .collect();
+        return Some(json!([{ "expression": parts.join(" AND "), "acknowledgement": "declared" }]));
+    }
+    let list: Vec<Value> = all
+        .iter()
+        .map(|d| match d {
+            Declared::Id(id) => json!({ "license": { "id": id, "acknowledgement": "declared" } }),
+            Declared::Expression(t) | Declared::Text(t) => {
+                json!({ "license": { "name": t, "acknowledgement": "declared" } })
+            }
+        })
+        .collect();
+    Some(Value::Array(list))
 }
 
 fn component(p: &Package) -> Value {
@@ -23,13 +56,8 @@ fn component(p: &Package) -> Value {
     if let Some(m) = &p.maintainer {
         c.insert("publisher".into(), json!(m));
     }
-    if !p.licenses.is_empty() {
-        let ls: Vec<Value> = p
-            .licenses
-            .iter()
-            .map(|l| json!({ "license": { "name": l } }))
-            .collect();
-        c.insert("licenses".into(), Value::Array(ls));
+    if let Some(ls) = licenses(&p.licenses) {
+        c.insert("licenses".into(), ls);
     }
     if !p.purl.is_empty() {
         c.insert("purl".into(), json!(p.purl));

@@ -3,6 +3,7 @@
 //! SPDX JSON written by Bulwark, Syft or Trivy.
 
 mod cyclonedx;
+mod license;
 mod read;
 mod spdx;
 

@@ -1,6 +1,8 @@
 //! SBOM readers: CycloneDX JSON (any 1.x) and SPDX 2.x JSON, as written by Bulwark, Syft or
 //! Trivy. Packages come back with their PURL; ecosystem, arch, epoch and source come from it.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::props;
@@ -239,6 +241,18 @@ fn read_spdx(v: &Value) -> SbomDocument {
         os: None,
         skipped: 0,
     };
+    let extracted: BTreeMap<String, String> = v
+        .get("hasExtractedLicensingInfos")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            Some((
+                e.get("licenseId")?.as_str()?.to_owned(),
+                e.get("extractedText")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect();
     for pkg in v
         .get("packages")
         .and_then(Value::as_array)
@@ -319,10 +333,50 @@ fn read_spdx(v: &Value) -> SbomDocument {
             .and_then(Value::as_str)
             .filter(|l| !matches!(*l, "NOASSERTION" | "NONE"))
         {
-            p.licenses = vec![l.to_owned()];
+            p.licenses = declared_licenses(l, &extracted);
         }
         doc.packages.push(p);
     }
     doc.packages.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     doc
+}
+
+/// The licence strings of an SPDX `licenseDeclared` value: its top-level `AND` operands (outer
+/// parentheses dropped), each `LicenseRef-` id replaced by the extracted text it stands for.
+fn declared_licenses(value: &str, extracted: &BTreeMap<String, String>) -> Vec<String> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b'(') => depth += 1,
+            Some(b')') => depth = depth.saturating_sub(1),
+            Some(b' ') if depth == 0 && value.get(i..).is_some_and(|r| r.starts_with(" AND ")) => {
+                parts.push(value.get(start..i).unwrap_or_default());
+                i += 5;
+                start = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(value.get(start..).unwrap_or_default());
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let inner = p
+                .strip_prefix('(')
+                .and_then(|x| x.strip_suffix(')'))
+                .filter(|x| !x.contains(['(', ')']))
+                .unwrap_or(p);
+            extracted
+                .get(inner)
+                .cloned()
+                .unwrap_or_else(|| inner.to_owned())
+        })
+        .collect()
 }

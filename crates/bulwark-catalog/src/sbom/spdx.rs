@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::license::{LicenseRefs, spdx_declared};
 use super::{SbomInput, SubjectKind, content_uuid, package_hash, props, sorted};
 use crate::model::Package;
 use crate::purl::encode;
@@ -19,52 +20,11 @@ fn id_part(s: &str) -> String {
         .collect()
 }
 
-/// A license string usable as an SPDX expression, or `NOASSERTION`: only ids made of
-/// `[A-Za-z0-9.+-]` joined by AND/OR/WITH (free-text licenses like "GPL v2" are not expressions).
-fn license_expression(ls: &[String]) -> String {
-    // ids and operators must alternate: `MIT`, `MIT OR Apache-2.0`, `(A AND B) OR C`
-    let ok = |l: &str| {
-        let tokens: Vec<&str> = l
-            .split_whitespace()
-            .map(|t| t.trim_matches(['(', ')']))
-            .collect();
-        !tokens.is_empty()
-            && tokens.len() % 2 == 1
-            && tokens.iter().enumerate().all(|(i, t)| {
-                if i % 2 == 1 {
-                    matches!(*t, "AND" | "OR" | "WITH")
-                } else {
-                    !t.is_empty()
-                        && !matches!(*t, "AND" | "OR" | "WITH")
-                        && t.chars().all(|c| {
-                            c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | ':')
-                        })
-                }
-            })
-    };
-    let valid: Vec<&str> = ls.iter().map(String::as_str).filter(|l| ok(l)).collect();
-    match valid.as_slice() {
-        [] => "NOASSERTION".into(),
-        [one] => (*one).to_owned(),
-        many => many
-            .iter()
-            .map(|l| {
-                if l.contains(' ') {
-                    format!("({l})")
-                } else {
-                    (*l).to_owned()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" AND "),
-    }
-}
-
 fn annotation(ts: &str, tool: &str, comment: &str) -> Value {
     json!({ "annotationDate": ts, "annotationType": "OTHER", "annotator": format!("Tool: {tool}"), "comment": comment })
 }
 
-fn package(p: &Package, ts: &str, tool: &str) -> Value {
+fn package(p: &Package, ts: &str, tool: &str, refs: &mut LicenseRefs) -> Value {
     let mut m = Map::new();
     m.insert(
         "SPDXID".into(),
@@ -84,7 +44,7 @@ fn package(p: &Package, ts: &str, tool: &str) -> Value {
     m.insert("licenseConcluded".into(), json!("NOASSERTION"));
     m.insert(
         "licenseDeclared".into(),
-        json!(license_expression(&p.licenses)),
+        json!(spdx_declared(&p.licenses, refs)),
     );
     m.insert("copyrightText".into(), json!("NOASSERTION"));
     if let Some(s) = &p.maintainer {
@@ -217,15 +177,21 @@ pub fn write_spdx(input: &SbomInput<'_>) -> String {
         packages.push(Value::Object(m));
         rels.push(json!({ "spdxElementId": root_id, "relationshipType": "CONTAINS", "relatedSpdxElement": id }));
     }
+    let mut refs = LicenseRefs::default();
     for p in sorted(input.packages) {
-        let v = package(p, input.timestamp, &tool);
+        let v = package(p, input.timestamp, &tool, &mut refs);
         if let Some(id) = v.get("SPDXID").cloned() {
             rels.push(json!({ "spdxElementId": root_id, "relationshipType": "CONTAINS", "relatedSpdxElement": id }));
         }
         packages.push(v);
     }
-    let uuid = content_uuid(json!([packages, rels]).to_string().as_bytes());
-    let doc = json!({
+    // Free-text licences, referenced as `LicenseRef-…` from `licenseDeclared`.
+    let extracted: Vec<Value> = refs
+        .extracted()
+        .map(|(id, text)| json!({ "licenseId": id, "name": text, "extractedText": text, "comment": "licence as declared by the package metadata; not an SPDX licence-list identifier or expression" }))
+        .collect();
+    let uuid = content_uuid(json!([packages, rels, extracted]).to_string().as_bytes());
+    let mut doc = json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
@@ -235,5 +201,10 @@ pub fn write_spdx(input: &SbomInput<'_>) -> String {
         "packages": packages,
         "relationships": rels,
     });
+    if !extracted.is_empty()
+        && let Some(o) = doc.as_object_mut()
+    {
+        o.insert("hasExtractedLicensingInfos".into(), Value::Array(extracted));
+    }
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
