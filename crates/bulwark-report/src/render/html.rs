@@ -91,8 +91,8 @@ fn link(url: &str, text: &str) -> String {
 fn layer_key(f: &Finding, layers: &BTreeMap<String, usize>) -> String {
     if let Some(line) = f.properties.get("dockerfile_line").and_then(Value::as_u64) {
         let ins = prop(f, "dockerfile_instruction");
-        let mut short: String = ins.chars().take(48).collect();
-        if ins.chars().count() > 48 {
+        let mut short: String = ins.chars().take(40).collect();
+        if ins.chars().count() > 40 {
             short.push('…');
         }
         return format!("L{line:03} {short}");
@@ -166,7 +166,7 @@ const SCRIPT: &str = r"
 
 /// Horizontal stacked bars: one row per key, one segment per severity bucket.
 fn bar_chart(title: &str, rows: &[(String, [usize; 5])]) -> String {
-    let label_w = 330usize;
+    let label_w = 380usize;
     let bar_w = 420usize;
     let row_h = 20usize;
     let max = rows
@@ -370,7 +370,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
     let _ = write!(h, "<style>{STYLE}</style></head><body>");
     let _ = write!(
         h,
-        "<header><h1>{}</h1><p>{}{} · {} {} · <span id=\"db-age\">{}</span></p></header><main>",
+        "<header><h1>{}</h1><p>{}{} {} {} · <span id=\"db-age\">{}</span></p></header><main>",
         esc(artifact),
         esc(os),
         if os.is_empty() { "" } else { " ·" },
