@@ -14,7 +14,7 @@ use clap::Args;
 /// `--format`, `--output`: the same on every command that writes a report.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
-    /// Output format: table, json, sarif, checkstyle, gitlab (Hadolint's `tty` and
+    /// Output format: table, json, sarif, checkstyle, gitlab, html (Hadolint's `tty` and
     /// `codeclimate` names are accepted too).
     #[arg(short = 'f', long, default_value = "table", env = "BULWARK_FORMAT", value_parser = parse_format)]
     pub format: Format,
