@@ -154,6 +154,15 @@ fn sarif_validates_against_official_schema() {
         .map(|e| format!("{e} at {}", e.instance_path))
         .collect();
     assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+    // Findings traced to a Dockerfile (location at the line, related in-image location).
+    let mut out = Vec::new();
+    render(&traced_image_report(), Format::Sarif, &opts(), &mut out).unwrap();
+    let traced: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&traced)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "traced SARIF schema errors: {errors:#?}");
     // And an empty report is valid too.
     let mut out = Vec::new();
     render(&Report::default(), Format::Sarif, &opts(), &mut out).unwrap();
@@ -314,4 +323,36 @@ fn table_200_columns() {
         "traced findings show the step column"
     );
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn traced_findings_point_machine_formats_at_the_dockerfile_line() {
+    let report = traced_image_report();
+    let out = |format: Format| {
+        let mut buf = Vec::new();
+        render(&report, format, &opts(), &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    };
+    let gitlab: serde_json::Value = serde_json::from_str(&out(Format::Gitlab)).unwrap();
+    for (item, f) in gitlab.as_array().unwrap().iter().zip(&report.findings) {
+        let origin = f.origin.as_ref().unwrap();
+        assert_eq!(item["location"]["path"], "Dockerfile");
+        assert_eq!(item["location"]["lines"]["begin"], origin.line.unwrap());
+        let inside = f.location.display_path();
+        assert!(item["description"].as_str().unwrap().contains(&inside));
+    }
+    let checkstyle = out(Format::Checkstyle);
+    assert!(
+        checkstyle.contains("<file name='Dockerfile'>"),
+        "{checkstyle}"
+    );
+    assert!(checkstyle.contains("line='7'") && checkstyle.contains("line='9'"));
+    let sarif: serde_json::Value = serde_json::from_str(&out(Format::Sarif)).unwrap();
+    for r in sarif["runs"][0]["results"].as_array().unwrap() {
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "Dockerfile");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        let related = &r["relatedLocations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(related["uriBaseId"], "IMAGEROOT");
+    }
 }
