@@ -344,7 +344,9 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
             .any(|f| f.location.artifact.is_some());
     if scan && report.errors.is_empty() {
         write_summary(&p, report, &targets, width, out)?;
-        writeln!(out)?;
+        if !lints.is_empty() {
+            writeln!(out)?;
+        }
     }
     for f in &lints {
         let mut loc = f.location.display_path();
