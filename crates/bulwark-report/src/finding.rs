@@ -267,6 +267,12 @@ pub struct Finding {
     /// Keys are stable and documented by the producing scanner.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, serde_json::Value>,
+    /// Where the finding was introduced, when that is another file than [`Finding::location`]:
+    /// for a finding inside an image scanned with `--dockerfile`, the Dockerfile line whose
+    /// build step made the layer. SARIF, GitLab and checkstyle report this location (so the
+    /// Dockerfile is annotated) and keep `location` as a related location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Location>,
 }
 
 impl Finding {
@@ -288,6 +294,7 @@ impl Finding {
             help: None,
             links: Vec::new(),
             properties: BTreeMap::new(),
+            origin: None,
         }
     }
 
@@ -305,9 +312,17 @@ impl Finding {
         self
     }
 
+    /// The location machine formats report: [`Finding::origin`] when set (the Dockerfile line
+    /// that introduced an image finding), else [`Finding::location`].
+    #[must_use]
+    pub fn primary_location(&self) -> &Location {
+        self.origin.as_ref().unwrap_or(&self.location)
+    }
+
     /// Orders findings for stable output: by path, line, column, code.
     #[must_use]
     pub fn sort_key(&self) -> (&str, u32, u32, &str) {
+        // Findings traced to a Dockerfile still sort by where they are in the artifact.
         (
             self.location.path.as_str(),
             self.location.line.unwrap_or(0),

@@ -25,6 +25,7 @@ pub mod ignore;
 pub mod pipeline;
 pub mod secrets;
 pub mod time;
+pub mod trace;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -154,6 +155,34 @@ pub struct Inventory {
     pub secrets: Vec<bulwark_report::Finding>,
 }
 
+/// What a long scan step is doing, for a progress display (`bulwark image` draws it on a
+/// terminal). Sent from the layer-walking threads: the callback must be cheap and `Sync`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanEvent {
+    /// The walk starts: how many layers will be read (cache misses) and their compressed size.
+    WalkStarted {
+        /// Layers to read.
+        layers: usize,
+        /// Their compressed size in bytes, as the manifest records it.
+        compressed_bytes: u64,
+    },
+    /// Uncompressed bytes of tar entries passed in the walk (a delta).
+    Walked {
+        /// Bytes since the last event.
+        bytes: u64,
+    },
+    /// One layer is read and analyzed.
+    LayerDone,
+    /// Matching the inventory's packages against the vulnerability database.
+    Matching {
+        /// Packages to match.
+        packages: usize,
+    },
+}
+
+/// A progress callback (see [`ScanEvent`]).
+pub type Progress<'a> = &'a (dyn Fn(ScanEvent) + Sync);
+
 /// Analyses the files the analyzers want from one layer as they stream past (only package
 /// databases read together are held until the layer ends), and scans files for secrets (their
 /// bytes are not kept).
@@ -166,6 +195,8 @@ struct CatalogVisitor<'a> {
     background: Option<secrets::BackgroundScan>,
     /// Prefix shown before a walked path in secret findings (`/` in images, `DIR/` for dirs).
     display_prefix: String,
+    /// Where walked bytes are reported.
+    progress: Option<Progress<'a>>,
 }
 
 fn catalog_meta(entry: &EntryMeta) -> bulwark_catalog::EntryMeta {
@@ -177,6 +208,11 @@ fn catalog_meta(entry: &EntryMeta) -> bulwark_catalog::EntryMeta {
 
 impl LayerVisitor for CatalogVisitor<'_> {
     fn wants(&self, path: &str, entry: &EntryMeta) -> bool {
+        if let Some(p) = self.progress
+            && entry.size > 0
+        {
+            p(ScanEvent::Walked { bytes: entry.size });
+        }
         match entry.kind {
             EntryKind::File => {
                 self.analyzers.required(path, &catalog_meta(entry))
@@ -285,6 +321,7 @@ fn visitor<'a>(
     analyzers: &'a Analyzers,
     opts: &'a ScanOptions,
     display_prefix: String,
+    progress: Option<Progress<'a>>,
 ) -> CatalogVisitor<'a> {
     CatalogVisitor {
         analyzers,
@@ -296,11 +333,21 @@ fn visitor<'a>(
             .as_ref()
             .map(|s| secrets::BackgroundScan::new(std::sync::Arc::clone(&s.scanner))),
         display_prefix,
+        progress,
     }
 }
 
 /// Scans an image: walk, analyze, apply, inventory.
 pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanError> {
+    scan_image_with_progress(image, opts, None)
+}
+
+/// [`scan_image`], reporting the walk's progress to `progress`.
+pub fn scan_image_with_progress(
+    image: &Image,
+    opts: &ScanOptions,
+    progress: Option<Progress<'_>>,
+) -> Result<Inventory, ScanError> {
     let analyzers = Analyzers::for_mode(ScanMode::Image);
     let key_suffix = format!(
         "{CACHE_FORMAT}|{}|secrets={}",
@@ -328,11 +375,23 @@ pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanEr
         .map(|(l, _)| l)
         .collect();
     verify_layer_blobs(image, &hits)?;
+    if let Some(p) = progress {
+        let misses = image
+            .layers
+            .iter()
+            .zip(&cached)
+            .filter(|(_, c)| c.is_none());
+        let (layers, compressed_bytes) = misses.fold((0, 0), |(n, b), (l, _)| (n + 1, b + l.size));
+        p(ScanEvent::WalkStarted {
+            layers,
+            compressed_bytes,
+        });
+    }
     let walked = walk_layers(image, &opts.walk, |layer| {
         cached
             .get(layer.index)
             .is_some_and(Option::is_none)
-            .then(|| visitor(&analyzers, opts, "/".to_string()))
+            .then(|| visitor(&analyzers, opts, "/".to_string(), progress))
     })?;
     let mut results = Vec::with_capacity(image.layers.len());
     let mut layers = Vec::with_capacity(image.layers.len());
@@ -342,6 +401,9 @@ pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanEr
             (Some(r), _) => r,
             (None, Some(w)) => {
                 let r = analyze(w.report, w.visitor, &opts.walk);
+                if let Some(p) = progress {
+                    p(ScanEvent::LayerDone);
+                }
                 // Only a layer whose blob was found to decompress to its diff id is cached under
                 // that pair (the blob digest itself is checked by every completed walk).
                 let verified = r.report.diff_id_verified
@@ -382,7 +444,7 @@ pub fn scan_image(image: &Image, opts: &ScanOptions) -> Result<Inventory, ScanEr
 pub fn scan_dir(root: &Path, mode: ScanMode, opts: &ScanOptions) -> Result<Inventory, ScanError> {
     let analyzers = Analyzers::for_mode(mode);
     let prefix = format!("{}/", root.display().to_string().trim_end_matches('/'));
-    let mut v = visitor(&analyzers, opts, prefix.clone());
+    let mut v = visitor(&analyzers, opts, prefix.clone(), None);
     let report = walk_dir(root, &mut v, &opts.walk)?;
     let result = analyze(report, v, &opts.walk);
     let subject = Subject {

@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 
 use crate::detect::{DetectDiagnostics, DetectOptions, Vulnerability, detect_packages};
 use crate::ignore::{Date, Policy, PolicyOutcome, Subject as PolicySubject, Verdict};
+use crate::trace::{DockerfileTrace, TraceError};
 use crate::{Inventory, ScanError, ScanOptions};
 
 /// What to look for besides the inventory.
@@ -154,6 +155,8 @@ pub struct ScanResult {
     pub errors: Vec<String>,
     /// The database used: path and build time.
     pub database: Option<DatabaseInfo>,
+    /// Layers traced to a Dockerfile (`--dockerfile`); see [`ScanResult::trace_to`].
+    pub trace: Option<DockerfileTrace>,
     /// The rules used to redact secrets from every string a report carries.
     redactor: Arc<Scanner>,
 }
@@ -169,13 +172,21 @@ pub struct DatabaseInfo {
 
 /// Runs one scan.
 pub fn scan(req: &ScanRequest<'_>) -> Result<ScanResult, ScanError> {
+    scan_with_progress(req, None)
+}
+
+/// [`scan`], reporting the layer walk and matching to `progress` (a terminal's progress bar).
+pub fn scan_with_progress(
+    req: &ScanRequest<'_>,
+    progress: Option<crate::Progress<'_>>,
+) -> Result<ScanResult, ScanError> {
     let redactor = match &req.options.secrets {
         Some(s) => Arc::clone(&s.scanner),
         None => Arc::new(Scanner::builtin().map_err(|e| ScanError::Rules(e.to_string()))?),
     };
     let (inventory, artifact, config_findings) = match req.target {
         Target::Image(image) => {
-            let inv = crate::scan_image(image, req.options)?;
+            let inv = crate::scan_image_with_progress(image, req.options, progress)?;
             refuse_unsafe_entries(&inv)?;
             // Secrets in Env, labels and history belong to the secret scanner; the other
             // image checks to the configuration scanner.
@@ -238,11 +249,17 @@ pub fn scan(req: &ScanRequest<'_>) -> Result<ScanResult, ScanError> {
         unused_ignore_entries: Vec::new(),
         errors: Vec::new(),
         database: None,
+        trace: None,
         redactor,
         inventory,
     };
     if req.scanners.vuln {
         let store = req.store.ok_or(ScanError::NoDatabase)?;
+        if let Some(p) = progress {
+            p(crate::ScanEvent::Matching {
+                packages: result.inventory.packages.len(),
+            });
+        }
         result.detect(store, req);
     }
     let mut other: Vec<Finding> = Vec::new();
@@ -305,6 +322,37 @@ pub fn lock_file_rule() -> RuleInfo {
 }
 
 impl ScanResult {
+    /// Traces the image's layers to the Dockerfile at `path`: from then on every finding
+    /// with a layer (vulnerabilities, secrets, file checks) or a history step (configuration
+    /// checks) carries the Dockerfile line, instruction and a fix hint, and its
+    /// [`Finding::origin`] is that line. Returns the trace's warnings (layers it could not
+    /// trace). A scan of a directory or an SBOM has no layers: nothing is traced.
+    pub fn trace_to(&mut self, path: &Path) -> Result<Vec<String>, TraceError> {
+        let Some(config) = &self.inventory.config else {
+            return Ok(vec![format!(
+                "--dockerfile {} is ignored: {} is not an image",
+                path.display(),
+                self.inventory.subject.name
+            )]);
+        };
+        let digests: Vec<String> = self
+            .inventory
+            .layers
+            .iter()
+            .map(|l| l.digest.clone())
+            .collect();
+        let trace = DockerfileTrace::load(path, &config.history, &digests)?;
+        let warnings = trace.warnings.clone();
+        for f in &mut self.findings {
+            trace.annotate(f);
+        }
+        for s in &mut self.suppressed {
+            trace.annotate(&mut s.finding);
+        }
+        self.trace = Some(trace);
+        Ok(warnings)
+    }
+
     fn detect(&mut self, store: &Store, req: &ScanRequest<'_>) {
         let inv = &self.inventory;
         let detection = detect_packages(
@@ -401,7 +449,11 @@ impl ScanResult {
 
     fn vulnerability_finding(&self, v: &Vulnerability) -> Option<Finding> {
         let pkg = self.inventory.packages.get(v.package)?;
-        Some(v.to_finding(pkg, self.vulnerability_location(pkg)))
+        let mut f = v.to_finding(pkg, self.vulnerability_location(pkg));
+        if let Some(t) = &self.trace {
+            t.annotate(&mut f);
+        }
+        Some(f)
     }
 
     /// The report of this scan: findings of every kind, suppressed findings with reasons, rule
@@ -470,7 +522,21 @@ impl ScanResult {
         );
         m.insert("os".into(), json!(inv.os));
         if !inv.layers.is_empty() {
-            m.insert("layers".into(), json!(inv.layers));
+            let mut layers = json!(inv.layers);
+            if let (Some(t), Some(list)) = (&self.trace, layers.as_array_mut()) {
+                for (l, step) in list.iter_mut().zip(&t.layers) {
+                    if let (Some(obj), Some(step)) = (l.as_object_mut(), step) {
+                        obj.insert("dockerfile".into(), json!(step));
+                    }
+                }
+            }
+            m.insert("layers".into(), layers);
+        }
+        if let Some(t) = &self.trace {
+            m.insert(
+                "dockerfile".into(),
+                json!({ "path": t.path, "stage": t.stage, "warnings": t.warnings }),
+            );
         }
         m.insert("package_count".into(), json!(inv.packages.len()));
         if list_packages {

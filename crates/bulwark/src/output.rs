@@ -14,7 +14,7 @@ use clap::Args;
 /// `--format`, `--output`: the same on every command that writes a report.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
-    /// Output format: table, json, sarif, checkstyle, gitlab (Hadolint's `tty` and
+    /// Output format: table, json, sarif, checkstyle, gitlab, html (Hadolint's `tty` and
     /// `codeclimate` names are accepted too).
     #[arg(short = 'f', long, default_value = "table", env = "BULWARK_FORMAT", value_parser = parse_format)]
     pub format: Format,
@@ -181,6 +181,25 @@ pub fn write_output(output: Option<&PathBuf>, bytes: &[u8], ui: Ui) -> anyhow::R
         .with_context(|| format!("cannot write the report to {}", path.display()))
 }
 
+/// Columns for the table: `COLUMNS` when set, else the terminal's width when writing to it,
+/// else 120 (piped or written to a file).
+pub fn table_width(to_stdout: bool) -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return n;
+    }
+    if to_stdout && std::io::stdout().is_terminal() {
+        let (_, cols) = console::Term::stdout().size();
+        if cols > 0 {
+            return usize::from(cols);
+        }
+    }
+    bulwark_report::render::DEFAULT_WIDTH
+}
+
 /// Applies `--severity` to `report` (saying on stderr how many findings of unknown severity it
 /// hid), renders it, writes it where `--output` says, and returns the exit status of `policy`.
 pub fn emit(
@@ -200,6 +219,7 @@ pub fn emit(
     report.sort();
     let opts = RenderOptions {
         color: out.output.is_none() && out.format == Format::Table && ui.color_for_stdout(),
+        width: Some(table_width(out.output.is_none())),
         ..RenderOptions::default()
     };
     let mut buf = Vec::with_capacity(4096);

@@ -41,7 +41,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
     // Host files keep the name they were given (as Hadolint writes them); paths inside an
     // image or a scanned directory are relative to it.
     let name = |i: usize| {
-        let loc = &findings[i].location;
+        let loc = findings[i].primary_location();
         if loc.artifact.is_some() {
             machine_path(loc, &opts.base_dir).0
         } else {
@@ -53,13 +53,18 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
         writeln!(out, "  <file name='{}'>", escape(&path))?;
         while i < findings.len() && name(i) == path {
             let f = &findings[i];
+            let loc = f.primary_location();
+            let mut message = f.message.clone();
+            if f.origin.is_some() {
+                message.push_str(&format!(" (in {})", f.location.display_path()));
+            }
             writeln!(
                 out,
                 "    <error line='{}' column='{}' severity='{}' message='{}' source='{}'/>",
-                f.location.line.unwrap_or(1),
-                f.location.column.unwrap_or(1),
+                loc.line.unwrap_or(1),
+                loc.column.unwrap_or(1),
                 level(f.severity),
-                escape(&f.message),
+                escape(&message),
                 escape(&f.code)
             )?;
             i += 1;

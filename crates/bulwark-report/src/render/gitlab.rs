@@ -25,7 +25,7 @@ fn fingerprint(f: &Finding, path: &str) -> String {
     key.push('\0');
     key.push_str(path);
     key.push('\0');
-    key.push_str(&f.location.line.unwrap_or(0).to_string());
+    key.push_str(&f.primary_location().line.unwrap_or(0).to_string());
     key.push('\0');
     key.push_str(&f.message);
     let fnv = |seed: u64| {
@@ -45,15 +45,20 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
         .findings
         .iter()
         .map(|f| {
-            let (path, _) = machine_path(&f.location, &opts.base_dir);
+            let loc = f.primary_location();
+            let (path, _) = machine_path(loc, &opts.base_dir);
+            let mut description = format!("{}: {}", f.code, f.message);
+            if f.origin.is_some() {
+                description.push_str(&format!(" (in {})", f.location.display_path()));
+            }
             json!({
                 "type": "issue",
                 "check_name": f.code,
-                "description": format!("{}: {}", f.code, f.message),
+                "description": description,
                 "categories": ["Security"],
                 "fingerprint": fingerprint(f, &path),
                 "severity": level(f.severity),
-                "location": { "path": path, "lines": { "begin": f.location.line.unwrap_or(1) } },
+                "location": { "path": path, "lines": { "begin": loc.line.unwrap_or(1) } },
             })
         })
         .collect();

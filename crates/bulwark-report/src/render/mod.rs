@@ -2,6 +2,7 @@
 
 mod checkstyle;
 mod gitlab;
+mod html;
 mod json;
 mod sarif;
 mod table;
@@ -25,16 +26,19 @@ pub enum Format {
     Checkstyle,
     /// GitLab Code Quality JSON.
     Gitlab,
+    /// One self-contained HTML page (summary, charts, sortable tables; no network fetches).
+    Html,
 }
 
 impl Format {
     /// Every format with its flag name.
-    pub const ALL: [(&'static str, Self); 5] = [
+    pub const ALL: [(&'static str, Self); 6] = [
         ("table", Self::Table),
         ("json", Self::Json),
         ("sarif", Self::Sarif),
         ("checkstyle", Self::Checkstyle),
         ("gitlab", Self::Gitlab),
+        ("html", Self::Html),
     ];
 }
 
@@ -54,7 +58,9 @@ impl FromStr for Format {
             .find(|(name, _)| *name == s)
             .map(|(_, f)| *f)
             .ok_or_else(|| {
-                format!("unknown format `{s}` (expected table, json, sarif, checkstyle or gitlab)")
+                format!(
+                    "unknown format `{s}` (expected table, json, sarif, checkstyle, gitlab or html)"
+                )
             })
     }
 }
@@ -71,6 +77,8 @@ pub struct RenderOptions {
     pub tool_version: String,
     /// Directory that SARIF/GitLab paths are made relative to (the working directory).
     pub base_dir: PathBuf,
+    /// Columns the table may use (the terminal's width, `COLUMNS`); `None`: 120.
+    pub width: Option<usize>,
 }
 
 impl Default for RenderOptions {
@@ -80,9 +88,12 @@ impl Default for RenderOptions {
             tool_name: "bulwark".to_string(),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             base_dir: std::env::current_dir().unwrap_or_default(),
+            width: None,
         }
     }
 }
+
+pub use table::DEFAULT_WIDTH;
 
 /// Writes `report` in `format` to `out`.
 pub fn render(
@@ -97,6 +108,7 @@ pub fn render(
         Format::Sarif => sarif::render(report, opts, out),
         Format::Checkstyle => checkstyle::render(report, opts, out),
         Format::Gitlab => gitlab::render(report, opts, out),
+        Format::Html => html::render(report, opts, out),
     }
 }
 

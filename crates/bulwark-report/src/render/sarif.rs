@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Base, RenderOptions, dir_uri, machine_path, uri_encode};
-use crate::{ArtifactKind, Finding, Report, RuleInfo, Severity};
+use crate::{ArtifactKind, Finding, Location, Report, RuleInfo, Severity};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -64,6 +64,53 @@ fn rule_json(code: &str, info: Option<&RuleInfo>, sample: &Finding) -> Value {
     rule
 }
 
+/// A SARIF `physicalLocation` for `loc`, declaring the base it is relative to in `bases`.
+fn physical(
+    loc: &Location,
+    opts: &RenderOptions,
+    bases: &mut BTreeMap<&'static str, Value>,
+) -> Value {
+    let (path, base) = machine_path(loc, &opts.base_dir);
+    match (base, &loc.artifact) {
+        (Base::FsRoot, _) => {
+            bases.insert(base.id(), json!({ "uri": "file:///" }));
+        }
+        (Base::ScanRoot, Some(a)) => {
+            bases.insert(
+                base.id(),
+                json!({ "uri": dir_uri(&a.name, &opts.base_dir) }),
+            );
+        }
+        (Base::ImageRoot, Some(a)) if a.kind == ArtifactKind::Image => {
+            bases.insert(
+                base.id(),
+                json!({ "description": {
+                    "text": format!("The file system of the image {}", a.name)
+                }}),
+            );
+        }
+        _ => {}
+    }
+    let mut physical = json!({
+        "artifactLocation": { "uri": uri_encode(&path), "uriBaseId": base.id() },
+    });
+    if let Some(line) = loc.line.filter(|l| *l >= 1) {
+        let mut region = json!({ "startLine": line });
+        if let Some(c) = loc.column.filter(|c| *c >= 1) {
+            region["startColumn"] = json!(c);
+        }
+        if let Some(el) = loc.end_line.filter(|el| *el >= line) {
+            region["endLine"] = json!(el);
+            if let Some(ec) = loc.end_column.filter(|c| *c >= 1) {
+                // SARIF end columns are exclusive; ours are inclusive.
+                region["endColumn"] = json!(ec + 1);
+            }
+        }
+        physical["region"] = region;
+    }
+    physical
+}
+
 pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
@@ -84,51 +131,22 @@ pub(super) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
         .findings
         .iter()
         .map(|f| {
-            let (path, base) = machine_path(&f.location, &opts.base_dir);
-            match (base, &f.location.artifact) {
-                (Base::FsRoot, _) => {
-                    bases.insert(base.id(), json!({ "uri": "file:///" }));
-                }
-                (Base::ScanRoot, Some(a)) => {
-                    bases.insert(
-                        base.id(),
-                        json!({ "uri": dir_uri(&a.name, &opts.base_dir) }),
-                    );
-                }
-                (Base::ImageRoot, Some(a)) if a.kind == ArtifactKind::Image => {
-                    bases.insert(
-                        base.id(),
-                        json!({ "description": {
-                            "text": format!("The file system of the image {}", a.name)
-                        }}),
-                    );
-                }
-                _ => {}
-            }
-            let mut physical = json!({
-                "artifactLocation": { "uri": uri_encode(&path), "uriBaseId": base.id() },
-            });
-            if let Some(line) = f.location.line.filter(|l| *l >= 1) {
-                let mut region = json!({ "startLine": line });
-                if let Some(c) = f.location.column.filter(|c| *c >= 1) {
-                    region["startColumn"] = json!(c);
-                }
-                if let Some(el) = f.location.end_line.filter(|el| *el >= line) {
-                    region["endLine"] = json!(el);
-                    if let Some(ec) = f.location.end_column.filter(|c| *c >= 1) {
-                        // SARIF end columns are exclusive; ours are inclusive.
-                        region["endColumn"] = json!(ec + 1);
-                    }
-                }
-                physical["region"] = region;
-            }
+            let primary = physical(f.primary_location(), opts, &mut bases);
             let mut result = json!({
                 "ruleId": f.code,
                 "ruleIndex": index.get(f.code.as_str()).copied().unwrap_or(0),
                 "level": level(f.severity),
                 "message": { "text": f.message },
-                "locations": [{ "physicalLocation": physical }],
+                "locations": [{ "physicalLocation": primary }],
             });
+            if f.origin.is_some() {
+                // The file inside the image stays visible next to the Dockerfile line.
+                result["relatedLocations"] = json!([{
+                    "id": 1,
+                    "physicalLocation": physical(&f.location, opts, &mut bases),
+                    "message": { "text": format!("in {}", f.location.display_path()) },
+                }]);
+            }
             if !f.properties.is_empty() {
                 result["properties"] = json!(f.properties);
             }

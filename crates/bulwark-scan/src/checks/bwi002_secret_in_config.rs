@@ -51,13 +51,15 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
     for (field, index, what, s) in found {
-        out.push(
-            CHECK
-                .finding(format!("{} in {what}: {}", s.title, s.redacted), cx.here())
-                .with_property("field", field)
-                .with_property("index", index)
-                .with_property("secret_rule", s.rule_id.clone())
-                .with_property("match", s.redacted.as_str()),
-        );
+        let mut f = CHECK
+            .finding(format!("{} in {what}: {}", s.title, s.redacted), cx.here())
+            .with_property("field", field)
+            .with_property("index", index)
+            .with_property("secret_rule", s.rule_id.clone())
+            .with_property("match", s.redacted.as_str());
+        if field == "history" {
+            f = f.with_property("history_index", index);
+        }
+        out.push(f);
     }
 }

@@ -41,7 +41,8 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         format!("ADD of a remote URL in history step {}", i + 1),
                         cx.here(),
                     )
-                    .with_property("created_by", shown(&h.created_by)),
+                    .with_property("created_by", shown(&h.created_by))
+                    .with_property("history_index", i),
             );
         }
     }

@@ -39,7 +39,8 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(
                 CHECK
                     .finding(format!("sudo used in history step {}", i + 1), cx.here())
-                    .with_property("created_by", shown(cmd)),
+                    .with_property("created_by", shown(cmd))
+                    .with_property("history_index", i),
             );
         }
     }

@@ -45,7 +45,8 @@ fn run(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         ),
                         cx.here(),
                     )
-                    .with_property("created_by", shown(cmd)),
+                    .with_property("created_by", shown(cmd))
+                    .with_property("history_index", i),
             );
         }
     }

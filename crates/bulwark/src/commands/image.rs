@@ -21,7 +21,8 @@ use crate::output::{GateArgs, OutputArgs, Ui, emit, write_output};
 /// Output flags of the scans: a report format or an SBOM format.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
-    /// Output format: table, json, sarif, checkstyle, gitlab, or an SBOM: cyclonedx, spdx-json.
+    /// Output format: table, json, sarif, checkstyle, gitlab, html (one self-contained page), or
+    /// an SBOM: cyclonedx, spdx-json.
     #[arg(short = 'f', long, default_value = "table", env = "BULWARK_FORMAT")]
     pub format: String,
     /// Write the output to FILE instead of standard output.
@@ -193,6 +194,11 @@ pub struct ImageArgs {
     /// Registry password or token.
     #[arg(long, env = "BULWARK_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+    /// The Dockerfile the image was built from: every finding then names the layer, the
+    /// instruction and the line that made it, with a fix hint, and SARIF, GitLab and
+    /// checkstyle locations become FILE at that line.
+    #[arg(long, value_name = "FILE", env = "BULWARK_DOCKERFILE")]
+    pub dockerfile: Option<PathBuf>,
     #[command(flatten)]
     pub scan: ScanFlags,
 }
@@ -252,6 +258,7 @@ pub fn run_image(args: &ImageArgs, ui: Ui) -> anyhow::Result<i32> {
     let scanners = args.scan.scanners()?;
     let opts = args.scan.options(scanners)?;
     let resolve = resolve_options(args, ui)?;
+    let spinner = crate::progress::Spinner::new(ui, "reading the image");
     let (image, label) = if let Some(path) = &args.input {
         let img = bulwark_oci::open_input(path, args.tag.as_deref(), resolve.platform.as_ref())
             .with_context(|| format!("cannot read the image in {}", path.display()))?;
@@ -262,6 +269,7 @@ pub fn run_image(args: &ImageArgs, ui: Ui) -> anyhow::Result<i32> {
             .with_context(|| format!("cannot open image {target}"))?;
         (img, target.to_string())
     };
+    spinner.finish();
     ui.note(&format!(
         "scanning {label} ({} layer(s), from {})",
         image.layers.len(),
@@ -273,6 +281,7 @@ pub fn run_image(args: &ImageArgs, ui: Ui) -> anyhow::Result<i32> {
         scanners,
         &opts,
         &args.scan.report,
+        args.dockerfile.as_deref(),
         ui,
     )
 }
@@ -286,7 +295,7 @@ pub fn run_dir(args: &DirArgs, mode: ScanMode, ui: Ui) -> anyhow::Result<i32> {
         path: &args.dir,
         mode,
     };
-    run(target, &label, scanners, &opts, &args.scan.report, ui)
+    run(target, &label, scanners, &opts, &args.scan.report, None, ui)
 }
 
 /// `bulwark sbom`: vulnerabilities of the packages an SBOM lists.
@@ -320,6 +329,7 @@ pub fn run_sbom(args: &SbomArgs, ui: Ui) -> anyhow::Result<i32> {
         scanners,
         &ScanOptions::default(),
         &args.report,
+        None,
         ui,
     )
 }
@@ -331,6 +341,7 @@ fn run(
     scanners: Scanners,
     opts: &ScanOptions,
     flags: &ReportArgs,
+    dockerfile: Option<&std::path::Path>,
     ui: Ui,
 ) -> anyhow::Result<i32> {
     let output = flags.output()?;
@@ -340,16 +351,30 @@ fn run(
     } else {
         None
     };
-    let result = bulwark_scan::pipeline::scan(&ScanRequest {
-        target,
-        scanners,
-        options: opts,
-        store: store.as_ref(),
-        policy: &policy,
-        today: bulwark_scan::time::Date::today_utc(),
-        tolerate_db_errors: flags.vuln.tolerate_db_errors,
-    })
+    let progress = crate::progress::ScanBar::new(ui);
+    let callback = progress.callback();
+    let mut result = bulwark_scan::pipeline::scan_with_progress(
+        &ScanRequest {
+            target,
+            scanners,
+            options: opts,
+            store: store.as_ref(),
+            policy: &policy,
+            today: bulwark_scan::time::Date::today_utc(),
+            tolerate_db_errors: flags.vuln.tolerate_db_errors,
+        },
+        callback.as_deref(),
+    )
     .with_context(|| format!("cannot scan {label}"))?;
+    progress.finish();
+    if let Some(path) = dockerfile {
+        for w in result
+            .trace_to(path)
+            .map_err(|e| UsageError(e.to_string()))?
+        {
+            ui.warn(&w);
+        }
+    }
     tell(&result, ui);
     // Trivy's default: findings fail the run only with --exit-code (or a threshold here).
     let exit = flags.gate.exit_policy(None);
@@ -375,7 +400,8 @@ fn run(
             Ok(exit.exit_status(&result.report(false)))
         }
         Output::Report(format) => {
-            let mut report = result.report(flags.list_all_pkgs || format == Format::Json);
+            let mut report =
+                result.report(flags.list_all_pkgs || matches!(format, Format::Json | Format::Html));
             if format == Format::Table && (!ui.quiet || flags.output.is_some()) {
                 crate::outln!("{}", header(&result, flags.list_all_pkgs));
             }
