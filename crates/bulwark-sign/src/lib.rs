@@ -25,6 +25,7 @@ pub mod referrers;
 pub mod registry;
 pub mod rekor;
 pub mod signature;
+pub mod sigstore;
 pub mod store;
 pub mod verify;
 pub mod x509;
