@@ -46,6 +46,13 @@ pub enum Matcher {
 }
 
 impl Matcher {
+    /// A regular-expression matcher (Rust `regex` syntax, close to Go's RE2).
+    pub fn regex(pattern: &str) -> Result<Self, String> {
+        regex::Regex::new(pattern)
+            .map(Self::Regex)
+            .map_err(|e| format!("{pattern:?} is not a regular expression: {e}"))
+    }
+
     /// Whether `s` matches.
     pub fn matches(&self, s: &str) -> bool {
         match self {
