@@ -9,6 +9,8 @@
 //! - [`bundle`]: Sigstore bundles (v0.1–v0.3), DSSE/in-toto, Cosign v3 `--new-bundle-format`.
 //! - [`referrers`]: the OCI 1.1 referrer manifest and tag-schema fallback index for bundles.
 //! - [`x509`]: the public key of a certificate (no chain validation).
+//! - [`sigstore`]: Sigstore bundle verification against a trusted root (Fulcio chain, SCTs,
+//!   identity, Rekor v1/v2 proofs and checkpoints, RFC 3161 timestamps); see `docs/sigstore.md`.
 //! - [`store`]: the [`store::SignatureStore`] seam and an OCI-layout implementation.
 //! - [`registry`]: the registry implementation (`sha256-<hex>.sig` tags) over `bulwark-oci`.
 //!
