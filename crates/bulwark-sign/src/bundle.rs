@@ -98,6 +98,23 @@ pub struct TlogEntry {
     pub signed_entry_timestamp: Option<Vec<u8>>,
     /// `canonicalizedBody`.
     pub canonicalized_body: Vec<u8>,
+    /// `inclusionProof`, when present.
+    pub inclusion_proof: Option<InclusionProof>,
+}
+
+/// A Merkle inclusion proof with the checkpoint it is consistent with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InclusionProof {
+    /// `logIndex` (the leaf's index in the tree the proof is for).
+    pub log_index: i64,
+    /// `rootHash`.
+    pub root_hash: Vec<u8>,
+    /// `treeSize`.
+    pub tree_size: i64,
+    /// `hashes`, leaf to root.
+    pub hashes: Vec<Vec<u8>>,
+    /// `checkpoint.envelope` (a signed note).
+    pub checkpoint: String,
 }
 
 /// One DSSE signature.
@@ -151,6 +168,8 @@ pub struct Bundle {
     pub tlog_entries: Vec<TlogEntry>,
     /// The signed content.
     pub content: BundleContent,
+    /// `verificationMaterial.timestampVerificationData.rfc3161Timestamps[].signedTimestamp`.
+    pub rfc3161_timestamps: Vec<Vec<u8>>,
 }
 
 fn field<'a>(obj: &'a Map<String, Value>, json_name: &str, proto_name: &str) -> Option<&'a Value> {
@@ -193,7 +212,15 @@ fn bytes(
     }
 }
 
-fn decode_b64(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_b64(s: &str) -> Option<Vec<u8>> {
+    // Go's and Python's decoders skip line breaks (`base64` wraps at 76 columns).
+    let unwrapped;
+    let s = if s.contains(['\n', '\r']) {
+        unwrapped = s.replace(['\n', '\r'], "");
+        unwrapped.as_str()
+    } else {
+        s
+    };
     STANDARD
         .decode(s)
         .or_else(|_| STANDARD_NO_PAD.decode(s))
@@ -287,11 +314,35 @@ impl Bundle {
                 ));
             }
         };
+        let rfc3161_timestamps = match field(
+            vm,
+            "timestampVerificationData",
+            "timestamp_verification_data",
+        ) {
+            Some(t) => array(
+                object(t, "timestampVerificationData")?,
+                "rfc3161Timestamps",
+                "rfc3161_timestamps",
+                "rfc3161Timestamps",
+            )?
+            .iter()
+            .map(|ts| {
+                bytes(
+                    object(ts, "rfc3161Timestamps[]")?,
+                    "signedTimestamp",
+                    "signed_timestamp",
+                    "rfc3161Timestamps[].signedTimestamp",
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
         Ok(Self {
             media_type,
             verification_material,
             tlog_entries,
             content,
+            rfc3161_timestamps,
         })
     }
 
@@ -356,7 +407,12 @@ impl Bundle {
             )?),
             None => None,
         };
+        let inclusion_proof = match field(e, "inclusionProof", "inclusion_proof") {
+            Some(p) => Some(Self::parse_proof(object(p, "inclusionProof")?)?),
+            None => None,
+        };
         Ok(TlogEntry {
+            inclusion_proof,
             log_index: int64(e, "logIndex", "log_index", "logIndex")?,
             log_id,
             kind,
@@ -369,6 +425,35 @@ impl Bundle {
                 "canonicalized_body",
                 "canonicalizedBody",
             )?,
+        })
+    }
+
+    fn parse_proof(p: &Map<String, Value>) -> Result<InclusionProof, BundleError> {
+        let checkpoint = match field(p, "checkpoint", "checkpoint") {
+            Some(c) => string(
+                object(c, "inclusionProof.checkpoint")?,
+                "envelope",
+                "envelope",
+                "checkpoint.envelope",
+            )?,
+            None => String::new(),
+        };
+        Ok(InclusionProof {
+            log_index: int64(p, "logIndex", "log_index", "inclusionProof.logIndex")?,
+            root_hash: bytes(p, "rootHash", "root_hash", "inclusionProof.rootHash")?,
+            tree_size: int64(p, "treeSize", "tree_size", "inclusionProof.treeSize")?,
+            hashes: array(p, "hashes", "hashes", "inclusionProof.hashes")?
+                .iter()
+                .map(|h| match h {
+                    Value::String(s) => decode_b64(s).ok_or_else(|| {
+                        BundleError::Field("inclusionProof.hashes[] is not base64".into())
+                    }),
+                    _ => Err(BundleError::Field(
+                        "inclusionProof.hashes[] is not a string".into(),
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            checkpoint,
         })
     }
 
@@ -561,6 +646,7 @@ pub fn sign_image_bundle(
             hint: key_hint(&key.public_key()),
         },
         tlog_entries: Vec::new(),
+        rfc3161_timestamps: Vec::new(),
         content: BundleContent::Dsse(DsseEnvelope {
             payload,
             payload_type: IN_TOTO_PAYLOAD_TYPE.to_owned(),

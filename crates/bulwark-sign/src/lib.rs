@@ -9,6 +9,8 @@
 //! - [`bundle`]: Sigstore bundles (v0.1–v0.3), DSSE/in-toto, Cosign v3 `--new-bundle-format`.
 //! - [`referrers`]: the OCI 1.1 referrer manifest and tag-schema fallback index for bundles.
 //! - [`x509`]: the public key of a certificate (no chain validation).
+//! - [`sigstore`]: Sigstore bundle verification against a trusted root (Fulcio chain, SCTs,
+//!   identity, Rekor v1/v2 proofs and checkpoints, RFC 3161 timestamps); see `docs/sigstore.md`.
 //! - [`store`]: the [`store::SignatureStore`] seam and an OCI-layout implementation.
 //! - [`registry`]: the registry implementation (`sha256-<hex>.sig` tags) over `bulwark-oci`.
 //!
@@ -25,6 +27,7 @@ pub mod referrers;
 pub mod registry;
 pub mod rekor;
 pub mod signature;
+pub mod sigstore;
 pub mod store;
 pub mod verify;
 pub mod x509;
@@ -141,6 +144,57 @@ iS2lHuo0e04a4HoMIbQeUfVyRRtQnIkrJATcfOfQgaSP6MawAfMrpUh18A==
             );
             let _ =
                 crate::rekor::check_entry(data, &crate::rekor::Logged::Hash(&image), b"sig", key);
+        }
+    }
+
+    /// Runs Sigstore bundle verification (keyless and key policies) against the
+    /// embedded production root and a custom root parsed from the same bytes.
+    pub fn sigstore_bundles(data: &[u8]) {
+        use crate::sigstore::{AnyKey, Artifact, Matcher, Policy, TrustedRoot, verify_json};
+        let artifact = Artifact::of(b"fuzz artifact");
+        let identity = Policy::Identity {
+            identity: Matcher::Exact("https://example.com/fuzz".into()),
+            issuer: Matcher::Exact("https://token.actions.githubusercontent.com".into()),
+        };
+        if let Ok(root) = TrustedRoot::production() {
+            let _ = verify_json(data, &artifact, &identity, &root);
+            if let Ok(key) = AnyKey::from_pem(FUZZ_KEY.as_bytes()) {
+                let _ = verify_json(data, &artifact, &Policy::Key(key), &root);
+            }
+        }
+        if let Ok(root) = TrustedRoot::parse(data) {
+            let _ = verify_json(data, &artifact, &identity, &root);
+        }
+    }
+
+    /// Runs the X.509 certificate, SPKI, SCT list, RFC 3161 timestamp and checkpoint
+    /// parsers and every certificate accessor the verifier uses.
+    pub fn certificates(data: &[u8]) {
+        use crate::sigstore::pki::{AnyKey, Cert};
+        if let Ok(cert) = Cert::from_der(data) {
+            let _ = cert.public_key();
+            let _ = cert.validity();
+            let _ = cert.is_ca();
+            let _ = cert.san_identities();
+            let _ = cert.oidc_issuer();
+            let _ = cert.issued_by(&cert);
+            if let Ok(root) = crate::sigstore::TrustedRoot::production() {
+                let _ = crate::sigstore::sct::verified_scts(&cert, &cert, &root);
+            }
+        }
+        let _ = AnyKey::from_spki_der(data);
+        let _ = crate::sigstore::sct::parse_sct_list(data);
+        if let Ok(root) = crate::sigstore::TrustedRoot::production() {
+            let _ = crate::sigstore::tsa::verify_timestamp(data, b"sig", &root);
+        }
+        let _ = crate::sigstore::tlog::parse_checkpoint(&String::from_utf8_lossy(data));
+    }
+
+    /// Runs the trusted-root (Sigstore trust metadata) parser.
+    pub fn trust_roots(data: &[u8]) {
+        if let Ok(root) = crate::sigstore::TrustedRoot::parse(data) {
+            let _ = root.tlog(b"x");
+            let _ = root.ctlog(b"x");
         }
     }
 }

@@ -69,3 +69,14 @@ proptest! {
         fuzzing::signatures(&bytes);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn sigstore_parsers_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+        fuzzing::sigstore_bundles(&data);
+        fuzzing::certificates(&data);
+        fuzzing::trust_roots(&data);
+    }
+}

@@ -61,13 +61,16 @@ enum Command {
     Clean(commands::clean::Args),
     /// Manage Cosign-compatible signing keys.
     Key(commands::key::Args),
+    /// Alias of `key generate` (`cosign generate-key-pair`).
+    GenerateKeyPair(commands::key::GenerateArgs),
     /// Sign an image with a cosign key and store the signature next to it (`cosign sign`).
     Sign(commands::sign::Args),
     /// Verify an image's cosign signatures with a public key (`cosign verify`).
     Verify(commands::verify::Args),
     /// Sign a file with a cosign key; prints the base64 signature (`cosign sign-blob`).
     SignBlob(commands::sign::BlobArgs),
-    /// Verify a file's signature with a public key (`cosign verify-blob`).
+    /// Verify a file's signature with a public key, or its Sigstore bundle by key or
+    /// keyless identity against the trusted root (`cosign verify-blob`).
     VerifyBlob(commands::verify::BlobArgs),
     /// Run the scanning service: Harbor scanner API, registry push notifications, re-scans.
     Server(commands::server::Args),
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         Command::Db(args) => commands::db::run(&args, ui),
         Command::Clean(args) => commands::clean::run(&args, ui),
         Command::Key(args) => commands::key::run(&args, ui),
+        Command::GenerateKeyPair(args) => commands::key::run_generate(&args, ui),
         Command::Sign(args) => commands::sign::run(&args, ui),
         Command::Verify(args) => commands::verify::run(&args, ui),
         Command::SignBlob(args) => commands::sign::run_blob(&args),

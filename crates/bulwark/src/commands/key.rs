@@ -49,6 +49,11 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     }
 }
 
+/// Runs `bulwark generate-key-pair` (the same as `bulwark key generate`).
+pub fn run_generate(args: &GenerateArgs, ui: Ui) -> anyhow::Result<i32> {
+    generate(args, ui)
+}
+
 fn generate(args: &GenerateArgs, ui: Ui) -> anyhow::Result<i32> {
     let key_path = PathBuf::from(format!("{}.key", args.output_key_prefix));
     let pub_path = PathBuf::from(format!("{}.pub", args.output_key_prefix));
@@ -136,19 +141,32 @@ pub fn read_password(confirm: bool) -> anyhow::Result<Zeroizing<Vec<u8>>> {
     Ok(Zeroizing::new(trimmed.as_bytes().to_vec()))
 }
 
-/// Loads and decrypts an encrypted cosign private key file.
+/// The bytes of a `--key` argument: `env://VAR` reads the PEM from the environment
+/// variable VAR (as `cosign sign --key env://COSIGN_PRIVATE_KEY`), anything else is a file.
+pub fn read_key_source(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+    if let Some(var) = path.to_str().and_then(|p| p.strip_prefix("env://")) {
+        return match std::env::var_os(var) {
+            Some(v) if !v.is_empty() => Ok(v.into_encoded_bytes()),
+            _ => Err(UsageError(format!(
+                "--key env://{var}: the environment variable {var} is not set (put the PEM {what} in it)"
+            ))
+            .into()),
+        };
+    }
+    std::fs::read(path).with_context(|| format!("cannot read the {what} {}", path.display()))
+}
+
+/// Loads and decrypts an encrypted cosign private key (a file or `env://VAR`).
 pub fn load_private_key(path: &Path) -> anyhow::Result<PrivateKey> {
-    let pem = std::fs::read(path)
-        .with_context(|| format!("cannot read the private key {}", path.display()))?;
+    let pem = read_key_source(path, "private key")?;
     let password = read_password(false)?;
     PrivateKey::from_encrypted_pem(&pem, &password)
         .with_context(|| format!("cannot load the private key {}", path.display()))
 }
 
-/// Loads a PEM public key (`cosign.pub`, `rekor.pub`).
+/// Loads a PEM public key (`cosign.pub`, `rekor.pub`; a file or `env://VAR`).
 pub fn load_public_key(path: &Path) -> anyhow::Result<PublicKey> {
-    let pem = std::fs::read(path)
-        .with_context(|| format!("cannot read the public key {}", path.display()))?;
+    let pem = read_key_source(path, "public key")?;
     PublicKey::from_pem(&pem)
         .with_context(|| format!("cannot load the public key {}", path.display()))
 }

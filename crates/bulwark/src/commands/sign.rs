@@ -271,7 +271,9 @@ pub struct Args {
     /// `https://sigstore.dev/cosign/sign/v1`) attached as an OCI 1.1 referrer (the
     /// referrers API, or the `sha256-<hex>` tag where the registry lacks it), instead
     /// of a `.sig` tag layer.
-    #[arg(long, default_value_t = false, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
+    /// A plain switch; `--new-bundle-format=false` is accepted (the value needs `=`, so
+    /// `--new-bundle-format IMAGE` reads IMAGE as the image).
+    #[arg(long, default_value_t = false, num_args = 0..=1, require_equals = true, default_missing_value = "true", action = clap::ArgAction::Set, value_name = "BOOL")]
     pub new_bundle_format: bool,
     /// With --new-bundle-format: also write the Sigstore bundle JSON to FILE.
     #[arg(long, value_name = "FILE", requires = "new_bundle_format")]

@@ -199,29 +199,158 @@ fn bundle_payload(
 
 /// `bulwark verify-blob` flags.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("identity_g").args(["certificate_identity", "certificate_identity_regexp"]).multiple(false)))]
+#[command(group(clap::ArgGroup::new("issuer_g").args(["certificate_oidc_issuer", "certificate_oidc_issuer_regexp"]).multiple(false)))]
 pub struct BlobArgs {
-    /// The signed file (`-` for standard input).
-    #[arg(value_name = "FILE")]
+    /// The signed file (`-` for standard input), or with --bundle `sha256:<hex>`: its digest.
+    #[arg(value_name = "ARTIFACT")]
     pub file: String,
-    /// PEM public key (`cosign.pub`).
+    /// PEM public key (`cosign.pub`, or `env://VAR`).
     #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    pub key: Option<PathBuf>,
     /// The signature: a file holding the base64 signature, or the base64 text itself.
-    #[arg(long, value_name = "SIG")]
-    pub signature: String,
+    #[arg(long, value_name = "SIG", conflicts_with = "bundle")]
+    pub signature: Option<String>,
+    /// A Sigstore bundle (v0.1–v0.3): verified against the trusted root, offline.
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
+    /// Keyless: the certificate identity (SAN) that must have signed.
+    #[arg(long, value_name = "ID", requires = "bundle")]
+    pub certificate_identity: Option<String>,
+    /// Keyless: a regular expression the certificate identity must match.
+    #[arg(long, value_name = "REGEXP", requires = "bundle")]
+    pub certificate_identity_regexp: Option<String>,
+    /// Keyless: the OIDC issuer recorded in the certificate.
+    #[arg(long, value_name = "URL", requires = "bundle")]
+    pub certificate_oidc_issuer: Option<String>,
+    /// Keyless: a regular expression the OIDC issuer must match.
+    #[arg(long, value_name = "REGEXP", requires = "bundle")]
+    pub certificate_oidc_issuer_regexp: Option<String>,
+    /// A Sigstore trusted root JSON (private instances); default: the embedded
+    /// public-good root.
+    #[arg(long, value_name = "FILE", requires = "bundle")]
+    pub trusted_root: Option<PathBuf>,
     /// Accepted for cosign compatibility; bulwark never contacts a transparency log.
     #[arg(long)]
     pub insecure_ignore_tlog: bool,
 }
 
+fn matcher(
+    exact: Option<&String>,
+    regexp: Option<&String>,
+    flag: &str,
+) -> anyhow::Result<Option<bulwark_sign::sigstore::Matcher>> {
+    use bulwark_sign::sigstore::Matcher;
+    match (exact, regexp) {
+        (Some(e), _) => Ok(Some(Matcher::Exact(e.clone()))),
+        (None, Some(r)) => Matcher::regex(r)
+            .map(Some)
+            .map_err(|e| UsageError(format!("--{flag}-regexp: {e}")).into()),
+        (None, None) => Ok(None),
+    }
+}
+
+/// `verify-blob --bundle`: the bundle against the trusted root, by key or identity.
+fn run_blob_bundle(args: &BlobArgs, bundle_path: &std::path::Path, ui: Ui) -> anyhow::Result<i32> {
+    use bulwark_sign::sigstore::{AnyKey, Artifact, Policy, TrustedRoot, verify_json};
+    let identity = matcher(
+        args.certificate_identity.as_ref(),
+        args.certificate_identity_regexp.as_ref(),
+        "certificate-identity",
+    )?;
+    let issuer = matcher(
+        args.certificate_oidc_issuer.as_ref(),
+        args.certificate_oidc_issuer_regexp.as_ref(),
+        "certificate-oidc-issuer",
+    )?;
+    let policy = match (&args.key, identity, issuer) {
+        (Some(key), None, None) => {
+            let pem = super::key::read_key_source(key, "public key")?;
+            Policy::Key(AnyKey::from_pem(&pem).map_err(|e| {
+                anyhow::anyhow!("cannot load the public key {}: {e}", key.display())
+            })?)
+        }
+        (None, Some(identity), Some(issuer)) => Policy::Identity { identity, issuer },
+        (Some(_), _, _) => {
+            return Err(UsageError(
+                "--key cannot be combined with --certificate-identity/--certificate-oidc-issuer"
+                    .into(),
+            )
+            .into());
+        }
+        (None, _, _) => {
+            return Err(UsageError("verify-blob --bundle needs --key, or both --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]".into()).into());
+        }
+    };
+    let root = match &args.trusted_root {
+        Some(path) => {
+            let json = std::fs::read(path)
+                .with_context(|| format!("cannot read the trusted root {}", path.display()))?;
+            TrustedRoot::parse(&json)
+                .with_context(|| format!("cannot load the trusted root {}", path.display()))?
+        }
+        None => TrustedRoot::production().context("the embedded public-good trusted root")?,
+    };
+    let bundle = std::fs::read(bundle_path)
+        .with_context(|| format!("cannot read the bundle {}", bundle_path.display()))?;
+    let artifact = if args.file == "-" {
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut data)
+            .context("cannot read standard input")?;
+        Artifact::of(&data)
+    } else {
+        Artifact::from_arg(&args.file).map_err(|e| {
+            if args.file.starts_with("sha256:") {
+                anyhow::Error::new(UsageError(e))
+            } else {
+                anyhow::anyhow!(e)
+            }
+        })?
+    };
+    match verify_json(&bundle, &artifact, &policy, &root) {
+        Ok(v) => {
+            if !ui.quiet {
+                if let Some(id) = v.identities.first() {
+                    eprintln!(
+                        "Verified OK (identity {id}, issuer {})",
+                        v.issuer.unwrap_or_default()
+                    );
+                } else {
+                    eprintln!("Verified OK");
+                }
+            }
+            Ok(0)
+        }
+        Err(e) => {
+            eprintln!(
+                "bulwark: error: {}: bundle {} does not verify: {e}",
+                args.file,
+                bundle_path.display()
+            );
+            Ok(EXIT_NOT_VERIFIED)
+        }
+    }
+}
+
 /// Runs `bulwark verify-blob`: exit 0 and "Verified OK" when the signature matches, else 1.
 pub fn run_blob(args: &BlobArgs, ui: Ui) -> anyhow::Result<i32> {
-    let key = load_public_key(&args.key)?;
-    let signature = if std::path::Path::new(&args.signature).is_file() {
-        std::fs::read_to_string(&args.signature)
-            .with_context(|| format!("cannot read the signature file {}", args.signature))?
+    if let Some(bundle) = &args.bundle {
+        return run_blob_bundle(args, bundle, ui);
+    }
+    let (Some(key), Some(signature)) = (&args.key, &args.signature) else {
+        return Err(
+            UsageError("verify-blob needs --key and --signature, or --bundle".into()).into(),
+        );
+    };
+    if args.certificate_identity.is_some() || args.certificate_identity_regexp.is_some() {
+        return Err(UsageError("--certificate-identity needs --bundle".into()).into());
+    }
+    let key = load_public_key(key)?;
+    let signature = if std::path::Path::new(signature).is_file() {
+        std::fs::read_to_string(signature)
+            .with_context(|| format!("cannot read the signature file {signature}"))?
     } else {
-        args.signature.clone()
+        signature.clone()
     };
     let result = if args.file == "-" {
         bulwark_sign::verify_blob(&key, std::io::stdin().lock(), &signature)
