@@ -498,10 +498,11 @@ fn every_rule_message_is_hadolints() {
     if !hadolint_available() {
         return;
     }
-    // Every Hadolint rule Bulwark implements has a case.
+    // Every Hadolint rule Bulwark implements has a case (DL1000 is the parse error, whose text
+    // is the parser's, not a rule message).
     let implemented: BTreeSet<String> = bulwark_dockerfile::rules()
         .map(|r| r.code)
-        .filter(|c| c.starts_with("DL"))
+        .filter(|c| c.starts_with("DL") && c != "DL1000")
         .collect();
     let covered: BTreeSet<String> = MESSAGE_CASES
         .iter()
