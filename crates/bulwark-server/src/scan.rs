@@ -267,7 +267,10 @@ pub fn update_db(path: &Path, max_age: std::time::Duration) -> Result<bool, Scan
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-    let opts = bulwark_vulndb::UpdateOptions::new(path.to_path_buf(), ecosystems);
+    let mut opts = bulwark_vulndb::UpdateOptions::new(path.to_path_buf(), ecosystems);
+    // As `bulwark db update` from osv.dev: NVD's CVE data rates the records that carry no
+    // severity.
+    opts.cve_feeds = bulwark_vulndb::nvd_feed_urls(bulwark_vulndb::NVD_FEED_BASE_URL);
     bulwark_vulndb::ensure_fresh(&opts, max_age, false, &mut |_| {})
         .map(|(_, outcome)| matches!(outcome, bulwark_vulndb::UpdateOutcome::Updated(_)))
         .map_err(|e| ScanFailure {
