@@ -516,7 +516,10 @@ impl Store {
             ] {
                 let mut done = 0u64;
                 while done < len {
-                    let n = usize::try_from((len - done).min(buf.len() as u64)).unwrap_or(0);
+                    // Never 0 while `done < len`: a piece is the rest or the buffer, whichever is smaller.
+                    let n = buf
+                        .len()
+                        .min(usize::try_from(len - done).unwrap_or(usize::MAX));
                     let Some(piece) = buf.get_mut(..n) else {
                         return Err("index section larger than the read buffer".to_owned());
                     };
