@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+pub mod cli;
 pub mod http;
 pub mod image;
 pub mod postgres;

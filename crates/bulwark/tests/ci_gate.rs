@@ -27,20 +27,7 @@ fn bulwark(dir: &Path) -> Command {
     c
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run bulwark");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use bulwark_testutil::cli::run;
 
 const OS_RELEASE: &str = "ID=debian\nVERSION_ID=\"12\"\n";
 const SITE: &str = "usr/local/lib/python3.11/site-packages";

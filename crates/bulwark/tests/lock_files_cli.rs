@@ -22,20 +22,7 @@ fn bulwark(dir: &Path) -> Command {
     c
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run bulwark");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use bulwark_testutil::cli::run;
 
 /// A database with one HIGH PyPI record for urllib3 < 1.26.5.
 fn db(dir: &Path) -> PathBuf {
