@@ -31,6 +31,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 mkdir -p "$OUT"
+# Test binaries run in parallel and each may call this script: one build at a time, the others
+# wait and then find the cached result.
+exec 9>"$OUT.lock"
+flock 9
 log() { echo "build-test-image: $*" >&2; }
 
 for bin in docker mmdebstrap skopeo javac jar; do
