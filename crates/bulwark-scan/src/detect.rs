@@ -527,6 +527,38 @@ mod tests {
     }
 
     #[test]
+    fn language_packages_query_their_osv_ecosystem() {
+        // The map package_query had before the ecosystem table.
+        let cases = [
+            (PackageType::Python, "PyPI"),
+            (PackageType::Npm, "npm"),
+            (PackageType::GoModule, "Go"),
+            (PackageType::RustCrate, "crates.io"),
+            (PackageType::Gem, "RubyGems"),
+            (PackageType::Composer, "Packagist"),
+            (PackageType::Nuget, "NuGet"),
+        ];
+        for (kind, eco) in cases {
+            let p = Package::new(kind, "x", "1.0.0", "/x");
+            assert_eq!(package_query(&p, None).expect("query").ecosystem, eco);
+        }
+        let mut o = os("ol", "9.4");
+        let p = Package::new(PackageType::Rpm, "bash", "5.1-6.el9", "/rpmdb");
+        assert_eq!(
+            package_query(&p, Some(&o)).expect("query").ecosystem,
+            "Oracle Linux"
+        );
+        o.id = "RHEL".into();
+        assert_eq!(
+            package_query(&p, Some(&o)).expect("query").ecosystem,
+            "Red Hat"
+        );
+        // A distribution id with the wrong package type is no data source.
+        let deb = Package::new(PackageType::Deb, "bash", "5.1-6", "/var/lib/dpkg/status");
+        assert!(package_query(&deb, Some(&o)).is_err());
+    }
+
+    #[test]
     fn maven_needs_group() {
         let mut p = Package::new(PackageType::JavaArchive, "log4j-core", "2.14.1", "/app.jar");
         assert!(package_query(&p, None).is_err());
