@@ -11,7 +11,9 @@ pub mod analyzer;
 pub mod analyzers;
 pub mod error;
 pub mod model;
+pub mod path;
 pub mod purl;
+pub mod registry;
 pub mod sbom;
 
 pub use sbom::{
@@ -19,10 +21,8 @@ pub use sbom::{
     read_sbom, write_cyclonedx, write_cyclonedx_with_vulnerabilities, write_spdx,
 };
 
-pub use analyzer::{
-    Analyzer, AnalyzerOutput, Analyzers, EntryMeta, FileEntry, LayerAnalysis, LayerFiles,
-    LayerInventory, ScanMode,
-};
+pub use analyzer::{Analyzer, AnalyzerOutput, EntryMeta, FileEntry, LayerFiles, ScanMode};
 pub use analyzers::os::OS_RELEASE_FILES;
 pub use error::AnalyzeError;
 pub use model::{FileOwnership, Location, OsInfo, Package, PackageType, mark_os_owned};
+pub use registry::{Analyzers, LayerAnalysis, LayerInventory};

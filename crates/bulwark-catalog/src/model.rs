@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use bulwark_version::ecosystem::ECOSYSTEMS;
+
 use crate::purl::Purl;
 
 /// Ecosystem of a package; decides its PURL type and how vulnerability data is matched.
@@ -70,22 +72,31 @@ impl PackageType {
         })
     }
 
-    /// Package type for a PURL type (`pkg:<type>/...`), used by the SBOM readers.
+    /// Package type for a PURL type (`pkg:<type>/...`), used by the SBOM readers: the
+    /// package type of the first row of bulwark-version's ecosystem table with that purl type.
     pub fn from_purl_type(t: &str) -> Option<Self> {
-        Some(match t {
-            "deb" => Self::Deb,
-            "apk" | "alpm" => Self::Apk,
-            "rpm" => Self::Rpm,
-            "pypi" => Self::Python,
-            "npm" => Self::Npm,
-            "golang" => Self::GoModule,
-            "cargo" => Self::RustCrate,
-            "maven" => Self::JavaArchive,
-            "gem" => Self::Gem,
-            "composer" => Self::Composer,
-            "nuget" => Self::Nuget,
-            _ => return None,
-        })
+        // Arch's `alpm` has no vulnerability ecosystem; the SBOM readers have always read it
+        // as apk (same database layout family), so it stays here rather than in the table.
+        if t == "alpm" {
+            return Some(Self::Apk);
+        }
+        ECOSYSTEMS
+            .iter()
+            .find(|e| e.purl_type == Some(t))
+            .and_then(|e| e.package_type)
+            .and_then(Self::parse)
+    }
+
+    /// The Package URL type of this package type (`deb`, `pypi`, `golang`), from the ecosystem
+    /// table's first row of this package type.
+    pub fn purl_type(self) -> &'static str {
+        ECOSYSTEMS
+            .iter()
+            .find(|e| e.package_type == Some(self.as_str()))
+            .and_then(|e| e.purl_type)
+            // Every package type has a row (`purl_types_map_to_package_types` holds it); the
+            // stable name is the least wrong answer if a row were ever missing.
+            .unwrap_or(self.as_str())
     }
 
     /// True for packages installed by the OS package manager.
@@ -220,10 +231,11 @@ impl Package {
 
     /// Builds the Package URL for this package per purl-spec.
     pub fn compute_purl(&self, os: Option<&OsInfo>) -> Purl {
+        let ty = self.kind.purl_type();
         let os_ns = |default: &str| os.map_or_else(|| default.to_owned(), OsInfo::purl_namespace);
         let mut purl = match self.kind {
             PackageType::Deb => {
-                let mut p = Purl::new("deb", Some(os_ns("debian")), &self.name, &self.version);
+                let mut p = Purl::new(ty, Some(os_ns("debian")), &self.name, &self.version);
                 if let Some(src) = self.source_name.as_deref().filter(|s| *s != self.name) {
                     let upstream = match self.source_version.as_deref() {
                         Some(v) if v != self.version => format!("{src}@{v}"),
@@ -235,7 +247,7 @@ impl Package {
             }
             PackageType::Apk => {
                 let mut p = Purl::new(
-                    "apk",
+                    ty,
                     Some(os_ns("alpine")),
                     &self.name.to_lowercase(),
                     &self.version,
@@ -246,7 +258,7 @@ impl Package {
                 p
             }
             PackageType::Rpm => {
-                let mut p = Purl::new("rpm", Some(os_ns("redhat")), &self.name, &self.version);
+                let mut p = Purl::new(ty, Some(os_ns("redhat")), &self.name, &self.version);
                 if let Some(e) = self.epoch {
                     p.qualifier("epoch", &e.to_string());
                 }
@@ -255,19 +267,16 @@ impl Package {
                 }
                 p
             }
-            PackageType::Python => Purl::new(
-                "pypi",
-                None,
-                &normalize_python_name(&self.name),
-                &self.version,
-            ),
+            PackageType::Python => {
+                Purl::new(ty, None, &normalize_python_name(&self.name), &self.version)
+            }
             PackageType::Npm => {
                 let lower = self.name.to_lowercase();
                 match lower.strip_prefix('@').and_then(|s| s.split_once('/')) {
                     Some((scope, name)) => {
-                        Purl::new("npm", Some(format!("@{scope}")), name, &self.version)
+                        Purl::new(ty, Some(format!("@{scope}")), name, &self.version)
                     }
-                    None => Purl::new("npm", None, &lower, &self.version),
+                    None => Purl::new(ty, None, &lower, &self.version),
                 }
             }
             PackageType::GoModule => {
@@ -278,8 +287,8 @@ impl Package {
                     &self.version
                 };
                 let mut p = match self.name.rsplit_once('/') {
-                    Some((ns, name)) => Purl::new("golang", Some(ns.to_owned()), name, version),
-                    None => Purl::new("golang", None, &self.name, version),
+                    Some((ns, name)) => Purl::new(ty, Some(ns.to_owned()), name, version),
+                    None => Purl::new(ty, None, &self.name, version),
                 };
                 // the main package of a GOPATH build, inside its module
                 p.subpath = self
@@ -290,21 +299,21 @@ impl Package {
                     .map(str::to_owned);
                 p
             }
-            PackageType::RustCrate => Purl::new("cargo", None, &self.name, &self.version),
+            PackageType::RustCrate => Purl::new(ty, None, &self.name, &self.version),
             PackageType::JavaArchive => {
-                Purl::new("maven", self.group.clone(), &self.name, &self.version)
+                Purl::new(ty, self.group.clone(), &self.name, &self.version)
             }
-            PackageType::Gem => Purl::new("gem", None, &self.name, &self.version),
+            PackageType::Gem => Purl::new(ty, None, &self.name, &self.version),
             PackageType::Composer => {
                 let lower = self.name.to_lowercase();
                 match lower.split_once('/') {
                     Some((vendor, name)) => {
-                        Purl::new("composer", Some(vendor.to_owned()), name, &self.version)
+                        Purl::new(ty, Some(vendor.to_owned()), name, &self.version)
                     }
-                    None => Purl::new("composer", None, &lower, &self.version),
+                    None => Purl::new(ty, None, &lower, &self.version),
                 }
             }
-            PackageType::Nuget => Purl::new("nuget", None, &self.name, &self.version),
+            PackageType::Nuget => Purl::new(ty, None, &self.name, &self.version),
         };
         if self.kind.is_os() {
             if let Some(a) = &self.arch {
@@ -358,7 +367,7 @@ impl FileOwnership {
     /// Records that `package` owns `path` (normalised to an absolute path).
     pub fn insert(&mut self, path: &str, package: &str) {
         self.files
-            .insert(crate::analyzer::normalize_path(path), package.to_owned());
+            .insert(crate::path::normalize_path(path), package.to_owned());
     }
 
     /// The OS package owning `path`, if any.
@@ -423,6 +432,33 @@ pub fn mark_os_owned(packages: &mut [Package], owned: &FileOwnership) {
 #[cfg(test)]
 mod ownership_tests {
     use super::*;
+
+    #[test]
+    fn purl_types_map_to_package_types() {
+        // The map the SBOM readers used before the ecosystem table.
+        let cases = [
+            ("deb", PackageType::Deb),
+            ("apk", PackageType::Apk),
+            ("alpm", PackageType::Apk),
+            ("rpm", PackageType::Rpm),
+            ("pypi", PackageType::Python),
+            ("npm", PackageType::Npm),
+            ("golang", PackageType::GoModule),
+            ("cargo", PackageType::RustCrate),
+            ("maven", PackageType::JavaArchive),
+            ("gem", PackageType::Gem),
+            ("composer", PackageType::Composer),
+            ("nuget", PackageType::Nuget),
+        ];
+        for (ty, kind) in cases {
+            assert_eq!(PackageType::from_purl_type(ty), Some(kind), "{ty}");
+        }
+        for (ty, kind) in cases.into_iter().filter(|(ty, _)| *ty != "alpm") {
+            assert_eq!(kind.purl_type(), ty, "{kind:?}");
+        }
+        assert_eq!(PackageType::from_purl_type("hex"), None);
+        assert_eq!(PackageType::from_purl_type("PyPI"), None);
+    }
 
     #[test]
     fn owned_directories_do_not_own_the_files_put_in_them() {

@@ -6,29 +6,14 @@ use std::time::Duration;
 
 use bulwark_vulndb::{Progress, Store, UpdateOptions, UpdateOutcome, VulnDbError};
 
-/// Ecosystems `bulwark db update` downloads unless told otherwise: every distribution and
-/// language ecosystem the matcher knows.
-pub const DEFAULT_ECOSYSTEMS: &[&str] = &[
-    "Debian",
-    "Ubuntu",
-    "Alpine",
-    "Red Hat",
-    "AlmaLinux",
-    "Rocky Linux",
-    "Oracle Linux",
-    "SUSE",
-    "openSUSE",
-    "Wolfi",
-    "Chainguard",
-    "PyPI",
-    "npm",
-    "Go",
-    "crates.io",
-    "Maven",
-    "RubyGems",
-    "NuGet",
-    "Packagist",
-];
+/// Ecosystems `bulwark db update` downloads unless told otherwise: every ecosystem a scan
+/// can query (the rows of bulwark-version's ecosystem table with a package type).
+#[must_use]
+pub fn default_ecosystems() -> Vec<String> {
+    bulwark_version::ecosystem::default_downloads()
+        .map(str::to_owned)
+        .collect()
+}
 
 /// Where the database is and how it is kept fresh.
 #[derive(Debug, Clone)]
@@ -146,8 +131,7 @@ impl Database {
             }
             return Ok((open(&self.path)?, Opened::AsIs));
         }
-        let opts =
-            self.update_options(DEFAULT_ECOSYSTEMS.iter().map(|s| (*s).to_owned()).collect());
+        let opts = self.update_options(default_ecosystems());
         match bulwark_vulndb::ensure_fresh(&opts, self.max_age, false, progress) {
             Ok((store, UpdateOutcome::Updated(_))) => Ok((store, Opened::Updated)),
             Ok((store, _)) => Ok((store, Opened::AsIs)),
@@ -159,5 +143,38 @@ impl Database {
                 failed: Some(e.to_string()),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list every release before the ecosystem table downloaded (hand-written in this
+    /// file): the table must keep it, in this order, until a row is added on purpose.
+    #[test]
+    fn default_ecosystems_are_the_queryable_ones() {
+        let expected = [
+            "Debian",
+            "Ubuntu",
+            "Alpine",
+            "Red Hat",
+            "AlmaLinux",
+            "Rocky Linux",
+            "Oracle Linux",
+            "SUSE",
+            "openSUSE",
+            "Wolfi",
+            "Chainguard",
+            "PyPI",
+            "npm",
+            "Go",
+            "crates.io",
+            "Maven",
+            "RubyGems",
+            "NuGet",
+            "Packagist",
+        ];
+        assert_eq!(default_ecosystems(), expected);
     }
 }

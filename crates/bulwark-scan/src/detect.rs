@@ -22,6 +22,7 @@
 
 use bulwark_catalog::{OsInfo, Package, PackageType};
 use bulwark_report::{Category, Finding, Location, RuleInfo, Severity};
+use bulwark_version::Ecosystem;
 use bulwark_vulndb::{
     BulwarkVersions, Match, PackageQuery, SeveritySource, Store, match_package_with,
 };
@@ -214,41 +215,13 @@ pub fn os_target(subject_name: &str, os: Option<&OsInfo>) -> String {
     }
 }
 
-/// The OSV ecosystem of an OS package type on the distribution `os_id`.
+/// The OSV ecosystem of an OS package type on the distribution `os` (its os-release `ID`, else
+/// the first `ID_LIKE` entry the ecosystem table knows).
 pub(crate) fn distro_ecosystem(kind: PackageType, os: &OsInfo) -> Option<&'static str> {
-    let id = os.id.to_ascii_lowercase();
-    let by_id = |id: &str| -> Option<&'static str> {
-        Some(match (kind, id) {
-            (PackageType::Deb, "debian") => "Debian",
-            (PackageType::Deb, "ubuntu") => "Ubuntu",
-            (PackageType::Apk, "alpine") => "Alpine",
-            (PackageType::Apk, "wolfi") => "Wolfi",
-            (PackageType::Apk, "chainguard") => "Chainguard",
-            (PackageType::Rpm, "rhel" | "redhat") => "Red Hat",
-            (PackageType::Rpm, "almalinux") => "AlmaLinux",
-            (PackageType::Rpm, "rocky") => "Rocky Linux",
-            (PackageType::Rpm, "ol" | "oracle") => "Oracle Linux",
-            (
-                PackageType::Rpm,
-                "sles" | "sles_sap" | "sled" | "sle_hpc" | "sle-micro" | "sle-micro-rancher"
-                | "suse",
-            ) => "SUSE",
-            (
-                PackageType::Rpm,
-                "opensuse-leap"
-                | "opensuse-leap-micro"
-                | "opensuse-tumbleweed"
-                | "opensuse-microos"
-                | "opensuse",
-            ) => "openSUSE",
-            _ => return None,
-        })
-    };
-    by_id(&id).or_else(|| {
-        os.id_like
-            .iter()
-            .find_map(|l| by_id(&l.to_ascii_lowercase()))
-    })
+    std::iter::once(&os.id)
+        .chain(&os.id_like)
+        .find_map(|id| Ecosystem::for_distro(kind.as_str(), id))
+        .map(|e| e.osv)
 }
 
 /// The release part of the OSV ecosystem for `os`: `VERSION_ID` for most distributions;
@@ -315,19 +288,23 @@ pub fn package_query(pkg: &Package, os: Option<&OsInfo>) -> Result<PackageQuery,
                 purl: Some(pkg.purl.clone()).filter(|p| !p.is_empty()),
             }
         }
-        PackageType::Python => lang("PyPI", pkg.name.clone()),
-        PackageType::Npm => lang("npm", pkg.name.clone()),
-        PackageType::GoModule => lang("Go", pkg.name.clone()),
-        PackageType::RustCrate => lang("crates.io", pkg.name.clone()),
-        PackageType::JavaArchive => {
-            let Some(group) = pkg.group.as_deref().filter(|g| !g.is_empty()) else {
-                return Err("Java archive without a Maven groupId".into());
+        kind => {
+            let Some(eco) = Ecosystem::for_language_package(kind.as_str()) else {
+                return Err(format!(
+                    "no vulnerability data source for {} packages",
+                    kind.as_str()
+                ));
             };
-            lang("Maven", format!("{group}:{}", pkg.name))
+            let name = if kind == PackageType::JavaArchive {
+                let Some(group) = pkg.group.as_deref().filter(|g| !g.is_empty()) else {
+                    return Err("Java archive without a Maven groupId".into());
+                };
+                format!("{group}:{}", pkg.name)
+            } else {
+                pkg.name.clone()
+            };
+            lang(eco.osv, name)
         }
-        PackageType::Gem => lang("RubyGems", pkg.name.clone()),
-        PackageType::Composer => lang("Packagist", pkg.name.clone()),
-        PackageType::Nuget => lang("NuGet", pkg.name.clone()),
     })
 }
 
@@ -547,6 +524,38 @@ mod tests {
             "Ubuntu"
         );
         assert!(package_query(&p, Some(&os("gentoo", "2"))).is_err());
+    }
+
+    #[test]
+    fn language_packages_query_their_osv_ecosystem() {
+        // The map package_query had before the ecosystem table.
+        let cases = [
+            (PackageType::Python, "PyPI"),
+            (PackageType::Npm, "npm"),
+            (PackageType::GoModule, "Go"),
+            (PackageType::RustCrate, "crates.io"),
+            (PackageType::Gem, "RubyGems"),
+            (PackageType::Composer, "Packagist"),
+            (PackageType::Nuget, "NuGet"),
+        ];
+        for (kind, eco) in cases {
+            let p = Package::new(kind, "x", "1.0.0", "/x");
+            assert_eq!(package_query(&p, None).expect("query").ecosystem, eco);
+        }
+        let mut o = os("ol", "9.4");
+        let p = Package::new(PackageType::Rpm, "bash", "5.1-6.el9", "/rpmdb");
+        assert_eq!(
+            package_query(&p, Some(&o)).expect("query").ecosystem,
+            "Oracle Linux"
+        );
+        o.id = "RHEL".into();
+        assert_eq!(
+            package_query(&p, Some(&o)).expect("query").ecosystem,
+            "Red Hat"
+        );
+        // A distribution id with the wrong package type is no data source.
+        let deb = Package::new(PackageType::Deb, "bash", "5.1-6", "/var/lib/dpkg/status");
+        assert!(package_query(&deb, Some(&o)).is_err());
     }
 
     #[test]

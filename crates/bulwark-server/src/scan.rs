@@ -263,10 +263,7 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 /// Brings the database at `path` up to date when older than `max_age` (downloads osv.dev's
 /// archives, as `bulwark db update`); `Ok(true)` when it changed.
 pub fn update_db(path: &Path, max_age: std::time::Duration) -> Result<bool, ScanFailure> {
-    let ecosystems = bulwark_scan::db::DEFAULT_ECOSYSTEMS
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let ecosystems = bulwark_scan::db::default_ecosystems();
     let mut opts = bulwark_vulndb::UpdateOptions::new(path.to_path_buf(), ecosystems);
     // As `bulwark db update` from osv.dev: NVD's CVE data rates the records that carry no
     // severity.

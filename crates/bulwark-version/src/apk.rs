@@ -19,8 +19,9 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
+use crate::error::VersionError;
 use crate::num::{cmp_decimal, digit_run};
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Tok {

@@ -7,8 +7,9 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
+use crate::error::VersionError;
 use crate::num::Num;
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 /// A parsed CRAN version.
 #[derive(Clone, Debug)]

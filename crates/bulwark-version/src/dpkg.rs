@@ -12,8 +12,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::error::VersionError;
 use crate::num::cmp_decimal;
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 /// A parsed Debian version. Keeps the (whitespace-trimmed) input text and
 /// the byte ranges of its three parts, so parsing allocates once and

@@ -15,9 +15,10 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
+use crate::error::VersionError;
 use crate::npm::{Identifier, cmp_prerelease};
 use crate::num::{Num, digit_run};
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 /// A parsed Go module version.
 #[derive(Clone, Debug)]

@@ -4,7 +4,7 @@
 crate::semverlike::semverlike_version!(
     "A Hackage version.",
     crate::semverlike::Flavor::Hackage,
-    crate::Scheme::Hackage,
+    crate::scheme::Scheme::Hackage,
     None,
     true
 );

@@ -10,8 +10,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::error::VersionError;
 use crate::num::Num;
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 const MAX_LEN: usize = 256;
 
@@ -408,8 +409,9 @@ pub mod v38 {
     use std::str::FromStr;
 
     use super::{MAX_LEN, comparable_qualifier};
+    use crate::error::VersionError;
     use crate::num::Num;
-    use crate::{Scheme, VersionError};
+    use crate::scheme::Scheme;
 
     #[derive(Clone, Debug)]
     enum Item {

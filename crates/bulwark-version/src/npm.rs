@@ -10,8 +10,9 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
+use crate::error::VersionError;
 use crate::num::{Num, digit_run};
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 /// node-semver's `MAX_LENGTH`.
 pub const MAX_LENGTH: usize = 256;

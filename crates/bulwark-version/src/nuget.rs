@@ -5,7 +5,7 @@
 crate::semverlike::semverlike_version!(
     "A NuGet version.",
     crate::semverlike::Flavor::NuGet,
-    crate::Scheme::NuGet,
+    crate::scheme::Scheme::NuGet,
     Some(4),
     false
 );

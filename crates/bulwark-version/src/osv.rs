@@ -21,7 +21,9 @@
 
 use std::cmp::Ordering;
 
-use crate::{AnyVersion, Scheme, VersionError};
+use crate::any::AnyVersion;
+use crate::error::VersionError;
+use crate::scheme::Scheme;
 
 /// `affected[].ranges[].type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

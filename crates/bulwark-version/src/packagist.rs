@@ -10,8 +10,9 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
+use crate::error::VersionError;
 use crate::num::cmp_decimal;
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 /// A parsed Packagist version.
 #[derive(Clone, Debug)]

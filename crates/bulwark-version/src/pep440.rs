@@ -25,8 +25,9 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
+use crate::error::VersionError;
 use crate::num::{Num, digit_run};
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 /// Pre-release phase, in sort order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

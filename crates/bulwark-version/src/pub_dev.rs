@@ -5,7 +5,7 @@
 crate::semverlike::semverlike_version!(
     "A Pub version.",
     crate::semverlike::Flavor::Pub,
-    crate::Scheme::Pub,
+    crate::scheme::Scheme::Pub,
     Some(3),
     false
 );

@@ -12,8 +12,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::error::VersionError;
 use crate::num::cmp_decimal;
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 /// rpm's `rpmvercmp` on a single version or release string.
 pub fn rpmvercmp(a: &str, b: &str) -> Ordering {

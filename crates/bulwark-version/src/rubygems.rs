@@ -11,8 +11,9 @@ use std::str::FromStr;
 
 use smallvec::SmallVec;
 
+use crate::error::VersionError;
 use crate::num::Num;
-use crate::{Scheme, VersionError};
+use crate::scheme::Scheme;
 
 /// One version segment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

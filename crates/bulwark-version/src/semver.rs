@@ -6,7 +6,7 @@
 crate::semverlike::semverlike_version!(
     "A SemVer 2.0 version (lenient parse).",
     crate::semverlike::Flavor::SemVer,
-    crate::Scheme::SemVer,
+    crate::scheme::Scheme::SemVer,
     Some(3),
     false
 );

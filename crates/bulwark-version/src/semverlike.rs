@@ -181,16 +181,16 @@ macro_rules! semverlike_version {
 
         impl Version {
             /// Parses a version; see the module documentation for what is accepted.
-            pub fn parse(input: &str) -> Result<Self, $crate::VersionError> {
+            pub fn parse(input: &str) -> Result<Self, $crate::error::VersionError> {
                 if input.is_empty() {
-                    return Err($crate::VersionError::invalid(
+                    return Err($crate::error::VersionError::invalid(
                         $scheme,
                         input,
                         "the version string is empty",
                     ));
                 }
                 if input.chars().any(char::is_whitespace) {
-                    return Err($crate::VersionError::invalid(
+                    return Err($crate::error::VersionError::invalid(
                         $scheme,
                         input,
                         "the version string contains whitespace",
@@ -198,14 +198,14 @@ macro_rules! semverlike_version {
                 }
                 let parsed = $crate::semverlike::parse(input, $max);
                 if parsed.comps.is_empty() {
-                    return Err($crate::VersionError::invalid(
+                    return Err($crate::error::VersionError::invalid(
                         $scheme,
                         input,
                         "no numeric component",
                     ));
                 }
                 if $no_tail && !parsed.tail.is_empty() {
-                    return Err($crate::VersionError::invalid(
+                    return Err($crate::error::VersionError::invalid(
                         $scheme,
                         input,
                         "only dot-separated numbers are allowed",
@@ -245,7 +245,7 @@ macro_rules! semverlike_version {
             }
         }
         impl std::str::FromStr for Version {
-            type Err = $crate::VersionError;
+            type Err = $crate::error::VersionError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Version::parse(s)
             }

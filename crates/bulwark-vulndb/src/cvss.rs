@@ -60,6 +60,14 @@ pub fn base_score(vector: &str) -> Option<f64> {
     }
 }
 
+// The rating scale belongs to this module; cvss4 only computes scores and does not import it.
+impl crate::cvss4::Cvss4 {
+    /// Qualitative rating of [`Cvss4::score`](crate::cvss4::Cvss4::score).
+    pub fn rating(&self) -> CvssRating {
+        rating(CvssVersion::V4_0, self.score())
+    }
+}
+
 /// Rating of a score for the given version.
 pub fn rating(version: CvssVersion, score: f64) -> CvssRating {
     if version == CvssVersion::V2 {

@@ -402,11 +402,6 @@ impl Cvss4 {
         ];
         pairs.map(|(metric, max)| level(metric, self.m(metric)) - level(metric, max))
     }
-
-    /// Qualitative rating of [`Cvss4::score`].
-    pub fn rating(&self) -> crate::cvss::CvssRating {
-        crate::cvss::rating(crate::cvss::CvssVersion::V4_0, self.score())
-    }
 }
 
 /// Score of a `CVSS:4.0/...` vector; `None` when it does not validate.

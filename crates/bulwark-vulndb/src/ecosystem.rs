@@ -21,40 +21,8 @@
 //! a *stream*; the matcher only uses mainline `enterprise_linux` entries unless the query
 //! names another stream, because EUS/AUS fixed versions do not apply to mainline images.
 
-/// How versions of an ecosystem compare (which comparator the matcher uses).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum VersionKind {
-    /// dpkg versions (Debian, Ubuntu).
-    Dpkg,
-    /// rpm `[epoch:]version-release` (Red Hat family, SUSE, …).
-    Rpm,
-    /// apk versions (Alpine, Wolfi, Chainguard).
-    Apk,
-    /// PEP 440 (PyPI).
-    Pep440,
-    /// node-semver (npm).
-    Npm,
-    /// Go module versions.
-    Go,
-    /// Semantic Versioning 2.0 (crates.io, Hex, SwiftURL, OSV `SEMVER` ranges).
-    Semver,
-    /// Maven `ComparableVersion`.
-    Maven,
-    /// RubyGems `Gem::Version`.
-    Gem,
-    /// NuGet versions.
-    NuGet,
-    /// Composer versions (Packagist).
-    Composer,
-    /// Hackage (GHC, Hackage).
-    Hackage,
-    /// Dart Pub.
-    Pub,
-    /// CRAN / Bioconductor.
-    Cran,
-    /// Unknown ecosystem: ranges cannot be evaluated, only the exact `versions` list.
-    Unknown,
-}
+use bulwark_version::Scheme;
+use bulwark_version::ecosystem::{Ecosystem, ReleaseForm};
 
 /// Parsed form of an OSV ecosystem string.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,16 +43,16 @@ impl EcosystemKey {
         let (base_raw, rest) = eco.split_once(':').unwrap_or((eco, ""));
         let base = canonical_base(base_raw);
         let mut stream = String::new();
-        let release = match base.as_str() {
-            "Ubuntu" => {
+        let release = match release_form(&base) {
+            ReleaseForm::Ubuntu => {
                 let parts: Vec<&str> = rest
                     .split(':')
                     .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("LTS"))
                     .collect();
                 parts.join(":")
             }
-            "Alpine" | "Wolfi" | "Chainguard" => alpine_release(rest),
-            "Red Hat" => {
+            ReleaseForm::MinorWithV => alpine_release(rest),
+            ReleaseForm::RedHatCpe => {
                 // `product:version::repo` (CPE-ish) or plain `9`.
                 let parts: Vec<&str> = rest.split(':').collect();
                 match parts.as_slice() {
@@ -96,14 +64,13 @@ impl EcosystemKey {
                     [] => String::new(),
                 }
             }
-            "AlmaLinux" | "Rocky Linux" | "Oracle Linux" | "openEuler" | "Mageia" => major(rest),
-            "Debian" => major(rest),
-            "SUSE" => {
+            ReleaseForm::Major => major(rest),
+            ReleaseForm::SuseProduct => {
                 let (product, release) = suse_release(rest);
                 product.clone_into(&mut stream);
                 release
             }
-            _ => rest.to_owned(),
+            ReleaseForm::None | ReleaseForm::Verbatim => rest.to_owned(),
         };
         EcosystemKey {
             base,
@@ -117,17 +84,20 @@ impl EcosystemKey {
     pub fn for_query(ecosystem: &str, release: Option<&str>) -> Self {
         let mut key = Self::parse(ecosystem);
         if let Some(rel) = release.map(str::trim).filter(|r| !r.is_empty()) {
-            key.release = match key.base.as_str() {
-                "Alpine" | "Wolfi" | "Chainguard" => alpine_release(rel),
+            key.release = match release_form(&key.base) {
+                ReleaseForm::MinorWithV => alpine_release(rel),
                 // `Ubuntu:Pro` + `16.04` → `Pro:16.04` (ESM records are indexed apart).
-                "Ubuntu" if key.release.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+                ReleaseForm::Ubuntu
+                    if key.release.starts_with(|c: char| c.is_ascii_alphabetic()) =>
+                {
                     let prefix = key.release.split(':').next().unwrap_or_default();
                     format!("{prefix}:{rel}")
                 }
-                "Ubuntu" => rel.to_owned(),
-                "Debian" | "Red Hat" | "AlmaLinux" | "Rocky Linux" | "Oracle Linux"
-                | "openEuler" | "Mageia" => major(rel),
-                _ => rel.to_owned(),
+                ReleaseForm::Major | ReleaseForm::RedHatCpe => major(rel),
+                ReleaseForm::Ubuntu
+                | ReleaseForm::SuseProduct
+                | ReleaseForm::None
+                | ReleaseForm::Verbatim => rel.to_owned(),
             };
         }
         key
@@ -142,71 +112,33 @@ impl EcosystemKey {
         }
     }
 
-    /// The comparator family for this ecosystem.
-    pub fn version_kind(&self) -> VersionKind {
-        version_kind(&self.base)
+    /// The row of the ecosystem table for this key's base, if Bulwark knows it.
+    pub fn ecosystem(&self) -> Option<&'static Ecosystem> {
+        Ecosystem::lookup(&self.base)
+    }
+
+    /// The version ordering of this ecosystem; `None` when unknown (only the exact `versions`
+    /// list of a record can then be evaluated).
+    pub fn scheme(&self) -> Option<Scheme> {
+        self.ecosystem().map(|e| e.scheme)
     }
 
     /// True for operating-system ecosystems (matched by source package).
     pub fn is_distro(&self) -> bool {
-        matches!(
-            self.version_kind(),
-            VersionKind::Dpkg | VersionKind::Rpm | VersionKind::Apk
-        )
+        self.ecosystem().is_some_and(Ecosystem::is_distro)
     }
 }
 
-/// Comparator family for a base ecosystem name.
-pub fn version_kind(base: &str) -> VersionKind {
-    match base {
-        "Debian" | "Ubuntu" => VersionKind::Dpkg,
-        "Red Hat" | "AlmaLinux" | "Rocky Linux" | "Oracle Linux" | "SUSE" | "openSUSE"
-        | "openEuler" | "Mageia" | "Photon OS" | "Azure Linux" | "CBL-Mariner" => VersionKind::Rpm,
-        "Alpine" | "Wolfi" | "Chainguard" => VersionKind::Apk,
-        "PyPI" => VersionKind::Pep440,
-        "npm" => VersionKind::Npm,
-        "Go" => VersionKind::Go,
-        "crates.io" | "Hex" | "SwiftURL" => VersionKind::Semver,
-        "Hackage" | "GHC" => VersionKind::Hackage,
-        "Pub" => VersionKind::Pub,
-        "CRAN" | "Bioconductor" => VersionKind::Cran,
-        "Maven" => VersionKind::Maven,
-        "RubyGems" => VersionKind::Gem,
-        "NuGet" => VersionKind::NuGet,
-        "Packagist" => VersionKind::Composer,
-        _ => VersionKind::Unknown,
-    }
+/// How the ecosystem `base` spells releases ([`ReleaseForm::Verbatim`] when unknown).
+fn release_form(base: &str) -> ReleaseForm {
+    Ecosystem::lookup(base).map_or(ReleaseForm::Verbatim, |e| e.release)
 }
 
-/// Maps common spellings to OSV's base ecosystem spelling (`pypi` → `PyPI`, `cargo` → `crates.io`).
+/// Maps a spelling of a base ecosystem to OSV's (`pypi` → `PyPI`, `cargo` → `crates.io`), as
+/// the ecosystem table knows them; unknown names are kept as given (trimmed).
 pub fn canonical_base(base: &str) -> String {
     let b = base.trim();
-    let lower = b.to_ascii_lowercase();
-    let canon = match lower.as_str() {
-        "pypi" | "python" | "pip" => "PyPI",
-        "npm" | "node" | "nodejs" => "npm",
-        "go" | "golang" => "Go",
-        "crates.io" | "cargo" | "rust" | "crates" => "crates.io",
-        "maven" | "java" => "Maven",
-        "rubygems" | "gem" | "ruby" => "RubyGems",
-        "nuget" | ".net" | "dotnet" => "NuGet",
-        "packagist" | "composer" | "php" => "Packagist",
-        "hex" => "Hex",
-        "pub" => "Pub",
-        "debian" => "Debian",
-        "ubuntu" => "Ubuntu",
-        "alpine" => "Alpine",
-        "wolfi" => "Wolfi",
-        "chainguard" => "Chainguard",
-        "red hat" | "redhat" | "rhel" => "Red Hat",
-        "almalinux" | "alma" => "AlmaLinux",
-        "rocky linux" | "rocky" => "Rocky Linux",
-        "oracle linux" | "oracle" | "ol" => "Oracle Linux",
-        "suse" => "SUSE",
-        "opensuse" => "openSUSE",
-        _ => return b.to_owned(),
-    };
-    canon.to_owned()
+    Ecosystem::lookup(b).map_or_else(|| b.to_owned(), |e| e.osv.to_owned())
 }
 
 /// Splits a SUSE product (`Linux Enterprise Server 15 SP5-LTSS`, `Linux Enterprise Module for

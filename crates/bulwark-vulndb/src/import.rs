@@ -626,7 +626,7 @@ pub(crate) fn now_unix() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// How [`import_with`] and [`crate::update()`] guard the database they replace.
+/// How [`import_with`] and an update guard the database they replace.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportOptions {
     /// Accept a source that yields no records, or a store with less than half the records of

@@ -20,28 +20,35 @@ pub mod error;
 pub mod import;
 pub mod matcher;
 pub mod model;
+pub mod query;
+pub mod range;
 pub mod ratings;
+pub mod severity;
 pub mod store;
 pub mod synth;
 pub mod update;
 pub mod versions;
 
 pub use advisory::{Advisory, Affected, Event, Range, RangeKind, SeverityEntry};
-pub use ecosystem::{EcosystemKey, VersionKind, normalize_name};
+pub use ecosystem::{EcosystemKey, normalize_name};
 pub use error::VulnDbError;
 pub use import::{ImportOptions, ImportReport, Importer, SourceKind, import, import_with};
 pub use matcher::{
-    Diagnostics, Evidence, Match, PackageQuery, ParsedVersion, Severity, SeveritySource,
-    VersionScheme, evaluate_range, match_advisories, match_package, match_package_with,
+    Diagnostics, Evidence, Match, match_advisories, match_package, match_package_with,
 };
 pub use model::{OsvRecord, RecordError, parse_record};
+pub use query::PackageQuery;
+pub use range::evaluate_range;
 pub use ratings::{Rank, Rating};
-pub use store::{ImportStats, Metadata, Rejected, SourceInfo, Store, remove_stale_temp_files};
-pub use update::{
-    NVD_FEED_BASE_URL, OSV_BASE_URL, Progress, UpdateOptions, UpdateOutcome, archive_dir,
-    ensure_fresh, nvd_feed_urls, store_age, update,
+pub use severity::{Severity, SeveritySource};
+pub use store::{
+    ImportStats, Metadata, Rejected, SourceInfo, Store, archive_dir, remove_stale_temp_files,
 };
-pub use versions::BulwarkVersions;
+pub use update::{
+    NVD_FEED_BASE_URL, OSV_BASE_URL, Progress, UpdateOptions, UpdateOutcome, ensure_fresh,
+    nvd_feed_urls, store_age, update,
+};
+pub use versions::{BulwarkVersions, ParsedVersion, VersionScheme};
 
 /// Summary of a store for `bulwark db status`.
 #[derive(Debug, Clone, PartialEq)]

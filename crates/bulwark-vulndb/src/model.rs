@@ -42,7 +42,7 @@ pub struct OsvRecord {
     /// Source-specific data (e.g. GHSA `severity`).
     pub database_specific: Option<Value>,
     /// Fields of CVE data documents (NVD CVE API 2.0, CVE JSON 5), never of OSV records:
-    /// their presence sends the document to [`crate::cve`].
+    /// their presence sends the document to the CVE reader (the `cve` module).
     #[serde(rename = "dataType")]
     pub cve_data_type: Option<serde::de::IgnoredAny>,
     /// See `cve_data_type`.

@@ -3,7 +3,7 @@
 //! vulnerability or from CVE data.
 //!
 //! At import every rated OSV record contributes its ratings under its own ID and each of its
-//! aliases; every CVE record (NVD CVE API 2.0, CVE JSON 5, see [`crate::cve`]) contributes
+//! aliases; every CVE record (NVD CVE API 2.0, CVE JSON 5, read by the `cve` module) contributes
 //! its CVSS entries under its CVE ID. They are stored under the reserved ecosystem key
 //! [`RATINGS_KEY`] (`~ratings\0<ID>`), one block per ID. A match whose own records carry no
 //! rating looks up every one of its IDs and takes the best-ranked rating ([`Rank`]): another

@@ -118,6 +118,14 @@ pub struct Rejected {
     pub reason: String,
 }
 
+/// Directory holding the cached downloaded archives of the store `db_path` (filled by
+/// `bulwark db update`, swept with the store's stale temporary files).
+pub fn archive_dir(db_path: &Path) -> PathBuf {
+    let mut s = db_path.as_os_str().to_owned();
+    s.push(".archives");
+    PathBuf::from(s)
+}
+
 /// Store metadata, readable through [`Store::metadata`] and [`crate::status`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
@@ -339,7 +347,7 @@ pub fn remove_stale_temp_files(db_path: &Path) -> Vec<PathBuf> {
         let rest = file.strip_prefix(&store_prefix)?;
         rest.split('-').next()?.parse().ok()
     });
-    sweep(&crate::update::archive_dir(db_path), &|file: &str| {
+    sweep(&archive_dir(db_path), &|file: &str| {
         let (_, pid) = file.strip_prefix('.')?.split_once(".part-")?;
         pid.parse().ok()
     });

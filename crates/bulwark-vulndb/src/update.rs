@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::VulnDbError;
 use crate::import::{ImportOptions, Importer, SourceKind};
-use crate::store::{Metadata, SourceInfo, Store};
+use crate::store::{Metadata, SourceInfo, Store, archive_dir};
 
 /// NVD's CVE API 2.0 JSON feeds (`nvdcve-2.0-<year>.json.gz`, one per year since 2002).
 pub const NVD_FEED_BASE_URL: &str = "https://nvd.nist.gov/feeds/json/cve/2.0";
@@ -161,13 +161,6 @@ struct CacheInfo {
     url: String,
     etag: Option<String>,
     last_modified: Option<String>,
-}
-
-/// Directory holding the cached archives of `db_path`.
-pub fn archive_dir(db_path: &Path) -> PathBuf {
-    let mut s = db_path.as_os_str().to_owned();
-    s.push(".archives");
-    PathBuf::from(s)
 }
 
 fn safe_name(ecosystem: &str) -> String {

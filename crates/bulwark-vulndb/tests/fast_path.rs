@@ -8,8 +8,8 @@ use std::cmp::Ordering;
 
 use bulwark_vulndb::synth::{ECOSYSTEMS, Rng, package, record, version};
 use bulwark_vulndb::{
-    BulwarkVersions, EcosystemKey, Importer, PackageQuery, Store, VersionKind, VersionScheme,
-    match_advisories, match_package_with, normalize_name,
+    BulwarkVersions, EcosystemKey, Importer, PackageQuery, Store, VersionScheme, match_advisories,
+    match_package_with, normalize_name,
 };
 
 /// `bulwark-version` ordering through string comparisons only: the trait's default
@@ -18,7 +18,12 @@ use bulwark_vulndb::{
 struct StringsOnly;
 
 impl VersionScheme for StringsOnly {
-    fn compare(&self, kind: VersionKind, a: &str, b: &str) -> Result<Ordering, String> {
+    fn compare(
+        &self,
+        kind: Option<bulwark_version::Scheme>,
+        a: &str,
+        b: &str,
+    ) -> Result<Ordering, String> {
         BulwarkVersions.compare(kind, a, b)
     }
 }

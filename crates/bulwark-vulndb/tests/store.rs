@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::Path;
 
 use bulwark_vulndb::{
-    BulwarkVersions, EcosystemKey, Event, PackageQuery, Store, VersionKind, VulnDbError,
-    evaluate_range, import, match_advisories, match_package, match_package_with, parse_record,
+    BulwarkVersions, EcosystemKey, Event, PackageQuery, Store, VulnDbError, evaluate_range, import,
+    match_advisories, match_package, match_package_with, parse_record,
 };
 use proptest::prelude::*;
 
@@ -275,7 +275,7 @@ fn range_semantics() {
             .collect()
     };
     let inside = |events: &[Event], v: &str| {
-        evaluate_range(events, v, VersionKind::Semver, &s)
+        evaluate_range(events, v, Some(bulwark_version::Scheme::SemVer), &s)
             .unwrap()
             .is_some()
     };
@@ -301,14 +301,22 @@ fn range_semantics() {
     assert!(inside(&r, "2.0.5"));
     assert!(!inside(&r, "2.0.6"));
     // Closing event reported is the one bounding the interval containing the version.
-    let got = evaluate_range(&r, "2.0.1", VersionKind::Semver, &s)
+    let got = evaluate_range(&r, "2.0.1", Some(bulwark_version::Scheme::SemVer), &s)
         .unwrap()
         .unwrap();
     assert_eq!(got.0.as_deref(), Some("2.0.0"));
     assert_eq!(got.1, Some(Event::Fixed("2.0.6".into())));
     // Unparsable versions are an error, not a silent "not affected".
-    assert!(evaluate_range(&r, "not a version", VersionKind::Semver, &s).is_err());
-    assert!(evaluate_range(&r, "1.0.0", VersionKind::Unknown, &s).is_err());
+    assert!(
+        evaluate_range(
+            &r,
+            "not a version",
+            Some(bulwark_version::Scheme::SemVer),
+            &s
+        )
+        .is_err()
+    );
+    assert!(evaluate_range(&r, "1.0.0", None, &s).is_err());
 }
 
 #[test]

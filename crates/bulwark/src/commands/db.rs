@@ -11,7 +11,7 @@ use serde_json::json;
 use super::UsageError;
 use super::vuln::{DbArgs, VulnArgs};
 use crate::output::Ui;
-use bulwark_scan::db::{DEFAULT_ECOSYSTEMS, Opened};
+use bulwark_scan::db::{Opened, default_ecosystems};
 
 /// Flags for `bulwark db`.
 #[derive(Debug, clap::Args)]
@@ -169,7 +169,7 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     match &args.command {
         DbCommand::Update { ecosystems, force } => {
             let ecos = if ecosystems.is_empty() {
-                DEFAULT_ECOSYSTEMS.iter().map(|s| (*s).to_owned()).collect()
+                default_ecosystems()
             } else {
                 ecosystems.clone()
             };
