@@ -5,13 +5,12 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 /// A running stand-in; it stops with the test process.
 pub struct StaticServer {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
-    files: Arc<RwLock<BTreeMap<String, Vec<u8>>>>,
     requests: Arc<Mutex<Vec<String>>>,
 }
 
@@ -26,31 +25,17 @@ impl StaticServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         #[allow(clippy::expect_used)]
         let base = format!("http://{}", listener.local_addr().expect("local addr"));
-        let files: Arc<RwLock<BTreeMap<String, Vec<u8>>>> =
-            Arc::new(RwLock::new(files.into_iter().collect()));
-        let served = files.clone();
+        let files: Arc<BTreeMap<String, Vec<u8>>> = Arc::new(files.into_iter().collect());
         let requests = Arc::new(Mutex::new(Vec::new()));
         let log = requests.clone();
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(conn) = conn else { continue };
-                let (files, log) = (served.clone(), log.clone());
+                let (files, log) = (files.clone(), log.clone());
                 std::thread::spawn(move || serve(conn, &files, &log));
             }
         });
-        StaticServer {
-            base,
-            files,
-            requests,
-        }
-    }
-
-    /// Serves `files` from now on instead of the previous set (a repository that moved on,
-    /// or a mirror that went back in time).
-    pub fn replace_files(&self, files: Vec<(String, Vec<u8>)>) {
-        if let Ok(mut f) = self.files.write() {
-            *f = files.into_iter().collect();
-        }
+        StaticServer { base, requests }
     }
 
     /// The paths requested so far, in order.
@@ -60,7 +45,7 @@ impl StaticServer {
     }
 }
 
-fn serve(conn: TcpStream, files: &RwLock<BTreeMap<String, Vec<u8>>>, log: &Mutex<Vec<String>>) {
+fn serve(conn: TcpStream, files: &BTreeMap<String, Vec<u8>>, log: &Mutex<Vec<String>>) {
     let Ok(read_half) = conn.try_clone() else {
         return;
     };
@@ -84,8 +69,7 @@ fn serve(conn: TcpStream, files: &RwLock<BTreeMap<String, Vec<u8>>>, log: &Mutex
         l.push(path.clone());
     }
     let mut out = conn;
-    let body = files.read().ok().and_then(|f| f.get(&path).cloned());
-    let _ = match body {
+    let _ = match files.get(&path) {
         Some(body) => out
             .write_all(
                 format!(
@@ -95,7 +79,7 @@ fn serve(conn: TcpStream, files: &RwLock<BTreeMap<String, Vec<u8>>>, log: &Mutex
                 )
                 .as_bytes(),
             )
-            .and_then(|()| out.write_all(&body)),
+            .and_then(|()| out.write_all(body)),
         None => out.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
     };
     let _ = out.flush();

@@ -234,6 +234,12 @@ fn setup(keys: &Keys) -> Option<Setup> {
     })
 }
 
+/// The TUF metadata directory of the repository at `base` (docs/sigstore.md: `sigstore/tuf/HOST`).
+fn metadata_dir(home: &Path, base: &str) -> PathBuf {
+    let host = base.trim_start_matches("http://").replace(':', "_");
+    home.join(".cache/bulwark/sigstore/tuf").join(host)
+}
+
 impl Setup {
     fn update(&self) -> Run {
         run(bulwark(self.tmp.path()).args([
@@ -244,6 +250,24 @@ impl Setup {
             "--root",
             self.root_v1.to_str().unwrap(),
         ]))
+    }
+
+    /// The repository now serves `repo`: a new loopback server, and the metadata this
+    /// machine trusts for the old one carried over to it (as if the same repository moved on).
+    fn serve(&mut self, repo: &Repo<'_>) {
+        let server = StaticServer::start(repo.files());
+        let (from, to) = (
+            metadata_dir(self.tmp.path(), &self.server.base),
+            metadata_dir(self.tmp.path(), &server.base),
+        );
+        if from.is_dir() {
+            fs::create_dir_all(&to).unwrap();
+            for entry in fs::read_dir(&from).unwrap() {
+                let entry = entry.unwrap();
+                fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+            }
+        }
+        self.server = server;
     }
 
     fn stored(&self) -> Option<Vec<u8>> {
@@ -327,11 +351,11 @@ fn update_with_rotation_then_verify_blob_uses_the_updated_root() {
 /// the production root) and expects exit 3 naming `file` and `words`, the custom root kept.
 fn refused(change: impl Fn(&mut Repo<'_>), file: &str, words: &str) {
     let keys = keys();
-    let Some(s) = setup(&keys) else { return };
+    let Some(mut s) = setup(&keys) else { return };
     let mut good = Repo::new(&keys, s.custom_root.clone());
     good.timestamp_version = 2;
     good.snapshot_version = 2;
-    s.server.replace_files(good.files());
+    s.serve(&good);
     let up = s.update();
     assert_eq!(up.code, 0, "{}", up.stderr);
     assert_eq!(s.stored().as_deref(), Some(s.custom_root.as_slice()));
@@ -341,7 +365,7 @@ fn refused(change: impl Fn(&mut Repo<'_>), file: &str, words: &str) {
     bad.snapshot_version = 3;
     bad.targets_version = 2;
     change(&mut bad);
-    s.server.replace_files(bad.files());
+    s.serve(&bad);
     let r = s.update();
     assert_eq!(r.code, 3, "stdout {} stderr {}", r.stdout, r.stderr);
     assert!(r.stderr.contains(file), "{file}: {}", r.stderr);
@@ -360,7 +384,7 @@ fn refused(change: impl Fn(&mut Repo<'_>), file: &str, words: &str) {
     fixed.timestamp_version = 4;
     fixed.snapshot_version = 4;
     fixed.targets_version = 3;
-    s.server.replace_files(fixed.files());
+    s.serve(&fixed);
     let ok = s.update();
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     assert_eq!(s.stored().as_deref(), Some(s.production_root.as_slice()));
@@ -419,16 +443,16 @@ fn target_hash_mismatch_is_refused() {
 #[test]
 fn rotation_signed_only_by_the_new_root_key_is_refused() {
     let keys = keys();
-    let Some(s) = setup(&keys) else { return };
+    let Some(mut s) = setup(&keys) else { return };
     let mut good = Repo::new(&keys, s.custom_root.clone());
     good.root2_signers = None;
-    s.server.replace_files(good.files());
+    s.serve(&good);
     let up = s.update();
     assert_eq!(up.code, 0, "{}", up.stderr);
 
     let mut bad = Repo::new(&keys, s.production_root.clone());
     bad.root2_signers = Some(vec![&keys.root2]);
-    s.server.replace_files(bad.files());
+    s.serve(&bad);
     let r = s.update();
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("2.root.json"), "{}", r.stderr);
