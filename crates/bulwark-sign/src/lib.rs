@@ -11,6 +11,8 @@
 //! - [`x509`]: the public key of a certificate (no chain validation).
 //! - [`sigstore`]: Sigstore bundle verification against a trusted root (Fulcio chain, SCTs,
 //!   identity, Rekor v1/v2 proofs and checkpoints, RFC 3161 timestamps); see `docs/sigstore.md`.
+//! - [`tuf`]: a TUF 1.0 client for Sigstore's trust repository (`bulwark trust update`) and
+//!   the choice of the trusted root verification uses by default.
 //! - [`store`]: the [`store::SignatureStore`] seam and an OCI-layout implementation.
 //! - [`registry`]: the registry implementation (`sha256-<hex>.sig` tags) over `bulwark-oci`.
 //!
@@ -29,6 +31,7 @@ pub mod rekor;
 pub mod signature;
 pub mod sigstore;
 pub mod store;
+pub mod tuf;
 pub mod verify;
 pub mod x509;
 

@@ -72,6 +72,9 @@ enum Command {
     /// Verify a file's signature with a public key, or its Sigstore bundle by key or
     /// keyless identity against the trusted root (`cosign verify-blob`).
     VerifyBlob(commands::verify::BlobArgs),
+    /// Refresh the Sigstore trusted root through Sigstore's TUF repository, or show which
+    /// root verification uses.
+    Trust(commands::trust::Args),
     /// Run the scanning service: Harbor scanner API, registry push notifications, re-scans.
     Server(commands::server::Args),
 }
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(&args, ui),
         Command::SignBlob(args) => commands::sign::run_blob(&args),
         Command::VerifyBlob(args) => commands::verify::run_blob(&args, ui),
+        Command::Trust(args) => commands::trust::run(&args, ui),
         Command::Server(args) => commands::server::run(&args),
     };
     match result {

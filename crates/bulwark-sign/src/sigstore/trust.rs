@@ -5,7 +5,7 @@
 //! The public-good production root is embedded (`trust/production.trusted_root.json`,
 //! as sigstore-python 4.5.1 ships it) so verification works offline; a private instance
 //! passes its own with `--trusted-root`, and `bulwark trust update` refreshes the
-//! embedded copy's replacement through TUF (see [`crate::tuf`]).
+//! embedded copy's replacement through TUF (the `tuf` module of this crate).
 
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};

@@ -12,6 +12,7 @@ pub mod net;
 pub mod rules;
 pub mod server;
 pub mod sign;
+pub mod trust;
 pub mod verify;
 pub mod vuln;
 

@@ -226,8 +226,8 @@ pub struct BlobArgs {
     /// Keyless: a regular expression the OIDC issuer must match.
     #[arg(long, value_name = "REGEXP", requires = "bundle")]
     pub certificate_oidc_issuer_regexp: Option<String>,
-    /// A Sigstore trusted root JSON (private instances); default: the embedded
-    /// public-good root.
+    /// A Sigstore trusted root JSON (private instances); default: the one `bulwark trust
+    /// update` stored, else the embedded public-good root.
     #[arg(long, value_name = "FILE", requires = "bundle")]
     pub trusted_root: Option<PathBuf>,
     /// Accepted for cosign compatibility; bulwark never contacts a transparency log.
@@ -289,7 +289,11 @@ fn run_blob_bundle(args: &BlobArgs, bundle_path: &std::path::Path, ui: Ui) -> an
             TrustedRoot::parse(&json)
                 .with_context(|| format!("cannot load the trusted root {}", path.display()))?
         }
-        None => TrustedRoot::production().context("the embedded public-good trusted root")?,
+        // The root `bulwark trust update` stored, else the embedded public-good root.
+        None => {
+            bulwark_sign::tuf::default_trusted_root(bulwark_scan::default_cache_dir().as_deref())?
+                .root
+        }
     };
     let bundle = std::fs::read(bundle_path)
         .with_context(|| format!("cannot read the bundle {}", bundle_path.display()))?;
