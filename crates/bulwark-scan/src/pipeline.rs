@@ -267,13 +267,17 @@ pub fn scan_with_progress(
         other.extend(result.inventory.secrets.iter().cloned());
     }
     other.extend(config_findings);
-    other.extend(
-        result
-            .inventory
-            .lock_file_errors
-            .iter()
-            .map(|(path, error)| lock_file_finding(path, error)),
-    );
+    // An unreadable lock file blinds the vulnerability scanner only: a secret or
+    // configuration scan reports nothing about it (the inventory still lists the error).
+    if req.scanners.vuln {
+        other.extend(
+            result
+                .inventory
+                .lock_file_errors
+                .iter()
+                .map(|(path, error)| lock_file_finding(path, error)),
+        );
+    }
     for mut f in other {
         if let Some(a) = &result.artifact {
             anchor(&mut f.location, a);

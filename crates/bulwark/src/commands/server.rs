@@ -96,6 +96,9 @@ pub struct Args {
     /// Log format on standard error: json (one object per line) or text.
     #[arg(long, value_name = "FORMAT", default_value = "json")]
     pub log_format: String,
+    /// Deadlines of registry pulls, signature look-ups, database downloads and the webhook.
+    #[command(flatten)]
+    pub net: super::net::NetArgs,
 }
 
 fn config(args: &Args) -> anyhow::Result<Config> {
@@ -180,6 +183,7 @@ fn config(args: &Args) -> anyhow::Result<Config> {
         shutdown_timeout: args.shutdown_timeout,
         refresh_after: args.refresh_after,
         log_json,
+        timeouts: args.net.timeouts(),
     })
 }
 
