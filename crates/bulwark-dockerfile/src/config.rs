@@ -330,6 +330,24 @@ impl Config {
         Ok(None)
     }
 
+    /// The configuration in effect before command-line options: the file `explicit` names
+    /// (`--config`); else the one Hadolint would find ([`Config::discover`]) with the
+    /// `dockerfile:` section of `bulwark.yaml` / `bulwark.yml` in `cwd` on top.
+    pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Self, ConfigError> {
+        if let Some(path) = explicit {
+            return Self::from_file(path);
+        }
+        let mut config = Self::discover(cwd)?.map(|(_, c)| c).unwrap_or_default();
+        for name in ["bulwark.yaml", "bulwark.yml"] {
+            let path = cwd.join(name);
+            if path.is_file() {
+                config.merge(&Self::from_file(&path)?);
+                break;
+            }
+        }
+        Ok(config)
+    }
+
     /// Adds `other` on top of `self`: lists are united, scalars and overrides from `other` win
     /// when set.
     pub fn merge(&mut self, other: &Self) {

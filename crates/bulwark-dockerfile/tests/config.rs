@@ -142,3 +142,35 @@ fn cli_options_win_and_apply() {
     merged.merge(&c);
     assert_eq!(merged, c);
 }
+
+#[test]
+fn load_takes_the_named_file_or_hadolints_with_bulwark_yaml_on_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let cwd = dir.path();
+    std::fs::write(cwd.join(".hadolint.yaml"), "ignored: [DL3000]\n").unwrap();
+    std::fs::write(
+        cwd.join("bulwark.yaml"),
+        "dockerfile:\n  ignored: [DL3008]\n  strict-labels: true\n",
+    )
+    .unwrap();
+    std::fs::write(cwd.join("named.yaml"), "ignored: [DL4000]\n").unwrap();
+    let found = Config::load(None, cwd).unwrap();
+    assert_eq!(
+        found.ignored.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["DL3000", "DL3008"]
+    );
+    assert!(found.strict_labels);
+    // A named file is the whole configuration: neither .hadolint.yaml nor bulwark.yaml.
+    let named = Config::load(Some(&cwd.join("named.yaml")), cwd).unwrap();
+    assert_eq!(
+        named.ignored.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["DL4000"]
+    );
+    assert!(!named.strict_labels);
+    std::fs::write(cwd.join("bulwark.yaml"), "dockerfile: [\n").unwrap();
+    let err = Config::load(None, cwd).unwrap_err().to_string();
+    assert!(
+        err.contains("bulwark.yaml") && err.contains("line "),
+        "{err}"
+    );
+}

@@ -249,6 +249,22 @@ pub fn default_db_path() -> Option<PathBuf> {
     bulwark_scan::default_cache_dir().map(|d| d.join("db").join("osv.db"))
 }
 
+/// The default result store: an embedded file, `<cache dir>/server/bulwark-server.db`.
+pub fn default_store() -> Option<String> {
+    default_cache_dir().map(|c| {
+        c.join("server")
+            .join("bulwark-server.db")
+            .display()
+            .to_string()
+    })
+}
+
+/// The default number of concurrent jobs: one per CPU.
+#[must_use]
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
 /// The default cache directory, as the CLI's.
 pub fn default_cache_dir() -> Option<PathBuf> {
     bulwark_scan::default_cache_dir()

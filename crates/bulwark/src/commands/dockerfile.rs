@@ -60,24 +60,8 @@ pub struct Args {
 
 fn load_config(args: &Args) -> anyhow::Result<Config> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
-    let mut config = match &args.config {
-        Some(path) => Config::from_file(path).map_err(|e| UsageError(e.to_string()))?,
-        None => Config::discover(&cwd)
-            .map_err(|e| UsageError(e.to_string()))?
-            .map(|(_, c)| c)
-            .unwrap_or_default(),
-    };
-    if args.config.is_none() {
-        // Our own settings file: its `dockerfile:` section uses the same keys.
-        for name in ["bulwark.yaml", "bulwark.yml"] {
-            let path = cwd.join(name);
-            if path.is_file() {
-                let own = Config::from_file(&path).map_err(|e| UsageError(e.to_string()))?;
-                config.merge(&own);
-                break;
-            }
-        }
-    }
+    let mut config =
+        Config::load(args.config.as_deref(), &cwd).map_err(|e| UsageError(e.to_string()))?;
     let cli = CliOptions {
         ignore: args.ignore.clone(),
         trusted_registries: args.trusted_registry.clone(),
