@@ -246,7 +246,7 @@ pub fn sbom(inv: &StoredInventory, format: SbomFormat, timestamp: &str) -> Strin
 
 /// The default database path (`<cache dir>/db/osv.db`), as the CLI's.
 pub fn default_db_path() -> Option<PathBuf> {
-    bulwark_scan::default_cache_dir().map(|d| d.join("db").join("osv.db"))
+    bulwark_scan::db::default_path()
 }
 
 /// The default result store: an embedded file, `<cache dir>/server/bulwark-server.db`.
@@ -277,15 +277,23 @@ pub fn update_db(
     max_age: std::time::Duration,
     timeouts: bulwark_net::Timeouts,
 ) -> Result<bool, ScanFailure> {
-    let ecosystems = bulwark_scan::db::DEFAULT_ECOSYSTEMS
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-    let mut opts = bulwark_vulndb::UpdateOptions::new(path.to_path_buf(), ecosystems);
-    // As `bulwark db update` from osv.dev: NVD's CVE data rates the records that carry no
-    // severity.
-    opts.cve_feeds = bulwark_vulndb::nvd_feed_urls(bulwark_vulndb::NVD_FEED_BASE_URL);
-    opts.timeouts = timeouts;
+    // The CLI's database settings with its defaults: osv.dev's archives of every ecosystem
+    // the matcher knows, NVD's CVE data to rate the records that carry no severity.
+    let db = bulwark_scan::db::Database {
+        path: path.to_path_buf(),
+        repositories: Vec::new(),
+        max_age,
+        update: true,
+        timeouts,
+        notifier: bulwark_net::Notifier::none(),
+        cve_feeds: None,
+    };
+    let opts = db.update_options(
+        bulwark_scan::db::DEFAULT_ECOSYSTEMS
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+    );
     bulwark_vulndb::ensure_fresh(&opts, max_age, false, &mut |_| {})
         .map(|(_, outcome)| matches!(outcome, bulwark_vulndb::UpdateOutcome::Updated(_)))
         .map_err(|e| ScanFailure {
