@@ -76,11 +76,13 @@ pub fn walk_dir<V: LayerVisitor + ?Sized>(
     };
     // A regular file as the root (`bulwark fs package-lock.json`, as `trivy fs FILE`): the
     // pseudo-layer holds that one file, under its own name.
-    let single_file = match fs::metadata(root) {
-        Ok(md) if md.is_file() => root
-            .file_name()
-            .map(|n| (n.to_string_lossy().into_owned(), root.to_path_buf())),
-        _ => None,
+    let root_meta =
+        fs::metadata(root).map_err(|e| OciError::io(format!("{}: opening", root.display()), e))?;
+    let single_file = if root_meta.is_file() {
+        root.file_name()
+            .map(|n| (n.to_string_lossy().into_owned(), root.to_path_buf()))
+    } else {
+        None
     };
     if single_file.is_none() {
         fs::read_dir(root)

@@ -139,8 +139,10 @@ fn lock_files_under_a_directory_and_one_lock_file_alone() {
             "{file}"
         );
         assert_eq!(one.inventory.subject.name, path.display().to_string());
+        // Locations are relative to the file's directory (SARIF resolves them against it).
         let artifact = one.artifact.as_ref().unwrap();
         assert_eq!(artifact.kind, ArtifactKind::Directory);
+        assert_eq!(Path::new(&artifact.name), path.parent().unwrap(), "{file}");
         let report = one.report(false);
         assert_eq!(report.findings.len(), 1, "{file}: {:?}", report.findings);
         assert_eq!(report.findings[0].location.path, expected.2, "{file}");
