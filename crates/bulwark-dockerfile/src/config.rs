@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use bulwark_report::Severity;
+use bulwark_report::{ExitPolicy, Severity, Threshold};
 use bulwark_yaml::{Documents, Limits, Node, Value};
 
 /// A rule's level: the four Hadolint severities plus `ignore` (rule off).
@@ -346,6 +346,24 @@ impl Config {
             }
         }
         Ok(config)
+    }
+
+    /// When a lint run fails, as Hadolint decides it: at `info` by default, at the configured
+    /// `failure-threshold`, never with `no-fail`; a threshold given on the command line
+    /// (`threshold`) wins over the configured one but not over `no-fail`, and `exit_code` is the
+    /// status a failing run exits with.
+    #[must_use]
+    pub fn exit_policy(&self, threshold: Option<Threshold>, exit_code: Option<i32>) -> ExitPolicy {
+        let configured = match self.failure_threshold {
+            None => Some(Severity::Info),
+            Some(level) => level.severity(),
+        };
+        let threshold = if self.no_fail {
+            Some(Threshold(None))
+        } else {
+            threshold
+        };
+        ExitPolicy::from_flags(threshold, exit_code, configured)
     }
 
     /// Adds `other` on top of `self`: lists are united, scalars and overrides from `other` win

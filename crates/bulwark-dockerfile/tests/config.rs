@@ -174,3 +174,52 @@ fn load_takes_the_named_file_or_hadolints_with_bulwark_yaml_on_top() {
         "{err}"
     );
 }
+
+#[test]
+fn several_files_make_one_report_and_the_config_decides_failure() {
+    let dockerfile = b"FROM debian:12\nRUN apt-get update && apt-get install -y curl\n";
+    let config = Config::default();
+    let a = lint("a/Dockerfile", dockerfile, &config);
+    let b = lint("b/Dockerfile", dockerfile, &config);
+    assert!(!a.findings.is_empty());
+    let n = a.findings.len() + b.findings.len();
+    let report = bulwark_dockerfile::report([a, b]);
+    assert_eq!(report.findings.len(), n);
+    assert!(report.findings[0].location.path.starts_with("a/"));
+    assert!(report.findings[n - 1].location.path.starts_with("b/"));
+    for f in &report.findings {
+        assert!(
+            report.rules.contains_key(&f.code),
+            "no rule info for {}",
+            f.code
+        );
+    }
+    // DL3008 (pin versions) is a warning: it fails at Hadolint's default `info` threshold, not
+    // at a configured `error`, never with `no-fail`, and a flag threshold wins over the file.
+    let fails = |c: &Config, flag: Option<bulwark_report::Threshold>| {
+        c.exit_policy(flag, None).exit_status(&report) != 0
+    };
+    assert!(fails(&config, None));
+    let error_only = Config {
+        failure_threshold: Some(Level::Error),
+        ..Config::default()
+    };
+    assert!(!fails(&error_only, None));
+    assert!(fails(
+        &error_only,
+        Some(bulwark_report::Threshold(Some(
+            bulwark_report::Severity::Info
+        )))
+    ));
+    let no_fail = Config {
+        no_fail: true,
+        ..Config::default()
+    };
+    assert!(!fails(
+        &no_fail,
+        Some(bulwark_report::Threshold(Some(
+            bulwark_report::Severity::Info
+        )))
+    ));
+    assert_eq!(config.exit_policy(None, Some(7)).exit_status(&report), 7);
+}
