@@ -24,7 +24,9 @@ pub mod model;
 pub mod rules;
 pub mod tree;
 
-use bulwark_report::{Finding, RuleInfo, Severity};
+use std::path::Path;
+
+use bulwark_report::{Finding, Report, RuleInfo, Severity};
 use bulwark_secrets::Scanner;
 
 pub use load::{CODE_INVALID, CODE_PARSE, Input, LoadOptions, Project, load};
@@ -56,6 +58,68 @@ pub struct CheckResult {
     pub services_inactive: Vec<String>,
     /// Variables used without a value.
     pub unset_variables: Vec<String>,
+}
+
+impl CheckResult {
+    /// The report of this check: its findings, the rules they come from, and the files read
+    /// and services checked as metadata.
+    #[must_use]
+    pub fn into_report(self) -> Report {
+        let mut report = Report {
+            findings: self.findings,
+            ..Report::default()
+        };
+        report
+            .metadata
+            .insert("files".into(), serde_json::json!(self.files));
+        report.metadata.insert(
+            "services_checked".into(),
+            serde_json::json!(self.services_checked),
+        );
+        report.add_rules_used(rules());
+        report
+    }
+}
+
+/// The file names `docker compose` looks for when none is named, in its order.
+pub const DEFAULT_FILES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// The files `docker compose` reads when none is named: the `COMPOSE_FILE` list (split at
+/// `COMPOSE_PATH_SEPARATOR`, default `:`) when set, else the first of [`DEFAULT_FILES`] in
+/// `dir` and its `.override` file. Names are joined to `dir` (an empty `dir`: the current
+/// directory, names as they are). Empty when there is none.
+#[must_use]
+pub fn default_files(
+    dir: &Path,
+    compose_file: Option<&str>,
+    path_separator: Option<&str>,
+) -> Vec<String> {
+    if let Some(list) = compose_file.filter(|l| !l.is_empty()) {
+        return list
+            .split(path_separator.unwrap_or(":"))
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
+    let at = |name: &str| dir.join(name).display().to_string();
+    let Some(main) = DEFAULT_FILES.iter().find(|f| dir.join(f).is_file()) else {
+        return Vec::new();
+    };
+    let mut files = vec![at(main)];
+    let stem = main.rsplit_once('.').map_or(*main, |(s, _)| s);
+    for ext in ["yaml", "yml"] {
+        let o = format!("{stem}.override.{ext}");
+        if dir.join(&o).is_file() {
+            files.push(at(&o));
+            break;
+        }
+    }
+    files
 }
 
 /// True when `docker compose` would start `s` with `enabled` profiles.

@@ -37,6 +37,25 @@ pub struct Input {
 }
 
 impl Input {
+    /// An input already read: `display` names it (`-` for standard input, whose relative
+    /// paths resolve against the working directory; a file's against its own directory).
+    #[must_use]
+    pub fn new(display: &str, bytes: Vec<u8>) -> Self {
+        let dir = if display == "-" {
+            PathBuf::from(".")
+        } else {
+            Path::new(display)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        };
+        Self {
+            display: display.to_owned(),
+            bytes,
+            dir,
+        }
+    }
+
     /// Reads `path` from disk.
     pub fn read(path: &Path) -> std::io::Result<Self> {
         let bytes = std::fs::read(path)?;

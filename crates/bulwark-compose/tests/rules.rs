@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use bulwark_compose::{Input, LoadOptions, Options, check_inputs};
 use bulwark_report::Finding;
@@ -407,5 +408,40 @@ fn alias_bombs_and_deep_nesting_are_bounded() {
         r.findings.iter().any(|f| f.code == "COMPOSE-PARSE"),
         "{:#?}",
         r.findings
+    );
+}
+
+#[test]
+fn default_files_are_found_as_docker_compose_finds_them() {
+    use bulwark_compose::default_files;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let at = |n: &str| d.join(n).display().to_string();
+    assert!(default_files(d, None, None).is_empty());
+    std::fs::write(d.join("docker-compose.yml"), "services: {}\n").unwrap();
+    assert_eq!(default_files(d, None, None), [at("docker-compose.yml")]);
+    // compose.yaml comes first; its override file joins it.
+    std::fs::write(d.join("compose.yaml"), "services: {}\n").unwrap();
+    std::fs::write(d.join("compose.override.yml"), "services: {}\n").unwrap();
+    assert_eq!(
+        default_files(d, None, None),
+        [at("compose.yaml"), at("compose.override.yml")]
+    );
+    // COMPOSE_FILE wins, split at COMPOSE_PATH_SEPARATOR.
+    assert_eq!(
+        default_files(d, Some("a.yml:b.yml"), None),
+        ["a.yml", "b.yml"]
+    );
+    assert_eq!(
+        default_files(d, Some("a.yml;b.yml"), Some(";")),
+        ["a.yml", "b.yml"]
+    );
+    assert_eq!(default_files(d, Some(""), None).len(), 2);
+    // Standard input resolves relative paths against the working directory.
+    assert_eq!(Input::new("-", Vec::new()).dir, Path::new("."));
+    assert_eq!(Input::new("compose.yaml", Vec::new()).dir, Path::new("."));
+    assert_eq!(
+        Input::new("app/compose.yaml", Vec::new()).dir,
+        Path::new("app")
     );
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use bollard::query_parameters::ListContainersOptionsBuilder;
 use bulwark_oci::{DockerDaemon, OciError};
-use bulwark_report::{Finding, RuleInfo};
+use bulwark_report::{Finding, Report, RuleInfo};
 use serde_json::Value;
 
 pub use container::from_inspect;
@@ -63,6 +63,26 @@ pub struct AuditResult {
     pub containers: Vec<String>,
     /// The daemon settings seen (when the daemon was checked).
     pub daemon: Option<DaemonSettings>,
+}
+
+impl AuditResult {
+    /// The report of this audit of the engine at `endpoint`: its findings, the `BWD` and `BWC`
+    /// rules they come from, and the engine and containers audited as metadata.
+    #[must_use]
+    pub fn into_report(self, endpoint: &str) -> Report {
+        let mut report = Report {
+            findings: self.findings,
+            ..Report::default()
+        };
+        report
+            .metadata
+            .insert("engine".into(), serde_json::json!(endpoint));
+        report
+            .metadata
+            .insert("containers".into(), serde_json::json!(self.containers));
+        report.add_rules_used(rules().chain(bulwark_compose::rules()));
+        report
+    }
 }
 
 /// Audits the engine behind `daemon`.
@@ -159,4 +179,41 @@ pub fn daemon_settings(daemon: &DockerDaemon) -> Result<DaemonSettings, AuditErr
 /// rules of `bulwark-compose`).
 pub fn rules() -> impl Iterator<Item = RuleInfo> {
     rules::rules()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bulwark_report::{Category, Location, Severity};
+
+    #[test]
+    fn the_report_carries_the_rules_used_and_what_was_audited() {
+        let container = Finding::new(
+            "BWC001",
+            Severity::High,
+            Category::Runtime,
+            "privileged",
+            Location::file("web"),
+        );
+        let daemon_code = rules().next().unwrap().code;
+        let daemon = Finding::new(
+            daemon_code.clone(),
+            Severity::Medium,
+            Category::Runtime,
+            "daemon",
+            Location::file("daemon"),
+        );
+        let result = AuditResult {
+            findings: vec![daemon, container],
+            containers: vec!["web".into()],
+            daemon: None,
+        };
+        let report = result.into_report("unix:///var/run/docker.sock");
+        assert_eq!(
+            report.rules.keys().collect::<Vec<_>>(),
+            [&"BWC001".to_owned(), &daemon_code]
+        );
+        assert_eq!(report.metadata["engine"], "unix:///var/run/docker.sock");
+        assert_eq!(report.metadata["containers"], serde_json::json!(["web"]));
+    }
 }

@@ -9,8 +9,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use bulwark_report::Severity;
-use saphyr::{LoadableYamlNode, Yaml};
+use bulwark_report::{ExitPolicy, Severity, Threshold};
+use bulwark_yaml::{Documents, Limits, Node, Value};
 
 /// A rule's level: the four Hadolint severities plus `ignore` (rule off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -211,48 +211,50 @@ impl Config {
     /// Parses `.hadolint.yaml` text (or `bulwark.yaml`, whose keys sit under `dockerfile:`).
     /// `origin` names the file in error messages.
     pub fn from_yaml_str(text: &str, origin: &Path) -> Result<Self, ConfigError> {
-        let docs = Yaml::load_from_str(text).map_err(|e| ConfigError::Yaml {
-            origin: origin.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        // The first document is the configuration (YAML 1.2 core schema, as Hadolint's
+        // HsYAML reads it); every document must still be valid YAML.
+        let mut root: Option<Node> = None;
+        for doc in Documents::new(text, Limits::core()) {
+            let doc = doc.map_err(|e| ConfigError::Yaml {
+                origin: origin.to_path_buf(),
+                message: format!("line {} column {}: {e}", e.pos().line, e.pos().col),
+            })?;
+            root.get_or_insert(doc.root);
+        }
         let mut config = Self::default();
-        let Some(root) = docs.first() else {
+        let Some(root) = root else {
             return Ok(config);
         };
         if root.is_null() {
             return Ok(config);
         }
-        let Some(map) = root.as_mapping() else {
+        let Some(map) = root.as_map() else {
             return Err(invalid(origin, "(top level)", "expected a mapping"));
         };
-        let map = match map
-            .iter()
-            .find(|(k, _)| k.as_str() == Some("dockerfile"))
-            .map(|(_, v)| v)
-        {
-            Some(inner) => match inner.as_mapping() {
+        let map = match root.get("dockerfile") {
+            Some(inner) => match inner.as_map() {
                 Some(m) => m,
                 None if inner.is_null() => return Ok(config),
                 None => return Err(invalid(origin, "dockerfile", "expected a mapping")),
             },
             None => map,
         };
-        for (key, value) in map {
-            let Some(key) = key.as_str() else { continue };
+        for entry in map {
+            let (key, value) = (entry.key.as_str(), &entry.value);
             match key {
                 "ignored" => config.ignored.extend(string_list(value, origin, key)?),
                 "trustedRegistries" | "trusted-registries" | "trusted_registries" => config
                     .trusted_registries
                     .extend(string_list(value, origin, key)?),
                 "override" => {
-                    let Some(m) = value.as_mapping() else {
+                    let Some(m) = value.as_map() else {
                         if value.is_null() {
                             continue;
                         }
                         return Err(invalid(origin, key, "expected a mapping of level: [codes]"));
                     };
-                    for (level, codes) in m {
-                        let name = level.as_str().unwrap_or("");
+                    for e in m {
+                        let (name, codes) = (e.key.as_str(), &e.value);
                         let level: Level = name.parse().map_err(|_| {
                             invalid(origin, "override", &format!("unknown level `{name}`"))
                         })?;
@@ -262,14 +264,15 @@ impl Config {
                     }
                 }
                 "label-schema" | "labelSchema" => {
-                    let Some(m) = value.as_mapping() else {
+                    let Some(m) = value.as_map() else {
                         if value.is_null() {
                             continue;
                         }
                         return Err(invalid(origin, key, "expected a mapping of label: type"));
                     };
-                    for (label, ty) in m {
-                        let (Some(label), Some(ty)) = (scalar(label), scalar(ty)) else {
+                    for e in m {
+                        let label = e.key.clone();
+                        let Some(ty) = scalar(&e.value) else {
                             return Err(invalid(origin, key, "labels and types must be strings"));
                         };
                         let ty: LabelType = ty
@@ -325,6 +328,42 @@ impl Config {
             }
         }
         Ok(None)
+    }
+
+    /// The configuration in effect before command-line options: the file `explicit` names
+    /// (`--config`); else the one Hadolint would find ([`Config::discover`]) with the
+    /// `dockerfile:` section of `bulwark.yaml` / `bulwark.yml` in `cwd` on top.
+    pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Self, ConfigError> {
+        if let Some(path) = explicit {
+            return Self::from_file(path);
+        }
+        let mut config = Self::discover(cwd)?.map(|(_, c)| c).unwrap_or_default();
+        for name in ["bulwark.yaml", "bulwark.yml"] {
+            let path = cwd.join(name);
+            if path.is_file() {
+                config.merge(&Self::from_file(&path)?);
+                break;
+            }
+        }
+        Ok(config)
+    }
+
+    /// When a lint run fails, as Hadolint decides it: at `info` by default, at the configured
+    /// `failure-threshold`, never with `no-fail`; a threshold given on the command line
+    /// (`threshold`) wins over the configured one but not over `no-fail`, and `exit_code` is the
+    /// status a failing run exits with.
+    #[must_use]
+    pub fn exit_policy(&self, threshold: Option<Threshold>, exit_code: Option<i32>) -> ExitPolicy {
+        let configured = match self.failure_threshold {
+            None => Some(Severity::Info),
+            Some(level) => level.severity(),
+        };
+        let threshold = if self.no_fail {
+            Some(Threshold(None))
+        } else {
+            threshold
+        };
+        ExitPolicy::from_flags(threshold, exit_code, configured)
     }
 
     /// Adds `other` on top of `self`: lists are united, scalars and overrides from `other` win
@@ -422,24 +461,23 @@ fn invalid(origin: &Path, key: &str, message: &str) -> ConfigError {
     }
 }
 
-fn scalar(value: &Yaml<'_>) -> Option<String> {
-    if let Some(s) = value.as_str() {
-        return Some(s.to_string());
+fn scalar(value: &Node) -> Option<String> {
+    match &value.value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
-    if let Some(i) = value.as_integer() {
-        return Some(i.to_string());
-    }
-    value.as_bool().map(|b| b.to_string())
 }
 
-fn string_list(value: &Yaml<'_>, origin: &Path, key: &str) -> Result<Vec<String>, ConfigError> {
+fn string_list(value: &Node, origin: &Path, key: &str) -> Result<Vec<String>, ConfigError> {
     if value.is_null() {
         return Ok(Vec::new());
     }
     if let Some(s) = scalar(value) {
         return Ok(vec![s]);
     }
-    let Some(seq) = value.as_sequence() else {
+    let Some(seq) = value.as_seq() else {
         return Err(invalid(origin, key, "expected a list of strings"));
     };
     seq.iter()
@@ -447,8 +485,8 @@ fn string_list(value: &Yaml<'_>, origin: &Path, key: &str) -> Result<Vec<String>
         .collect()
 }
 
-fn bool_value(value: &Yaml<'_>, origin: &Path, key: &str) -> Result<bool, ConfigError> {
-    if let Some(b) = value.as_bool() {
+fn bool_value(value: &Node, origin: &Path, key: &str) -> Result<bool, ConfigError> {
+    if let Value::Bool(b) = value.value {
         return Ok(b);
     }
     match value.as_str() {

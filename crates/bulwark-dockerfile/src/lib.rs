@@ -23,7 +23,9 @@ pub mod vars;
 
 pub use ast::*;
 pub use config::{CliOptions, Config, ConfigError, LabelType, Level};
-pub use lint::{EMPTY_FILE_MESSAGE, LintResult, PARSE_ERROR_CODE, lint, lint_parsed, rule, rules};
+pub use lint::{
+    EMPTY_FILE_MESSAGE, LintResult, PARSE_ERROR_CODE, lint, lint_parsed, report, rule, rules,
+};
 pub use parser::{parse, parse_bytes};
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use bulwark_report::{Category, Finding, Location, RuleInfo, Severity, Suppressed};
+use bulwark_report::{Category, Finding, Location, Report, RuleInfo, Severity, Suppressed};
 use bulwark_shell::{ParsedShell, parse_shell};
 
 use crate::ast::{Args, Dockerfile, Instruction, Kind, Node, Run};
@@ -27,6 +27,33 @@ pub struct LintResult {
 
 /// Code and message used for syntax errors (Hadolint's `DL1000`).
 pub const PARSE_ERROR_CODE: &str = "DL1000";
+
+/// One report of several files' lint results (in the order given), with the documentation of
+/// every rule they report (SARIF's rule table, the HTML report's rule texts).
+#[must_use]
+pub fn report(results: impl IntoIterator<Item = LintResult>) -> Report {
+    let mut report = Report::default();
+    for lint in results {
+        // Moving the first file's vectors avoids copying a large result.
+        if report.findings.is_empty() {
+            report.findings = lint.findings;
+        } else {
+            report.findings.extend(lint.findings);
+        }
+        if report.suppressed.is_empty() {
+            report.suppressed = lint.suppressed;
+        } else {
+            report.suppressed.extend(lint.suppressed);
+        }
+    }
+    let codes: BTreeSet<String> = report.findings.iter().map(|f| f.code.clone()).collect();
+    for code in codes {
+        if let Some(info) = rule(&code) {
+            report.add_rule(info);
+        }
+    }
+    report
+}
 
 /// Lints one Dockerfile. `display_path` is what findings name as their location.
 #[must_use]

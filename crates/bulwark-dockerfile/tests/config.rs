@@ -142,3 +142,84 @@ fn cli_options_win_and_apply() {
     merged.merge(&c);
     assert_eq!(merged, c);
 }
+
+#[test]
+fn load_takes_the_named_file_or_hadolints_with_bulwark_yaml_on_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let cwd = dir.path();
+    std::fs::write(cwd.join(".hadolint.yaml"), "ignored: [DL3000]\n").unwrap();
+    std::fs::write(
+        cwd.join("bulwark.yaml"),
+        "dockerfile:\n  ignored: [DL3008]\n  strict-labels: true\n",
+    )
+    .unwrap();
+    std::fs::write(cwd.join("named.yaml"), "ignored: [DL4000]\n").unwrap();
+    let found = Config::load(None, cwd).unwrap();
+    assert_eq!(
+        found.ignored.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["DL3000", "DL3008"]
+    );
+    assert!(found.strict_labels);
+    // A named file is the whole configuration: neither .hadolint.yaml nor bulwark.yaml.
+    let named = Config::load(Some(&cwd.join("named.yaml")), cwd).unwrap();
+    assert_eq!(
+        named.ignored.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["DL4000"]
+    );
+    assert!(!named.strict_labels);
+    std::fs::write(cwd.join("bulwark.yaml"), "dockerfile: [\n").unwrap();
+    let err = Config::load(None, cwd).unwrap_err().to_string();
+    assert!(
+        err.contains("bulwark.yaml") && err.contains("line "),
+        "{err}"
+    );
+}
+
+#[test]
+fn several_files_make_one_report_and_the_config_decides_failure() {
+    let dockerfile = b"FROM debian:12\nRUN apt-get update && apt-get install -y curl\n";
+    let config = Config::default();
+    let a = lint("a/Dockerfile", dockerfile, &config);
+    let b = lint("b/Dockerfile", dockerfile, &config);
+    assert!(!a.findings.is_empty());
+    let n = a.findings.len() + b.findings.len();
+    let report = bulwark_dockerfile::report([a, b]);
+    assert_eq!(report.findings.len(), n);
+    assert!(report.findings[0].location.path.starts_with("a/"));
+    assert!(report.findings[n - 1].location.path.starts_with("b/"));
+    for f in &report.findings {
+        assert!(
+            report.rules.contains_key(&f.code),
+            "no rule info for {}",
+            f.code
+        );
+    }
+    // DL3008 (pin versions) is a warning: it fails at Hadolint's default `info` threshold, not
+    // at a configured `error`, never with `no-fail`, and a flag threshold wins over the file.
+    let fails = |c: &Config, flag: Option<bulwark_report::Threshold>| {
+        c.exit_policy(flag, None).exit_status(&report) != 0
+    };
+    assert!(fails(&config, None));
+    let error_only = Config {
+        failure_threshold: Some(Level::Error),
+        ..Config::default()
+    };
+    assert!(!fails(&error_only, None));
+    assert!(fails(
+        &error_only,
+        Some(bulwark_report::Threshold(Some(
+            bulwark_report::Severity::Info
+        )))
+    ));
+    let no_fail = Config {
+        no_fail: true,
+        ..Config::default()
+    };
+    assert!(!fails(
+        &no_fail,
+        Some(bulwark_report::Threshold(Some(
+            bulwark_report::Severity::Info
+        )))
+    ));
+    assert_eq!(config.exit_policy(None, Some(7)).exit_status(&report), 7);
+}

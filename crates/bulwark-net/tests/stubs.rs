@@ -7,7 +7,7 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 use bulwark_net::{Deadline, Expired, Notifier, Timeouts};
-use bulwark_testutil::stub;
+use bulwark_testutil::http;
 
 fn timeouts(connect: u64, read: u64, total: u64) -> Timeouts {
     Timeouts {
@@ -41,7 +41,7 @@ fn fetch(deadline: &Deadline, url: &str) -> bulwark_net::DeadlineError {
 
 #[test]
 fn accept_and_never_answer_hits_the_read_deadline() {
-    let s = stub::silent();
+    let s = http::silent();
     let d = Deadline::start(timeouts(2000, 700, 20_000));
     let t = Instant::now();
     let e = fetch(&d, &format!("{}/v2/", s.url()));
@@ -58,7 +58,7 @@ fn accept_and_never_answer_hits_the_read_deadline() {
 
 #[test]
 fn accept_and_never_read_hits_the_read_deadline() {
-    let s = stub::hang();
+    let s = http::hang();
     let d = Deadline::start(timeouts(2000, 700, 20_000));
     let t = Instant::now();
     let e = fetch(&d, &format!("{}/v2/", s.url()));
@@ -69,7 +69,7 @@ fn accept_and_never_read_hits_the_read_deadline() {
 #[test]
 fn dripping_body_hits_the_total_deadline() {
     // one byte every 200 ms never trips a 1 s idle deadline; the 2 s total ends it
-    let s = stub::drip_body(vec![b'x'; 1000], Duration::from_millis(200));
+    let s = http::drip_body(vec![b'x'; 1000], Duration::from_millis(200));
     let d = Deadline::start(timeouts(2000, 1000, 2000));
     let t = Instant::now();
     let e = fetch(&d, &format!("{}/blob", s.url()));
@@ -84,7 +84,7 @@ fn dripping_body_hits_the_total_deadline() {
 
 #[test]
 fn dripping_head_hits_the_total_deadline() {
-    let s = stub::serve(|_| stub::Reply::DripHead {
+    let s = http::serve(|_| http::Reply::DripHead {
         every: Duration::from_millis(100),
     });
     let d = Deadline::start(timeouts(2000, 1000, 1500));
@@ -96,7 +96,7 @@ fn dripping_head_hits_the_total_deadline() {
 
 #[test]
 fn unaccepted_connection_hits_the_connect_deadline() {
-    let Some(s) = stub::unaccepting() else {
+    let Some(s) = http::unaccepting() else {
         assert!(
             !bulwark_testutil::is_ci(),
             "the kernel accepted beyond the listen backlog; cannot test connect deadlines"
@@ -114,7 +114,7 @@ fn unaccepted_connection_hits_the_connect_deadline() {
 
 #[test]
 fn watch_reports_a_long_wait() {
-    let s = stub::silent();
+    let s = http::silent();
     let d = Deadline::start(timeouts(2000, 6000, 20_000));
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let sink = std::sync::Arc::clone(&seen);
@@ -133,8 +133,8 @@ fn watch_reports_a_long_wait() {
 
 #[test]
 fn watch_stays_quiet_while_a_download_moves_and_speaks_when_it_crawls() {
-    let notices = |reply: stub::Reply| {
-        let s = stub::serve(move |_| reply.clone());
+    let notices = |reply: http::Reply| {
+        let s = http::serve(move |_| reply.clone());
         let d = Deadline::start(timeouts(2000, 5000, 30_000));
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
         let sink = std::sync::Arc::clone(&seen);
@@ -148,14 +148,14 @@ fn watch_stays_quiet_while_a_download_moves_and_speaks_when_it_crawls() {
         seen.lock().unwrap().len()
     };
     // 32 KiB every 250 ms for ~6.5 s: 640 KiB per notice interval, moving
-    let moving = notices(stub::Reply::Trickle {
+    let moving = notices(http::Reply::Trickle {
         body: vec![1u8; 26 * 32 * 1024],
         chunk: 32 * 1024,
         every: Duration::from_millis(250),
     });
     assert_eq!(moving, 0, "a moving download must not be reported");
     // 1 KiB every 250 ms for ~6.5 s: 20 KiB per interval, crawling
-    let crawling = notices(stub::Reply::Trickle {
+    let crawling = notices(http::Reply::Trickle {
         body: vec![1u8; 26 * 1024],
         chunk: 1024,
         every: Duration::from_millis(250),

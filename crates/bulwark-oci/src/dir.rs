@@ -54,7 +54,8 @@ impl DirSource {
     }
 }
 
-/// Walks `root` as one pseudo-layer. See [`DirSource::walk`].
+/// Walks `root` as one pseudo-layer. See [`DirSource::walk`]. A regular file as `root` is a
+/// pseudo-layer holding that one file under its own name.
 pub fn walk_dir<V: LayerVisitor + ?Sized>(
     root: &Path,
     visitor: &mut V,
@@ -73,16 +74,33 @@ pub fn walk_dir<V: LayerVisitor + ?Sized>(
         compression: crate::walk::Compression::None,
         diff_id_verified: false,
     };
-    fs::read_dir(root)
-        .map_err(|e| OciError::io(format!("{}: reading directory", root.display()), e))?;
+    // A regular file as the root (`bulwark fs package-lock.json`, as `trivy fs FILE`): the
+    // pseudo-layer holds that one file, under its own name.
+    let root_meta =
+        fs::metadata(root).map_err(|e| OciError::io(format!("{}: opening", root.display()), e))?;
+    let single_file = if root_meta.is_file() {
+        root.file_name()
+            .map(|n| (n.to_string_lossy().into_owned(), root.to_path_buf()))
+    } else {
+        None
+    };
+    if single_file.is_none() {
+        fs::read_dir(root)
+            .map_err(|e| OciError::io(format!("{}: reading directory", root.display()), e))?;
+    }
     let mut stack: Vec<(PathBuf, String, usize)> = vec![(root.to_path_buf(), String::new(), 0)];
     let mut buf = Vec::new();
     while let Some((dir, rel, depth)) = stack.pop() {
-        let mut children: Vec<(String, PathBuf)> = match fs::read_dir(&dir) {
-            Ok(rd) => rd
-                .filter_map(std::result::Result::ok)
-                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-                .collect(),
+        let listed = match (&single_file, depth) {
+            (Some(file), 0) => Ok(vec![file.clone()]),
+            _ => fs::read_dir(&dir).map(|rd| {
+                rd.filter_map(std::result::Result::ok)
+                    .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                    .collect()
+            }),
+        };
+        let mut children: Vec<(String, PathBuf)> = match listed {
+            Ok(children) => children,
             Err(e) => {
                 skip(&mut report, &rel, &e.to_string());
                 continue;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use bulwark_net::{Expired, Notifier, Timeouts};
 use bulwark_oci::{CredentialStore, Digest, OciError, Reference, RegistryClient, RegistryOptions};
-use bulwark_testutil::stub::{self, Reply, StubServer};
+use bulwark_testutil::http::{self, Reply, Server};
 
 const MANIFEST: &[u8] = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855","size":0},"layers":[]}"#;
 
@@ -34,7 +34,7 @@ fn t(connect_ms: u64, read_ms: u64, total_ms: u64) -> Timeouts {
     }
 }
 
-fn reference(s: &StubServer) -> Reference {
+fn reference(s: &Server) -> Reference {
     Reference::parse(&format!("{}/app:1", s.host())).unwrap()
 }
 
@@ -47,7 +47,7 @@ fn deadline_of(e: &OciError) -> &bulwark_net::DeadlineError {
 
 #[test]
 fn registry_that_never_answers_fails_after_the_read_deadline_without_retrying() {
-    let s = stub::silent();
+    let s = http::silent();
     let c = client(t(2000, 800, 30_000));
     let start = Instant::now();
     let e = c.get_manifest(&reference(&s)).unwrap_err();
@@ -70,7 +70,7 @@ fn registry_that_never_answers_fails_after_the_read_deadline_without_retrying() 
 
 #[test]
 fn registry_that_never_reads_fails_after_the_read_deadline() {
-    let s = stub::hang();
+    let s = http::hang();
     let c = client(t(2000, 800, 30_000));
     let start = Instant::now();
     let e = c.get_manifest(&reference(&s)).unwrap_err();
@@ -80,7 +80,7 @@ fn registry_that_never_reads_fails_after_the_read_deadline() {
 
 #[test]
 fn dripping_manifest_fails_at_the_total_deadline() {
-    let s = stub::serve(|_| Reply::DripBody {
+    let s = http::serve(|_| Reply::DripBody {
         status: 200,
         headers: vec![(
             "Content-Type".into(),
@@ -105,7 +105,7 @@ fn dripping_manifest_fails_at_the_total_deadline() {
 fn dripping_blob_stream_fails_at_the_total_deadline_naming_the_host() {
     let blob = vec![7u8; 4096];
     let digest = Digest::sha256_of(&blob);
-    let s = stub::drip_body(blob, Duration::from_millis(100));
+    let s = http::drip_body(blob, Duration::from_millis(100));
     let c = client(t(2000, 1000, 1500));
     let seen = std::sync::Arc::new(std::sync::Mutex::new(0usize));
     let start = Instant::now();
@@ -127,7 +127,7 @@ fn dripping_blob_stream_fails_at_the_total_deadline_naming_the_host() {
 fn retry_backoff_never_crosses_the_total_deadline() {
     // 503 with Retry-After: 60 (capped at max_backoff 8 s by default): the sleep that would
     // cross a 1.5 s total deadline is refused at once
-    let s = stub::serve(|_| Reply::Full {
+    let s = http::serve(|_| Reply::Full {
         status: 503,
         headers: vec![("Retry-After".into(), "60".into())],
         body: Vec::new(),
@@ -149,7 +149,7 @@ fn retry_backoff_never_crosses_the_total_deadline() {
 
 #[test]
 fn unaccepted_connection_fails_after_the_connect_deadline() {
-    let Some(s) = stub::unaccepting() else {
+    let Some(s) = http::unaccepting() else {
         assert!(
             !bulwark_testutil::is_ci(),
             "the kernel accepted beyond the listen backlog"
@@ -167,7 +167,7 @@ fn unaccepted_connection_fails_after_the_connect_deadline() {
 
 #[test]
 fn long_waits_are_reported() {
-    let s = stub::silent();
+    let s = http::silent();
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let sink = std::sync::Arc::clone(&seen);
     let c = RegistryClient::new(RegistryOptions {

@@ -443,7 +443,16 @@ fn dir_source_walks_without_following_symlinks() {
         fs.resolve("etc/up/etc/os-release").as_deref(),
         Some("etc/os-release")
     );
-    assert!(walk_dir(&r.join("etc/os-release"), &mut Collect::default(), &opts).is_err());
+    // A regular file is a pseudo-layer holding that one file under its own name.
+    let mut one = Collect {
+        want: vec!["os-release"],
+        ..Collect::default()
+    };
+    let rep = walk_dir(&r.join("etc/os-release"), &mut one, &opts).unwrap();
+    assert_eq!(one.files.keys().collect::<Vec<_>>(), ["os-release"]);
+    assert_eq!(rep.entries.len(), 1);
+    assert_eq!(rep.entries[0].meta.kind, EntryKind::File);
+    assert!(walk_dir(&r.join("etc/missing"), &mut Collect::default(), &opts).is_err());
 }
 
 /// Keeps every wanted file to the end of the layer (like a package database analyzer) and says

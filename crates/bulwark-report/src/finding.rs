@@ -434,6 +434,20 @@ impl Report {
         self.rules.entry(info.code.clone()).or_insert(info);
     }
 
+    /// Adds the entries of a rule registry whose codes the findings use (SARIF's
+    /// `tool.driver.rules`, the HTML report's rule texts), leaving the others out.
+    pub fn add_rules_used(&mut self, registry: impl IntoIterator<Item = RuleInfo>) {
+        let used: std::collections::BTreeSet<&str> =
+            self.findings.iter().map(|f| f.code.as_str()).collect();
+        let infos: Vec<RuleInfo> = registry
+            .into_iter()
+            .filter(|r| used.contains(r.code.as_str()))
+            .collect();
+        for info in infos {
+            self.add_rule(info);
+        }
+    }
+
     /// Count of findings per severity, most serious first, omitting zeros.
     #[must_use]
     pub fn counts(&self) -> Vec<(Severity, usize)> {

@@ -24,7 +24,7 @@ use bulwark_report::{Category, Finding, Report, Severity, SeverityFilter, Suppre
 use globset::{Glob, GlobMatcher};
 
 pub use crate::time::Date;
-use saphyr::{LoadableYamlNode, Yaml};
+use bulwark_yaml::{Documents, Limits, Node};
 use serde_json::Value;
 
 /// Why an ignore file could not be used; names the file and the entry.
@@ -37,6 +37,14 @@ pub enum IgnoreError {
         path: PathBuf,
         /// Parser message.
         message: String,
+    },
+    /// The file cannot be read.
+    #[error("cannot read ignore file {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
     },
     /// An entry is malformed.
     #[error("{path}: entry {index}: {message}")]
@@ -180,36 +188,39 @@ pub struct IgnoreRules {
     pub entries: Vec<IgnoreEntry>,
 }
 
-fn scalar(y: &Yaml<'_>) -> Option<String> {
-    if let Some(s) = y.as_str() {
-        return Some(s.to_owned());
+fn scalar(y: &Node) -> Option<String> {
+    match &y.value {
+        bulwark_yaml::Value::Str(s) => Some(s.clone()),
+        bulwark_yaml::Value::Int(i) => Some(i.to_string()),
+        _ => None,
     }
-    y.as_integer().map(|i| i.to_string())
 }
 
 impl IgnoreRules {
     /// Parses Bulwark's YAML format; `path` names the file in errors.
     pub fn parse_yaml(text: &str, path: &Path) -> Result<IgnoreRules, IgnoreError> {
-        let docs = Yaml::load_from_str(text).map_err(|e| IgnoreError::Yaml {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
+        // The first document is the file (YAML 1.2 core schema, like Trivy's go-yaml v3);
+        // every document must still be valid YAML.
+        let mut root: Option<Node> = None;
+        for doc in Documents::new(text, Limits::core()) {
+            let doc = doc.map_err(|e| IgnoreError::Yaml {
+                path: path.to_owned(),
+                message: format!("line {} column {}: {e}", e.pos().line, e.pos().col),
+            })?;
+            root.get_or_insert(doc.root);
+        }
         let entry_err = |index: usize, message: &str| IgnoreError::Entry {
             path: path.to_owned(),
             index,
             message: message.to_owned(),
         };
-        let Some(root) = docs.first().filter(|r| !r.is_null()) else {
+        let Some(root) = root.filter(|r| !r.is_null()) else {
             return Ok(IgnoreRules::default());
         };
-        let list = if let Some(seq) = root.as_sequence() {
+        let list = if let Some(seq) = root.as_seq() {
             seq
-        } else if let Some(m) = root.as_mapping() {
-            match m
-                .iter()
-                .find(|(k, _)| k.as_str() == Some("vulnerabilities"))
-                .and_then(|(_, v)| v.as_sequence())
-            {
+        } else if root.as_map().is_some() {
+            match root.get("vulnerabilities").and_then(Node::as_seq) {
                 Some(seq) => seq,
                 None => {
                     return Err(entry_err(
@@ -224,17 +235,13 @@ impl IgnoreRules {
         let mut entries = Vec::new();
         for (i, item) in list.iter().enumerate() {
             let index = i + 1;
-            let Some(map) = item.as_mapping() else {
+            if item.as_map().is_none() {
                 return Err(entry_err(
                     index,
                     "expected a mapping with `id` and `reason`",
                 ));
-            };
-            let get = |key: &str| {
-                map.iter()
-                    .find(|(k, _)| k.as_str() == Some(key))
-                    .map(|(_, v)| v)
-            };
+            }
+            let get = |key: &str| item.get(key);
             let list_of = |key: &str| -> Result<Vec<String>, IgnoreError> {
                 match get(key) {
                     None => Ok(Vec::new()),
@@ -243,7 +250,7 @@ impl IgnoreRules {
                         if let Some(s) = scalar(v) {
                             return Ok(vec![s]);
                         }
-                        v.as_sequence()
+                        v.as_seq()
                             .ok_or_else(|| entry_err(index, &format!("`{key}` must be a list")))?
                             .iter()
                             .map(|x| {
@@ -289,6 +296,40 @@ impl IgnoreRules {
             });
         }
         Ok(IgnoreRules { entries })
+    }
+
+    /// The ignore files in effect, read and merged: `files` when given, else those of `dir`
+    /// that exist among `.bulwarkignore.yaml`, `.bulwarkignore.yml` and `.trivyignore`
+    /// (`bulwark image` and friends look in the current directory, as Trivy does). A `.yaml` or
+    /// `.yml` file is Bulwark's format, anything else a `.trivyignore` ID list. An empty `dir`
+    /// is the current directory, and the files are then named without a `./`.
+    pub fn load(files: &[PathBuf], dir: &Path) -> Result<IgnoreRules, IgnoreError> {
+        let candidates: Vec<PathBuf> = if files.is_empty() {
+            [".bulwarkignore.yaml", ".bulwarkignore.yml", ".trivyignore"]
+                .iter()
+                .map(|name| dir.join(name))
+                .filter(|p| p.is_file())
+                .collect()
+        } else {
+            files.to_vec()
+        };
+        let mut rules = IgnoreRules::default();
+        for path in candidates {
+            let text = std::fs::read_to_string(&path).map_err(|source| IgnoreError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let yaml = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+            rules.extend(if yaml {
+                Self::parse_yaml(&text, &path)?
+            } else {
+                Self::parse_trivyignore(&text, &path)
+            });
+        }
+        Ok(rules)
     }
 
     /// Parses a `.trivyignore` file: IDs one per line, `#` comments, `exp:YYYY-MM-DD`.
@@ -605,6 +646,37 @@ mod tests {
         assert_eq!(ids, ["CVE-1", "CVE-2"]);
         assert!(rules.entries[1].expired(D));
         assert!(!rules.entries[0].expired(D));
+    }
+
+    #[test]
+    fn load_takes_the_named_files_or_finds_the_default_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        assert!(IgnoreRules::load(&[], d).unwrap().entries.is_empty());
+        std::fs::write(d.join(".trivyignore"), "CVE-2024-1\n").unwrap();
+        std::fs::write(
+            d.join(".bulwarkignore.yaml"),
+            "- id: CVE-2024-2\n  reason: not reachable\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("other.yml"), "- id: CVE-2024-3\n  reason: r\n").unwrap();
+        let ids = |r: &IgnoreRules| r.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            ids(&IgnoreRules::load(&[], d).unwrap()),
+            ["CVE-2024-2", "CVE-2024-1"]
+        );
+        // Named files replace the discovered ones; the extension picks the format.
+        let named = IgnoreRules::load(&[d.join("other.yml"), d.join(".trivyignore")], d).unwrap();
+        assert_eq!(ids(&named), ["CVE-2024-3", "CVE-2024-1"]);
+        let missing = d.join("missing.yaml");
+        let e = IgnoreRules::load(std::slice::from_ref(&missing), d).unwrap_err();
+        assert!(
+            e.to_string().contains(&missing.display().to_string()),
+            "{e}"
+        );
+        std::fs::write(d.join("bad.yaml"), "- id: [\n").unwrap();
+        let e = IgnoreRules::load(&[d.join("bad.yaml")], d).unwrap_err();
+        assert!(e.to_string().contains("not valid YAML: line "), "{e}");
     }
 
     #[test]

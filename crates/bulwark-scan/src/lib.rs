@@ -23,6 +23,7 @@ pub mod db;
 pub mod detect;
 pub mod ignore;
 pub mod pipeline;
+pub mod sbom;
 pub mod secrets;
 pub mod time;
 pub mod trace;
@@ -440,10 +441,16 @@ pub fn scan_image_with_progress(
 }
 
 /// Scans a directory (`bulwark fs` reads lock files too; `bulwark rootfs` only installed
-/// packages, like an image).
+/// packages, like an image), or one file (`bulwark fs package-lock.json`, as `trivy fs FILE`).
 pub fn scan_dir(root: &Path, mode: ScanMode, opts: &ScanOptions) -> Result<Inventory, ScanError> {
     let analyzers = Analyzers::for_mode(mode);
-    let prefix = format!("{}/", root.display().to_string().trim_end_matches('/'));
+    // Walked paths are shown under the directory named; a single file (`bulwark fs
+    // poetry.lock`) is walked as itself, so its findings name it alone.
+    let prefix = if root.is_file() {
+        String::new()
+    } else {
+        format!("{}/", root.display().to_string().trim_end_matches('/'))
+    };
     let mut v = visitor(&analyzers, opts, prefix.clone(), None);
     let report = walk_dir(root, &mut v, &opts.walk)?;
     let result = analyze(report, v, &opts.walk);

@@ -209,9 +209,18 @@ pub fn scan_with_progress(
         }
         Target::Directory { path, mode } => {
             let inv = crate::scan_dir(path, mode, req.options)?;
+            // One file (`bulwark fs poetry.lock`) is found in its directory: locations name the
+            // file relative to it, as for a scan of that directory.
+            let name = if path.is_file() {
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| ".".to_owned(), |p| p.display().to_string())
+            } else {
+                inv.subject.name.clone()
+            };
             let artifact = Artifact {
                 kind: ArtifactKind::Directory,
-                name: inv.subject.name.clone(),
+                name,
             };
             (inv, Some(artifact), Vec::new())
         }
@@ -267,13 +276,17 @@ pub fn scan_with_progress(
         other.extend(result.inventory.secrets.iter().cloned());
     }
     other.extend(config_findings);
-    other.extend(
-        result
-            .inventory
-            .lock_file_errors
-            .iter()
-            .map(|(path, error)| lock_file_finding(path, error)),
-    );
+    // An unreadable lock file blinds the vulnerability scanner only: a secret or
+    // configuration scan reports nothing about it (the inventory still lists the error).
+    if req.scanners.vuln {
+        other.extend(
+            result
+                .inventory
+                .lock_file_errors
+                .iter()
+                .map(|(path, error)| lock_file_finding(path, error)),
+        );
+    }
     for mut f in other {
         if let Some(a) = &result.artifact {
             anchor(&mut f.location, a);
@@ -688,4 +701,33 @@ pub fn redact_report(report: &mut Report, scanner: &Scanner) {
         walk(v, &redact_string);
     }
     report.errors.iter_mut().for_each(redact_string);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anchored(path: &str, kind: ArtifactKind, name: &str) -> String {
+        let mut loc = Location::file(path);
+        anchor(
+            &mut loc,
+            &Artifact {
+                kind,
+                name: name.to_owned(),
+            },
+        );
+        loc.path
+    }
+
+    #[test]
+    fn locations_become_relative_to_the_artifact() {
+        use ArtifactKind::{Directory, Image};
+        assert_eq!(anchored("/usr/lib/x.so", Image, "app:1"), "usr/lib/x.so");
+        assert_eq!(anchored("app:1", Image, "app:1"), "");
+        assert_eq!(
+            anchored("src/app/poetry.lock", Directory, "src/app"),
+            "poetry.lock"
+        );
+        assert_eq!(anchored("/poetry.lock", Directory, "."), "poetry.lock");
+    }
 }

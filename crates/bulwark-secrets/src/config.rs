@@ -249,7 +249,12 @@ impl SecretConfig {
                 serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
             }
             ConfigFormat::Yaml => {
-                let value = crate::yaml::to_json(text).map_err(|e| format!("invalid YAML: {e}"))?;
+                let value = bulwark_yaml::config_to_json(text).map_err(|e| {
+                    let pos = e.pos();
+                    let what = e.to_string();
+                    let what = what.strip_prefix("invalid YAML: ").unwrap_or(&what);
+                    format!("invalid YAML: line {} column {}: {what}", pos.line, pos.col)
+                })?;
                 // An empty YAML document is an empty configuration.
                 let value = if value.is_null() {
                     serde_json::Value::Object(serde_json::Map::new())

@@ -23,7 +23,6 @@ pub mod redact;
 pub mod rules;
 pub mod scanner;
 pub mod values;
-mod yaml;
 
 pub use config::{
     AllowRule, ConfigError, ConfigFileError, ConfigFormat, CustomRule, ExcludeBlock, SecretConfig,

@@ -123,6 +123,19 @@ impl ApiKeys {
         Ok(Self { by_hash })
     }
 
+    /// Reads the key file at `path`: an unreadable file, a malformed line or a file with no key
+    /// is an error naming the file (and the line).
+    pub fn load(path: &std::path::Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the API key file {}: {e}", path.display()))?;
+        let keys =
+            Self::parse(&text).map_err(|e| format!("API key file {}: {e}", path.display()))?;
+        if keys.is_empty() {
+            return Err(format!("the API key file {} holds no key", path.display()));
+        }
+        Ok(keys)
+    }
+
     /// Number of keys.
     pub fn len(&self) -> usize {
         self.by_hash.len()
@@ -160,6 +173,24 @@ pub fn presented_key(headers: &axum::http::HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn load_names_the_file_when_it_cannot_serve() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys");
+        let e = ApiKeys::load(&path).unwrap_err();
+        assert!(
+            e.contains("cannot read the API key file") && e.contains("keys"),
+            "{e}"
+        );
+        std::fs::write(&path, "# only a comment\n").unwrap();
+        let e = ApiKeys::load(&path).unwrap_err();
+        assert!(e.contains("holds no key"), "{e}");
+        std::fs::write(&path, "0123456789abcdef0123 read\n").unwrap();
+        let keys = ApiKeys::load(&path).unwrap();
+        assert_eq!(keys.len(), 1);
+        assert!(keys.check("0123456789abcdef0123").is_some());
+    }
 
     #[test]
     fn parses_keys_scopes_and_comments() {

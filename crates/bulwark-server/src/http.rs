@@ -19,9 +19,10 @@ use serde_json::{Value, json};
 
 use crate::auth::{Scope, presented_key};
 use crate::harbor::{self, ReportKind};
-use crate::scan::{SbomFormat, StoredInventory};
+use crate::scan::StoredInventory;
 use crate::store::JobState;
 use crate::{ServerError, State, now, rfc3339, worker};
+use bulwark_scan::sbom::SbomFormat;
 
 type Shared = Arc<State>;
 

@@ -83,6 +83,10 @@ pub struct Config {
     pub refresh_after: u32,
     /// Log as JSON lines (else human-readable text).
     pub log_json: bool,
+    /// Deadlines of every outgoing conversation: registry pulls and digest look-ups,
+    /// signature look-ups, database downloads, the change webhook (the CLI's `--timeout`,
+    /// `--connect-timeout`, `--read-timeout`).
+    pub timeouts: bulwark_net::Timeouts,
 }
 
 /// Errors that stop the server from starting or running.

@@ -156,11 +156,14 @@ pub(crate) async fn evaluate(state: &Arc<State>, image: &str) -> Result<Verdict,
         });
     }
     let insecure = state.insecure(reference.registry());
+    let state_timeouts = state.config.timeouts;
     let resolved = {
         let target = image.to_owned();
-        tokio::task::spawn_blocking(move || crate::scan::resolve_digest(&target, insecure))
-            .await
-            .map_err(|e| (500, e.to_string()))?
+        tokio::task::spawn_blocking(move || {
+            crate::scan::resolve_digest(&target, insecure, state_timeouts)
+        })
+        .await
+        .map_err(|e| (500, e.to_string()))?
     };
     let digest = match resolved {
         Ok(d) => d,
@@ -257,10 +260,11 @@ pub(crate) async fn evaluate(state: &Arc<State>, image: &str) -> Result<Verdict,
     if !policy.keys.is_empty() {
         let keys = policy.keys.clone();
         let (target, d) = (image.to_owned(), digest.clone());
-        let checked =
-            tokio::task::spawn_blocking(move || verify_signatures(&target, &d, insecure, &keys))
-                .await
-                .map_err(|e| (500, e.to_string()))?;
+        let checked = tokio::task::spawn_blocking(move || {
+            verify_signatures(&target, &d, insecure, &keys, state_timeouts)
+        })
+        .await
+        .map_err(|e| (500, e.to_string()))?;
         match checked {
             Ok(by) if !by.is_empty() => signed_by = by,
             Ok(_) => reasons.push(format!(
@@ -288,11 +292,13 @@ fn verify_signatures(
     digest: &str,
     insecure: bool,
     keys: &[(PathBuf, PublicKey)],
+    timeouts: bulwark_net::Timeouts,
 ) -> Result<Vec<String>, String> {
     let reference = bulwark_oci::Reference::parse(image).map_err(|e| e.to_string())?;
     let client = Arc::new(bulwark_oci::RegistryClient::new(
         bulwark_oci::RegistryOptions {
             insecure,
+            timeouts,
             ..bulwark_oci::RegistryOptions::default()
         },
     ));

@@ -6,11 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use bulwark_catalog::{OsInfo, Package, SbomInput, Subject, write_cyclonedx, write_spdx};
+use bulwark_catalog::{OsInfo, Package, Subject};
 use bulwark_oci::{Credential, CredentialStore, ImageSource, RegistryOptions, ResolveOptions};
 use bulwark_report::{Artifact, ArtifactKind, Finding};
 use bulwark_scan::ignore::Policy;
 use bulwark_scan::pipeline::{self, ScanRequest, Scanners, Target};
+use bulwark_scan::sbom::SbomFormat;
 use bulwark_scan::{LayerCache, LayerInfo, ScanOptions};
 use bulwark_vulndb::Store;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,7 @@ impl std::fmt::Debug for PullTarget {
 pub fn inventory(
     target: &PullTarget,
     cache_dir: Option<&Path>,
+    timeouts: bulwark_net::Timeouts,
 ) -> Result<StoredInventory, ScanFailure> {
     let credentials = match &target.credential {
         Some(c) => CredentialStore {
@@ -85,6 +87,7 @@ pub fn inventory(
         registry: RegistryOptions {
             insecure: target.insecure,
             credentials,
+            timeouts,
             ..RegistryOptions::default()
         },
         ..ResolveOptions::default()
@@ -225,34 +228,41 @@ pub fn vulnerabilities(inv: &StoredInventory, db: &VulnDb) -> Result<Vec<Finding
     Ok(result.vulnerability_findings())
 }
 
-/// The SBOM formats Harbor asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SbomFormat {
-    /// `application/spdx+json`: SPDX 2.3 JSON.
-    Spdx,
-    /// `application/vnd.cyclonedx+json`: CycloneDX 1.6 JSON.
-    CycloneDx,
-}
-
-/// Writes the SBOM of `inv` (packages only, as `bulwark image -f cyclonedx|spdx-json`).
+/// Writes the SBOM of `inv` (packages only, as `bulwark image -f cyclonedx|spdx-json` without
+/// the vulnerability scanner).
 pub fn sbom(inv: &StoredInventory, format: SbomFormat, timestamp: &str) -> String {
     let subject = inv.subject();
-    let input = SbomInput {
-        subject: &subject,
-        os: inv.os.as_ref(),
-        packages: &inv.packages,
+    bulwark_scan::sbom::write(
+        format,
+        bulwark_scan::sbom::SbomSubject {
+            subject: &subject,
+            os: inv.os.as_ref(),
+            packages: &inv.packages,
+        },
+        &[],
         timestamp,
-        tool: ("bulwark", env!("CARGO_PKG_VERSION")),
-    };
-    match format {
-        SbomFormat::Spdx => write_spdx(&input),
-        SbomFormat::CycloneDx => write_cyclonedx(&input),
-    }
+    )
 }
 
 /// The default database path (`<cache dir>/db/osv.db`), as the CLI's.
 pub fn default_db_path() -> Option<PathBuf> {
-    bulwark_scan::default_cache_dir().map(|d| d.join("db").join("osv.db"))
+    bulwark_scan::db::default_path()
+}
+
+/// The default result store: an embedded file, `<cache dir>/server/bulwark-server.db`.
+pub fn default_store() -> Option<String> {
+    default_cache_dir().map(|c| {
+        c.join("server")
+            .join("bulwark-server.db")
+            .display()
+            .to_string()
+    })
+}
+
+/// The default number of concurrent jobs: one per CPU.
+#[must_use]
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// The default cache directory, as the CLI's.
@@ -262,12 +272,24 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 
 /// Brings the database at `path` up to date when older than `max_age` (downloads osv.dev's
 /// archives, as `bulwark db update`); `Ok(true)` when it changed.
-pub fn update_db(path: &Path, max_age: std::time::Duration) -> Result<bool, ScanFailure> {
-    let ecosystems = bulwark_scan::db::default_ecosystems();
-    let mut opts = bulwark_vulndb::UpdateOptions::new(path.to_path_buf(), ecosystems);
-    // As `bulwark db update` from osv.dev: NVD's CVE data rates the records that carry no
-    // severity.
-    opts.cve_feeds = bulwark_vulndb::nvd_feed_urls(bulwark_vulndb::NVD_FEED_BASE_URL);
+pub fn update_db(
+    path: &Path,
+    max_age: std::time::Duration,
+    timeouts: bulwark_net::Timeouts,
+) -> Result<bool, ScanFailure> {
+    // The CLI's database settings with its defaults: osv.dev's archives of every ecosystem
+    // the matcher knows, NVD's CVE data to rate the records that carry no severity.
+    let db = bulwark_scan::db::Database {
+        path: path.to_path_buf(),
+        repositories: Vec::new(),
+        max_age,
+        update: true,
+        timeouts,
+        notifier: bulwark_net::Notifier::none(),
+        cve_feeds: None,
+    };
+    let opts = db.update_options(
+bulwark_scan::db::default_ecosystems());
     bulwark_vulndb::ensure_fresh(&opts, max_age, false, &mut |_| {})
         .map(|(_, outcome)| matches!(outcome, bulwark_vulndb::UpdateOutcome::Updated(_)))
         .map_err(|e| ScanFailure {
@@ -281,11 +303,16 @@ pub fn update_db(path: &Path, max_age: std::time::Duration) -> Result<bool, Scan
 
 /// The manifest digest `image` points at in its registry (the platform manifest of an index,
 /// as a scan would pick it), using the server's own credentials.
-pub fn resolve_digest(image: &str, insecure: bool) -> Result<String, ScanFailure> {
+pub fn resolve_digest(
+    image: &str,
+    insecure: bool,
+    timeouts: bulwark_net::Timeouts,
+) -> Result<String, ScanFailure> {
     let opts = ResolveOptions {
         sources: vec![ImageSource::Registry],
         registry: RegistryOptions {
             insecure,
+            timeouts,
             ..RegistryOptions::default()
         },
         ..ResolveOptions::default()

@@ -19,9 +19,10 @@ pub(crate) async fn load_db(state: &Arc<State>) -> bool {
     let update = (!state.config.offline)
         .then_some(state.config.db_max_age)
         .flatten();
+    let timeouts = state.config.timeouts;
     let result = tokio::task::spawn_blocking(move || {
         if let Some(age) = update
-            && let Err(e) = crate::scan::update_db(&path, age)
+            && let Err(e) = crate::scan::update_db(&path, age, timeouts)
         {
             tracing::warn!(error = %e, "vulnerability database update failed; using the existing one");
         }
@@ -444,7 +445,7 @@ async fn process(state: &Arc<State>, job: &Job) -> Result<String, ScanFailure> {
     if let (Some(ch), Some(url)) = (&change, &state.config.webhook_url)
         && !ch.added.is_empty()
     {
-        send_webhook(url.clone(), ch).await;
+        send_webhook(url.clone(), ch, state.config.timeouts).await;
     }
     Ok(db.version.clone())
 }
@@ -466,8 +467,8 @@ async fn pull(state: &Arc<State>, job: &Job) -> Result<StoredInventory, ScanFail
         insecure: job.insecure,
         credential,
     };
-    let cache = state.config.cache_dir.clone();
-    blocking(move || crate::scan::inventory(&target, cache.as_deref())).await
+    let (cache, timeouts) = (state.config.cache_dir.clone(), state.config.timeouts);
+    blocking(move || crate::scan::inventory(&target, cache.as_deref(), timeouts)).await
 }
 
 /// A finding as a change pair.
@@ -516,7 +517,7 @@ pub(crate) fn diff(before: &[Finding], after: &[Finding]) -> (Vec<VulnPair>, Vec
     (added, removed)
 }
 
-async fn send_webhook(url: String, change: &NewChange) {
+async fn send_webhook(url: String, change: &NewChange, timeouts: bulwark_net::Timeouts) {
     let body = serde_json::json!({
         "type": "bulwark.vulnerabilities.changed",
         "image": change.image,
@@ -529,8 +530,9 @@ async fn send_webhook(url: String, change: &NewChange) {
     })
     .to_string();
     let result = tokio::task::spawn_blocking(move || {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(10)))
+        let agent: ureq::Agent = bulwark_net::Deadline::start(timeouts)
+            .agent_config()
+            .timeout_global(Some(timeouts.total))
             .http_status_as_error(false)
             .build()
             .into();

@@ -1,86 +1,450 @@
-//! A loopback HTTP/1.1 stand-in for network services outside this machine (osv.dev's bucket,
-//! NVD's feeds): serves fixed files from memory on `127.0.0.1`, answers 404 for anything else,
-//! and records the paths requested.
+//! One loopback HTTP/1.1 stand-in for the services outside this machine (osv.dev's bucket,
+//! NVD's feeds, registries, Sigstore and TUF endpoints) and for misbehaving peers in deadline and
+//! hostile-input tests. One type, [`Server`], started one of these ways:
+//!
+//! - [`Server::start`]: fixed files from memory (`200` with an `ETag`, `404` for anything
+//!   else); [`StaticServer`] is the same type under the name its first users knew;
+//! - [`serve`]: every request answered through a handler (scripted replies, a registry
+//!   serving a blob whose digest does not match, replies that drip or hang);
+//! - [`hang`], [`silent`], [`drip_body`], [`unaccepting`]: a server that accepts and never
+//!   reads, one that reads and never answers, one that drips its body, one that never accepts.
+//!
+//! Everything listens on 127.0.0.1 only. Dropping a [`Server`] closes every connection.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-/// A running stand-in; it stops with the test process.
-pub struct StaticServer {
-    /// `http://127.0.0.1:PORT`.
-    pub base: String,
-    requests: Arc<Mutex<Vec<String>>>,
+/// One request as the server saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// `GET`, `HEAD`, ...
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Header lines, names lower-cased.
+    pub headers: Vec<(String, String)>,
 }
 
-impl StaticServer {
-    /// Serves `files` (URL path such as `/Debian/all.zip` → body).
-    ///
-    /// # Panics
-    /// When no loopback port can be bound.
-    #[must_use]
-    pub fn start(files: Vec<(String, Vec<u8>)>) -> StaticServer {
-        #[allow(clippy::expect_used)]
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        #[allow(clippy::expect_used)]
-        let base = format!("http://{}", listener.local_addr().expect("local addr"));
-        let files: Arc<BTreeMap<String, Vec<u8>>> = Arc::new(files.into_iter().collect());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let log = requests.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(conn) = conn else { continue };
-                let (files, log) = (files.clone(), log.clone());
-                std::thread::spawn(move || serve(conn, &files, &log));
-            }
-        });
-        StaticServer { base, requests }
-    }
-
-    /// The paths requested so far, in order.
-    #[must_use]
-    pub fn requests(&self) -> Vec<String> {
-        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
-    }
+/// How the server answers one request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// A complete response.
+    Full {
+        /// Status code.
+        status: u16,
+        /// Extra headers (`Content-Length` is added).
+        headers: Vec<(String, String)>,
+        /// Body.
+        body: Vec<u8>,
+    },
+    /// Read the request, then say nothing and keep the connection open.
+    Silent,
+    /// Send the status line and headers (with the body's `Content-Length`) at once, then the
+    /// body one byte per `every`.
+    DripBody {
+        /// Status code.
+        status: u16,
+        /// Extra headers.
+        headers: Vec<(String, String)>,
+        /// Body.
+        body: Vec<u8>,
+        /// Delay between bytes.
+        every: Duration,
+    },
+    /// Send the status line and headers at once, then the body `chunk` bytes per `every`
+    /// (a slow but healthy download).
+    Trickle {
+        /// Body.
+        body: Vec<u8>,
+        /// Bytes per step.
+        chunk: usize,
+        /// Delay between steps.
+        every: Duration,
+    },
+    /// Announce the whole body's `Content-Length`, send its first `sent` bytes, close the
+    /// connection (a download cut short).
+    Truncated {
+        /// Status code.
+        status: u16,
+        /// Extra headers.
+        headers: Vec<(String, String)>,
+        /// The body announced.
+        body: Vec<u8>,
+        /// Bytes of it actually sent.
+        sent: usize,
+    },
+    /// Send the response head itself one byte per `every` (never finishing in practice).
+    DripHead {
+        /// Delay between bytes.
+        every: Duration,
+    },
 }
 
-fn serve(conn: TcpStream, files: &BTreeMap<String, Vec<u8>>, log: &Mutex<Vec<String>>) {
-    let Ok(read_half) = conn.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut first = String::new();
-    if reader.read_line(&mut first).is_err() {
-        return;
-    }
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
+impl Reply {
+    /// `200` with `body` and a content type.
+    #[must_use]
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply::Full {
+            status: 200,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
         }
     }
-    let path = first
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
-    if let Ok(mut l) = log.lock() {
-        l.push(path.clone());
+
+    /// An empty response with `status`.
+    #[must_use]
+    pub fn status(status: u16) -> Reply {
+        Reply::Full {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
-    let mut out = conn;
-    let _ = match files.get(&path) {
-        Some(body) => out
-            .write_all(
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: \"{}\"\r\nConnection: close\r\n\r\n",
-                    body.len(),
-                    body.len()
-                )
-                .as_bytes(),
-            )
-            .and_then(|()| out.write_all(body)),
-        None => out.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+}
+
+type Handler = dyn Fn(&Request) -> Reply + Send + Sync;
+
+/// A running stand-in; stops (and drops its connections) when dropped.
+#[derive(Debug)]
+pub struct Server {
+    /// `http://127.0.0.1:PORT` (the same as [`Server::url`]).
+    pub base: String,
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    requests: Arc<Mutex<Vec<Request>>>,
+    // sockets the server keeps open on purpose (never-accepted fillers, hung connections)
+    held: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Server {
+    /// `127.0.0.1:PORT`.
+    #[must_use]
+    pub fn host(&self) -> String {
+        self.addr.to_string()
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    #[must_use]
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The port.
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The paths (with query) requested so far, in order.
+    #[must_use]
+    pub fn requests(&self) -> Vec<String> {
+        self.received().into_iter().map(|r| r.path).collect()
+    }
+
+    /// The requests received so far, in order: method, path and headers.
+    #[must_use]
+    pub fn received(&self) -> Vec<Request> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// Serves `files` (URL path such as `/Debian/all.zip` → body): `200` with the body and an
+    /// `ETag`, `404` for any other path.
+    #[must_use]
+    pub fn start(files: Vec<(String, Vec<u8>)>) -> Server {
+        let files: BTreeMap<String, Vec<u8>> = files.into_iter().collect();
+        serve(move |req| match files.get(&req.path) {
+            Some(body) => Reply::Full {
+                status: 200,
+                headers: vec![("ETag".into(), format!("\"{}\"", body.len()))],
+                body: body.clone(),
+            },
+            None => Reply::status(404),
+        })
+    }
+}
+
+/// The static-file server's first name; the same type as [`Server`].
+pub type StaticServer = Server;
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Ok(mut held) = self.held.lock() {
+            for s in held.drain(..) {
+                let _ = s.shutdown(Shutdown::Both);
+            }
+        }
+        // unblock accept()
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+    }
+}
+
+// test helper: a machine without a loopback port cannot run these tests at all
+#[allow(clippy::panic)]
+fn bind() -> TcpListener {
+    match TcpListener::bind("127.0.0.1:0") {
+        Ok(l) => l,
+        Err(e) => panic!("http stand-in: cannot bind a loopback port: {e}"),
+    }
+}
+
+#[allow(clippy::panic)]
+fn new_server(listener: &TcpListener) -> Server {
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|e| panic!("http stand-in: {e}"));
+    Server {
+        base: format!("http://{addr}"),
+        addr,
+        stop: Arc::new(AtomicBool::new(false)),
+        requests: Arc::new(Mutex::new(Vec::new())),
+        held: Arc::new(Mutex::new(Vec::new())),
+    }
+}
+
+/// Serves every request through `handler` (HTTP/1.1, one thread per connection, keep-alive).
+pub fn serve(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
+    let listener = bind();
+    let server = new_server(&listener);
+    let handler: Arc<Handler> = Arc::new(handler);
+    let (stop, log, held) = (
+        Arc::clone(&server.stop),
+        Arc::clone(&server.requests),
+        Arc::clone(&server.held),
+    );
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(conn) = conn else { continue };
+            if let (Ok(clone), Ok(mut h)) = (conn.try_clone(), held.lock()) {
+                h.push(clone);
+            }
+            let (handler, stop, log) = (Arc::clone(&handler), Arc::clone(&stop), Arc::clone(&log));
+            std::thread::spawn(move || connection(conn, &*handler, &stop, &log));
+        }
+    });
+    server
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_owned();
+    let path = parts.next()?.to_owned();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).ok()? == 0 {
+            return None;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+        }
+    }
+    let len = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    std::io::copy(
+        &mut std::io::Read::take(&mut *reader, len),
+        &mut std::io::sink(),
+    )
+    .ok()?;
+    Some(Request {
+        method,
+        path,
+        headers,
+    })
+}
+
+fn head(status: u16, headers: &[(String, String)], len: usize) -> String {
+    let mut out = format!("HTTP/1.1 {status} Stand-in\r\nContent-Length: {len}\r\n");
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn idle_until_stopped(stop: &AtomicBool) {
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn drip(conn: &mut TcpStream, bytes: &[u8], every: Duration, stop: &AtomicBool) -> bool {
+    for b in bytes {
+        if stop.load(Ordering::SeqCst) || conn.write_all(std::slice::from_ref(b)).is_err() {
+            return false;
+        }
+        let _ = conn.flush();
+        std::thread::sleep(every);
+    }
+    true
+}
+
+fn connection(conn: TcpStream, handler: &Handler, stop: &AtomicBool, log: &Mutex<Vec<Request>>) {
+    let Ok(mut writer) = conn.try_clone() else {
+        return;
     };
-    let _ = out.flush();
+    let mut reader = BufReader::new(conn);
+    while let Some(req) = read_request(&mut reader) {
+        if let Ok(mut l) = log.lock() {
+            l.push(req.clone());
+        }
+        let is_head = req.method == "HEAD";
+        match handler(&req) {
+            Reply::Full {
+                status,
+                headers,
+                body,
+            } => {
+                let mut out = head(status, &headers, body.len()).into_bytes();
+                if !is_head {
+                    out.extend_from_slice(&body);
+                }
+                if writer.write_all(&out).is_err() {
+                    return;
+                }
+            }
+            Reply::Silent => return idle_until_stopped(stop),
+            Reply::DripBody {
+                status,
+                headers,
+                body,
+                every,
+            } => {
+                if writer
+                    .write_all(head(status, &headers, body.len()).as_bytes())
+                    .is_err()
+                    || !drip(&mut writer, &body, every, stop)
+                {
+                    return;
+                }
+            }
+            Reply::Trickle { body, chunk, every } => {
+                let content = [(
+                    "Content-Type".to_owned(),
+                    "application/octet-stream".to_owned(),
+                )];
+                if writer
+                    .write_all(head(200, &content, body.len()).as_bytes())
+                    .is_err()
+                {
+                    return;
+                }
+                for part in body.chunks(chunk.max(1)) {
+                    if stop.load(Ordering::SeqCst) || writer.write_all(part).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(every);
+                }
+            }
+            Reply::Truncated {
+                status,
+                headers,
+                body,
+                sent,
+            } => {
+                let _ = writer
+                    .write_all(head(status, &headers, body.len()).as_bytes())
+                    .and_then(|()| writer.write_all(body.get(..sent).unwrap_or(&body)))
+                    .and_then(|()| writer.flush());
+                let _ = writer.shutdown(Shutdown::Both);
+                return;
+            }
+            Reply::DripHead { every } => {
+                let head = head(200, &[], 0).into_bytes();
+                let endless = head
+                    .iter()
+                    .cycle()
+                    .take(1 << 20)
+                    .copied()
+                    .collect::<Vec<_>>();
+                drip(&mut writer, &endless, every, stop);
+                return;
+            }
+        }
+    }
+}
+
+/// Accepts connections and never reads or writes a byte (they stay open until dropped).
+#[must_use]
+pub fn hang() -> Server {
+    let listener = bind();
+    let server = new_server(&listener);
+    let (stop, held) = (Arc::clone(&server.stop), Arc::clone(&server.held));
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if let (Ok(c), Ok(mut h)) = (conn, held.lock()) {
+                h.push(c);
+            }
+        }
+    });
+    server
+}
+
+/// Reads each request and never answers.
+#[must_use]
+pub fn silent() -> Server {
+    serve(|_| Reply::Silent)
+}
+
+/// Answers every request with headers at once and then `body` one byte per `every`.
+#[must_use]
+pub fn drip_body(body: Vec<u8>, every: Duration) -> Server {
+    serve(move |_| Reply::DripBody {
+        status: 200,
+        headers: vec![("Content-Type".into(), "application/octet-stream".into())],
+        body: body.clone(),
+        every,
+    })
+}
+
+/// A listener whose accept queue is full, so a new connection never completes (the kernel
+/// drops its SYN): exercises connect deadlines on loopback. `None` if the queue could not be
+/// filled (a kernel that accepts beyond the backlog).
+#[must_use]
+pub fn unaccepting() -> Option<Server> {
+    let listener = bind();
+    let server = new_server(&listener);
+    let mut fillers = Vec::new();
+    let mut full = false;
+    for _ in 0..4096 {
+        let Ok(s) = TcpStream::connect_timeout(&server.addr, Duration::from_millis(300)) else {
+            full = true;
+            break;
+        };
+        fillers.push(s);
+    }
+    if !full {
+        return None;
+    }
+    if let Ok(mut h) = server.held.lock() {
+        h.extend(fillers);
+    }
+    // keep the listener open (never accepting) for as long as the server lives
+    let stop = Arc::clone(&server.stop);
+    std::thread::spawn(move || {
+        idle_until_stopped(&stop);
+        drop(listener);
+    });
+    Some(server)
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use bulwark_net::{Notifier, Timeouts};
-use bulwark_testutil::stub::{self, Reply};
+use bulwark_testutil::http::{self, Reply};
 use bulwark_vulndb::{Store, UpdateOptions, VulnDbError, update};
 
 fn osv_zip() -> Vec<u8> {
@@ -40,9 +40,9 @@ fn options(base: &str, mirrors: Vec<String>, db: &std::path::Path, t: Timeouts) 
 
 #[test]
 fn silent_primary_falls_through_to_the_mirror_after_the_read_deadline() {
-    let silent = stub::silent();
+    let silent = http::silent();
     let zip = osv_zip();
-    let good = stub::serve(move |_| Reply::ok("application/zip", zip.clone()));
+    let good = http::serve(move |_| Reply::ok("application/zip", zip.clone()));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("osv.db");
     let t = Timeouts {
@@ -70,7 +70,7 @@ fn dripping_mirror_ends_at_the_total_deadline_and_keeps_the_old_store() {
     let db = dir.path().join("osv.db");
     // a good store first
     let zip = osv_zip();
-    let good = stub::serve(move |_| Reply::ok("application/zip", zip.clone()));
+    let good = http::serve(move |_| Reply::ok("application/zip", zip.clone()));
     update(
         &options(&good.url(), vec![], &db, Timeouts::default()),
         &mut |_| {},
@@ -78,8 +78,8 @@ fn dripping_mirror_ends_at_the_total_deadline_and_keeps_the_old_store() {
     .unwrap();
     let before = std::fs::read(&db).unwrap();
 
-    let drip = stub::drip_body(osv_zip(), Duration::from_millis(200));
-    let later = stub::silent();
+    let drip = http::drip_body(osv_zip(), Duration::from_millis(200));
+    let later = http::silent();
     let t = Timeouts {
         connect: Duration::from_secs(2),
         read: Duration::from_secs(1),
@@ -122,7 +122,7 @@ fn dripping_mirror_ends_at_the_total_deadline_and_keeps_the_old_store() {
 fn retries_never_sleep_past_the_total_deadline() {
     // 503 with a long Retry-After-like backoff: the sleep that would cross the deadline is
     // refused at once instead of being slept through
-    let busy = stub::serve(|_| Reply::status(503));
+    let busy = http::serve(|_| Reply::status(503));
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("osv.db");
     let mut o = options(

@@ -2,11 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers outside #[test] fns
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use bulwark_testutil::http;
 use bulwark_vulndb::{
     Progress, Store, UpdateOptions, UpdateOutcome, VulnDbError, ensure_fresh, update,
 };
@@ -26,98 +26,66 @@ enum Reply {
     },
 }
 
-#[derive(Default)]
-struct Log {
-    requests: Vec<(String, Option<String>)>, // (path, If-None-Match)
-}
-
+/// The loopback stand-in answering each request with the next scripted reply (`599` when the
+/// script has run out).
 struct Server {
     base: String,
-    log: Arc<Mutex<Log>>,
+    http: http::Server,
     script: Arc<Mutex<VecDeque<Reply>>>,
 }
 
 impl Server {
     fn start(script: Vec<Reply>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let log = Arc::new(Mutex::new(Log::default()));
         let script = Arc::new(Mutex::new(VecDeque::from(script)));
-        let (l2, s2) = (log.clone(), script.clone());
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                let Ok(conn) = conn else { continue };
-                handle(conn, &l2, &s2);
-            }
+        let next = script.clone();
+        let http = http::serve(move |_| match next.lock().unwrap().pop_front() {
+            Some(Reply::Zip { body, etag }) => http::Reply::Full {
+                status: 200,
+                headers: vec![
+                    ("ETag".into(), etag.into()),
+                    (
+                        "Last-Modified".into(),
+                        "Fri, 27 Nov 2026 07:00:00 GMT".into(),
+                    ),
+                ],
+                body,
+            },
+            Some(Reply::NotModified) => http::Reply::status(304),
+            Some(Reply::Status(code)) => http::Reply::status(code),
+            Some(Reply::Truncated { body, sent }) => http::Reply::Truncated {
+                status: 200,
+                headers: vec![("ETag".into(), "\"broken\"".into())],
+                body,
+                sent,
+            },
+            None => http::Reply::status(599),
         });
-        Server { base, log, script }
+        Server {
+            base: http.url(),
+            http,
+            script,
+        }
     }
 
     fn push(&self, r: Reply) {
         self.script.lock().unwrap().push_back(r);
     }
 
+    /// (path, If-None-Match) of every request so far.
     fn requests(&self) -> Vec<(String, Option<String>)> {
-        self.log.lock().unwrap().requests.clone()
+        self.http
+            .received()
+            .into_iter()
+            .map(|r| {
+                let inm = r
+                    .headers
+                    .iter()
+                    .find(|(k, _)| k == "if-none-match")
+                    .map(|(_, v)| v.clone());
+                (r.path, inm)
+            })
+            .collect()
     }
-}
-
-fn handle(conn: TcpStream, log: &Mutex<Log>, script: &Mutex<VecDeque<Reply>>) {
-    let mut reader = BufReader::new(conn.try_clone().unwrap());
-    let mut first = String::new();
-    if reader.read_line(&mut first).is_err() {
-        return;
-    }
-    let path = first
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
-    let mut inm = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':')
-            && k.eq_ignore_ascii_case("if-none-match")
-        {
-            inm = Some(v.trim().to_owned());
-        }
-    }
-    log.lock().unwrap().requests.push((path, inm));
-    let reply = script.lock().unwrap().pop_front();
-    let mut conn = conn;
-    let _ = match reply {
-        Some(Reply::Zip { body, etag }) => {
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: {etag}\r\nLast-Modified: Fri, 27 Nov 2026 07:00:00 GMT\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            conn.write_all(head.as_bytes())
-                .and_then(|()| conn.write_all(&body))
-        }
-        Some(Reply::NotModified) => {
-            conn.write_all(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n")
-        }
-        Some(Reply::Status(code)) => conn.write_all(
-            format!("HTTP/1.1 {code} Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        ),
-        Some(Reply::Truncated { body, sent }) => {
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: \"broken\"\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            conn.write_all(head.as_bytes())
-                .and_then(|()| conn.write_all(&body[..sent]))
-        }
-        None => conn.write_all(
-            b"HTTP/1.1 599 Unscripted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-        ),
-    };
-    let _ = conn.flush();
-    let _ = conn.shutdown(std::net::Shutdown::Both);
 }
 
 fn record(id: &str, name: &str, fixed: &str) -> String {
@@ -408,7 +376,7 @@ fn cve_feeds_are_downloaded_and_rate_unrated_records() {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(feed.as_bytes()).unwrap();
     let gz = gz.finish().unwrap();
-    let server = bulwark_testutil::http::StaticServer::start(vec![
+    let server = http::Server::start(vec![
         ("/PyPI/all.zip".into(), osv.into_inner()),
         ("/feeds/nvdcve-2.0-2024.json.gz".into(), gz),
     ]);

@@ -955,4 +955,52 @@ mod tests {
             ))
         ));
     }
+
+    /// Configuration files (Trivy's secret configuration, the server's policy): YAML 1.2 core
+    /// scalars, anchors within budget, errors that say where.
+    #[test]
+    fn config_files_use_the_core_schema() {
+        let v = config_to_json(
+            "a: 1\nb: -2\nc: 1.5\nd: true\ne: ~\nf: '1'\ng: yes\nh: 0x1f\ni: 1e3\nj: .inf\n1: k\n",
+        )
+        .unwrap();
+        assert_eq!(v["a"], 1);
+        assert_eq!(v["b"], -2);
+        assert_eq!(v["c"], 1.5);
+        assert_eq!(v["d"], true);
+        assert!(v["e"].is_null());
+        assert_eq!(v["f"], "1");
+        assert_eq!(v["g"], "yes");
+        assert_eq!(v["h"], 31);
+        assert_eq!(v["i"], 1000.0);
+        assert_eq!(v["j"], ".inf");
+        assert_eq!(v["1"], "k");
+        assert!(config_to_json("").unwrap().is_null());
+        let v = config_to_json("a: &x [1, 2]\nb: *x\n").unwrap();
+        assert_eq!(v["b"], serde_json::json!([1, 2]));
+    }
+
+    #[test]
+    fn config_file_errors_say_where() {
+        let err = config_to_json("a: 1\na: 2\n").unwrap_err();
+        assert!(matches!(err, YamlError::DuplicateKey { ref key, .. } if key == "a"));
+        assert_eq!(err.pos().line, 2);
+        assert!(matches!(
+            config_to_json("a: 1\n---\nb: 2\n"),
+            Err(YamlError::SecondDocument { .. })
+        ));
+        assert!(config_to_json("a: [1, 2\n").is_err());
+        assert!(config_to_json(&"[".repeat(10_000)).is_err());
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        assert!(matches!(
+            config_to_json(&bomb),
+            Err(YamlError::AliasBomb { .. } | YamlError::TooManyNodes { .. })
+        ));
+    }
 }

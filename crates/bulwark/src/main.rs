@@ -49,7 +49,7 @@ enum Command {
     Rules(commands::rules::Args),
     /// Scan a container image: packages (SBOM) and findings.
     Image(commands::image::ImageArgs),
-    /// Scan a directory (source tree): installed packages and lock files.
+    /// Scan a directory (source tree) or one lock file: installed packages and lock files.
     Fs(commands::image::DirArgs),
     /// Scan a root filesystem on disk like an image: installed packages only.
     Rootfs(commands::image::DirArgs),

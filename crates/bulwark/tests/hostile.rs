@@ -14,8 +14,8 @@ mod hostile_support;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use bulwark_testutil::http::{self, Reply, Server};
 use bulwark_testutil::image::fake_token;
-use bulwark_testutil::stub::{self, Reply, StubServer};
 use hostile_support::{
     Layer, Sandbox, Tar, base_layer, billion_laughs_yaml, blob_path, deep_json, docker_archive,
     gzip_bomb, image, listing, osv_record, osv_zip, write_layout,
@@ -396,12 +396,12 @@ fn tampered_layer_is_refused_even_with_a_warm_cache() {
 // ------------------------------------------------------------------ registries
 
 /// A registry stand-in serving `img` as `app:1`; `tamper` replaces every layer blob's bytes.
-fn registry(img: &hostile_support::ImageBlobs, tamper: bool, missing_layer: bool) -> StubServer {
+fn registry(img: &hostile_support::ImageBlobs, tamper: bool, missing_layer: bool) -> Server {
     let manifest = img.manifest.clone();
     let mdigest = hostile_support::sha256(&manifest);
     let blobs = img.blobs.clone();
     let layers = img.layer_digests.clone();
-    stub::serve(move |req| {
+    http::serve(move |req| {
         let path = req.path.as_str();
         if path == "/v2/" {
             return Reply::status(200);
@@ -438,7 +438,7 @@ fn registry(img: &hostile_support::ImageBlobs, tamper: bool, missing_layer: bool
     })
 }
 
-fn registry_scan(sb: &Sandbox, reg: &StubServer, extra: &[&str]) -> hostile_support::Outcome {
+fn registry_scan(sb: &Sandbox, reg: &Server, extra: &[&str]) -> hostile_support::Outcome {
     let target = format!("{}/app:1", reg.host());
     let mut args = vec![
         "image",
@@ -480,7 +480,7 @@ fn registry_manifest_pointing_at_a_missing_blob_is_a_runtime_error() {
 #[test]
 fn registry_that_accepts_and_never_answers_fails_at_the_read_deadline() {
     let sb = Sandbox::new();
-    let reg = stub::silent();
+    let reg = http::silent();
     let out = registry_scan(&sb, &reg, &["--read-timeout", "2s"]);
     out.assert_runtime_error();
     assert!(
@@ -495,7 +495,7 @@ fn registry_that_accepts_and_never_answers_fails_at_the_read_deadline() {
 #[test]
 fn registry_that_hangs_before_reading_fails_at_the_read_deadline() {
     let sb = Sandbox::new();
-    let reg = stub::hang();
+    let reg = http::hang();
     let out = registry_scan(&sb, &reg, &["--read-timeout", "2s"]);
     out.assert_runtime_error();
     assert!(out.stderr.contains("read deadline"), "{}", out.stderr);
@@ -507,7 +507,7 @@ fn dripping_registry_fails_at_the_total_deadline_and_says_it_is_waiting() {
     let sb = Sandbox::new();
     let img = image(&[Layer::gzip(&base_layer())], &serde_json::json!({}));
     let manifest = img.manifest.clone();
-    let reg = stub::serve(move |req| {
+    let reg = http::serve(move |req| {
         if req.path == "/v2/" {
             return Reply::status(200);
         }
@@ -656,7 +656,7 @@ fn db_update(sb: &Sandbox, mirror: &str, extra: &[&str]) -> hostile_support::Out
 #[test]
 fn database_mirror_that_never_answers_fails_at_the_read_deadline() {
     let sb = Sandbox::new();
-    let mirror = stub::silent();
+    let mirror = http::silent();
     let out = db_update(&sb, &mirror.url(), &["--read-timeout", "2s"]);
     out.assert_runtime_error();
     assert!(out.stderr.contains(&mirror.host()), "{}", out.stderr);
@@ -667,7 +667,7 @@ fn database_mirror_that_never_answers_fails_at_the_read_deadline() {
 #[test]
 fn dripping_database_mirror_fails_at_the_total_deadline() {
     let sb = Sandbox::new();
-    let mirror = stub::drip_body(osv_zip(20), Duration::from_millis(500));
+    let mirror = http::drip_body(osv_zip(20), Duration::from_millis(500));
     let out = db_update(
         &sb,
         &mirror.url(),
@@ -687,7 +687,7 @@ fn dripping_database_mirror_fails_at_the_total_deadline() {
 #[test]
 fn scan_without_a_database_and_a_hanging_mirror_is_a_runtime_error() {
     let sb = Sandbox::new();
-    let mirror = stub::hang();
+    let mirror = http::hang();
     let p = project();
     let out = sb.run(
         &[
@@ -710,7 +710,7 @@ fn database_mirror_serving_a_truncated_zip_keeps_no_database() {
     let sb = Sandbox::new();
     let zip = osv_zip(20);
     let cut = zip[..zip.len() / 2].to_vec();
-    let mirror = stub::serve(move |_| Reply::ok("application/zip", cut.clone()));
+    let mirror = http::serve(move |_| Reply::ok("application/zip", cut.clone()));
     let out = db_update(&sb, &mirror.url(), &[]);
     out.assert_runtime_error();
     assert!(!sb.db().exists());

@@ -155,3 +155,45 @@ fn an_unparseable_lock_file_is_reported_and_fails_the_scan() {
         .unwrap();
     assert!(rules.iter().any(|r| r["id"] == "LOCK-PARSE"), "{sarif}");
 }
+
+/// `bulwark fs FILE` scans one lock file, as `trivy fs FILE` does: its packages only, located
+/// relative to its directory; and only the scanners asked for report: `--scanners secret` says
+/// nothing about a lock file it does not read.
+#[test]
+fn one_lock_file_is_scanned_and_only_the_scanners_asked_for_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let db = db(d);
+    let good = project(d, false);
+    let r = run(bulwark(d)
+        .arg("fs")
+        .arg(good.join("poetry.lock"))
+        .arg("--db-path")
+        .arg(&db)
+        .args(["--offline", "--scanners", "vuln", "-f", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let found: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("CVE-2021-33503", "poetry.lock")], "{}", r.stdout);
+    assert_eq!(
+        findings[0]["location"]["artifact"]["name"],
+        good.display().to_string()
+    );
+
+    let broken = project(d, true);
+    let r = run(bulwark(d)
+        .arg("fs")
+        .arg(&broken)
+        .args(["--scanners", "secret", "-f", "json"]));
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("LOCK-PARSE"), "{}", r.stdout);
+}

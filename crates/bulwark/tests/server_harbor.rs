@@ -941,3 +941,52 @@ fn verdict_follows_the_policy() {
     assert_eq!(server.get("/api/v1/verdict?image=UPPER::case", &[]).0, 400);
     assert_eq!(server.get("/api/v1/verdict", &[]).0, 400);
 }
+
+/// `--connect-timeout`, `--read-timeout` and `--timeout` bound the server's registry
+/// conversations as they bound the CLI's: a registry that reads the request and never answers
+/// fails the job at the read deadline, naming it, instead of holding a worker for the default
+/// 30 s read deadline (the poll below gives up long before that).
+#[test]
+fn a_silent_registry_fails_the_scan_at_the_servers_read_deadline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let osv = tmp.path().join("osv");
+    std::fs::create_dir_all(&osv).unwrap();
+    write(
+        &osv.join("PYSEC-T-1.json"),
+        r#"{"id":"PYSEC-T-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"x"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}"#,
+    );
+    let db = tmp.path().join("osv.db");
+    import_db(&db, &[&osv]);
+    let registry = bulwark_testutil::http::silent();
+    let store = tmp.path().join("store.db");
+    let server = Server::start(
+        free_port(),
+        &tmp.path().join("server.log"),
+        &[
+            "--database",
+            store.to_str().unwrap(),
+            "--db-path",
+            db.to_str().unwrap(),
+            "--offline",
+            "--no-cache",
+            "--refresh-after",
+            "1",
+            "--connect-timeout",
+            "2s",
+            "--read-timeout",
+            "1s",
+            "--timeout",
+            "5s",
+        ],
+        None,
+    );
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    let id = server.harbor_scan(&registry.host(), "team/app", &digest, None);
+    let (status, text) = server.poll_report(&id, VULN, "", Duration::from_secs(20));
+    assert_eq!(status, 500, "{text}");
+    assert!(
+        text.contains(&registry.host()) && text.contains("read deadline"),
+        "{text}"
+    );
+    assert!(!registry.requests().is_empty(), "the registry was asked");
+}

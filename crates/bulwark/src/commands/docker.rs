@@ -3,7 +3,7 @@
 use anyhow::Context;
 use bulwark_docker::{AuditOptions, audit};
 use bulwark_oci::DockerDaemon;
-use bulwark_report::{Report, Severity};
+use bulwark_report::Severity;
 
 use crate::output::{GateArgs, OutputArgs, Ui, emit};
 
@@ -57,25 +57,7 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
             daemon.endpoint()
         );
     }
-    let mut report = Report {
-        findings: result.findings,
-        ..Report::default()
-    };
-    report
-        .metadata
-        .insert("engine".into(), serde_json::json!(daemon.endpoint()));
-    report
-        .metadata
-        .insert("containers".into(), serde_json::json!(result.containers));
-    let codes: std::collections::BTreeSet<&str> =
-        report.findings.iter().map(|f| f.code.as_str()).collect();
-    let infos: Vec<_> = bulwark_docker::rules()
-        .chain(bulwark_compose::rules())
-        .filter(|r| codes.contains(r.code.as_str()))
-        .collect();
-    for info in infos {
-        report.add_rule(info);
-    }
+    let mut report = result.into_report(&daemon.endpoint());
     // Any finding fails by default, as for `bulwark k8s`.
     let policy = args.gate.exit_policy(Some(Severity::Unknown));
     emit(&mut report, &args.output, &args.gate, ui, policy)

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use bulwark_dockerfile::{CliOptions, Config};
-use bulwark_report::{Report, Threshold};
 use rayon::prelude::*;
 
 use super::{UsageError, read_input, report_input_error};
@@ -60,24 +59,8 @@ pub struct Args {
 
 fn load_config(args: &Args) -> anyhow::Result<Config> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
-    let mut config = match &args.config {
-        Some(path) => Config::from_file(path).map_err(|e| UsageError(e.to_string()))?,
-        None => Config::discover(&cwd)
-            .map_err(|e| UsageError(e.to_string()))?
-            .map(|(_, c)| c)
-            .unwrap_or_default(),
-    };
-    if args.config.is_none() {
-        // Our own settings file: its `dockerfile:` section uses the same keys.
-        for name in ["bulwark.yaml", "bulwark.yml"] {
-            let path = cwd.join(name);
-            if path.is_file() {
-                let own = Config::from_file(&path).map_err(|e| UsageError(e.to_string()))?;
-                config.merge(&own);
-                break;
-            }
-        }
-    }
+    let mut config =
+        Config::load(args.config.as_deref(), &cwd).map_err(|e| UsageError(e.to_string()))?;
     let cli = CliOptions {
         ignore: args.ignore.clone(),
         trusted_registries: args.trusted_registry.clone(),
@@ -110,23 +93,11 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
                 .map_err(|e| (path, e))
         })
         .collect();
-    let mut report = Report::default();
     let mut unreadable = 0;
+    let mut lints = Vec::with_capacity(results.len());
     for result in results {
         match result {
-            Ok(lint) => {
-                // Moving the first file's vectors avoids copying a large result.
-                if report.findings.is_empty() {
-                    report.findings = lint.findings;
-                } else {
-                    report.findings.extend(lint.findings);
-                }
-                if report.suppressed.is_empty() {
-                    report.suppressed = lint.suppressed;
-                } else {
-                    report.suppressed.extend(lint.suppressed);
-                }
-            }
+            Ok(lint) => lints.push(lint),
             Err((path, e)) => {
                 report_input_error(path, &e);
                 unreadable += 1;
@@ -137,25 +108,8 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         // Nothing was linted: a report ("No findings.") would read as a clean result.
         return Ok(bulwark_report::EXIT_RUNTIME);
     }
-    let codes: std::collections::BTreeSet<String> =
-        report.findings.iter().map(|f| f.code.clone()).collect();
-    for code in codes {
-        if let Some(info) = bulwark_dockerfile::rule(&code) {
-            report.add_rule(info);
-        }
-    }
-    // Hadolint's default threshold is `info`; `.hadolint.yaml` may set another, the flag wins,
-    // and `--no-fail` (or `no-fail: true`) never fails on findings.
-    let configured = match config.failure_threshold {
-        None => Some(bulwark_report::Severity::Info),
-        Some(level) => level.severity(),
-    };
-    let threshold = if config.no_fail {
-        Some(Threshold(None))
-    } else {
-        args.gate.failure_threshold
-    };
-    let policy = bulwark_report::ExitPolicy::from_flags(threshold, args.gate.exit_code, configured);
+    let mut report = bulwark_dockerfile::report(lints);
+    let policy = config.exit_policy(args.gate.failure_threshold, args.gate.exit_code);
     let status = emit(&mut report, &args.output, &args.gate, ui, policy)?;
     if unreadable > 0 {
         // Other files were still linted and reported; the run itself failed.

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use bulwark_catalog::{SbomInput, ScanMode, write_cyclonedx_with_vulnerabilities, write_spdx};
+use bulwark_catalog::ScanMode;
 use bulwark_oci::{
     Credential, CredentialStore, ImageSource, Platform, RegistryOptions, ResolveOptions,
 };
 use bulwark_report::Format;
 use bulwark_scan::pipeline::{ScanRequest, ScanResult, Scanners, Target};
+use bulwark_scan::sbom::SbomFormat;
 use bulwark_scan::secrets::SecretScanning;
 use bulwark_scan::{LayerCache, ScanOptions, default_cache_dir};
 use bulwark_secrets::SecretConfig;
@@ -41,16 +42,19 @@ pub struct ReportArgs {
 /// What the output flags ask for.
 enum Output {
     Report(Format),
-    CycloneDx,
-    Spdx,
+    Sbom(SbomFormat),
 }
 
 impl ReportArgs {
     fn output(&self) -> Result<Output, UsageError> {
-        Ok(match self.format.to_ascii_lowercase().as_str() {
-            "cyclonedx" | "cyclonedx-json" => Output::CycloneDx,
-            "spdx-json" | "spdx" => Output::Spdx,
-            other => Output::Report(other.parse().map_err(UsageError)?),
+        Ok(match SbomFormat::from_name(&self.format) {
+            Some(sbom) => Output::Sbom(sbom),
+            None => Output::Report(
+                self.format
+                    .to_ascii_lowercase()
+                    .parse()
+                    .map_err(UsageError)?,
+            ),
         })
     }
 }
@@ -206,7 +210,8 @@ pub struct ImageArgs {
 /// Flags for `bulwark fs` and `bulwark rootfs`.
 #[derive(Debug, clap::Args)]
 pub struct DirArgs {
-    /// Directory to scan.
+    /// Directory to scan; `fs` also takes one lock file (package-lock.json, poetry.lock,
+    /// go.sum, Cargo.lock, ...), as `trivy fs FILE` does.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     #[command(flatten)]
@@ -379,23 +384,10 @@ fn run(
     // Trivy's default: findings fail the run only with --exit-code (or a threshold here).
     let exit = flags.gate.exit_policy(None);
     match output {
-        Output::CycloneDx | Output::Spdx => {
-            let ts = bulwark_scan::time::now_rfc3339();
-            let inv = &result.inventory;
-            let input = SbomInput {
-                subject: &inv.subject,
-                os: inv.os.as_ref(),
-                packages: &inv.packages,
-                timestamp: &ts,
-                tool: ("bulwark", env!("CARGO_PKG_VERSION")),
-            };
-            let text = if matches!(output, Output::Spdx) {
-                write_spdx(&input)
-            } else {
-                // Like `trivy image --format cyclonedx --scanners vuln`: the BOM carries the
-                // vulnerabilities (after --severity, --ignore-unfixed and ignore files).
-                write_cyclonedx_with_vulnerabilities(&input, &result.sbom_vulnerabilities())
-            };
+        Output::Sbom(format) => {
+            // CycloneDX carries the vulnerabilities kept (as `trivy image --format cyclonedx
+            // --scanners vuln`), after --severity, --ignore-unfixed and ignore files.
+            let text = result.sbom(format);
             write_output(flags.output.as_ref(), text.as_bytes(), ui)?;
             Ok(exit.exit_status(&result.report(false)))
         }

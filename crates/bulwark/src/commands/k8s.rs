@@ -95,14 +95,7 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         suppressed: result.suppressed,
         ..Report::default()
     };
-    let codes: std::collections::BTreeSet<&str> =
-        report.findings.iter().map(|f| f.code.as_str()).collect();
-    let infos: Vec<_> = bulwark_k8s::rules()
-        .filter(|r| codes.contains(r.code.as_str()))
-        .collect();
-    for info in infos {
-        report.add_rule(info);
-    }
+    report.add_rules_used(bulwark_k8s::rules());
     // Any finding fails by default (as `kubectl apply` against an enforcing namespace would).
     let policy = args.gate.exit_policy(Some(Severity::Unknown));
     let status = emit(&mut report, &args.output, &args.gate, ui, policy)?;

@@ -96,49 +96,28 @@ pub struct Args {
     /// Log format on standard error: json (one object per line) or text.
     #[arg(long, value_name = "FORMAT", default_value = "json")]
     pub log_format: String,
+    /// Deadlines of registry pulls, signature look-ups, database downloads and the webhook.
+    #[command(flatten)]
+    pub net: super::net::NetArgs,
 }
 
 fn config(args: &Args) -> anyhow::Result<Config> {
-    let cache = bulwark_server::scan::default_cache_dir();
+    use bulwark_server::scan::{
+        default_cache_dir, default_db_path, default_store, default_workers,
+    };
     let api_keys = match &args.api_key_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                UsageError(format!(
-                    "cannot read the API key file {}: {e}",
-                    path.display()
-                ))
-            })?;
-            let keys = ApiKeys::parse(&text)
-                .map_err(|e| UsageError(format!("API key file {}: {e}", path.display())))?;
-            if keys.is_empty() {
-                return Err(UsageError(format!(
-                    "the API key file {} holds no key",
-                    path.display()
-                ))
-                .into());
-            }
-            Some(keys)
-        }
+        Some(path) => Some(ApiKeys::load(path).map_err(UsageError)?),
         None => None,
     };
+    let no_cache =
+        |flag: &str| UsageError(format!("no cache directory (HOME unset?): pass {flag}"));
     let database = match &args.database {
         Some(d) => d.clone(),
-        None => cache
-            .as_ref()
-            .map(|c| {
-                c.join("server")
-                    .join("bulwark-server.db")
-                    .display()
-                    .to_string()
-            })
-            .ok_or_else(|| {
-                UsageError("no cache directory (HOME unset?): pass --database".into())
-            })?,
+        None => default_store().ok_or_else(|| no_cache("--database"))?,
     };
     let db_path = match &args.db_path {
         Some(p) => p.clone(),
-        None => bulwark_server::scan::default_db_path()
-            .ok_or_else(|| UsageError("no cache directory (HOME unset?): pass --db-path".into()))?,
+        None => default_db_path().ok_or_else(|| no_cache("--db-path"))?,
     };
     let policy = match &args.policy {
         Some(p) => Some(bulwark_server::policy::load_policy(p).map_err(UsageError)?),
@@ -166,11 +145,9 @@ fn config(args: &Args) -> anyhow::Result<Config> {
         cache_dir: if args.no_cache {
             None
         } else {
-            args.cache_dir.clone().or(cache)
+            args.cache_dir.clone().or_else(default_cache_dir)
         },
-        workers: args.workers.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        }),
+        workers: args.workers.unwrap_or_else(default_workers),
         lease: args.lease,
         max_attempts: i64::from(args.max_attempts.max(1)),
         max_body_bytes: args.max_body_bytes,
@@ -180,6 +157,7 @@ fn config(args: &Args) -> anyhow::Result<Config> {
         shutdown_timeout: args.shutdown_timeout,
         refresh_after: args.refresh_after,
         log_json,
+        timeouts: args.net.timeouts(),
     })
 }
 

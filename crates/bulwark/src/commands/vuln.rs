@@ -119,7 +119,9 @@ impl VulnArgs {
         Ok(Policy {
             severity: gate.filter(),
             ignore_unfixed: self.ignore_unfixed,
-            ignore: load_ignore_rules(&self.ignorefile)?,
+            // In the current directory, where a user keeps them (as Trivy).
+            ignore: IgnoreRules::load(&self.ignorefile, Path::new(""))
+                .map_err(|e| UsageError(e.to_string()))?,
         })
     }
 }
@@ -141,40 +143,6 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         _ => return Err(format!("`{s}`: unknown unit `{unit}` (use s, m, h or d)")),
     };
     Ok(Duration::from_secs(secs))
-}
-
-/// Reads the ignore files: those given, else `.bulwarkignore.yaml` / `.bulwarkignore.yml`
-/// and `.trivyignore` in the current directory when present.
-fn load_ignore_rules(files: &[PathBuf]) -> anyhow::Result<IgnoreRules> {
-    let candidates: Vec<PathBuf> = if files.is_empty() {
-        [".bulwarkignore.yaml", ".bulwarkignore.yml", ".trivyignore"]
-            .iter()
-            .map(PathBuf::from)
-            .filter(|p| p.is_file())
-            .collect()
-    } else {
-        files.to_vec()
-    };
-    let mut rules = IgnoreRules::default();
-    for path in candidates {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| UsageError(format!("cannot read ignore file {}: {e}", path.display())))?;
-        rules.extend(parse_ignore_file(&path, &text)?);
-    }
-    Ok(rules)
-}
-
-fn parse_ignore_file(path: &Path, text: &str) -> anyhow::Result<IgnoreRules> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if ext == "yaml" || ext == "yml" {
-        Ok(IgnoreRules::parse_yaml(text, path).map_err(|e| UsageError(e.to_string()))?)
-    } else {
-        Ok(IgnoreRules::parse_trivyignore(text, path))
-    }
 }
 
 #[cfg(test)]
