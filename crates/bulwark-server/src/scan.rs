@@ -288,8 +288,7 @@ pub fn update_db(
         notifier: bulwark_net::Notifier::none(),
         cve_feeds: None,
     };
-    let opts = db.update_options(
-bulwark_scan::db::default_ecosystems());
+    let opts = db.update_options(bulwark_scan::db::default_ecosystems());
     bulwark_vulndb::ensure_fresh(&opts, max_age, false, &mut |_| {})
         .map(|(_, outcome)| matches!(outcome, bulwark_vulndb::UpdateOutcome::Updated(_)))
         .map_err(|e| ScanFailure {
