@@ -4,6 +4,7 @@
 //! Exit status: 0 clean, 1 (or `--exit-code N`) findings at or above the threshold, 2 usage
 //! error, 3 runtime error.
 
+mod allocator;
 mod commands;
 mod output;
 mod progress;
@@ -78,6 +79,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The commands that stream layers and files (see `allocator`).
+    if matches!(
+        cli.command,
+        Command::Image(_) | Command::Fs(_) | Command::Rootfs(_) | Command::Server(_)
+    ) {
+        allocator::fix_mmap_threshold();
+    }
     let ui = Ui {
         no_color: cli.no_color,
         quiet: cli.quiet,
