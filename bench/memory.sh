@@ -4,11 +4,17 @@
 #   - the 1.3 GB bench image of bench/big-image.sh (docker-save archive);
 #   - a generated ~5 GB docker-save archive with one ~3 GB layer (bench/gen_huge_image.py),
 #     deleted afterwards (needs about 11 GB free while it runs);
+#   - the analyzers' budget inputs of bench/gen_budget_images.py: twelve 256 MiB zero-filled
+#     package.json files in a 3 MB gzip layer, and a 2 GiB var/lib/dpkg/status;
 # each with --scanners none and with every scanner (vuln with the conformance OSV records,
-# secret, config), --no-cache. Peak RSS is `/usr/bin/time -f %M` (max resident set, KiB).
+# secret, config), --no-cache. Memory is measured by bench/rss.py: peak anonymous RSS (RssAnon,
+# sampled), the executable's file-backed pages (RssFile) and the kernel's high-water mark of
+# both (VmHWM = `/usr/bin/time -f %M`), with the load average next to each figure (the machine
+# may be shared: RSS does not depend on load, wall time does).
 # Then syft on the test archive, in the same run, for the speed ratio.
 #
-# usage: bench/memory.sh NEW_BIN [OLD_BIN]   (SKIP_HUGE=1 skips the 5 GB image; RUNS=3 runs each)
+# usage: bench/memory.sh NEW_BIN [OLD_BIN]   (SKIP_HUGE=1 skips the 5 GB image,
+#   HUGE=PATH uses one made before; RUNS=3 runs each)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NEW=${1:?usage: bench/memory.sh NEW_BIN [OLD_BIN]}
@@ -22,26 +28,16 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$NEW" db import -q --db-path "$tmp/osv.db" "$CONF/osv" >/dev/null
 
-# median wall time and max peak RSS over RUNS runs of one command
+# one line per run of one command: wall time, peak RssAnon / RssFile / VmHWM, load average
 measure() {
   local label=$1; shift
-  local walls=() rss=0
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || true
-    read -r w m <"$tmp/time"
-    walls+=("$w")
-    [ "$m" -gt "$rss" ] && rss=$m
+    python3 bench/rss.py --label "$label" "$@" || true
   done
-  local med
-  med=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-58s wall %6.2fs  peak RSS %5d MiB\n' "$label" "$med" "$((rss / 1024))"
 }
 
-scan() {
-  local bin=$1 input=$2 scanners=$3
-  "$bin" image --input "$input" -f json -q --scanners "$scanners" --no-cache \
-    --skip-db-update --db-path "$tmp/osv.db"
-}
+# the scan as measured: every image from its file, no layer cache, the imported database
+scan_args=(-f json -q --no-cache --skip-db-update --db-path "$tmp/osv.db")
 
 images=("test-archive:$archive" "test-oci-layout:$layout")
 if [ -x bench/big-image.sh ]; then
@@ -49,7 +45,12 @@ if [ -x bench/big-image.sh ]; then
   big=${BULWARK_TEST_IMAGE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/bulwark-test-image}/big.tar
   [ -f "$big" ] && images+=("big-1.3GB:$big")
 fi
-if [ -z "${SKIP_HUGE:-}" ]; then
+python3 bench/gen_budget_images.py zero-json "$tmp/zero-json.tar"
+python3 bench/gen_budget_images.py dpkg-status "$tmp/dpkg-status.tar"
+images+=("zero-json-12x256MiB:$tmp/zero-json.tar" "dpkg-status-2GiB:$tmp/dpkg-status.tar")
+if [ -n "${HUGE:-}" ]; then
+  images+=("huge-5GB:$HUGE")
+elif [ -z "${SKIP_HUGE:-}" ]; then
   huge=$tmp/huge.tar
   python3 bench/gen_huge_image.py "$archive" "$huge"
   images+=("huge-5GB:$huge")
@@ -59,8 +60,8 @@ for entry in "${images[@]}"; do
   name=${entry%%:*} input=${entry#*:}
   echo "== $name ($(du -h "$input" | cut -f1 | tail -n1))"
   for scanners in none vuln,secret,config; do
-    [ -n "$OLD" ] && measure "old $name --scanners $scanners" scan "$OLD" "$input" "$scanners"
-    measure "new $name --scanners $scanners" scan "$NEW" "$input" "$scanners"
+    [ -n "$OLD" ] && measure "old $name --scanners $scanners" "$OLD" image --input "$input" --scanners "$scanners" "${scan_args[@]}"
+    measure "new $name --scanners $scanners" "$NEW" image --input "$input" --scanners "$scanners" "${scan_args[@]}"
   done
 done
 [ -n "${huge:-}" ] && rm -f "$huge"

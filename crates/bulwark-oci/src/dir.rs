@@ -166,6 +166,11 @@ pub fn walk_dir<V: LayerVisitor + ?Sized>(
                 report.skipped_files.push((path.clone(), meta.size));
             } else if kind == EntryKind::File && visitor.wants(&path, &meta) {
                 buf.clear();
+                if buf.capacity() > 1 << 20 {
+                    // the last file was large: give its memory back rather than keep it
+                    buf = Vec::new();
+                }
+                buf.reserve_exact(usize::try_from(meta.size.min(opts.max_file_bytes)).unwrap_or(0));
                 // O_NOFOLLOW semantics: we checked with symlink_metadata; a race that swaps
                 // in a symlink is caught by comparing inode numbers after opening.
                 match fs::File::open(&full) {

@@ -518,6 +518,8 @@ pub struct LayerContext {
 }
 
 const HARDLINK_CACHE_MAX_FILE: usize = 1 << 20;
+/// Capacity of the file buffer kept from one wanted file to the next; a larger one is freed.
+const REUSED_BUFFER_MAX: usize = 1 << 20;
 /// Bytes of small wanted files one layer keeps for later hard links to them; past it, files are
 /// not kept and a hard link to them is read as if its target were not wanted.
 const HARDLINK_CACHE_MAX_TOTAL: usize = 16 << 20;
@@ -779,6 +781,9 @@ fn walk_entries<R: Read, V: LayerVisitor + ?Sized>(
                     continue;
                 }
                 buf.clear();
+                // One allocation of the size the header gives (growing by doubling would hold
+                // up to 1.5 times the file while the last copy is made).
+                buf.reserve_exact(usize::try_from(reserve).unwrap_or(0));
                 let read = (&mut entry).take(cap).read_to_end(&mut buf);
                 if let Err(e) = read {
                     budget.release(reserve);
@@ -809,6 +814,11 @@ fn walk_entries<R: Read, V: LayerVisitor + ?Sized>(
                     budget.release(*held - now);
                 }
                 *held = now;
+                // The budget gets the file's bytes back: so must the allocator (a buffer kept
+                // at the size of the largest file read so far is memory no budget counts).
+                if buf.capacity() > REUSED_BUFFER_MAX {
+                    buf = Vec::new();
+                }
                 budget.release(reserve);
             } else if let Some(data) = meta.link_target.as_ref().and_then(|t| small_wanted.get(t)) {
                 visitor.visit(&WantedFile {

@@ -46,10 +46,8 @@ impl LayerCache {
 
     /// Stores a result; failures are ignored (a cache must never fail a scan).
     pub fn put(&self, layer_key: &str, analyzers_key: &str, result: &LayerResult) {
+        use std::io::Write as _;
         let target = self.path(layer_key, analyzers_key);
-        let Ok(bytes) = serde_json::to_vec(result) else {
-            return;
-        };
         if std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
@@ -60,7 +58,13 @@ impl LayerCache {
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
             std::process::id()
         ));
-        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &target).is_err() {
+        // Streamed to the file: a layer of 100,000 entries is tens of MiB of JSON, which
+        // need not be in memory as well as the result it is made from.
+        let written = std::fs::File::create(&tmp).is_ok_and(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            serde_json::to_writer(&mut w, result).is_ok() && w.flush().is_ok()
+        });
+        if !written || std::fs::rename(&tmp, &target).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
