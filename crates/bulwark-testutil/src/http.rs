@@ -27,6 +27,8 @@ pub struct Request {
     pub path: String,
     /// Header lines, names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The request body (`Content-Length` bytes).
+    pub body: Vec<u8>,
 }
 
 /// How the server answers one request.
@@ -259,15 +261,13 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         .find(|(k, _)| k == "content-length")
         .and_then(|(_, v)| v.parse::<u64>().ok())
         .unwrap_or(0);
-    std::io::copy(
-        &mut std::io::Read::take(&mut *reader, len),
-        &mut std::io::sink(),
-    )
-    .ok()?;
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut *reader, len), &mut body).ok()?;
     Some(Request {
         method,
         path,
         headers,
+        body,
     })
 }
 
