@@ -163,8 +163,25 @@ const FORMAT_NAMES: &[&str] = &[
 /// Writes `bytes` where `--output` says (stdout when `None`). Warns when the file name is a
 /// format name (`-o json` where `-f json` was meant).
 pub fn write_output(output: Option<&PathBuf>, bytes: &[u8], ui: Ui) -> anyhow::Result<()> {
+    write_output_with(output, ui, |w| w.write_all(bytes))
+}
+
+/// [`write_output`] for output written piece by piece by `write` (a renderer), through a
+/// buffer of a few KiB: standard output (a closed pipe ends the program quietly, as
+/// [`print`]) or `--output FILE`.
+pub fn write_output_with(
+    output: Option<&PathBuf>,
+    ui: Ui,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let Some(path) = output else {
-        print(&String::from_utf8_lossy(bytes));
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        if let Err(e) = write(&mut stdout).and_then(|()| stdout.flush()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(bulwark_report::EXIT_CLEAN);
+            }
+            return Err(e).context("cannot write the report to standard output");
+        }
         return Ok(());
     };
     if path.parent().is_none_or(|p| p.as_os_str().is_empty())
@@ -177,7 +194,11 @@ pub fn write_output(output: Option<&PathBuf>, bytes: &[u8], ui: Ui) -> anyhow::R
             path.display()
         ));
     }
-    std::fs::write(path, bytes)
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("cannot write the report to {}", path.display()))?;
+    let mut file = std::io::BufWriter::new(file);
+    write(&mut file)
+        .and_then(|()| file.flush())
         .with_context(|| format!("cannot write the report to {}", path.display()))
 }
 
@@ -222,8 +243,10 @@ pub fn emit(
         width: Some(table_width(out.output.is_none())),
         ..RenderOptions::default()
     };
-    let mut buf = Vec::with_capacity(4096);
-    render(report, out.format, &opts, &mut buf).context("rendering the report")?;
-    write_output(out.output.as_ref(), &buf, ui)?;
+    // Rendered straight into its destination: the JSON report of an image with a quarter of a
+    // million packages is over 100 MB, which a buffer would hold (and double while growing).
+    write_output_with(out.output.as_ref(), ui, |w| {
+        render(report, out.format, &opts, w)
+    })?;
     Ok(policy.exit_status(report))
 }
