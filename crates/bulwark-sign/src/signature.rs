@@ -102,7 +102,7 @@ fn hash_reader(mut reader: impl Read) -> io::Result<[u8; 32]> {
     Ok(hasher.finalize().into())
 }
 
-fn sign_prehash_der(key: &PrivateKey, hash: &[u8; 32]) -> Vec<u8> {
+pub(crate) fn sign_prehash_der(key: &PrivateKey, hash: &[u8; 32]) -> Vec<u8> {
     let signing = key.signing_key();
     // A 32-byte prehash is exactly the field size, which the signer always accepts;
     // the fallback keeps this path panic-free regardless.

@@ -12,6 +12,7 @@ pub mod http;
 pub mod image;
 pub mod postgres;
 pub mod registry;
+pub mod sigstore;
 pub mod stub;
 
 /// Returns the conformance folder `sub` (e.g. `"versions"`), or `None` after printing

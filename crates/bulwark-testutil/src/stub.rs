@@ -20,6 +20,8 @@ pub struct StubRequest {
     pub path: String,
     /// Header lines, names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The request body (`Content-Length` bytes).
+    pub body: Vec<u8>,
 }
 
 /// How the stub answers one request.
@@ -212,15 +214,13 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<StubRequest> {
         .find(|(k, _)| k == "content-length")
         .and_then(|(_, v)| v.parse::<u64>().ok())
         .unwrap_or(0);
-    std::io::copy(
-        &mut std::io::Read::take(&mut *reader, len),
-        &mut std::io::sink(),
-    )
-    .ok()?;
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut *reader, len), &mut body).ok()?;
     Some(StubRequest {
         method,
         path,
         headers,
+        body,
     })
 }
 
