@@ -108,7 +108,12 @@ pub fn sign_blob_bundle(
                 service: "Fulcio",
                 detail: "the certificate chain is empty".into(),
             })?;
-            let pem = pem::encode(&pem::Pem::new("CERTIFICATE", leaf.clone()));
+            // LF line endings, as Go and Python write PEM: other clients rebuild the logged
+            // body from the bundle's certificate and compare it byte for byte
+            let pem = pem::encode_config(
+                &pem::Pem::new("CERTIFICATE", leaf.clone()),
+                pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+            );
             (ephemeral, VerificationMaterial::Certificate(leaf), pem)
         }
     };
