@@ -31,6 +31,7 @@ pub mod rekor;
 pub mod signature;
 pub mod sigstore;
 pub mod store;
+pub mod store_error;
 pub mod verify;
 pub mod x509;
 
@@ -190,6 +191,18 @@ iS2lHuo0e04a4HoMIbQeUfVyRRtQnIkrJATcfOfQgaSP6MawAfMrpUh18A==
             let _ = crate::sigstore::tsa::verify_timestamp(data, b"sig", &root);
         }
         let _ = crate::sigstore::tlog::parse_checkpoint(&String::from_utf8_lossy(data));
+    }
+
+    /// Runs the keyless-signing parsers of service answers: an identity token (JWT
+    /// claims), a Fulcio `signingCert` answer and a Rekor `log/entries` answer.
+    pub fn keyless_responses(data: &[u8]) {
+        let _ = crate::keyless::IdentityToken::parse(&String::from_utf8_lossy(data));
+        if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(data) {
+            let _ = crate::keyless::fulcio::parse_response(&answer);
+            if let Ok(entry) = crate::keyless::tlog_upload::parse_response(&answer) {
+                let _ = entry.to_json();
+            }
+        }
     }
 
     /// Runs the trusted-root (Sigstore trust metadata) parser.
