@@ -9,6 +9,8 @@
 //! - [`bundle`]: Sigstore bundles (v0.1–v0.3), DSSE/in-toto, Cosign v3 `--new-bundle-format`.
 //! - [`referrers`]: the OCI 1.1 referrer manifest and tag-schema fallback index for bundles.
 //! - [`keyless`]: keyless signing: OIDC tokens, Fulcio v2 and Rekor v1 clients, blob bundles.
+//! - [`cosign_keyless`]: keyless `.sig` layers (certificate, chain, Rekor bundle): signing
+//!   and verification through [`sigstore`].
 //! - [`x509`]: the public key of a certificate (no chain validation).
 //! - [`sigstore`]: Sigstore bundle verification against a trusted root (Fulcio chain, SCTs,
 //!   identity, Rekor v1/v2 proofs and checkpoints, RFC 3161 timestamps); see `docs/sigstore.md`.
@@ -19,6 +21,7 @@
 
 pub mod bundle;
 pub mod canonical;
+pub mod cosign_keyless;
 pub mod digest;
 mod gojson;
 pub mod keyless;

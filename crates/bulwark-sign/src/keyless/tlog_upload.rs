@@ -26,7 +26,7 @@ pub fn hashedrekord(digest: &[u8; 32], signature_der: &[u8], verifier_pem: &str)
     })
 }
 
-fn hex_decode(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;
     }

@@ -246,8 +246,11 @@ pub struct Args {
     #[arg(value_name = "IMAGE")]
     pub image: String,
     /// Encrypted cosign private key (password: COSIGN_PASSWORD, a prompt, or stdin).
+    /// Without it, signs keylessly: Fulcio certifies an ephemeral key for the identity
+    /// token's identity, the signature is logged in Rekor, and the `.sig` layer carries
+    /// the certificate, its chain and the Rekor bundle.
     #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    pub key: Option<PathBuf>,
     /// Annotation `key=value` to put in the signed payload (repeatable).
     #[arg(short = 'a', long = "annotations", value_name = "KEY=VALUE")]
     pub annotations: Vec<String>,
@@ -260,10 +263,10 @@ pub struct Args {
     /// Store the signature next to the image (`--upload=false`: only write the files).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub upload: bool,
-    /// Accepted for cosign compatibility: bulwark never uploads to a transparency log,
-    /// so only `false` is allowed.
-    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
-    pub tlog_upload: bool,
+    /// Record the signature in Rekor: keyless signing always does (only `true` is
+    /// allowed); with --key bulwark does not (only `false` is allowed).
+    #[arg(long, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub tlog_upload: Option<bool>,
     /// Accepted for cosign compatibility (bulwark never asks for confirmation).
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -279,7 +282,83 @@ pub struct Args {
     #[arg(long, value_name = "FILE", requires = "new_bundle_format")]
     pub bundle: Option<PathBuf>,
     #[command(flatten)]
+    pub keyless: KeylessArgs,
+    #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// Keyless `bulwark sign` (no `--key`): a `.sig` layer with certificate, chain and
+/// Rekor bundle annotations.
+fn run_keyless(args: &Args, ui: Ui, annotations: &BTreeMap<String, String>) -> anyhow::Result<i32> {
+    use bulwark_sign::keyless::oidc::find_token;
+    if args.tlog_upload == Some(false) {
+        return Err(UsageError(
+            "keyless signing always records the signature in Rekor: drop --tlog-upload=false"
+                .into(),
+        )
+        .into());
+    }
+    if args.new_bundle_format {
+        return Err(UsageError(
+            "keyless --new-bundle-format is not supported yet: sign keylessly without it (a .sig layer), or with --key".into(),
+        )
+        .into());
+    }
+    let services = args.keyless.services(&args.registry.net);
+    let token = find_token(args.keyless.identity_token.as_deref(), services.timeouts)
+        .map_err(|e| UsageError(e.to_string()))?;
+    let target = resolve_image(&args.image, &args.registry, ui, true)?;
+    if !ui.quiet {
+        eprintln!(
+            "Signing as {} (issuer {}) with a Fulcio certificate from {}",
+            token.challenge(),
+            token.issuer,
+            services.fulcio_url
+        );
+    }
+    let layer = bulwark_sign::cosign_keyless::sign_image_keyless(
+        &target.docker_reference,
+        &target.digest,
+        annotations,
+        &token,
+        &services,
+    )
+    .with_context(|| format!("cannot sign {} ({})", target.display, target.digest))?;
+    write_outputs(
+        args,
+        &layer.payload,
+        layer.signature_b64().unwrap_or_default(),
+    )?;
+    if !args.upload {
+        if !ui.quiet {
+            eprintln!(
+                "Signed {} ({}); not uploaded",
+                target.display, target.digest
+            );
+        }
+        return Ok(0);
+    }
+    target
+        .store
+        .append_signature(&target.digest, layer)
+        .with_context(|| format!("cannot store the signature at {}", target.store_display))?;
+    if !ui.quiet {
+        eprintln!("Pushed signature to: {}", target.store_display);
+    }
+    Ok(0)
+}
+
+/// `--output-payload` and `--output-signature`.
+fn write_outputs(args: &Args, payload: &[u8], signature: &str) -> anyhow::Result<()> {
+    if let Some(path) = &args.output_payload {
+        std::fs::write(path, payload)
+            .with_context(|| format!("cannot write the payload to {}", path.display()))?;
+    }
+    if let Some(path) = &args.output_signature {
+        std::fs::write(path, signature.as_bytes())
+            .with_context(|| format!("cannot write the signature to {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// `bulwark sign --new-bundle-format`.
@@ -338,15 +417,18 @@ fn run_new_bundle(
 
 /// Runs `bulwark sign`.
 pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
-    if args.tlog_upload {
+    let annotations = parse_annotations(&args.annotations)?;
+    let Some(key_path) = &args.key else {
+        return run_keyless(args, ui, &annotations);
+    };
+    if args.tlog_upload == Some(true) {
         return Err(UsageError(
-            "--tlog-upload=true is not supported: bulwark signs with keys only and does not write to Rekor"
+            "--tlog-upload=true is not supported with --key: bulwark logs image signatures in Rekor only when signing keylessly"
                 .into(),
         )
         .into());
     }
-    let annotations = parse_annotations(&args.annotations)?;
-    let key = load_private_key(&args.key)?;
+    let key = load_private_key(key_path)?;
     let target = resolve_image(&args.image, &args.registry, ui, true)?;
     if args.new_bundle_format {
         return run_new_bundle(args, ui, &key, &target, &annotations);
@@ -355,14 +437,7 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         .with_annotations(&annotations)
         .to_json();
     let signature = sign_payload(&key, &payload);
-    if let Some(path) = &args.output_payload {
-        std::fs::write(path, &payload)
-            .with_context(|| format!("cannot write the payload to {}", path.display()))?;
-    }
-    if let Some(path) = &args.output_signature {
-        std::fs::write(path, signature.as_bytes())
-            .with_context(|| format!("cannot write the signature to {}", path.display()))?;
-    }
+    write_outputs(args, &payload, &signature)?;
     if !args.upload {
         if !ui.quiet {
             eprintln!(
