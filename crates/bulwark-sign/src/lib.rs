@@ -197,9 +197,23 @@ iS2lHuo0e04a4HoMIbQeUfVyRRtQnIkrJATcfOfQgaSP6MawAfMrpUh18A==
     }
 
     /// Runs the keyless-signing parsers of service answers: an identity token (JWT
-    /// claims), a Fulcio `signingCert` answer and a Rekor `log/entries` answer.
+    /// claims), a Fulcio `signingCert` answer, a Rekor `log/entries` answer, and a
+    /// keyless `.sig` layer's Rekor bundle and certificate annotations.
     pub fn keyless_responses(data: &[u8]) {
-        let _ = crate::keyless::IdentityToken::parse(&String::from_utf8_lossy(data));
+        let text = String::from_utf8_lossy(data);
+        let _ = crate::keyless::IdentityToken::parse(&text);
+        // a cosign keyless `.sig` layer: Rekor bundle annotation, certificate annotations
+        let _ = crate::cosign_keyless::parse_rekor_bundle(&text);
+        let mut layer = crate::SignatureLayer::simple_signing(
+            data.to_vec(),
+            text.clone().into_owned(),
+            Some(text.clone().into_owned()),
+        );
+        layer.annotations.insert(
+            crate::cosign_keyless::CERTIFICATE_ANNOTATION.to_owned(),
+            text.clone().into_owned(),
+        );
+        let _ = crate::cosign_keyless::layer_bundle(&layer);
         if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(data) {
             let _ = crate::keyless::fulcio::parse_response(&answer);
             if let Ok(entry) = crate::keyless::tlog_upload::parse_response(&answer) {

@@ -313,16 +313,17 @@ fn keyless_image_sign_verify_by_identity_and_tampering() {
         );
     });
     assert!(err.contains("layer 0"), "{err}");
-    // a flipped bit inside alice's certificate
-    tamper("tampered certificate", &|l| {
+    // a flipped bit in the CA's signature of alice's certificate (it still parses)
+    let err = tamper("tampered certificate", &|l| {
         let pem = &l.annotations["dev.sigstore.cosign/certificate"];
         let body: String = pem.lines().filter(|x| !x.starts_with("-----")).collect();
-        let flipped = flip_b64(&body, body.len() / 3);
+        let flipped = flip_b64(&body, usize::MAX);
         l.annotations.insert(
             "dev.sigstore.cosign/certificate".into(),
             format!("-----BEGIN CERTIFICATE-----\n{flipped}\n-----END CERTIFICATE-----\n"),
         );
     });
+    assert!(err.contains("certificate"), "{err}");
     // the Rekor bundle: a flipped SET, another integrated time, another log index
     let err = tamper("tampered SET", &|l| {
         let mut b: serde_json::Value =
@@ -363,6 +364,19 @@ fn keyless_image_sign_verify_by_identity_and_tampering() {
     tamper("no bundle annotation", &|l| {
         l.annotations.remove("dev.sigstore.cosign/bundle");
     });
+
+    // alice's intact signature copied onto another image: the payload names this one
+    let mut copied = SignatureManifest::new();
+    copied.append(original.layers[0].clone());
+    store_for(&reg, "team/other")
+        .put_signatures(&other_digest, &copied)
+        .unwrap();
+    let (code, _, err) = verify(d, &other_image, &good);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&digest.to_string()) || err.contains("digest"),
+        "{err}"
+    );
 
     // restored: verifies again
     store.put_signatures(&digest, &original).unwrap();
