@@ -181,9 +181,18 @@ fn keyless_image_sign_verify_by_identity_and_tampering() {
         "{err}"
     );
     // a second image signed by bob (for the swapped-certificate case)
+    // (its token from SIGSTORE_ID_TOKEN, as cosign reads it)
     let bob = TestSigstore::token(ISSUER, "bob-subject", Some("bob@bulwark.test"));
-    let (code, _, err) = sign(d, &s, &bob, &other_image);
+    let (code, _, err) = run(bulwark(d).env("SIGSTORE_ID_TOKEN", &bob).args([
+        "sign",
+        "--fulcio-url",
+        &s.fulcio.url(),
+        "--rekor-url",
+        &s.rekor.url(),
+        &other_image,
+    ]));
     assert_eq!(code, 0, "{err}");
+    assert!(err.contains("bob@bulwark.test"), "{err}");
 
     // what was stored: cosign's keyless annotations
     let store = store_for(&reg, "team/app");
@@ -383,7 +392,13 @@ fn keyless_image_sign_verify_by_identity_and_tampering() {
     let (code, _, err) = verify(d, &image, &good);
     assert_eq!(code, 0, "{err}");
 
-    // usage: identity without issuer
+    // usage: --rekor-key is for key signatures; identity without issuer
+    let (code, _, err) = verify(
+        d,
+        &image,
+        &[&good[..], &["--rekor-key", "root.json"]].concat(),
+    );
+    assert_eq!(code, 2, "{err}");
     let (code, _, err) = verify(d, &image, &["--certificate-identity", EMAIL]);
     assert_eq!(code, 2, "{err}");
     // no token: usage error naming what to do

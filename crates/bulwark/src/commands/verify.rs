@@ -80,6 +80,12 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         ))
         .into());
     }
+    if args.key.is_none() && args.rekor_key.is_some() {
+        return Err(UsageError(
+            "--rekor-key is for --key signatures: keyless verification checks the Rekor entry with the trusted root's log keys (use --trusted-root for a private instance)".into(),
+        )
+        .into());
+    }
     let options = VerifyOptions {
         annotations: parse_annotations(&args.annotations)?,
         rekor_key: args.rekor_key.as_deref().map(load_public_key).transpose()?,
