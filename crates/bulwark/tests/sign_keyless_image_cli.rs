@@ -406,3 +406,62 @@ fn keyless_image_sign_verify_by_identity_and_tampering() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("SIGSTORE_ID_TOKEN"), "{err}");
 }
+
+#[test]
+fn keyless_oci_layout_sign_and_verify() {
+    let s = TestSigstore::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("root.json"),
+        serde_json::to_vec(&s.trusted_root()).unwrap(),
+    )
+    .unwrap();
+    write_image(&d.join("layout"), "v1", b"layout image");
+    let target = format!("oci:{}:v1", d.join("layout").display());
+    let alice = TestSigstore::token(ISSUER, "alice-subject", Some(EMAIL));
+    let (code, _, err) = sign(d, &s, &alice, &target);
+    assert_eq!(code, 0, "{err}");
+    let flags = [
+        "--certificate-identity",
+        EMAIL,
+        "--certificate-oidc-issuer",
+        ISSUER,
+    ];
+    let (code, out, err) = verify(d, &target, &flags);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"build\":\"7\""), "{out}");
+    let (code, _, err) = verify(
+        d,
+        &target,
+        &[
+            "--certificate-identity",
+            "mallory@bulwark.test",
+            "--certificate-oidc-issuer",
+            ISSUER,
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    // unreachable Fulcio: a runtime error (3) naming the service, nothing stored
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, _, err) = run(bulwark(d).args([
+        "sign",
+        "--identity-token",
+        &alice,
+        "--fulcio-url",
+        &format!("http://127.0.0.1:{closed}"),
+        "--rekor-url",
+        &s.rekor.url(),
+        &target,
+    ]));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("Fulcio"), "{err}");
+    let (code, out, err) = verify(d, &target, &flags);
+    assert_eq!(code, 0, "{err}");
+    let got: Vec<serde_json::Value> = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(got.len(), 1, "still one signature: {out}");
+}
