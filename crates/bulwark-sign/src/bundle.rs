@@ -526,7 +526,8 @@ impl Bundle {
 
     /// The bundle as protobuf JSON in protojson's field order (declaration order), as
     /// sigstore-go writes it. Only the shapes bulwark writes are rendered: a
-    /// public-key hint, no log entries, a DSSE envelope or a message signature.
+    /// public-key hint or certificate(s), Rekor v1 log entries, a DSSE envelope or a
+    /// message signature (no RFC 3161 timestamps).
     pub fn to_json(&self) -> Vec<u8> {
         let mut vm = Map::new();
         match &self.verification_material {
@@ -553,6 +554,10 @@ impl Bundle {
                 chain.insert("certificates".into(), Value::Array(list));
                 vm.insert("x509CertificateChain".into(), Value::Object(chain));
             }
+        }
+        if !self.tlog_entries.is_empty() {
+            let entries = self.tlog_entries.iter().map(TlogEntry::to_json).collect();
+            vm.insert("tlogEntries".into(), Value::Array(entries));
         }
         let mut root = Map::new();
         root.insert("mediaType".into(), self.media_type.clone().into());
@@ -588,6 +593,52 @@ impl Bundle {
             }
         }
         serde_json::to_vec(&Value::Object(root)).unwrap_or_default()
+    }
+}
+
+impl TlogEntry {
+    /// `dev.sigstore.rekor.v1.TransparencyLogEntry` as protobuf JSON (int64 as strings,
+    /// bytes as base64, fields in declaration order).
+    pub fn to_json(&self) -> Value {
+        let mut e = Map::new();
+        e.insert("logIndex".into(), self.log_index.to_string().into());
+        let mut id = Map::new();
+        id.insert("keyId".into(), STANDARD.encode(&self.log_id).into());
+        e.insert("logId".into(), Value::Object(id));
+        let mut kv = Map::new();
+        kv.insert("kind".into(), self.kind.clone().into());
+        kv.insert("version".into(), self.version.clone().into());
+        e.insert("kindVersion".into(), Value::Object(kv));
+        e.insert(
+            "integratedTime".into(),
+            self.integrated_time.to_string().into(),
+        );
+        if let Some(set) = &self.signed_entry_timestamp {
+            let mut p = Map::new();
+            p.insert("signedEntryTimestamp".into(), STANDARD.encode(set).into());
+            e.insert("inclusionPromise".into(), Value::Object(p));
+        }
+        if let Some(proof) = &self.inclusion_proof {
+            let mut p = Map::new();
+            p.insert("logIndex".into(), proof.log_index.to_string().into());
+            p.insert("rootHash".into(), STANDARD.encode(&proof.root_hash).into());
+            p.insert("treeSize".into(), proof.tree_size.to_string().into());
+            let hashes = proof
+                .hashes
+                .iter()
+                .map(|h| Value::from(STANDARD.encode(h)))
+                .collect();
+            p.insert("hashes".into(), Value::Array(hashes));
+            let mut c = Map::new();
+            c.insert("envelope".into(), proof.checkpoint.clone().into());
+            p.insert("checkpoint".into(), Value::Object(c));
+            e.insert("inclusionProof".into(), Value::Object(p));
+        }
+        e.insert(
+            "canonicalizedBody".into(),
+            STANDARD.encode(&self.canonicalized_body).into(),
+        );
+        Value::Object(e)
     }
 }
 

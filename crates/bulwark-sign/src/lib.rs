@@ -8,6 +8,9 @@
 //! - [`verify`]: `cosign verify` semantics over a fetched signature set.
 //! - [`bundle`]: Sigstore bundles (v0.1–v0.3), DSSE/in-toto, Cosign v3 `--new-bundle-format`.
 //! - [`referrers`]: the OCI 1.1 referrer manifest and tag-schema fallback index for bundles.
+//! - [`keyless`]: keyless signing: OIDC tokens, Fulcio v2 and Rekor v1 clients, blob bundles.
+//! - [`cosign_keyless`]: keyless `.sig` layers (certificate, chain, Rekor bundle): signing
+//!   and verification through [`sigstore`].
 //! - [`x509`]: the public key of a certificate (no chain validation).
 //! - [`sigstore`]: Sigstore bundle verification against a trusted root (Fulcio chain, SCTs,
 //!   identity, Rekor v1/v2 proofs and checkpoints, RFC 3161 timestamps); see `docs/sigstore.md`.
@@ -20,8 +23,10 @@
 
 pub mod bundle;
 pub mod canonical;
+pub mod cosign_keyless;
 pub mod digest;
 mod gojson;
+pub mod keyless;
 pub mod keys;
 pub mod manifest;
 pub mod payload;
@@ -31,6 +36,7 @@ pub mod rekor;
 pub mod signature;
 pub mod sigstore;
 pub mod store;
+pub mod store_error;
 pub mod tuf;
 pub mod verify;
 pub mod x509;
@@ -191,6 +197,32 @@ iS2lHuo0e04a4HoMIbQeUfVyRRtQnIkrJATcfOfQgaSP6MawAfMrpUh18A==
             let _ = crate::sigstore::tsa::verify_timestamp(data, b"sig", &root);
         }
         let _ = crate::sigstore::tlog::parse_checkpoint(&String::from_utf8_lossy(data));
+    }
+
+    /// Runs the keyless-signing parsers of service answers: an identity token (JWT
+    /// claims), a Fulcio `signingCert` answer, a Rekor `log/entries` answer, and a
+    /// keyless `.sig` layer's Rekor bundle and certificate annotations.
+    pub fn keyless_responses(data: &[u8]) {
+        let text = String::from_utf8_lossy(data);
+        let _ = crate::keyless::IdentityToken::parse(&text);
+        // a cosign keyless `.sig` layer: Rekor bundle annotation, certificate annotations
+        let _ = crate::cosign_keyless::parse_rekor_bundle(&text);
+        let mut layer = crate::SignatureLayer::simple_signing(
+            data.to_vec(),
+            text.clone().into_owned(),
+            Some(text.clone().into_owned()),
+        );
+        layer.annotations.insert(
+            crate::cosign_keyless::CERTIFICATE_ANNOTATION.to_owned(),
+            text.clone().into_owned(),
+        );
+        let _ = crate::cosign_keyless::layer_bundle(&layer);
+        if let Ok(answer) = serde_json::from_slice::<serde_json::Value>(data) {
+            let _ = crate::keyless::fulcio::parse_response(&answer);
+            if let Ok(entry) = crate::keyless::tlog_upload::parse_response(&answer) {
+                let _ = entry.to_json();
+            }
+        }
     }
 
     /// Runs the trusted-root (Sigstore trust metadata) parser.

@@ -31,7 +31,7 @@ use crate::bundle::{
 use crate::digest::Digest;
 use crate::gojson;
 use crate::manifest::{Descriptor, OCI_MANIFEST_MEDIA_TYPE};
-use crate::store::StoreError;
+use crate::store_error::StoreError;
 
 /// The OCI empty descriptor's media type.
 pub const EMPTY_MEDIA_TYPE: &str = "application/vnd.oci.empty.v1+json";

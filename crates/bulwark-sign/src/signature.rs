@@ -87,7 +87,8 @@ pub fn decode_signature(signature_b64: &str) -> Result<Vec<u8>, VerifyError> {
     Ok(B64.decode(signature_b64.trim())?)
 }
 
-fn hash_reader(mut reader: impl Read) -> io::Result<[u8; 32]> {
+/// The SHA-256 of everything `reader` yields (streaming).
+pub fn hash_reader(mut reader: impl Read) -> io::Result<[u8; 32]> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -102,7 +103,7 @@ fn hash_reader(mut reader: impl Read) -> io::Result<[u8; 32]> {
     Ok(hasher.finalize().into())
 }
 
-fn sign_prehash_der(key: &PrivateKey, hash: &[u8; 32]) -> Vec<u8> {
+pub(crate) fn sign_prehash_der(key: &PrivateKey, hash: &[u8; 32]) -> Vec<u8> {
     let signing = key.signing_key();
     // A 32-byte prehash is exactly the field size, which the signer always accepts;
     // the fallback keeps this path panic-free regardless.

@@ -34,48 +34,7 @@ pub const LAYOUT_LOCK_FILE: &str = "index.json.lock";
 
 const INDEX_MEDIA_TYPE: &str = "application/vnd.oci.image.index.v1+json";
 
-/// Why a store operation failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// The OS error.
-        source: io::Error,
-    },
-    /// The directory is not an OCI image layout.
-    #[error("{path}: not an OCI image layout ({reason})")]
-    NotALayout {
-        /// The directory.
-        path: PathBuf,
-        /// What is missing or wrong.
-        reason: String,
-    },
-    /// `index.json` is malformed.
-    #[error("{path}: malformed index.json: {detail}")]
-    Index {
-        /// The index file.
-        path: PathBuf,
-        /// The problem.
-        detail: String,
-    },
-    /// A referenced blob is absent.
-    #[error("{path}: blob {digest} is missing from the layout")]
-    MissingBlob {
-        /// The blob digest.
-        digest: String,
-        /// Where it should be.
-        path: PathBuf,
-    },
-    /// The signature manifest or one of its blobs is invalid.
-    #[error(transparent)]
-    Manifest(#[from] ManifestError),
-    /// A transport-specific failure from another implementation (registry client).
-    #[error("{0}")]
-    Backend(Box<dyn std::error::Error + Send + Sync>),
-}
+pub use crate::store_error::StoreError;
 
 /// Storage for the cosign signature manifest of image digests.
 pub trait SignatureStore {

@@ -4,7 +4,7 @@
 //! This does not validate the certificate (no chain, no validity period, no
 //! extensions): Sigstore keyless bundles carry a Fulcio leaf certificate, and bulwark
 //! only uses its key to check a signature. Chain verification against a trusted root
-//! is [`crate::sigstore`]'s job (`sigstore::pki`); callers of this module must say so.
+//! is the job of the `sigstore` module (`sigstore::pki`); callers of this module must say so.
 
 use crate::keys::PublicKey;
 

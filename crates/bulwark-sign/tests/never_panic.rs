@@ -78,5 +78,6 @@ proptest! {
         fuzzing::sigstore_bundles(&data);
         fuzzing::certificates(&data);
         fuzzing::trust_roots(&data);
+        fuzzing::keyless_responses(&data);
     }
 }

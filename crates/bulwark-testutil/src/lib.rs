@@ -12,6 +12,7 @@ pub mod http;
 pub mod image;
 pub mod postgres;
 pub mod registry;
+pub mod sigstore;
 
 /// Returns the conformance folder `sub` (e.g. `"versions"`), or `None` after printing
 /// why the caller should skip. Panics under `CI=true` when the folder is missing.

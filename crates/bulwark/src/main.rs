@@ -111,7 +111,7 @@ fn main() -> ExitCode {
         Command::GenerateKeyPair(args) => commands::key::run_generate(&args, ui),
         Command::Sign(args) => commands::sign::run(&args, ui),
         Command::Verify(args) => commands::verify::run(&args, ui),
-        Command::SignBlob(args) => commands::sign::run_blob(&args),
+        Command::SignBlob(args) => commands::sign::run_blob(&args, ui),
         Command::VerifyBlob(args) => commands::verify::run_blob(&args, ui),
         Command::Trust(args) => commands::trust::run(&args, ui),
         Command::Server(args) => commands::server::run(&args),

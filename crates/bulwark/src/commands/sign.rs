@@ -246,8 +246,11 @@ pub struct Args {
     #[arg(value_name = "IMAGE")]
     pub image: String,
     /// Encrypted cosign private key (password: COSIGN_PASSWORD, a prompt, or stdin).
+    /// Without it, signs keylessly: Fulcio certifies an ephemeral key for the identity
+    /// token's identity, the signature is logged in Rekor, and the `.sig` layer carries
+    /// the certificate, its chain and the Rekor bundle.
     #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    pub key: Option<PathBuf>,
     /// Annotation `key=value` to put in the signed payload (repeatable).
     #[arg(short = 'a', long = "annotations", value_name = "KEY=VALUE")]
     pub annotations: Vec<String>,
@@ -260,10 +263,10 @@ pub struct Args {
     /// Store the signature next to the image (`--upload=false`: only write the files).
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub upload: bool,
-    /// Accepted for cosign compatibility: bulwark never uploads to a transparency log,
-    /// so only `false` is allowed.
-    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
-    pub tlog_upload: bool,
+    /// Record the signature in Rekor: keyless signing always does (only `true` is
+    /// allowed); with --key bulwark does not (only `false` is allowed).
+    #[arg(long, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub tlog_upload: Option<bool>,
     /// Accepted for cosign compatibility (bulwark never asks for confirmation).
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -279,7 +282,83 @@ pub struct Args {
     #[arg(long, value_name = "FILE", requires = "new_bundle_format")]
     pub bundle: Option<PathBuf>,
     #[command(flatten)]
+    pub keyless: KeylessArgs,
+    #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// Keyless `bulwark sign` (no `--key`): a `.sig` layer with certificate, chain and
+/// Rekor bundle annotations.
+fn run_keyless(args: &Args, ui: Ui, annotations: &BTreeMap<String, String>) -> anyhow::Result<i32> {
+    use bulwark_sign::keyless::oidc::find_token;
+    if args.tlog_upload == Some(false) {
+        return Err(UsageError(
+            "keyless signing always records the signature in Rekor: drop --tlog-upload=false"
+                .into(),
+        )
+        .into());
+    }
+    if args.new_bundle_format {
+        return Err(UsageError(
+            "keyless --new-bundle-format is not supported yet: sign keylessly without it (a .sig layer), or with --key".into(),
+        )
+        .into());
+    }
+    let services = args.keyless.services(&args.registry.net);
+    let token = find_token(args.keyless.identity_token.as_deref(), services.timeouts)
+        .map_err(|e| UsageError(e.to_string()))?;
+    let target = resolve_image(&args.image, &args.registry, ui, true)?;
+    if !ui.quiet {
+        eprintln!(
+            "Signing as {} (issuer {}) with a Fulcio certificate from {}",
+            token.challenge(),
+            token.issuer,
+            services.fulcio_url
+        );
+    }
+    let layer = bulwark_sign::cosign_keyless::sign_image_keyless(
+        &target.docker_reference,
+        &target.digest,
+        annotations,
+        &token,
+        &services,
+    )
+    .with_context(|| format!("cannot sign {} ({})", target.display, target.digest))?;
+    write_outputs(
+        args,
+        &layer.payload,
+        layer.signature_b64().unwrap_or_default(),
+    )?;
+    if !args.upload {
+        if !ui.quiet {
+            eprintln!(
+                "Signed {} ({}); not uploaded",
+                target.display, target.digest
+            );
+        }
+        return Ok(0);
+    }
+    target
+        .store
+        .append_signature(&target.digest, layer)
+        .with_context(|| format!("cannot store the signature at {}", target.store_display))?;
+    if !ui.quiet {
+        eprintln!("Pushed signature to: {}", target.store_display);
+    }
+    Ok(0)
+}
+
+/// `--output-payload` and `--output-signature`.
+fn write_outputs(args: &Args, payload: &[u8], signature: &str) -> anyhow::Result<()> {
+    if let Some(path) = &args.output_payload {
+        std::fs::write(path, payload)
+            .with_context(|| format!("cannot write the payload to {}", path.display()))?;
+    }
+    if let Some(path) = &args.output_signature {
+        std::fs::write(path, signature.as_bytes())
+            .with_context(|| format!("cannot write the signature to {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// `bulwark sign --new-bundle-format`.
@@ -338,15 +417,18 @@ fn run_new_bundle(
 
 /// Runs `bulwark sign`.
 pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
-    if args.tlog_upload {
+    let annotations = parse_annotations(&args.annotations)?;
+    let Some(key_path) = &args.key else {
+        return run_keyless(args, ui, &annotations);
+    };
+    if args.tlog_upload == Some(true) {
         return Err(UsageError(
-            "--tlog-upload=true is not supported: bulwark signs with keys only and does not write to Rekor"
+            "--tlog-upload=true is not supported with --key: bulwark logs image signatures in Rekor only when signing keylessly"
                 .into(),
         )
         .into());
     }
-    let annotations = parse_annotations(&args.annotations)?;
-    let key = load_private_key(&args.key)?;
+    let key = load_private_key(key_path)?;
     let target = resolve_image(&args.image, &args.registry, ui, true)?;
     if args.new_bundle_format {
         return run_new_bundle(args, ui, &key, &target, &annotations);
@@ -355,14 +437,7 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         .with_annotations(&annotations)
         .to_json();
     let signature = sign_payload(&key, &payload);
-    if let Some(path) = &args.output_payload {
-        std::fs::write(path, &payload)
-            .with_context(|| format!("cannot write the payload to {}", path.display()))?;
-    }
-    if let Some(path) = &args.output_signature {
-        std::fs::write(path, signature.as_bytes())
-            .with_context(|| format!("cannot write the signature to {}", path.display()))?;
-    }
+    write_outputs(args, &payload, &signature)?;
     if !args.upload {
         if !ui.quiet {
             eprintln!(
@@ -390,6 +465,31 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
     Ok(0)
 }
 
+/// Keyless signing flags (cosign's names).
+#[derive(Debug, Clone, clap::Args)]
+pub struct KeylessArgs {
+    /// OIDC identity token for keyless signing (default: SIGSTORE_ID_TOKEN, then the
+    /// GitHub Actions ambient token with audience `sigstore`).
+    #[arg(long, value_name = "TOKEN")]
+    pub identity_token: Option<String>,
+    /// Fulcio (certificate authority) for keyless signing.
+    #[arg(long, value_name = "URL", default_value = bulwark_sign::keyless::PUBLIC_FULCIO)]
+    pub fulcio_url: String,
+    /// Rekor (transparency log) to record signatures in.
+    #[arg(long, value_name = "URL", default_value = bulwark_sign::keyless::PUBLIC_REKOR)]
+    pub rekor_url: String,
+}
+
+impl KeylessArgs {
+    fn services(&self, net: &super::net::NetArgs) -> bulwark_sign::keyless::Services {
+        bulwark_sign::keyless::Services {
+            fulcio_url: self.fulcio_url.clone(),
+            rekor_url: self.rekor_url.clone(),
+            timeouts: net.timeouts(),
+        }
+    }
+}
+
 /// `bulwark sign-blob` flags.
 #[derive(Debug, clap::Args)]
 pub struct BlobArgs {
@@ -397,24 +497,107 @@ pub struct BlobArgs {
     #[arg(value_name = "FILE")]
     pub file: String,
     /// Encrypted cosign private key (password: COSIGN_PASSWORD, a prompt, or stdin).
+    /// Without it, signs keylessly (needs --bundle): Fulcio certifies an ephemeral key for
+    /// the identity token's identity.
     #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    pub key: Option<PathBuf>,
+    /// Write a Sigstore bundle (v0.3: signature, certificate or key hint, Rekor entry) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
     /// Also write the base64 signature to FILE.
     #[arg(long, visible_alias = "output", value_name = "FILE")]
     pub output_signature: Option<PathBuf>,
-    /// Accepted for cosign compatibility: only `false` is allowed (no Rekor upload).
-    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, value_name = "BOOL")]
-    pub tlog_upload: bool,
+    /// Record the signature in Rekor. Default: true with --bundle or keyless (keyless
+    /// always logs), false for a bare key signature (only `false` is allowed there).
+    #[arg(long, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub tlog_upload: Option<bool>,
     /// Accepted for cosign compatibility (bulwark never asks for confirmation).
     #[arg(short = 'y', long)]
     pub yes: bool,
+    #[command(flatten)]
+    pub keyless: KeylessArgs,
+    #[command(flatten)]
+    pub net: super::net::NetArgs,
 }
 
-/// Runs `bulwark sign-blob`: prints the base64 signature of the file's SHA-256.
-pub fn run_blob(args: &BlobArgs) -> anyhow::Result<i32> {
-    if args.tlog_upload {
+fn blob_digest(file: &str) -> anyhow::Result<[u8; 32]> {
+    if file == "-" {
+        return bulwark_sign::signature::hash_reader(std::io::stdin().lock())
+            .context("cannot read standard input");
+    }
+    let f = std::fs::File::open(file).with_context(|| format!("cannot open {file}"))?;
+    bulwark_sign::signature::hash_reader(std::io::BufReader::new(f))
+        .with_context(|| format!("cannot read {file}"))
+}
+
+/// `bulwark sign-blob --bundle` (key) and keyless `sign-blob`.
+fn run_blob_bundle(args: &BlobArgs, ui: Ui) -> anyhow::Result<i32> {
+    use bulwark_sign::keyless::oidc::find_token;
+    use bulwark_sign::keyless::{Signer, sign_blob_bundle};
+    let Some(bundle_path) = &args.bundle else {
         return Err(UsageError(
-            "--tlog-upload=true is not supported: bulwark does not write to Rekor".into(),
+            "keyless signing writes a Sigstore bundle: add --bundle FILE (or sign with --key)"
+                .into(),
+        )
+        .into());
+    };
+    let services = args.keyless.services(&args.net);
+    let key = args.key.as_deref().map(load_private_key).transpose()?;
+    let token;
+    let signer = if let Some(key) = key.as_ref() {
+        Signer::Key(key)
+    } else {
+        if args.tlog_upload == Some(false) {
+            return Err(UsageError(
+                "keyless signing always records the signature in Rekor: drop --tlog-upload=false"
+                    .into(),
+            )
+            .into());
+        }
+        token = find_token(args.keyless.identity_token.as_deref(), services.timeouts)
+            .map_err(|e| UsageError(e.to_string()))?;
+        if !ui.quiet {
+            eprintln!(
+                "Signing as {} (issuer {}) with a Fulcio certificate from {}",
+                token.challenge(),
+                token.issuer,
+                services.fulcio_url
+            );
+        }
+        Signer::Keyless(&token)
+    };
+    let digest = blob_digest(&args.file)?;
+    let bundle = sign_blob_bundle(&digest, &signer, &services, args.tlog_upload != Some(false))
+        .with_context(|| format!("cannot sign {}", args.file))?;
+    std::fs::write(bundle_path, bundle.to_json())
+        .with_context(|| format!("cannot write the bundle to {}", bundle_path.display()))?;
+    let signature = bundle.signature_b64().unwrap_or_default();
+    if let Some(path) = &args.output_signature {
+        std::fs::write(path, signature.as_bytes())
+            .with_context(|| format!("cannot write the signature to {}", path.display()))?;
+    }
+    if !ui.quiet {
+        if let Some(entry) = bundle.tlog_entries.first() {
+            eprintln!(
+                "Logged in {} at index {}",
+                services.rekor_url, entry.log_index
+            );
+        }
+        eprintln!("Wrote bundle to {}", bundle_path.display());
+    }
+    println!("{signature}");
+    Ok(0)
+}
+
+/// Runs `bulwark sign-blob`: prints the base64 signature of the file's SHA-256 (and with
+/// `--bundle` or without `--key`, writes a Sigstore bundle).
+pub fn run_blob(args: &BlobArgs, ui: Ui) -> anyhow::Result<i32> {
+    if args.bundle.is_some() || args.key.is_none() {
+        return run_blob_bundle(args, ui);
+    }
+    if args.tlog_upload == Some(true) {
+        return Err(UsageError(
+            "--tlog-upload=true needs --bundle FILE (the log entry is kept in the bundle)".into(),
         )
         .into());
     }
@@ -424,7 +607,10 @@ pub fn run_blob(args: &BlobArgs) -> anyhow::Result<i32> {
         )
         .into());
     }
-    let key = load_private_key(&args.key)?;
+    let Some(key_path) = &args.key else {
+        return Err(UsageError("no --key".into()).into());
+    };
+    let key = load_private_key(key_path)?;
     let signature = if args.file == "-" {
         bulwark_sign::sign_blob(&key, std::io::stdin().lock())
     } else {

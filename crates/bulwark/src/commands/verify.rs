@@ -26,13 +26,32 @@ const EXIT_NOT_VERIFIED: i32 = 1;
 
 /// `bulwark verify` flags (cosign's names).
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("identity_g").args(["certificate_identity", "certificate_identity_regexp"]).multiple(false)))]
+#[command(group(clap::ArgGroup::new("issuer_g").args(["certificate_oidc_issuer", "certificate_oidc_issuer_regexp"]).multiple(false)))]
 pub struct Args {
     /// The image: a registry reference, `oci:DIR[:TAG]`, or an OCI layout directory.
     #[arg(value_name = "IMAGE")]
     pub image: String,
-    /// PEM public key (`cosign.pub`).
+    /// PEM public key (`cosign.pub`). Without it, verifies keyless signatures by
+    /// --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp].
     #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    pub key: Option<PathBuf>,
+    /// Keyless: the certificate identity (SAN) that must have signed.
+    #[arg(long, value_name = "ID", conflicts_with = "key")]
+    pub certificate_identity: Option<String>,
+    /// Keyless: a regular expression the certificate identity must match.
+    #[arg(long, value_name = "REGEXP", conflicts_with = "key")]
+    pub certificate_identity_regexp: Option<String>,
+    /// Keyless: the OIDC issuer recorded in the certificate.
+    #[arg(long, value_name = "URL", conflicts_with = "key")]
+    pub certificate_oidc_issuer: Option<String>,
+    /// Keyless: a regular expression the OIDC issuer must match.
+    #[arg(long, value_name = "REGEXP", conflicts_with = "key")]
+    pub certificate_oidc_issuer_regexp: Option<String>,
+    /// Keyless: a Sigstore trusted root JSON (private instances); default: the embedded
+    /// public-good root.
+    #[arg(long, value_name = "FILE", conflicts_with = "key")]
+    pub trusted_root: Option<PathBuf>,
     /// Annotation `key=value` every accepted payload must carry (repeatable).
     #[arg(short = 'a', long = "annotations", value_name = "KEY=VALUE")]
     pub annotations: Vec<String>,
@@ -61,12 +80,21 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
         ))
         .into());
     }
+    if args.key.is_none() && args.rekor_key.is_some() {
+        return Err(UsageError(
+            "--rekor-key is for --key signatures: keyless verification checks the Rekor entry with the trusted root's log keys (use --trusted-root for a private instance)".into(),
+        )
+        .into());
+    }
     let options = VerifyOptions {
         annotations: parse_annotations(&args.annotations)?,
         rekor_key: args.rekor_key.as_deref().map(load_public_key).transpose()?,
         require_tlog: args.require_tlog,
     };
-    let key = load_public_key(&args.key)?;
+    let Some(key_path) = &args.key else {
+        return run_keyless(args, ui, &options);
+    };
+    let key = load_public_key(key_path)?;
     let target = resolve_image(&args.image, &args.registry, ui, false)?;
     let sigs = target
         .store
@@ -169,13 +197,136 @@ pub fn run(args: &Args, ui: Ui) -> anyhow::Result<i32> {
             eprintln!("  - {c}");
         }
     }
-    let line = serde_json::to_string(&payloads).context("rendering the verified payloads")?;
+    print_payloads(&payloads)?;
+    Ok(0)
+}
+
+/// Prints the verified payloads as one JSON array line.
+fn print_payloads(payloads: &[serde_json::Value]) -> anyhow::Result<()> {
+    let line = serde_json::to_string(payloads).context("rendering the verified payloads")?;
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = writeln!(stdout, "{line}").and_then(|()| stdout.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         return Err(e).context("writing to standard output");
     }
+    Ok(())
+}
+
+/// The keyless identity policy from the certificate flags.
+fn identity_policy(
+    identity: (Option<&String>, Option<&String>),
+    issuer: (Option<&String>, Option<&String>),
+    command: &str,
+) -> anyhow::Result<bulwark_sign::sigstore::Policy> {
+    let identity = matcher(identity.0, identity.1, "certificate-identity")?;
+    let issuer = matcher(issuer.0, issuer.1, "certificate-oidc-issuer")?;
+    match (identity, issuer) {
+        (Some(identity), Some(issuer)) => Ok(bulwark_sign::sigstore::Policy::Identity { identity, issuer }),
+        _ => Err(UsageError(format!("{command} needs --key, or both --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]")).into()),
+    }
+}
+
+/// The trusted root of `--trusted-root FILE`, else the embedded public-good root.
+fn load_trusted_root(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<bulwark_sign::sigstore::TrustedRoot> {
+    use bulwark_sign::sigstore::TrustedRoot;
+    match path {
+        Some(path) => {
+            let json = std::fs::read(path)
+                .with_context(|| format!("cannot read the trusted root {}", path.display()))?;
+            TrustedRoot::parse(&json)
+                .with_context(|| format!("cannot load the trusted root {}", path.display()))
+        }
+        // The root `bulwark trust update` stored, else the embedded public-good root.
+        None => Ok(bulwark_sign::tuf::default_trusted_root(
+            bulwark_scan::default_cache_dir().as_deref(),
+        )?
+        .root),
+    }
+}
+
+/// `bulwark verify` without `--key`: keyless `.sig` signatures (certificate, chain and
+/// Rekor bundle annotations) by identity and issuer against the trusted root.
+fn run_keyless(args: &Args, ui: Ui, options: &VerifyOptions) -> anyhow::Result<i32> {
+    use bulwark_sign::cosign_keyless::{is_keyless, verify_keyless_layer};
+    let policy = identity_policy(
+        (
+            args.certificate_identity.as_ref(),
+            args.certificate_identity_regexp.as_ref(),
+        ),
+        (
+            args.certificate_oidc_issuer.as_ref(),
+            args.certificate_oidc_issuer_regexp.as_ref(),
+        ),
+        "verify",
+    )?;
+    let root = load_trusted_root(args.trusted_root.as_deref())?;
+    let target = resolve_image(&args.image, &args.registry, ui, false)?;
+    let sigs = target
+        .store
+        .get_signatures(&target.digest)
+        .with_context(|| format!("cannot read signatures from {}", target.store_display))?;
+    let Some(sigs) = sigs else {
+        eprintln!(
+            "bulwark: error: no signatures found for {} ({}): looked for {}",
+            target.display, target.digest, target.store_display
+        );
+        return Ok(EXIT_NOT_VERIFIED);
+    };
+    let mut payloads = Vec::new();
+    let mut checks = Vec::new();
+    let mut failures = Vec::new();
+    for (index, layer) in sigs.layers.iter().enumerate() {
+        if !is_keyless(layer) {
+            failures.push(format!(
+                "layer {index}: no certificate (a key-based signature: verify it with --key)"
+            ));
+            continue;
+        }
+        match verify_keyless_layer(layer, &target.digest, &policy, &root, &options.annotations) {
+            Ok((_, v)) => {
+                checks.push(format!(
+                    "signature {index}: identity {}, issuer {}, logged at {}",
+                    v.identities.join(", "),
+                    v.issuer.unwrap_or_default(),
+                    v.log_entries
+                        .iter()
+                        .map(|(i, url)| format!("{url} index {i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                payloads.push(
+                    serde_json::from_slice(&layer.payload).unwrap_or(serde_json::Value::Null),
+                );
+            }
+            Err(why) => failures.push(format!("layer {index}: {why}")),
+        }
+    }
+    if payloads.is_empty() {
+        eprintln!(
+            "bulwark: error: no valid signature for {} ({}) in {}:",
+            target.display, target.digest, target.store_display
+        );
+        for f in &failures {
+            eprintln!("  {f}");
+        }
+        return Ok(EXIT_NOT_VERIFIED);
+    }
+    if !ui.quiet {
+        eprintln!("\nVerification for {} --", target.display);
+        eprintln!("The following checks were performed on each of these signatures:");
+        eprintln!("  - The cosign claims were validated");
+        eprintln!("  - Existence of the claims in the transparency log was verified offline");
+        eprintln!(
+            "  - The code-signing certificate was verified using trusted certificate authority certificates"
+        );
+        for c in &checks {
+            eprintln!("  - {c}");
+        }
+    }
+    print_payloads(&payloads)?;
     Ok(0)
 }
 
@@ -252,49 +403,38 @@ fn matcher(
 
 /// `verify-blob --bundle`: the bundle against the trusted root, by key or identity.
 fn run_blob_bundle(args: &BlobArgs, bundle_path: &std::path::Path, ui: Ui) -> anyhow::Result<i32> {
-    use bulwark_sign::sigstore::{AnyKey, Artifact, Policy, TrustedRoot, verify_json};
-    let identity = matcher(
-        args.certificate_identity.as_ref(),
-        args.certificate_identity_regexp.as_ref(),
-        "certificate-identity",
-    )?;
-    let issuer = matcher(
-        args.certificate_oidc_issuer.as_ref(),
-        args.certificate_oidc_issuer_regexp.as_ref(),
-        "certificate-oidc-issuer",
-    )?;
-    let policy = match (&args.key, identity, issuer) {
-        (Some(key), None, None) => {
-            let pem = super::key::read_key_source(key, "public key")?;
-            Policy::Key(AnyKey::from_pem(&pem).map_err(|e| {
-                anyhow::anyhow!("cannot load the public key {}: {e}", key.display())
-            })?)
-        }
-        (None, Some(identity), Some(issuer)) => Policy::Identity { identity, issuer },
-        (Some(_), _, _) => {
-            return Err(UsageError(
+    use bulwark_sign::sigstore::{AnyKey, Artifact, Policy, verify_json};
+    let policy =
+        if let Some(key) = &args.key {
+            if args.certificate_identity.is_some()
+                || args.certificate_identity_regexp.is_some()
+                || args.certificate_oidc_issuer.is_some()
+                || args.certificate_oidc_issuer_regexp.is_some()
+            {
+                return Err(UsageError(
                 "--key cannot be combined with --certificate-identity/--certificate-oidc-issuer"
                     .into(),
             )
             .into());
-        }
-        (None, _, _) => {
-            return Err(UsageError("verify-blob --bundle needs --key, or both --certificate-identity[-regexp] and --certificate-oidc-issuer[-regexp]".into()).into());
-        }
-    };
-    let root = match &args.trusted_root {
-        Some(path) => {
-            let json = std::fs::read(path)
-                .with_context(|| format!("cannot read the trusted root {}", path.display()))?;
-            TrustedRoot::parse(&json)
-                .with_context(|| format!("cannot load the trusted root {}", path.display()))?
-        }
-        // The root `bulwark trust update` stored, else the embedded public-good root.
-        None => {
-            bulwark_sign::tuf::default_trusted_root(bulwark_scan::default_cache_dir().as_deref())?
-                .root
-        }
-    };
+            }
+            let pem = super::key::read_key_source(key, "public key")?;
+            Policy::Key(AnyKey::from_pem(&pem).map_err(|e| {
+                anyhow::anyhow!("cannot load the public key {}: {e}", key.display())
+            })?)
+        } else {
+            identity_policy(
+                (
+                    args.certificate_identity.as_ref(),
+                    args.certificate_identity_regexp.as_ref(),
+                ),
+                (
+                    args.certificate_oidc_issuer.as_ref(),
+                    args.certificate_oidc_issuer_regexp.as_ref(),
+                ),
+                "verify-blob --bundle",
+            )?
+        };
+    let root = load_trusted_root(args.trusted_root.as_deref())?;
     let bundle = std::fs::read(bundle_path)
         .with_context(|| format!("cannot read the bundle {}", bundle_path.display()))?;
     let artifact = if args.file == "-" {
