@@ -304,11 +304,13 @@ async fn run_job(state: &Arc<State>, owner: &str, job: Job) {
     }
 }
 
-/// Retries a store write through short outages (a restarting PostgreSQL), for up to a minute.
-async fn retry_store<F, Fut>(mut f: F) -> Result<bool, crate::store::StoreError>
+/// Retries a store read or write through short outages (a restarting PostgreSQL), for up to a
+/// minute: an outage is not a failed scan (a read on a pooled connection that the restart closed
+/// used to fail the job, and Harbor got a 500 for a scan that only had to wait).
+async fn retry_store<T, F, Fut>(mut f: F) -> Result<T, crate::store::StoreError>
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<bool, crate::store::StoreError>>,
+    Fut: std::future::Future<Output = Result<T, crate::store::StoreError>>,
 {
     let deadline = Instant::now() + Duration::from_mins(1);
     let mut wait = Duration::from_millis(200);
@@ -352,9 +354,7 @@ async fn process(state: &Arc<State>, job: &Job) -> Result<String, ScanFailure> {
             state.config.db_path.display()
         ),
     })?;
-    let (inv, stored) = match state
-        .store
-        .inventory(&job.digest)
+    let (inv, stored) = match retry_store(|| state.store.inventory(&job.digest))
         .await
         .map_err(|e| store_failure(&e))?
     {
@@ -387,9 +387,7 @@ async fn process(state: &Arc<State>, job: &Job) -> Result<String, ScanFailure> {
             .await
             .map_err(|e| store_failure(&e))?;
     }
-    if state
-        .store
-        .result(&job.digest, &db.version)
+    if retry_store(|| state.store.result(&job.digest, &db.version))
         .await
         .map_err(|e| store_failure(&e))?
         .is_some()
@@ -397,11 +395,11 @@ async fn process(state: &Arc<State>, job: &Job) -> Result<String, ScanFailure> {
         return Ok(db.version.clone());
     }
     let previous = match job.kind {
-        JobKind::Rescan => state
-            .store
-            .latest_result(&job.digest, Some(&db.version))
-            .await
-            .map_err(|e| store_failure(&e))?,
+        JobKind::Rescan => {
+            retry_store(|| state.store.latest_result(&job.digest, Some(&db.version)))
+                .await
+                .map_err(|e| store_failure(&e))?
+        }
         JobKind::Scan => None,
     };
     let inv = Arc::new(inv);
