@@ -240,3 +240,59 @@ pub fn test_image() -> Option<&'static Path> {
     })
     .as_deref()
 }
+
+#[allow(clippy::unwrap_used)]
+fn write_oci_blob(dir: &Path, data: &[u8]) -> (String, usize) {
+    let hex = sha256_hex(data);
+    let p = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(p.join(&hex), data).unwrap();
+    (format!("sha256:{hex}"), data.len())
+}
+
+/// Writes a one-layer OCI image (`hello.txt` holding `content`) into the OCI layout `dir`,
+/// tagged `tag` (added to an existing `index.json`); returns its manifest digest.
+///
+/// # Panics
+/// When the layout cannot be written.
+#[allow(clippy::unwrap_used)]
+pub fn write_oci_image(dir: &Path, tag: &str, content: &[u8]) -> String {
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_ustar();
+    h.set_size(content.len() as u64);
+    h.set_mode(0o644);
+    h.set_mtime(1_700_000_000);
+    h.set_cksum();
+    tar.append_data(&mut h, "hello.txt", content).unwrap();
+    let layer = tar.into_inner().unwrap();
+    let (ld, ls) = write_oci_blob(dir, &layer);
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": [ld]}, "config": {}
+    }))
+    .unwrap();
+    let (cd, cs) = write_oci_blob(dir, &config);
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": ld, "size": ls}]
+    }))
+    .unwrap();
+    let (md, ms) = write_oci_blob(dir, &manifest);
+    std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    let index_path = dir.join("index.json");
+    let mut index: serde_json::Value = std::fs::read(&index_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_else(|| serde_json::json!({"schemaVersion": 2, "manifests": []}));
+    index["manifests"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md, "size": ms,
+            "annotations": {"org.opencontainers.image.ref.name": tag}
+        }));
+    std::fs::write(&index_path, serde_json::to_vec(&index).unwrap()).unwrap();
+    md
+}

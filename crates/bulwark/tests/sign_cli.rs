@@ -244,56 +244,6 @@ fn wrong_password_is_one_clear_line() {
 
 // ---------------------------------------------------------------- OCI layouts
 
-fn write_blob(dir: &Path, data: &[u8]) -> (String, usize) {
-    let d = Digest::of(data);
-    let p = dir.join("blobs/sha256");
-    std::fs::create_dir_all(&p).unwrap();
-    std::fs::write(p.join(d.hex()), data).unwrap();
-    (d.to_string(), data.len())
-}
-
-/// Writes a one-layer OCI image into the layout `dir` tagged `tag`; returns its manifest digest.
-fn write_image(dir: &Path, tag: &str, content: &[u8]) -> String {
-    let mut tar = tar::Builder::new(Vec::new());
-    let mut h = tar::Header::new_ustar();
-    h.set_size(content.len() as u64);
-    h.set_mode(0o644);
-    h.set_mtime(1_700_000_000);
-    h.set_cksum();
-    tar.append_data(&mut h, "hello.txt", content).unwrap();
-    let layer = tar.into_inner().unwrap();
-    let (ld, ls) = write_blob(dir, &layer);
-    let config = serde_json::to_vec(&serde_json::json!({
-        "architecture": "amd64", "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": [ld]}, "config": {}
-    }))
-    .unwrap();
-    let (cd, cs) = write_blob(dir, &config);
-    let manifest = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": ld, "size": ls}]
-    }))
-    .unwrap();
-    let (md, ms) = write_blob(dir, &manifest);
-    std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
-    let index_path = dir.join("index.json");
-    let mut index: serde_json::Value = std::fs::read(&index_path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_else(|| serde_json::json!({"schemaVersion": 2, "manifests": []}));
-    index["manifests"]
-        .as_array_mut()
-        .unwrap()
-        .push(serde_json::json!({
-            "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md, "size": ms,
-            "annotations": {"org.opencontainers.image.ref.name": tag}
-        }));
-    std::fs::write(&index_path, serde_json::to_vec(&index).unwrap()).unwrap();
-    md
-}
-
 fn payloads(stdout: &str) -> Vec<serde_json::Value> {
     assert_eq!(stdout.lines().count(), 1, "one JSON line: {stdout}");
     serde_json::from_str(stdout.trim()).unwrap()
@@ -305,7 +255,7 @@ fn oci_layout_sign_verify_annotations_and_payload_files() {
     let d = tmp.path();
     let (key, public) = keypair(d, "k");
     let layout = d.join("layout");
-    let digest = write_image(&layout, "v1", b"hello");
+    let digest = bulwark_testutil::image::write_oci_image(&layout, "v1", b"hello");
 
     // nothing signed yet
     let (code, out, err) = run(bulwark(d)
@@ -417,7 +367,7 @@ fn oci_layout_sign_verify_annotations_and_payload_files() {
     assert!(err.contains("does not verify"), "{err}");
 
     // --upload=false writes the files but stores nothing
-    let digest2 = write_image(&layout, "v2", b"second");
+    let digest2 = bulwark_testutil::image::write_oci_image(&layout, "v2", b"second");
     let (code, _, err) = run(bulwark(d)
         .args(["sign", "--upload=false", "--key"])
         .arg(&key)
@@ -494,7 +444,7 @@ fn registry_sign_verify_and_tampering() {
     let d = tmp.path();
     let (key, public) = keypair(d, "k");
     let layout = d.join("layout");
-    write_image(&layout, "v1", b"first image");
+    bulwark_testutil::image::write_oci_image(&layout, "v1", b"first image");
     let host = reg.host();
     skopeo_copy(
         &format!("oci:{}:v1", layout.display()),
@@ -557,7 +507,7 @@ fn registry_sign_verify_and_tampering() {
 
     // the tag now points at another image: its digest has no signature
     let other_layout = d.join("other");
-    write_image(&other_layout, "v1", b"an attacker's image");
+    bulwark_testutil::image::write_oci_image(&other_layout, "v1", b"an attacker's image");
     skopeo_copy(
         &format!("oci:{}:v1", other_layout.display()),
         &format!("docker://{host}/team/app:v1"),
@@ -623,7 +573,7 @@ fn registry_concurrent_sign_processes_keep_every_signature() {
     let d = tmp.path();
     let (key, public) = keypair(d, "k");
     let layout = d.join("layout");
-    write_image(&layout, "v1", b"concurrent");
+    bulwark_testutil::image::write_oci_image(&layout, "v1", b"concurrent");
     let host = reg.host();
     skopeo_copy(
         &format!("oci:{}:v1", layout.display()),
@@ -844,7 +794,7 @@ fn registry_new_bundle_format_sign_verify_and_tampering() {
     let host = reg.host();
     for (name, content) in [("a", &b"image a"[..]), ("b", b"image b"), ("c", b"image c")] {
         let layout = d.join(name);
-        write_image(&layout, "v1", content);
+        bulwark_testutil::image::write_oci_image(&layout, "v1", content);
         skopeo_copy(
             &format!("oci:{}:v1", layout.display()),
             &format!("docker://{host}/team/bundled:{name}"),
@@ -1074,7 +1024,7 @@ fn oci_layout_new_bundle_format_with_sig_signature() {
     let d = tmp.path();
     let (key, public) = keypair(d, "k");
     let layout = d.join("layout");
-    let digest = write_image(&layout, "v1", b"hello bundles");
+    let digest = bulwark_testutil::image::write_oci_image(&layout, "v1", b"hello bundles");
     let target = format!("oci:{}", layout.display());
 
     // Signatures are deterministic (RFC 6979): the third differs by its annotation; an

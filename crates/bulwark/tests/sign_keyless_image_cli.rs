@@ -40,47 +40,6 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
     )
 }
 
-fn write_blob(dir: &Path, data: &[u8]) -> (String, usize) {
-    let d = Digest::of(data);
-    let p = dir.join("blobs/sha256");
-    std::fs::create_dir_all(&p).unwrap();
-    std::fs::write(p.join(d.hex()), data).unwrap();
-    (d.to_string(), data.len())
-}
-
-/// Writes a one-layer OCI image into the layout `dir` tagged `tag`.
-fn write_image(dir: &Path, tag: &str, content: &[u8]) {
-    let mut tar = tar::Builder::new(Vec::new());
-    let mut h = tar::Header::new_ustar();
-    h.set_size(content.len() as u64);
-    h.set_mode(0o644);
-    h.set_mtime(1_700_000_000);
-    h.set_cksum();
-    tar.append_data(&mut h, "hello.txt", content).unwrap();
-    let layer = tar.into_inner().unwrap();
-    let (ld, ls) = write_blob(dir, &layer);
-    let config = serde_json::to_vec(&serde_json::json!({
-        "architecture": "amd64", "os": "linux",
-        "rootfs": {"type": "layers", "diff_ids": [ld]}, "config": {}
-    }))
-    .unwrap();
-    let (cd, cs) = write_blob(dir, &config);
-    let manifest = serde_json::to_vec(&serde_json::json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cs},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": ld, "size": ls}]
-    }))
-    .unwrap();
-    let (md, ms) = write_blob(dir, &manifest);
-    std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
-    let index = serde_json::json!({"schemaVersion": 2, "manifests": [{
-        "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md, "size": ms,
-        "annotations": {"org.opencontainers.image.ref.name": tag}
-    }]});
-    std::fs::write(dir.join("index.json"), serde_json::to_vec(&index).unwrap()).unwrap();
-}
-
 fn skopeo_copy(src: &str, dest: &str) {
     let mut cmd = std::process::Command::new("skopeo");
     cmd.args([
@@ -108,7 +67,7 @@ fn skopeo_copy(src: &str, dest: &str) {
 /// Pushes a fresh image to `repo:v1`; returns its reference and registry digest.
 fn push_image(reg: &LocalRegistry, dir: &Path, repo: &str, content: &[u8]) -> (String, Digest) {
     let layout = dir.join(repo.replace('/', "_"));
-    write_image(&layout, "v1", content);
+    bulwark_testutil::image::write_oci_image(&layout, "v1", content);
     let image = format!("{}/{repo}:v1", reg.host());
     skopeo_copy(
         &format!("oci:{}:v1", layout.display()),
@@ -417,7 +376,7 @@ fn keyless_oci_layout_sign_and_verify() {
         serde_json::to_vec(&s.trusted_root()).unwrap(),
     )
     .unwrap();
-    write_image(&d.join("layout"), "v1", b"layout image");
+    bulwark_testutil::image::write_oci_image(&d.join("layout"), "v1", b"layout image");
     let target = format!("oci:{}:v1", d.join("layout").display());
     let alice = TestSigstore::token(ISSUER, "alice-subject", Some(EMAIL));
     let (code, _, err) = sign(d, &s, &alice, &target);
